@@ -1,0 +1,253 @@
+using LastClick.Attribution;
+using LastClick.Common;
+using LastClick.Programs;
+
+namespace LastClick.Commissions;
+
+public sealed record OrderLine(
+    string Id, string ProductId, string Category, string? Store, decimal Price, int Quantity,
+    bool Affiliated, decimal? SellerRate, bool Virtual, string? Section, string? SellerOrigin)
+{
+    public decimal Amount => Price * Quantity;
+}
+
+public sealed record Order(
+    string Id, DateTimeOffset At, Currency Currency, string DeliveryCountry, IReadOnlyList<OrderLine> Lines,
+    string? Visitor = null, string? ClickId = null)
+{
+    public decimal Amount => Lines.Sum(l => l.Amount);
+}
+
+/// <summary>One step of a rate trace: which rule, what it looked at, and the rate it left.</summary>
+public sealed record TraceStep(string Rule, string Detail, decimal? Rate = null);
+
+/// <summary>The rate decided for a line, or the reason it pays nothing, and how it was decided.</summary>
+public sealed record LineRate(string LineId, decimal Rate, string? Reason, IReadOnlyList<TraceStep> Trace);
+
+/// <summary>What the publisher's traffic and history bring to the decision.</summary>
+public sealed record PublisherContext(string TrafficType, decimal PreviousMonthTurnover = 0m);
+
+public sealed record LineCommission(
+    string LineId, decimal Rate, decimal Base, decimal Exact, decimal Amount, string? Reason, IReadOnlyList<TraceStep> Trace);
+
+/// <summary>
+/// An order's commission: line figures exact in the order's currency, the sum converted at the internal rate of
+/// the order's date, capped in the payout currency, rounded once (B12). <see cref="Lines"/> carry shares of the
+/// rounded total that add up to it exactly.
+/// </summary>
+public sealed record OrderCommission(
+    Currency PayoutCurrency, decimal FxRate, decimal ExactInOrderCurrency, decimal ExactInPayoutCurrency,
+    decimal? Cap, decimal Total, IReadOnlyList<LineCommission> Lines);
+
+/// <summary>The commission rules (product.md B1–B13). Pure: no clock, no store.</summary>
+public static class Commission
+{
+    public static class Reasons
+    {
+        public const string VirtualProduct = "virtual_product";
+        public const string NonPayingStore = "non_paying_store";
+        public const string NonAffiliated = "non_affiliated";
+        public const string OutsideProgramRegion = "outside_program_region";
+        public const string GeoMismatch = "geo_mismatch";
+        public const string Anonymizer = "anonymizer";
+        public const string InvalidTraffic = "invalid_traffic";
+        public const string ExcludedSection = "excluded_section";
+        public const string TrafficTypeNotEligible = "traffic_type_not_eligible";
+        public const string NoSellerRate = "no_seller_rate";
+        public const string Refunded = "refunded";
+        public const string Cancelled = "cancelled";
+        public const string Fraud = "fraud";
+    }
+
+    /// <summary>Decides each line's rate for an order credited to <paramref name="click"/>'s publisher.</summary>
+    public static IReadOnlyList<LineRate> Rate(Order order, Touch click, ProgramDefinition program, PublisherContext publisher)
+    {
+        var orderReason = OrderLevelReason(order, click, program, out var orderTrace, out var rule);
+        return order.Lines.Select(line =>
+        {
+            var trace = new List<TraceStep>(orderTrace);
+            if (orderReason is not null) return new LineRate(line.Id, 0m, orderReason, trace);
+            var (rate, reason) = LineRateFor(line, order, program, rule!, publisher, trace);
+            return new LineRate(line.Id, reason is null ? rate : 0m, reason, trace);
+        }).ToList();
+    }
+
+    private static string? OrderLevelReason(Order order, Touch click, ProgramDefinition program, out List<TraceStep> trace, out DeliveryRule? rule)
+    {
+        trace = [];
+        rule = null;
+        if (click.InvalidReason is not null)
+        {
+            trace.Add(new TraceStep("invalid_traffic", $"click {click.Id}: {click.InvalidReason}"));
+            return Reasons.InvalidTraffic;
+        }
+        rule = program.RuleFor(order.DeliveryCountry);
+        if (rule is null || rule.Rates == RateSource.None)
+        {
+            trace.Add(new TraceStep("region", $"delivery to {order.DeliveryCountry} is outside {program.Id}'s paying regions"));
+            return Reasons.OutsideProgramRegion;
+        }
+        trace.Add(new TraceStep("region", $"delivery to {order.DeliveryCountry}: {(rule.Region == "*" ? "any other country" : rule.Region)} pays {Name(rule.Rates)}"));
+        if (program.GeoMatch && !string.Equals(click.Country, order.DeliveryCountry, StringComparison.Ordinal))
+        {
+            trace.Add(new TraceStep("geo_match", $"click IP country {click.Country ?? "unknown"} is not the delivery country {order.DeliveryCountry}"));
+            return Reasons.GeoMismatch;
+        }
+        if (!program.AnonymizersPay && click.Anonymizer)
+        {
+            trace.Add(new TraceStep("anonymizer", $"click {click.Id} came through a VPN, proxy or hosting network"));
+            return Reasons.Anonymizer;
+        }
+        return null;
+    }
+
+    private static (decimal Rate, string? Reason) LineRateFor(
+        OrderLine line, Order order, ProgramDefinition program, DeliveryRule rule, PublisherContext publisher, List<TraceStep> trace)
+    {
+        if (line.Virtual)
+        {
+            trace.Add(new TraceStep("zero_rate_class", "virtual product"));
+            return (0m, Reasons.VirtualProduct);
+        }
+        if (program.ZeroRateCategories.TryGetValue(line.Category, out var classReason))
+        {
+            trace.Add(new TraceStep("zero_rate_class", $"category {line.Category}"));
+            return (0m, classReason);
+        }
+        if (line.Section is not null && program.ExcludedSections.Contains(line.Section, StringComparer.OrdinalIgnoreCase))
+        {
+            trace.Add(new TraceStep("excluded_section", $"section {line.Section}"));
+            return (0m, Reasons.ExcludedSection);
+        }
+        if (program.NonPayingStores.Contains(line.Store, order.At))
+        {
+            trace.Add(new TraceStep("non_paying_store", $"{line.Store} is on the non-paying stores list of {program.NonPayingStores.At(order.At)!.From:yyyy-MM-dd}"));
+            return (0m, Reasons.NonPayingStore);
+        }
+
+        decimal rate;
+        if (rule.Rates == RateSource.SellerRate)
+        {
+            if (!line.Affiliated)
+            {
+                trace.Add(new TraceStep("seller_rate", "non-affiliated product"));
+                return (0m, Reasons.NonAffiliated);
+            }
+            if (line.SellerRate is not { } sellerRate)
+            {
+                trace.Add(new TraceStep("seller_rate", "the product carries no seller rate"));
+                return (0m, Reasons.NoSellerRate);
+            }
+            rate = program.SellerRateBounds.Clamp(sellerRate);
+            trace.Add(new TraceStep("seller_rate", rate == sellerRate
+                ? $"seller's rate {Decimals.Canonical(sellerRate)}"
+                : $"seller's rate {Decimals.Canonical(sellerRate)} held to the bounds {Decimals.Canonical(program.SellerRateBounds.Min)}–{Decimals.Canonical(program.SellerRateBounds.Max)}", rate));
+        }
+        else
+        {
+            var eligible = line.Affiliated ? program.Eligibility.Affiliated : program.Eligibility.NonAffiliated;
+            if (!eligible.Contains(publisher.TrafficType))
+            {
+                trace.Add(new TraceStep("eligibility", $"{(line.Affiliated ? "affiliated" : "non-affiliated")} product, traffic type {publisher.TrafficType}"));
+                return (0m, line.Affiliated ? Reasons.TrafficTypeNotEligible : Reasons.NonAffiliated);
+            }
+            var list = program.StoreLists.FirstOrDefault(l => l.Stores.Contains(line.Store, order.At));
+            if (list is not null)
+            {
+                if (!line.Affiliated && !list.NonAffiliatedPays)
+                {
+                    trace.Add(new TraceStep("store_list", $"{line.Store} ({list.Name}): non-affiliated product"));
+                    return (0m, Reasons.NonAffiliated);
+                }
+                rate = list.Rate;
+                trace.Add(new TraceStep("store_list", $"{line.Store} is on {list.Id} (version of {list.Stores.At(order.At)!.From:yyyy-MM-dd})", rate));
+            }
+            else
+            {
+                var category = program.CategoryRates.ContainsKey(line.Category) ? line.Category : program.DefaultCategory;
+                rate = program.CategoryRates[category];
+                trace.Add(new TraceStep("category_table", category == line.Category ? category : $"{line.Category} → {category}", rate));
+                if (program.Tiers?.For(publisher.PreviousMonthTurnover) is { } tier && tier.CategoryRates.TryGetValue(category, out var tierRate))
+                {
+                    rate = tierRate;
+                    trace.Add(new TraceStep("tier", $"{tier.Name}: previous month's confirmed sales {Decimals.Canonical(publisher.PreviousMonthTurnover)}", rate));
+                }
+            }
+        }
+
+        foreach (var campaign in program.Campaigns.Where(c => c.ActiveAt(order.At) && Matches(c.Match, line)))
+        {
+            rate = campaign.Multiplier is { } m ? rate * m : campaign.Rate!.Value;
+            if (rule.Rates == RateSource.SellerRate) rate = program.SellerRateBounds.Clamp(rate);
+            trace.Add(new TraceStep("campaign", campaign.Multiplier is { } mm ? $"{campaign.Id}: ×{Decimals.Canonical(mm)}" : $"{campaign.Id}: override", rate));
+        }
+        return (rate, null);
+    }
+
+    private static bool Matches(CampaignMatch m, OrderLine line) =>
+        (m.Affiliated is null || m.Affiliated == line.Affiliated)
+        && (m.SellerOrigins is null || (line.SellerOrigin is not null && m.SellerOrigins.Contains(line.SellerOrigin)))
+        && (m.ProductIds is null || m.ProductIds.Contains(line.ProductId))
+        && (m.Categories is null || m.Categories.Contains(line.Category))
+        && (m.Stores is null || (line.Store is not null && m.Stores.Contains(line.Store)));
+
+    private static string Name(RateSource source) => source switch
+    {
+        RateSource.SellerRate => "seller rates",
+        RateSource.CategoryTable => "the category table",
+        _ => "nothing",
+    };
+
+    /// <summary>
+    /// The order's commission from the line rates: exact per line on what is left after refunds, summed,
+    /// converted at the internal rate of the order's date, capped, rounded once half away from zero (B5, B10, B12).
+    /// </summary>
+    public static OrderCommission Total(
+        Order order, IReadOnlyList<LineRate> rates, ProgramDefinition program,
+        IReadOnlyDictionary<string, decimal>? refunds = null, string? declinedReason = null)
+    {
+        var payoutCurrency = program.PayoutCurrencyAt(order.At);
+        var table = program.InternalRatesAt(order.At);
+        var fx = table.Rate(order.Currency.Code, payoutCurrency.Code);
+
+        var lines = new List<LineCommission>(order.Lines.Count);
+        for (var i = 0; i < order.Lines.Count; i++)
+        {
+            var line = order.Lines[i];
+            var lineRate = rates[i];
+            var refunded = refunds is not null && refunds.TryGetValue(line.Id, out var r) ? Math.Min(r, line.Amount) : 0m;
+            var basis = line.Amount - refunded;
+            var reason = declinedReason ?? lineRate.Reason ?? (basis <= 0m ? Reasons.Refunded : null);
+            var exact = reason is null ? lineRate.Rate * basis : 0m;
+            lines.Add(new LineCommission(line.Id, lineRate.Rate, basis, exact, 0m, reason, lineRate.Trace));
+        }
+
+        var exactSum = lines.Sum(l => l.Exact);
+        var converted = table.Convert(exactSum, order.Currency.Code, payoutCurrency.Code);
+        var capped = program.OrderCap is { } cap && converted > cap;
+        var total = payoutCurrency.Round(capped ? program.OrderCap!.Value : converted);
+        if (capped)
+        {
+            var step = new TraceStep("cap", $"order cap {payoutCurrency.Format(program.OrderCap!.Value)} {payoutCurrency.Code} (uncapped {payoutCurrency.Format(converted)})");
+            lines = lines.Select(l => l.Reason is null ? l with { Trace = [.. l.Trace, step] } : l).ToList();
+        }
+        return new OrderCommission(payoutCurrency, fx, exactSum, converted, capped ? program.OrderCap : null, total,
+            Allocate(lines, total, payoutCurrency));
+    }
+
+    /// <summary>Shares of the rounded total in proportion to each line's exact commission (largest remainder).</summary>
+    private static List<LineCommission> Allocate(List<LineCommission> lines, decimal total, Currency currency)
+    {
+        var sum = lines.Sum(l => l.Exact);
+        if (sum == 0m || total == 0m) return lines;
+        var unit = currency.FromMinor(1);
+        var shares = lines.Select(l => l.Exact * total / sum).ToArray();
+        var floors = shares.Select(s => Math.Floor(s / unit) * unit).ToArray();
+        var left = (int)((total - floors.Sum()) / unit);
+        foreach (var i in Enumerable.Range(0, lines.Count).OrderByDescending(i => shares[i] - floors[i]).ThenBy(i => i).Take(left))
+        {
+            floors[i] += unit;
+        }
+        return lines.Select((l, i) => l with { Amount = floors[i] }).ToList();
+    }
+}

@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace LastClick.Common;
+
+/// <summary>
+/// A JSON value and the path that leads to it, so that every read can name the field it failed on
+/// ("orders[0].lines[1].price: not a decimal"). Used by the program and scenario loaders.
+/// </summary>
+public readonly struct JsonNode(JsonElement element, string path)
+{
+    public string Path { get; } = path;
+    public JsonElement Element { get; } = element;
+
+    public static JsonNode Parse(string json, string what)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            return new JsonNode(doc.RootElement.Clone(), "");
+        }
+        catch (JsonException e)
+        {
+            throw ProblemException.Invalid(what, $"not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})");
+        }
+    }
+
+    public bool IsNull => Element.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined;
+
+    private string Child(string name) => Path.Length == 0 ? name : $"{Path}.{name}";
+
+    public ProblemException Error(string detail) => ProblemException.Invalid(Path.Length == 0 ? "(root)" : Path, detail);
+
+    public JsonNode Required(string name)
+    {
+        var node = Optional(name);
+        return node is { IsNull: false } n ? n : throw new JsonNode(default, Child(name)).Error("is required");
+    }
+
+    public JsonNode? Optional(string name)
+    {
+        if (Element.ValueKind != JsonValueKind.Object) throw Error("must be an object");
+        return Element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? new JsonNode(value, Child(name)) : null;
+    }
+
+    public void AllowOnly(params string[] names)
+    {
+        if (Element.ValueKind != JsonValueKind.Object) throw Error("must be an object");
+        foreach (var property in Element.EnumerateObject())
+        {
+            if (Array.IndexOf(names, property.Name) < 0) throw new JsonNode(property.Value, Child(property.Name)).Error("is not a known field");
+        }
+    }
+
+    public string AsString()
+    {
+        if (Element.ValueKind != JsonValueKind.String) throw Error("must be a string");
+        var s = Element.GetString()!;
+        return s.Length == 0 ? throw Error("must not be empty") : s;
+    }
+
+    public decimal AsDecimal()
+    {
+        var text = Element.ValueKind switch
+        {
+            JsonValueKind.String => Element.GetString(),
+            JsonValueKind.Number => Element.GetRawText(),
+            _ => null,
+        };
+        return Decimals.TryParse(text, out var value) ? value : throw Error("not a decimal");
+    }
+
+    public int AsInt()
+    {
+        if (Element.ValueKind == JsonValueKind.Number && Element.TryGetInt32(out var value)) return value;
+        throw Error("not an integer");
+    }
+
+    public bool AsBool() => Element.ValueKind switch
+    {
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        _ => throw Error("must be true or false"),
+    };
+
+    /// <summary>An ISO 8601 time ("2026-02-01T10:00:00Z") or date ("2024-04-04", midnight UTC), as UTC.</summary>
+    public DateTimeOffset AsTime()
+    {
+        if (Element.ValueKind == JsonValueKind.String)
+        {
+            var s = Element.GetString()!;
+            if (s.Length == 10 && DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            {
+                return new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            }
+            if (s.Length > 10 && (s.EndsWith('Z') || s[^6] is '+' or '-') &&
+                DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var time))
+            {
+                return time.ToUniversalTime();
+            }
+        }
+        throw Error("not an ISO 8601 time with a zone (2026-02-01T10:00:00Z) or a date (2026-02-01)");
+    }
+
+    public IEnumerable<JsonNode> Items()
+    {
+        if (Element.ValueKind != JsonValueKind.Array) throw Error("must be an array");
+        var i = 0;
+        foreach (var item in Element.EnumerateArray()) yield return new JsonNode(item, $"{Path}[{i++}]");
+    }
+
+    public IEnumerable<(string Name, JsonNode Value)> Properties()
+    {
+        if (Element.ValueKind != JsonValueKind.Object) throw Error("must be an object");
+        foreach (var property in Element.EnumerateObject()) yield return (property.Name, new JsonNode(property.Value, Child(property.Name)));
+    }
+
+    public IReadOnlyList<string> AsStrings() => Items().Select(i => i.AsString()).ToList();
+
+    public string? OptionalString(string name) => Optional(name)?.AsString();
+    public decimal? OptionalDecimal(string name) => Optional(name)?.AsDecimal();
+    public DateTimeOffset? OptionalTime(string name) => Optional(name)?.AsTime();
+}

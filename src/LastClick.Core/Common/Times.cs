@@ -1,0 +1,34 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace LastClick.Common;
+
+/// <summary>Times are stored as microseconds since the Unix epoch, UTC, in both stores.</summary>
+public static class Times
+{
+    public static long ToMicros(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+
+    public static DateTimeOffset FromMicros(long micros) => DateTimeOffset.UnixEpoch.AddTicks(micros * 10);
+
+    public static string Format(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>A stable fingerprint of a request body, to tell a repeated request from a conflicting one.</summary>
+public static class Fingerprint
+{
+    public static string Of<T>(T value) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(value))));
+}
+
+/// <summary>A clock that is set by hand: the replay's, and the tests'.</summary>
+public sealed class ManualClock(DateTimeOffset start) : TimeProvider
+{
+    private DateTimeOffset _now = start;
+
+    public override DateTimeOffset GetUtcNow() => _now;
+
+    public void Set(DateTimeOffset now) => _now = now;
+
+    public void Advance(TimeSpan by) => _now += by;
+}

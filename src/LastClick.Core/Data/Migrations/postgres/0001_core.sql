@@ -1,0 +1,144 @@
+-- LastClick core schema, PostgreSQL. Money in integer minor units, times in microseconds since the Unix epoch (UTC).
+CREATE TABLE publishers (
+    id                       TEXT PRIMARY KEY,
+    traffic_type             TEXT NOT NULL,
+    ranking                  INTEGER NULL,
+    payout_details_complete  BOOLEAN NOT NULL,
+    created_at               BIGINT NOT NULL
+);
+
+CREATE TABLE clicks (
+    seq             BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id              TEXT NOT NULL UNIQUE,
+    program_id      TEXT NOT NULL,
+    publisher_id    TEXT NOT NULL,
+    link_id         TEXT NULL,
+    visitor_id      TEXT NULL,
+    at              BIGINT NOT NULL,
+    ip              TEXT NULL,
+    country         TEXT NULL,
+    asn             BIGINT NOT NULL,
+    anonymizer      BOOLEAN NOT NULL,
+    invalid_reason  TEXT NULL,
+    user_agent      TEXT NULL,
+    referrer        TEXT NULL,
+    sub1 TEXT NULL, sub2 TEXT NULL, sub3 TEXT NULL, sub4 TEXT NULL, sub5 TEXT NULL
+);
+CREATE INDEX clicks_visitor_at ON clicks (visitor_id, at);
+
+CREATE TABLE touches (
+    seq         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id          TEXT NOT NULL UNIQUE,
+    visitor_id  TEXT NOT NULL,
+    at          BIGINT NOT NULL,
+    channel     TEXT NULL
+);
+CREATE INDEX touches_visitor_at ON touches (visitor_id, at);
+
+CREATE TABLE orders (
+    seq                 BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id                  TEXT NOT NULL UNIQUE,
+    body_hash           TEXT NOT NULL,
+    program_id          TEXT NOT NULL,
+    visitor_id          TEXT NULL,
+    click_id            TEXT NULL,
+    at                  BIGINT NOT NULL,
+    currency            TEXT NOT NULL,
+    delivery_country    TEXT NOT NULL,
+    amount_minor        BIGINT NOT NULL,
+    publisher_id        TEXT NULL,
+    attributed_click_id TEXT NULL,
+    attribution_reason  TEXT NULL,
+    attribution_trace   TEXT NOT NULL,
+    traffic_type        TEXT NULL,
+    status              TEXT NOT NULL,
+    decline_reason      TEXT NULL,
+    payout_currency     TEXT NOT NULL,
+    fx_rate             TEXT NOT NULL,
+    sales_minor         BIGINT NOT NULL,
+    commission_minor    BIGINT NOT NULL,
+    capped              BOOLEAN NOT NULL,
+    held_account        TEXT NULL,
+    held_minor          BIGINT NOT NULL,
+    paid_out            BOOLEAN NOT NULL,
+    settled_minor       BIGINT NOT NULL,
+    confirmed_at        BIGINT NULL,
+    updated_at          BIGINT NOT NULL
+);
+CREATE INDEX orders_publisher_at ON orders (publisher_id, program_id, at);
+CREATE INDEX orders_status_confirmed ON orders (status, confirmed_at);
+
+CREATE TABLE order_lines (
+    order_id          TEXT NOT NULL,
+    line_no           INTEGER NOT NULL,
+    line_id           TEXT NOT NULL,
+    product_id        TEXT NOT NULL,
+    category          TEXT NOT NULL,
+    store             TEXT NULL,
+    price_minor       BIGINT NOT NULL,
+    quantity          INTEGER NOT NULL,
+    affiliated        BOOLEAN NOT NULL,
+    seller_rate       TEXT NULL,
+    is_virtual        BOOLEAN NOT NULL,
+    section           TEXT NULL,
+    seller_origin     TEXT NULL,
+    rate              TEXT NOT NULL,
+    rate_reason       TEXT NULL,
+    trace             TEXT NOT NULL,
+    reason            TEXT NULL,
+    refunded_minor    BIGINT NOT NULL,
+    commission_minor  BIGINT NOT NULL,
+    PRIMARY KEY (order_id, line_no)
+);
+
+CREATE TABLE order_events (
+    seq           BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id            TEXT NOT NULL UNIQUE,
+    body_hash     TEXT NOT NULL,
+    order_id      TEXT NOT NULL,
+    type          TEXT NOT NULL,
+    at            BIGINT NOT NULL,
+    line_id       TEXT NULL,
+    amount_minor  BIGINT NULL,
+    received_at   BIGINT NOT NULL
+);
+CREATE INDEX order_events_order ON order_events (order_id);
+
+-- One row a transfer: amount_minor moves from from_account to to_account, so every transfer balances (D1).
+CREATE TABLE ledger_transfers (
+    id             BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    program_id     TEXT NOT NULL,
+    publisher_id   TEXT NOT NULL,
+    currency       TEXT NOT NULL,
+    order_id       TEXT NULL,
+    payout_run_id  TEXT NULL,
+    kind           TEXT NOT NULL,
+    from_account   TEXT NOT NULL,
+    to_account     TEXT NOT NULL,
+    amount_minor   BIGINT NOT NULL CHECK (amount_minor > 0),
+    at             BIGINT NOT NULL,
+    CHECK (from_account <> to_account)
+);
+CREATE INDEX ledger_transfers_publisher ON ledger_transfers (publisher_id, currency);
+CREATE INDEX ledger_transfers_order ON ledger_transfers (order_id);
+CREATE FUNCTION ledger_transfers_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION 'ledger transfers are never updated or deleted'; END $$;
+CREATE TRIGGER ledger_transfers_immutable BEFORE UPDATE OR DELETE ON ledger_transfers
+FOR EACH ROW EXECUTE FUNCTION ledger_transfers_immutable();
+
+CREATE TABLE payout_runs (
+    id          TEXT PRIMARY KEY,
+    program_id  TEXT NOT NULL,
+    at          BIGINT NOT NULL,
+    UNIQUE (program_id, at)
+);
+
+CREATE TABLE payouts (
+    run_id        TEXT NOT NULL,
+    publisher_id  TEXT NOT NULL,
+    currency      TEXT NOT NULL,
+    amount_minor  BIGINT NOT NULL,
+    status        TEXT NOT NULL,
+    reason        TEXT NULL,
+    PRIMARY KEY (run_id, publisher_id, currency)
+);

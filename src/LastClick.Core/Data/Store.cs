@@ -1,0 +1,132 @@
+using System.Data.Common;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using LastClick.Common;
+
+namespace LastClick.Data;
+
+public enum StoreProvider { Sqlite, Postgres }
+
+/// <summary>
+/// Where LastClick keeps its facts: an embedded SQLite file (WAL) or a PostgreSQL database. Both take the same
+/// hand-written SQL; each has its own migration set, run at start.
+/// </summary>
+public abstract class Store : IDisposable
+{
+    static Store() => DefaultTypeMap.MatchNamesWithUnderscores = true;
+
+    public abstract StoreProvider Provider { get; }
+
+    /// <summary>An open connection, ready for use.</summary>
+    public abstract DbConnection Open();
+
+    /// <summary>
+    /// Opens a store from a specification: <c>postgres://user:pass@host:port/db</c>, an Npgsql connection string
+    /// (<c>Host=…</c>), <c>sqlite:PATH</c> or a path to a SQLite file.
+    /// </summary>
+    public static Store Connect(string spec)
+    {
+        if (spec.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || spec.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
+        {
+            return new PostgresStore(PostgresStore.FromUrl(spec));
+        }
+        if (spec.StartsWith("Host=", StringComparison.OrdinalIgnoreCase)) return new PostgresStore(spec);
+        return new SqliteStore(spec.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase) ? spec["sqlite:".Length..] : spec);
+    }
+
+    /// <summary>Applies the provider's migrations not yet applied, each in its own transaction.</summary>
+    public void Migrate(TimeProvider clock)
+    {
+        using var connection = Open();
+        connection.Execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)");
+        var applied = connection.Query<long>("SELECT version FROM schema_migrations").ToHashSet();
+        var folder = Provider == StoreProvider.Sqlite ? "sqlite" : "postgres";
+        var assembly = typeof(Store).Assembly;
+        var prefix = $"LastClick.Data.Migrations.{folder}.";
+        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            var version = long.Parse(name[prefix.Length..].Split('_')[0], System.Globalization.CultureInfo.InvariantCulture);
+            if (applied.Contains(version)) continue;
+            using var reader = new StreamReader(assembly.GetManifestResourceStream(name)!);
+            var sql = reader.ReadToEnd();
+            using var tx = connection.BeginTransaction();
+            connection.Execute(sql, transaction: tx);
+            connection.Execute("INSERT INTO schema_migrations (version, applied_at) VALUES (@version, @at)",
+                new { version, at = Times.ToMicros(clock.GetUtcNow()) }, tx);
+            tx.Commit();
+        }
+    }
+
+    public abstract void Dispose();
+}
+
+public sealed class SqliteStore : Store
+{
+    private readonly string _connectionString;
+
+    public SqliteStore(string path)
+    {
+        Path = path;
+        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 30,
+        }.ToString();
+        using var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        // WAL is a property of the database file; it persists once set.
+        connection.Execute("PRAGMA journal_mode=WAL;");
+    }
+
+    public string Path { get; }
+
+    public override StoreProvider Provider => StoreProvider.Sqlite;
+
+    public override DbConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        // Per connection: NORMAL is durable against a process crash in WAL mode (commits reach the OS at once).
+        connection.Execute("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;");
+        return connection;
+    }
+
+    public override void Dispose() => SqliteConnection.ClearAllPools();
+}
+
+public sealed class PostgresStore(string connectionString) : Store
+{
+    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(connectionString);
+
+    public override StoreProvider Provider => StoreProvider.Postgres;
+
+    public override DbConnection Open() => _dataSource.OpenConnection();
+
+    public override void Dispose() => _dataSource.Dispose();
+
+    /// <summary>postgres://user:password@host:port/database?option=value → an Npgsql connection string.</summary>
+    public static string FromUrl(string url)
+    {
+        var uri = new Uri(url);
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            Host = uri.Host,
+            Port = uri.IsDefaultPort || uri.Port <= 0 ? 5432 : uri.Port,
+            Database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/')),
+        };
+        if (uri.UserInfo.Length > 0)
+        {
+            var parts = uri.UserInfo.Split(':', 2);
+            builder.Username = Uri.UnescapeDataString(parts[0]);
+            if (parts.Length > 1) builder.Password = Uri.UnescapeDataString(parts[1]);
+        }
+        foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var kv = pair.Split('=', 2);
+            builder[Uri.UnescapeDataString(kv[0])] = kv.Length > 1 ? Uri.UnescapeDataString(kv[1]) : "";
+        }
+        return builder.ConnectionString;
+    }
+}

@@ -1,0 +1,82 @@
+namespace LastClick.Orders;
+
+// Rows as stored; Dapper fills them by column name (snake_case → PascalCase).
+#pragma warning disable CA1812 // instantiated by Dapper
+internal sealed class OrderRow
+{
+    public string Id { get; set; } = "";
+    public string BodyHash { get; set; } = "";
+    public string ProgramId { get; set; } = "";
+    public string? VisitorId { get; set; }
+    public string? ClickId { get; set; }
+    public long At { get; set; }
+    public string Currency { get; set; } = "";
+    public string DeliveryCountry { get; set; } = "";
+    public long AmountMinor { get; set; }
+    public string? PublisherId { get; set; }
+    public string? AttributedClickId { get; set; }
+    public string? AttributionReason { get; set; }
+    public string AttributionTrace { get; set; } = "[]";
+    public string? TrafficType { get; set; }
+    public string Status { get; set; } = "";
+    public string? DeclineReason { get; set; }
+    public string PayoutCurrency { get; set; } = "";
+    public string FxRate { get; set; } = "1";
+    public long SalesMinor { get; set; }
+    public long CommissionMinor { get; set; }
+    public bool Capped { get; set; }
+    public string? HeldAccount { get; set; }
+    public long HeldMinor { get; set; }
+    public bool PaidOut { get; set; }
+    public long SettledMinor { get; set; }
+    public long? ConfirmedAt { get; set; }
+    public long UpdatedAt { get; set; }
+}
+
+internal sealed class LineRow
+{
+    public string OrderId { get; set; } = "";
+    public int LineNo { get; set; }
+    public string LineId { get; set; } = "";
+    public string ProductId { get; set; } = "";
+    public string Category { get; set; } = "";
+    public string? Store { get; set; }
+    public long PriceMinor { get; set; }
+    public int Quantity { get; set; }
+    public bool Affiliated { get; set; }
+    public string? SellerRate { get; set; }
+    public bool IsVirtual { get; set; }
+    public string? Section { get; set; }
+    public string? SellerOrigin { get; set; }
+    public string Rate { get; set; } = "0";
+    public string? RateReason { get; set; }
+    public string Trace { get; set; } = "[]";
+    public string? Reason { get; set; }
+    public long RefundedMinor { get; set; }
+    public long CommissionMinor { get; set; }
+}
+
+internal sealed class EventRow
+{
+    public string Id { get; set; } = "";
+    public string BodyHash { get; set; } = "";
+    public string OrderId { get; set; } = "";
+    public string Type { get; set; } = "";
+    public long At { get; set; }
+    public string? LineId { get; set; }
+    public long? AmountMinor { get; set; }
+}
+
+internal sealed class TouchRow
+{
+    public string Id { get; set; } = "";
+    public long Seq { get; set; }
+    public long At { get; set; }
+    public string? ProgramId { get; set; }
+    public string? PublisherId { get; set; }
+    public string? Channel { get; set; }
+    public string? Country { get; set; }
+    public bool Anonymizer { get; set; }
+    public string? InvalidReason { get; set; }
+}
+#pragma warning restore CA1812

@@ -1,0 +1,32 @@
+using LastClick.Data;
+using LastClick.Ledger;
+using LastClick.Orders;
+using LastClick.Payouts;
+using LastClick.Programs;
+using LastClick.Publishers;
+using LastClick.Tracking;
+
+namespace LastClick;
+
+/// <summary>The services over one store: what `serve`, `replay` and the tests all call.</summary>
+public sealed class Platform
+{
+    public Platform(Store store, ProgramCatalog programs, TimeProvider clock, ClickClassifier? classifier = null)
+    {
+        Store = store;
+        Programs = programs;
+        Publishers = new PublisherService(store, clock);
+        Tracking = new TrackingService(store, classifier ?? ClickClassifier.Default);
+        Orders = new OrderService(store, programs, clock);
+        Payouts = new PayoutService(store, programs, Orders, clock);
+        Ledger = new LedgerQueries(store);
+    }
+
+    public Store Store { get; }
+    public ProgramCatalog Programs { get; }
+    public PublisherService Publishers { get; }
+    public TrackingService Tracking { get; }
+    public OrderService Orders { get; }
+    public PayoutService Payouts { get; }
+    public LedgerQueries Ledger { get; }
+}

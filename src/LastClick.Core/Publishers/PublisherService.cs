@@ -1,0 +1,50 @@
+using Dapper;
+using LastClick.Common;
+using LastClick.Data;
+using LastClick.Programs;
+
+namespace LastClick.Publishers;
+
+public sealed record Publisher(string Id, string TrafficType, int? Ranking, bool PayoutDetailsComplete);
+
+public sealed class PublisherService(Store store, TimeProvider clock)
+{
+    public static void Validate(Publisher publisher, string path)
+    {
+        if (string.IsNullOrWhiteSpace(publisher.Id)) throw ProblemException.Invalid($"{path}.id", "is required");
+        if (!TrafficTypes.All.Contains(publisher.TrafficType))
+        {
+            throw ProblemException.Invalid($"{path}.trafficType", $"unknown traffic type '{publisher.TrafficType}' (one of {string.Join(", ", TrafficTypes.All)})");
+        }
+        if (publisher.Ranking is < 1) throw ProblemException.Invalid($"{path}.ranking", "must be 1 or more");
+    }
+
+    /// <summary>Creates the publisher, or updates its traffic type, ranking and payout details.</summary>
+    public void Upsert(Publisher publisher)
+    {
+        Validate(publisher, "publisher");
+        using var c = store.Open();
+        c.Execute("""
+            INSERT INTO publishers (id, traffic_type, ranking, payout_details_complete, created_at)
+            VALUES (@Id, @TrafficType, @Ranking, @PayoutDetailsComplete, @at)
+            ON CONFLICT (id) DO UPDATE SET traffic_type = excluded.traffic_type, ranking = excluded.ranking,
+                payout_details_complete = excluded.payout_details_complete
+            """, new { publisher.Id, publisher.TrafficType, publisher.Ranking, publisher.PayoutDetailsComplete, at = Times.ToMicros(clock.GetUtcNow()) });
+    }
+
+    public Publisher? Find(string id)
+    {
+        using var c = store.Open();
+        var row = c.QuerySingleOrDefault<PublisherRow>(
+            "SELECT id, traffic_type, ranking, payout_details_complete FROM publishers WHERE id = @id", new { id });
+        return row is null ? null : new Publisher(row.Id, row.TrafficType, row.Ranking, row.PayoutDetailsComplete);
+    }
+
+    private sealed class PublisherRow
+    {
+        public string Id { get; set; } = "";
+        public string TrafficType { get; set; } = "";
+        public int? Ranking { get; set; }
+        public bool PayoutDetailsComplete { get; set; }
+    }
+}

@@ -1,0 +1,141 @@
+using LastClick.Commissions;
+using LastClick.Common;
+using LastClick.Lifecycle;
+using LastClick.Orders;
+using LastClick.Programs;
+using LastClick.Publishers;
+using LastClick.Tracking;
+
+namespace LastClick.Replay;
+
+/// <summary>A complete story to replay (docs: shared/docs/scenarios.md), parsed and checked before anything runs.</summary>
+public sealed record Scenario(
+    ProgramDefinition Program, DateTimeOffset? Now, IReadOnlyList<Publisher> Publishers, IReadOnlyList<Click> Clicks,
+    IReadOnlyList<MarketplaceTouch> Touches, IReadOnlyList<Order> Orders, IReadOnlyList<OrderEvent> Events,
+    IReadOnlyList<DateTimeOffset> PayoutRuns)
+{
+    /// <summary>Parses and validates; the error names the first wrong field (<c>orders[0].lines[1].price: not a decimal</c>).</summary>
+    public static Scenario Parse(string json, ProgramCatalog catalog, string? baseDirectory = null)
+    {
+        var root = JsonNode.Parse(json, "scenario");
+        root.AllowOnly("description", "program", "programFile", "now", "publishers", "clicks", "touches", "orders", "events", "payoutRuns");
+
+        ProgramDefinition program;
+        if (root.Optional("programFile") is { } file)
+        {
+            var path = Path.Combine(baseDirectory ?? ".", file.AsString());
+            if (!File.Exists(path)) throw file.Error($"no such file: {path}");
+            program = ProgramCatalog.LoadFile(path);
+        }
+        else
+        {
+            var id = root.Required("program");
+            try { program = catalog.Get(id.AsString()); }
+            catch (ProblemException e) { throw id.Error(e.Problem.Detail); }
+        }
+
+        var publishers = Items(root, "publishers").Select(ParsePublisher).ToList();
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < publishers.Count; i++)
+        {
+            PublisherService.Validate(publishers[i], $"publishers[{i}]");
+            if (!known.Add(publishers[i].Id)) throw ProblemException.Invalid($"publishers[{i}].id", $"publisher '{publishers[i].Id}' appears twice");
+        }
+
+        var clicks = Items(root, "clicks").Select(n => ParseClick(n, program.Id, known)).ToList();
+        Unique(clicks.Select(c => c.Id), "clicks");
+        var touches = Items(root, "touches").Select((n, i) => ParseTouch(n, i)).ToList();
+        Unique(touches.Select(t => t.Id), "touches");
+        var orders = Items(root, "orders").Select(n =>
+        {
+            var order = ParseOrder(n);
+            OrderService.Validate(order, program, n.Path);
+            return order;
+        }).ToList();
+        Unique(orders.Select(o => o.Id), "orders");
+        var byId = orders.ToDictionary(o => o.Id, StringComparer.Ordinal);
+        var events = Items(root, "events").Select(n => ParseEvent(n, byId)).ToList();
+        Unique(events.Select(e => e.Id), "events");
+        var runs = root.Optional("payoutRuns")?.Items().Select(n => n.AsTime()).ToList() ?? [];
+
+        return new Scenario(program, root.OptionalTime("now"), publishers, clicks, touches, orders, events, runs);
+    }
+
+    private static IEnumerable<JsonNode> Items(JsonNode root, string name) => root.Optional(name)?.Items() ?? [];
+
+    private static void Unique(IEnumerable<string> ids, string list)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var i = 0;
+        foreach (var id in ids)
+        {
+            if (!seen.Add(id)) throw ProblemException.Invalid($"{list}[{i}].id", $"id '{id}' appears twice");
+            i++;
+        }
+    }
+
+    private static Publisher ParsePublisher(JsonNode n)
+    {
+        n.AllowOnly("id", "trafficType", "ranking", "payoutDetails");
+        var details = n.Optional("payoutDetails");
+        if (details is { } d && d.AsString() is not ("missing" or "complete")) throw d.Error("must be \"complete\" or \"missing\"");
+        return new Publisher(n.Required("id").AsString(), n.OptionalString("trafficType") ?? "content", n.Optional("ranking")?.AsInt(),
+            details?.AsString() != "missing");
+    }
+
+    private static Click ParseClick(JsonNode n, string programId, HashSet<string> publishers)
+    {
+        n.AllowOnly("id", "publisher", "visitor", "at", "ip", "userAgent", "referrer", "sub1", "sub2", "sub3", "sub4", "sub5", "invalid");
+        var publisher = n.Required("publisher");
+        if (!publishers.Contains(publisher.AsString())) throw publisher.Error($"unknown publisher '{publisher.AsString()}'");
+        var invalid = n.Optional("invalid");
+        if (invalid is { } inv && !InvalidReasons.All.Contains(inv.AsString()))
+        {
+            throw inv.Error($"unknown invalid traffic kind (one of {string.Join(", ", InvalidReasons.All)})");
+        }
+        var ip = n.Optional("ip");
+        if (ip is { } address && !System.Net.IPAddress.TryParse(address.AsString(), out _)) throw address.Error("not an IPv4 or IPv6 address");
+        return new Click(n.Required("id").AsString(), programId, publisher.AsString(), n.OptionalString("visitor"), n.Required("at").AsTime(),
+            ip?.AsString(), n.OptionalString("userAgent"), n.OptionalString("referrer"), null,
+            n.OptionalString("sub1"), n.OptionalString("sub2"), n.OptionalString("sub3"), n.OptionalString("sub4"), n.OptionalString("sub5"),
+            invalid?.AsString());
+    }
+
+    private static MarketplaceTouch ParseTouch(JsonNode n, int index)
+    {
+        n.AllowOnly("id", "visitor", "at", "channel");
+        return new MarketplaceTouch(n.OptionalString("id") ?? $"touch-{index + 1}", n.Required("visitor").AsString(), n.Required("at").AsTime(), n.OptionalString("channel"));
+    }
+
+    private static Order ParseOrder(JsonNode n)
+    {
+        n.AllowOnly("id", "visitor", "clickId", "at", "currency", "deliveryCountry", "lines");
+        var currencyNode = n.Required("currency");
+        if (!Currency.TryFind(currencyNode.AsString(), out var currency)) throw currencyNode.Error($"unknown currency '{currencyNode.AsString()}'");
+        var lines = n.Required("lines").Items().Select(l =>
+        {
+            l.AllowOnly("id", "productId", "category", "store", "price", "quantity", "affiliated", "sellerRate", "virtual", "section", "sellerOrigin");
+            return new OrderLine(l.Required("id").AsString(), l.Required("productId").AsString(), l.Required("category").AsString(),
+                l.OptionalString("store"), l.Required("price").AsDecimal(), l.Required("quantity").AsInt(),
+                l.Optional("affiliated")?.AsBool() ?? true, l.OptionalDecimal("sellerRate"), l.Optional("virtual")?.AsBool() ?? false,
+                l.OptionalString("section"), l.OptionalString("sellerOrigin"));
+        }).ToList();
+        return new Order(n.Required("id").AsString(), n.Required("at").AsTime(), currency, n.Required("deliveryCountry").AsString(), lines,
+            n.OptionalString("visitor"), n.OptionalString("clickId"));
+    }
+
+    private static OrderEvent ParseEvent(JsonNode n, Dictionary<string, Order> orders)
+    {
+        n.AllowOnly("id", "order", "type", "at", "line", "amount");
+        var orderNode = n.Required("order");
+        if (!orders.TryGetValue(orderNode.AsString(), out var order)) throw orderNode.Error($"unknown order '{orderNode.AsString()}'");
+        var typeNode = n.Required("type");
+        if (!OrderService.TryParseEventType(typeNode.AsString(), out var type))
+        {
+            throw typeNode.Error("must be paid, goods_received, auto_confirmed, cancelled, refunded or fraud");
+        }
+        var e = new OrderEvent(n.Required("id").AsString(), order.Id, type, n.Required("at").AsTime(), n.OptionalString("line"), n.OptionalDecimal("amount"));
+        OrderService.Validate(e, order, n.Path);
+        return e;
+    }
+}

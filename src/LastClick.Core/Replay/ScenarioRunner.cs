@@ -1,0 +1,167 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using LastClick.Common;
+using LastClick.Data;
+using LastClick.Programs;
+using LastClick.Tracking;
+
+namespace LastClick.Replay;
+
+/// <summary>
+/// Plays a scenario against a store through the same services the server uses, in time order (ties: input order,
+/// section by section), and writes the outcome as JSON.
+/// </summary>
+public static class ScenarioRunner
+{
+    public static string Run(Scenario scenario, Store store, ClickClassifier? classifier = null)
+    {
+        var timeline = Timeline(scenario).ToList();
+        var clock = new ManualClock(timeline.Count > 0 ? timeline[0].At : scenario.Now ?? DateTimeOffset.UnixEpoch);
+        store.Migrate(clock);
+        var programs = new ProgramCatalog([scenario.Program]);
+        var platform = new Platform(store, programs, clock, classifier);
+
+        foreach (var publisher in scenario.Publishers) platform.Publishers.Upsert(publisher);
+        foreach (var (at, apply) in timeline)
+        {
+            clock.Set(at);
+            apply(platform);
+        }
+        var end = scenario.Now ?? (timeline.Count > 0 ? timeline[^1].At : clock.GetUtcNow());
+        if (end > clock.GetUtcNow()) clock.Set(end);
+        platform.Orders.Advance();
+        return Output(scenario, platform);
+    }
+
+    private static IEnumerable<(DateTimeOffset At, Action<Platform> Apply)> Timeline(Scenario s)
+    {
+        var items = new List<(DateTimeOffset At, Action<Platform> Apply)>();
+        items.AddRange(s.Clicks.Select(c => (c.At, (Action<Platform>)(p => p.Tracking.RecordClick(c)))));
+        items.AddRange(s.Touches.Select(t => (t.At, (Action<Platform>)(p => p.Tracking.RecordTouch(t)))));
+        items.AddRange(s.Orders.Select(o => (o.At, (Action<Platform>)(p => p.Orders.Ingest(o, s.Program.Id)))));
+        items.AddRange(s.Events.Select(e => (e.At, (Action<Platform>)(p => p.Orders.ApplyEvent(e)))));
+        items.AddRange(s.PayoutRuns.Select(r => (r, (Action<Platform>)(p => p.Payouts.Run(s.Program.Id, r)))));
+        // OrderBy is stable: equal times keep input order.
+        return items.OrderBy(i => i.At);
+    }
+
+    private static readonly JsonWriterOptions WriterOptions = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static string Output(Scenario scenario, Platform platform)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            w.WriteStartObject();
+            w.WriteString("program", scenario.Program.Id);
+            w.WriteStartArray("orders");
+            foreach (var order in scenario.Orders.Select(o => platform.Orders.Find(o.Id)!))
+            {
+                w.WriteStartObject();
+                w.WriteString("id", order.Id);
+                w.WriteString("publisher", order.Publisher);
+                w.WriteString("click", order.Click);
+                w.WriteString("program", order.Program);
+                w.WriteString("status", order.Status);
+                w.WriteString("orderCurrency", order.OrderCurrency);
+                w.WriteString("amount", order.Amount);
+                w.WriteString("fxRate", Decimals.Canonical(order.FxRate));
+                if (order.Capped) w.WriteBoolean("capped", true);
+                w.WriteString("currency", order.Currency);
+                w.WriteString("commission", order.Commission);
+                if (order.Reason is not null) w.WriteString("reason", order.Reason);
+                w.WriteStartArray("attribution");
+                foreach (var step in order.AttributionTrace) w.WriteStringValue(step);
+                w.WriteEndArray();
+                w.WriteStartArray("lines");
+                foreach (var line in order.Lines)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("id", line.Id);
+                    w.WriteString("rate", Decimals.Canonical(line.Rate));
+                    w.WriteString("commission", line.Commission);
+                    if (line.Reason is not null) w.WriteString("reason", line.Reason);
+                    w.WriteStartArray("trace");
+                    foreach (var step in line.Trace)
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("rule", step.Rule);
+                        w.WriteString("detail", step.Detail);
+                        if (step.Rate is { } rate) w.WriteString("rate", Decimals.Canonical(rate));
+                        w.WriteEndObject();
+                    }
+                    w.WriteEndArray();
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+
+            w.WriteStartArray("balances");
+            foreach (var b in platform.Ledger.Balances())
+            {
+                var currency = Currency.Of(b.Currency);
+                w.WriteStartObject();
+                w.WriteString("publisher", b.Publisher);
+                w.WriteString("currency", b.Currency);
+                w.WriteString("pending", currency.Format(b.Pending));
+                w.WriteString("confirmed", currency.Format(b.Confirmed));
+                w.WriteString("payable", currency.Format(b.Payable));
+                w.WriteString("paid", currency.Format(b.Paid));
+                w.WriteString("balance", currency.Format(b.Balance));
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+
+            w.WriteStartArray("ledger");
+            foreach (var t in platform.Ledger.Transfers())
+            {
+                w.WriteStartObject();
+                w.WriteString("publisher", t.Publisher);
+                if (t.Order is not null) w.WriteString("order", t.Order);
+                if (t.PayoutRun is not null) w.WriteString("payoutRun", t.PayoutRun);
+                w.WriteString("kind", t.Kind);
+                w.WriteString("from", t.From);
+                w.WriteString("to", t.To);
+                w.WriteString("amount", Currency.Of(t.Currency).Format(t.Amount));
+                w.WriteString("currency", t.Currency);
+                w.WriteString("at", Times.Format(t.At));
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+
+            w.WriteStartArray("payouts");
+            foreach (var run in scenario.PayoutRuns.Distinct())
+            {
+                foreach (var line in platform.Payouts.Find(scenario.Program.Id, run))
+                {
+                    w.WriteStartObject();
+                    w.WriteString("run", Times.Format(run));
+                    w.WriteString("publisher", line.PublisherId);
+                    w.WriteString("currency", line.Currency);
+                    w.WriteString("amount", line.Amount);
+                    w.WriteString("status", line.Status);
+                    if (line.Reason is not null) w.WriteString("reason", line.Reason);
+                    w.WriteEndObject();
+                }
+            }
+            w.WriteEndArray();
+
+            w.WriteStartArray("approval");
+            foreach (var a in platform.Ledger.ApprovalRates(scenario.Program.Id))
+            {
+                w.WriteStartObject();
+                w.WriteString("publisher", a.Publisher);
+                w.WriteNumber("approved", a.Approved);
+                w.WriteNumber("declined", a.Declined);
+                if (a.Rate is { } rate) w.WriteString("rate", Decimals.Canonical(rate)); else w.WriteNull("rate");
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+}

@@ -1,0 +1,98 @@
+using System.Buffers;
+using System.Text.RegularExpressions;
+using LastClick.Geo;
+
+namespace LastClick.Tracking;
+
+/// <summary>Invalid traffic kinds of product.md A6 and E4.</summary>
+public static class InvalidReasons
+{
+    public const string Bot = "bot";
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
+    {
+        Bot, "cookie_stuffing", "forced_click", "hidden_click", "pop_under", "extension_injection",
+    };
+}
+
+/// <summary>What the tracker knows of a click once it has looked at it.</summary>
+public sealed record ClickClass(string? Country, uint Asn, bool Anonymizer, string? InvalidReason);
+
+/// <summary>Classifies a click from its IP (country, hosting/VPN network) and user agent (known bots).</summary>
+public sealed class ClickClassifier(IpIntelligence ip, BotDetector bots)
+{
+    private static readonly Lazy<ClickClassifier> Embedded = new(() => new ClickClassifier(IpIntelligence.Default, BotDetector.Default));
+
+    public static ClickClassifier Default => Embedded.Value;
+
+    public ClickClass Classify(string? ipAddress, string? userAgent, string? flaggedAs = null)
+    {
+        var info = ip.Lookup(ipAddress);
+        var invalid = flaggedAs ?? (bots.IsBot(userAgent) ? InvalidReasons.Bot : null);
+        return new ClickClass(info.Country, info.Asn, info.Anonymizer, invalid);
+    }
+}
+
+/// <summary>
+/// Known crawlers and bots, from the crawler-user-agents list (MIT). Most of its patterns are plain text: those are
+/// found together with one vectorized multi-string search; the few real expressions share one compiled regex.
+/// </summary>
+public sealed class BotDetector
+{
+    private readonly SearchValues<string> _literals;
+    private readonly Regex? _expressions;
+
+    public BotDetector(IEnumerable<string> patterns)
+    {
+        var literals = new List<string>();
+        var expressions = new List<string>();
+        foreach (var pattern in patterns)
+        {
+            if (AsLiteral(pattern) is { } literal) literals.Add(literal);
+            else expressions.Add(pattern);
+        }
+        _literals = SearchValues.Create([.. literals], StringComparison.Ordinal);
+        if (expressions.Count > 0)
+        {
+            _expressions = new Regex(string.Join('|', expressions.Select(p => $"(?:{p})")),
+                RegexOptions.Compiled | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+            _expressions.IsMatch("warm-up");
+        }
+    }
+
+    private static readonly Lazy<BotDetector> Embedded = new(() =>
+    {
+        using var stream = typeof(BotDetector).Assembly.GetManifestResourceStream("LastClick.Geo.Data.crawler-user-agents.txt")
+            ?? throw new InvalidOperationException("embedded crawler-user-agents.txt is missing");
+        using var reader = new StreamReader(stream);
+        return new BotDetector(reader.ReadToEnd().Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0 && !l.StartsWith('#')));
+    });
+
+    public static BotDetector Default => Embedded.Value;
+
+    public bool IsBot(string? userAgent)
+    {
+        if (string.IsNullOrEmpty(userAgent)) return false;
+        if (userAgent.AsSpan().IndexOfAny(_literals) >= 0) return true;
+        // A user agent built to make the expression backtrack for a second is not a browser's.
+        try { return _expressions?.IsMatch(userAgent) ?? false; }
+        catch (RegexMatchTimeoutException) { return true; }
+    }
+
+    /// <summary>The text a pattern matches when it has no regex operators (escaped punctuation allowed), else null.</summary>
+    internal static string? AsLiteral(string pattern)
+    {
+        var text = new System.Text.StringBuilder(pattern.Length);
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            var c = pattern[i];
+            if (c == '\\')
+            {
+                if (i + 1 < pattern.Length && !char.IsAsciiLetterOrDigit(pattern[i + 1])) { text.Append(pattern[++i]); continue; }
+                return null;
+            }
+            if ("[](){}.*+?^$|".Contains(c, StringComparison.Ordinal)) return null;
+            text.Append(c);
+        }
+        return text.ToString();
+    }
+}

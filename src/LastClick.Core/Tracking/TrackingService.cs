@@ -1,0 +1,51 @@
+using Dapper;
+using LastClick.Common;
+using LastClick.Data;
+
+namespace LastClick.Tracking;
+
+public sealed record Click(
+    string Id, string ProgramId, string PublisherId, string? VisitorId, DateTimeOffset At,
+    string? Ip, string? UserAgent, string? Referrer, string? LinkId = null,
+    string? Sub1 = null, string? Sub2 = null, string? Sub3 = null, string? Sub4 = null, string? Sub5 = null,
+    string? FlaggedAs = null);
+
+/// <summary>A paid touch from the marketplace's own channels (A1).</summary>
+public sealed record MarketplaceTouch(string Id, string VisitorId, DateTimeOffset At, string? Channel);
+
+/// <summary>Stores classified clicks and marketplace touches. Idempotent by id.</summary>
+public sealed class TrackingService(Store store, ClickClassifier classifier)
+{
+    public ClickClass RecordClick(Click click)
+    {
+        if (click.FlaggedAs is { } flag && !InvalidReasons.All.Contains(flag))
+        {
+            throw ProblemException.Invalid("click.invalid", $"unknown invalid traffic kind '{flag}' (one of {string.Join(", ", InvalidReasons.All)})");
+        }
+        var cls = classifier.Classify(click.Ip, click.UserAgent, click.FlaggedAs);
+        using var c = store.Open();
+        var publisherKnown = c.ExecuteScalar<long>("SELECT COUNT(*) FROM publishers WHERE id = @PublisherId", click) > 0;
+        if (!publisherKnown) throw new ProblemException(Problem.NotFound("click.publisher", $"unknown publisher '{click.PublisherId}'"));
+        c.Execute("""
+            INSERT INTO clicks (id, program_id, publisher_id, link_id, visitor_id, at, ip, country, asn, anonymizer, invalid_reason,
+                                user_agent, referrer, sub1, sub2, sub3, sub4, sub5)
+            VALUES (@Id, @ProgramId, @PublisherId, @LinkId, @VisitorId, @at, @Ip, @country, @asn, @anonymizer, @invalid,
+                    @UserAgent, @Referrer, @Sub1, @Sub2, @Sub3, @Sub4, @Sub5)
+            ON CONFLICT (id) DO NOTHING
+            """,
+            new
+            {
+                click.Id, click.ProgramId, click.PublisherId, click.LinkId, click.VisitorId, at = Times.ToMicros(click.At), click.Ip,
+                country = cls.Country, asn = (long)cls.Asn, anonymizer = cls.Anonymizer, invalid = cls.InvalidReason,
+                click.UserAgent, click.Referrer, click.Sub1, click.Sub2, click.Sub3, click.Sub4, click.Sub5,
+            });
+        return cls;
+    }
+
+    public void RecordTouch(MarketplaceTouch touch)
+    {
+        using var c = store.Open();
+        c.Execute("INSERT INTO touches (id, visitor_id, at, channel) VALUES (@Id, @VisitorId, @at, @Channel) ON CONFLICT (id) DO NOTHING",
+            new { touch.Id, touch.VisitorId, at = Times.ToMicros(touch.At), touch.Channel });
+    }
+}

@@ -1,0 +1,100 @@
+using System.CommandLine;
+using LastClick.Common;
+using LastClick.Data;
+using LastClick.Programs;
+using LastClick.Replay;
+
+namespace LastClick.Cli;
+
+/// <summary>The `lastclick` command line. Expected failures are one line on stderr naming the field, and exit code 2.</summary>
+public static class LastClickCli
+{
+    public const int Ok = 0;
+    public const int Unexpected = 1;
+    public const int BadInput = 2;
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var root = new RootCommand("LastClick: a self-hosted affiliate program platform.");
+        root.Subcommands.Add(ReplayCommand(stdout, stderr));
+        root.Subcommands.Add(ProgramsCommand(stdout, stderr));
+        root.Subcommands.Add(MigrateCommand(stdout, stderr));
+        return root.Parse(args).Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+    }
+
+    private static Command ReplayCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var file = new Argument<FileInfo>("file") { Description = "The scenario (JSON, see docs/scenarios.md)" };
+        var store = new Option<string?>("--store") { Description = "postgres://user:pass@host:port/db to replay on PostgreSQL (a temporary schema); default: a temporary SQLite file" };
+        var command = new Command("replay", "Play a scenario on a fresh temporary store and print the outcome as JSON") { file, store };
+        command.SetAction(parse => Guard(stderr, () =>
+        {
+            var path = parse.GetValue(file)!;
+            if (!path.Exists) throw ProblemException.Invalid("file", $"no such file: {path.FullName}");
+            var scenario = Scenario.Parse(File.ReadAllText(path.FullName), ProgramCatalog.BuiltIn(), path.DirectoryName);
+            using var temporary = TemporaryStore.Create(parse.GetValue(store));
+            stdout.Write(ScenarioRunner.Run(scenario, temporary.Store));
+        }));
+        return command;
+    }
+
+    private static Command ProgramsCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var list = new Command("list", "List the built-in programs");
+        list.SetAction(_ => Guard(stderr, () =>
+        {
+            foreach (var p in ProgramCatalog.BuiltIn().All.OrderBy(p => p.Id, StringComparer.Ordinal))
+            {
+                stdout.WriteLine($"{p.Id,-16} {p.Name} · {p.Model} · cookie {p.CookieWindowDays} days · pays {string.Join("/", p.PayoutCurrencies.Select(c => c.Currency))}");
+            }
+        }));
+
+        var id = new Argument<string>("id") { Description = "Program id (aliexpress-ww, aliexpress-cis)" };
+        var show = new Command("show", "Print a program's effective definition as JSON") { id };
+        show.SetAction(parse => Guard(stderr, () => stdout.WriteLine(ProgramCatalog.ToJson(ProgramCatalog.BuiltIn().Get(parse.GetValue(id)!, "id")))));
+
+        var file = new Argument<FileInfo>("file") { Description = "A program definition file" };
+        var validate = new Command("validate", "Check a program definition file; prints the first wrong field") { file };
+        validate.SetAction(parse => Guard(stderr, () =>
+        {
+            var program = ProgramCatalog.LoadFile(parse.GetValue(file)!.FullName);
+            stdout.WriteLine($"ok: {program.Id} ({program.Name})");
+        }));
+
+        return new Command("programs", "Program definitions") { list, show, validate };
+    }
+
+    private static Command MigrateCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var store = new Option<string>("--store") { Description = "postgres://… or a SQLite file", DefaultValueFactory = _ => "data/lastclick.db" };
+        var command = new Command("migrate", "Create or update the store's schema") { store };
+        command.SetAction(parse => Guard(stderr, () =>
+        {
+            using var s = Store.Connect(parse.GetValue(store)!);
+            s.Migrate(TimeProvider.System);
+            stdout.WriteLine($"migrated ({s.Provider})");
+        }));
+        return command;
+    }
+
+    private static int Guard(TextWriter stderr, Action action)
+    {
+        try
+        {
+            action();
+            return Ok;
+        }
+        catch (ProblemException e)
+        {
+            stderr.WriteLine($"error: {e.Problem}");
+            return BadInput;
+        }
+#pragma warning disable CA1031 // the edge: any unexpected failure becomes one line and exit code 1
+        catch (Exception e)
+        {
+            stderr.WriteLine($"error: unexpected {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}");
+            return Unexpected;
+        }
+#pragma warning restore CA1031
+    }
+}

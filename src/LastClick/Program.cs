@@ -1,0 +1,3 @@
+using LastClick.Cli;
+
+return LastClickCli.Run(args, Console.Out, Console.Error);
