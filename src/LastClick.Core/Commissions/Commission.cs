@@ -57,6 +57,9 @@ public static class Commission
         public const string Refunded = "refunded";
         public const string Cancelled = "cancelled";
         public const string Fraud = "fraud";
+        public const string ZeroRate = "zero_rate";
+        public const string ZeroAmount = "zero_amount";
+        public const string BelowMinorUnit = "below_minor_unit";
     }
 
     /// <summary>Decides each line's rate for an order credited to <paramref name="click"/>'s publisher.</summary>
@@ -217,7 +220,8 @@ public static class Commission
             var lineRate = rates[i];
             var refunded = refunds is not null && refunds.TryGetValue(line.Id, out var r) ? Math.Min(r, line.Amount) : 0m;
             var basis = line.Amount - refunded;
-            var reason = declinedReason ?? lineRate.Reason ?? (basis <= 0m ? Reasons.Refunded : null);
+            var reason = declinedReason ?? lineRate.Reason
+                ?? (basis <= 0m && refunded > 0m ? Reasons.Refunded : basis <= 0m ? Reasons.ZeroAmount : lineRate.Rate == 0m ? Reasons.ZeroRate : null);
             var exact = reason is null ? lineRate.Rate * basis : 0m;
             lines.Add(new LineCommission(line.Id, lineRate.Rate, basis, exact, 0m, reason, lineRate.Trace));
         }
@@ -239,7 +243,8 @@ public static class Commission
     private static List<LineCommission> Allocate(List<LineCommission> lines, decimal total, Currency currency)
     {
         var sum = lines.Sum(l => l.Exact);
-        if (sum == 0m || total == 0m) return lines;
+        if (sum == 0m) return lines;
+        if (total == 0m) return lines.Select(l => l with { Reason = l.Reason ?? Reasons.BelowMinorUnit }).ToList();
         var unit = currency.FromMinor(1);
         var shares = lines.Select(l => l.Exact * total / sum).ToArray();
         var floors = shares.Select(s => Math.Floor(s / unit) * unit).ToArray();
@@ -248,6 +253,6 @@ public static class Commission
         {
             floors[i] += unit;
         }
-        return lines.Select((l, i) => l with { Amount = floors[i] }).ToList();
+        return lines.Select((l, i) => l with { Amount = floors[i], Reason = l.Reason ?? (floors[i] == 0m ? Reasons.BelowMinorUnit : null) }).ToList();
     }
 }

@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace LastClick.Tests.Support;
+
+/// <summary>
+/// A throwaway PostgreSQL cluster for the test run: initdb into a temporary folder, pg_ctl on a free loopback
+/// port, stopped and deleted when the run ends. LASTCLICK_TEST_POSTGRES (a connection string) uses a server
+/// you already have instead. Where neither is possible the PostgreSQL half cannot run: outside CI that is
+/// reported on stderr; in CI (CI=true) it is a failure.
+/// </summary>
+public static class PostgresServer
+{
+    private static readonly Lazy<(string? ConnectionString, string? Why)> Cluster = new(Start, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    public static string? ConnectionString => Cluster.Value.ConnectionString;
+
+    public static string? UnavailableBecause => Cluster.Value.Why;
+
+    private static (string?, string?) Start()
+    {
+        var given = Environment.GetEnvironmentVariable("LASTCLICK_TEST_POSTGRES");
+        if (!string.IsNullOrWhiteSpace(given)) return (given, null);
+
+        var bin = Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(d => File.Exists(Path.Combine(d, "initdb"))).Order().LastOrDefault()
+            : null;
+        if (bin is null) return (null, "no PostgreSQL server binaries in /usr/lib/postgresql/*/bin (apt-get install postgresql)");
+
+        var root = Path.Combine(Path.GetTempPath(), $"lastclick-pg-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
+        var data = Path.Combine(root, "data");
+        Directory.CreateDirectory(root);
+        var asRoot = Environment.UserName == "root";
+        if (asRoot) Run("chown", ["postgres:postgres", root]);
+        RunAs(asRoot, Path.Combine(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
+        var port = FreePort();
+        RunAs(asRoot, Path.Combine(bin, "pg_ctl"),
+            ["-D", data, "-l", Path.Combine(root, "server.log"), "-w", "-t", "60",
+             "-o", $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
+             "start"]);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                RunAs(asRoot, Path.Combine(bin, "pg_ctl"), ["-D", data, "-m", "immediate", "-w", "stop"]);
+                Directory.Delete(root, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"could not remove the test PostgreSQL cluster at {root}: {e.Message}");
+            }
+        };
+        return ($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50", null);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static void RunAs(bool asRoot, string file, string[] args)
+    {
+        if (asRoot) Run("runuser", ["-u", "postgres", "--", file, .. args]);
+        else Run(file, args);
+    }
+
+    private static void Run(string file, string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var output = p.StandardOutput.ReadToEndAsync();
+        var error = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited {p.ExitCode}: {error}{output.Result}");
+    }
+}
