@@ -28,6 +28,7 @@ public static class PostgresServer
             : null;
         if (bin is null) return (null, "no PostgreSQL server binaries in /usr/lib/postgresql/*/bin (apt-get install postgresql)");
 
+        RemoveStaleClusters(bin);
         var root = Path.Combine(Path.GetTempPath(), $"lastclick-pg-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
         var data = Path.Combine(root, "data");
         Directory.CreateDirectory(root);
@@ -52,6 +53,41 @@ public static class PostgresServer
             }
         };
         return ($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50", null);
+    }
+
+    /// <summary>Clusters left by test runs that ended without their exit handler (killed, timed out): stop and delete.</summary>
+    private static void RemoveStaleClusters(string bin)
+    {
+        foreach (var dir in Directory.GetDirectories(Path.GetTempPath(), "lastclick-pg-*"))
+        {
+            var parts = Path.GetFileName(dir).Split('-');
+            if (parts.Length < 3 || !int.TryParse(parts[2], out var pid) || ProcessAlive(pid)) continue;
+            try
+            {
+                if (File.Exists(Path.Combine(dir, "data", "postmaster.pid")))
+                {
+                    RunAs(Environment.UserName == "root", Path.Combine(bin, "pg_ctl"), ["-D", Path.Combine(dir, "data"), "-m", "immediate", "-w", "stop"]);
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // Not running any more: nothing to stop.
+            }
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static bool ProcessAlive(int pid)
+    {
+        try
+        {
+            using var p = Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private static int FreePort()

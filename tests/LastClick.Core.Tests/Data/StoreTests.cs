@@ -1,0 +1,93 @@
+using System.Data.Common;
+using Dapper;
+using LastClick.Common;
+using LastClick.Ledger;
+using LastClick.Tests.Support;
+using static LastClick.Tests.Support.Build;
+
+namespace LastClick.Tests.Data;
+
+/// <summary>The same behaviour on both stores, against a real SQLite file and a real PostgreSQL server.</summary>
+public sealed class StoreTests
+{
+    [Theory]
+    [MemberData(nameof(TestStores.Providers), MemberType = typeof(TestStores))]
+    public void Migrations_run_at_start_and_running_them_again_changes_nothing(string provider)
+    {
+        using var h = Harness.Create(provider);
+        if (h is null) return;
+        h.Platform.Store.Migrate(h.Clock);
+        using var c = h.Platform.Store.Open();
+        Assert.Equal(1L, c.ExecuteScalar<long>("SELECT COUNT(*) FROM schema_migrations"));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStores.Providers), MemberType = typeof(TestStores))]
+    public void D1_ledger_transfers_are_never_updated_or_deleted(string provider)
+    {
+        using var h = Harness.Create(provider);
+        if (h is null) return;
+        h.Publisher().Click();
+        h.Order();
+        using var c = h.Platform.Store.Open();
+
+        Assert.ThrowsAny<DbException>(() => c.Execute("UPDATE ledger_transfers SET amount_minor = amount_minor + 1"));
+        Assert.ThrowsAny<DbException>(() => c.Execute("DELETE FROM ledger_transfers"));
+        Assert.ThrowsAny<DbException>(() => c.Execute(
+            "INSERT INTO ledger_transfers (program_id, publisher_id, currency, kind, from_account, to_account, amount_minor, at) VALUES ('x', 'p1', 'USD', 'k', 'program', 'pending', 0, 0)"));
+        Assert.Equal(7.20m, h.Balance().Pending);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStores.Providers), MemberType = typeof(TestStores))]
+    public void An_order_is_idempotent_by_id_and_a_different_body_is_a_conflict_that_changes_nothing(string provider)
+    {
+        using var h = Harness.Create(provider);
+        if (h is null) return;
+        h.Publisher().Click();
+        var first = h.Order(lines: Line(price: 100m));
+        var again = h.Order(lines: Line(price: 100m));
+        Assert.Equal(first with { Lines = [], AttributionTrace = [] }, again with { Lines = [], AttributionTrace = [] });
+        Assert.Single(h.Transfers());
+
+        var e = Assert.Throws<ProblemException>(() => h.Order(lines: Line(price: 200m)));
+        Assert.Equal(("conflict", "order.id"), (e.Problem.Type, e.Problem.Field));
+        Assert.Equal("7.20", h.Find().Commission);
+        Assert.Single(h.Transfers());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStores.Providers), MemberType = typeof(TestStores))]
+    public void An_event_for_an_unknown_order_is_a_clear_error_and_writes_nothing(string provider)
+    {
+        using var h = Harness.Create(provider);
+        if (h is null) return;
+        var e = Assert.Throws<ProblemException>(() => h.Event("e1", "paid", "2026-02-02T00:00:00Z", order: "nope"));
+        Assert.Equal("event.order: unknown order 'nope'", e.Message);
+        using var c = h.Platform.Store.Open();
+        Assert.Equal(0L, c.ExecuteScalar<long>("SELECT COUNT(*) FROM order_events"));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStores.Providers), MemberType = typeof(TestStores))]
+    public void The_whole_lifecycle_gives_the_same_books_on_both_stores(string provider)
+    {
+        using var h = Harness.Create(provider);
+        if (h is null) return;
+        h.Publisher("p1").Publisher("p2", "coupon");
+        h.Click("c1", "v1", publisher: "p1");
+        h.Click("c2", "v2", "2026-02-01T11:00:00Z", publisher: "p2");
+        h.Order("o1", currency: "EUR", lines: [Line("a", "Mobile phone accessories", 129.90m, 2), Line("b", price: 45m)]);
+        h.Order("o2", visitor: "v2", lines: Line(price: 300m));
+        h.Event("e1", "goods_received", "2026-02-05T00:00:00Z", order: "o1");
+        h.Event("e2", "goods_received", "2026-02-05T00:00:00Z", order: "o2");
+        h.Payout("2026-02-06T00:00:00Z");
+        h.Event("e3", "refunded", "2026-02-07T00:00:00Z", order: "o1", line: "b", amount: 45m);
+        h.Event("e4", "fraud", "2026-02-08T00:00:00Z", order: "o2");
+
+        Assert.Equal(new BalanceView("p1", "USD", 0m, 0m, -3.79m, 20.81m), h.Balance("p1"));
+        Assert.Equal(new BalanceView("p2", "USD", 0m, 0m, -21.60m, 21.60m), h.Balance("p2"));
+        Assert.Equal(["commission", "commission", "release", "release", "payout", "payout", "refund_adjustment", "antispam_deduction"],
+            h.Transfers().Select(t => t.Kind));
+    }
+}
