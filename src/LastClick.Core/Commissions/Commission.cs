@@ -35,9 +35,10 @@ public sealed record LineCommission(
 /// the order's date, capped in the payout currency, rounded once (B12). <see cref="Lines"/> carry shares of the
 /// rounded total that add up to it exactly.
 /// </summary>
+/// <param name="CapStep">When the cap applied, the trace step it added to every paying line.</param>
 public sealed record OrderCommission(
     Currency PayoutCurrency, decimal FxRate, decimal ExactInOrderCurrency, decimal ExactInPayoutCurrency,
-    decimal? Cap, decimal Total, IReadOnlyList<LineCommission> Lines);
+    decimal? Cap, decimal Total, IReadOnlyList<LineCommission> Lines, TraceStep? CapStep = null);
 
 /// <summary>The commission rules (product.md B1–B13). Pure: no clock, no store.</summary>
 public static class Commission
@@ -230,13 +231,14 @@ public static class Commission
         var converted = table.Convert(exactSum, order.Currency.Code, payoutCurrency.Code);
         var capped = program.OrderCap is { } cap && converted > cap;
         var total = payoutCurrency.Round(capped ? program.OrderCap!.Value : converted);
+        TraceStep? step = null;
         if (capped)
         {
-            var step = new TraceStep("cap", $"order cap {payoutCurrency.Format(program.OrderCap!.Value)} {payoutCurrency.Code} (uncapped {payoutCurrency.Format(converted)})");
+            step = new TraceStep("cap", $"order cap {payoutCurrency.Format(program.OrderCap!.Value)} {payoutCurrency.Code} (uncapped {payoutCurrency.Format(converted)})");
             lines = lines.Select(l => l.Reason is null ? l with { Trace = [.. l.Trace, step] } : l).ToList();
         }
         return new OrderCommission(payoutCurrency, fx, exactSum, converted, capped ? program.OrderCap : null, total,
-            Allocate(lines, total, payoutCurrency));
+            Allocate(lines, total, payoutCurrency), step);
     }
 
     /// <summary>Shares of the rounded total in proportion to each line's exact commission (largest remainder).</summary>

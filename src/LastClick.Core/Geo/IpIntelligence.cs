@@ -26,6 +26,15 @@ public sealed class IpIntelligence(IpRangeTable countries, IpRangeTable asns, IR
         return new IpInfo(country, asn, asn != 0 && hostingAsns.Contains(asn));
     }
 
+    /// <summary>A dotted-quad IPv4 or an IPv6 address; not the legacy short forms ("81.2.69") that IPAddress accepts.</summary>
+    public static bool IsAddress(string text)
+    {
+        if (!IPAddress.TryParse(text, out var address)) return false;
+        if (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6) return true;
+        var parts = text.Split('.');
+        return parts.Length == 4 && parts.All(p => p.Length is > 0 and <= 3 && p.All(char.IsAsciiDigit));
+    }
+
     private static IpIntelligence LoadEmbedded()
     {
         var assembly = typeof(IpIntelligence).Assembly;

@@ -25,6 +25,7 @@ internal sealed class OrderRow
     public long SalesMinor { get; set; }
     public long CommissionMinor { get; set; }
     public bool Capped { get; set; }
+    public string? CapTrace { get; set; }
     public string? HeldAccount { get; set; }
     public long HeldMinor { get; set; }
     public bool PaidOut { get; set; }

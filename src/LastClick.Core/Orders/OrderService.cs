@@ -113,7 +113,8 @@ public sealed class OrderService(Store store, ProgramCatalog programs, TimeProvi
         }
         else
         {
-            rates = order.Lines.Select(l => new LineRate(l.Id, 0m, attribution.Reason, [])).ToList();
+            var step = new TraceStep("attribution", $"no publisher is credited: {attribution.Reason}");
+            rates = order.Lines.Select(l => new LineRate(l.Id, 0m, attribution.Reason, [step])).ToList();
         }
 
         var now = clock.GetUtcNow();
@@ -138,11 +139,11 @@ public sealed class OrderService(Store store, ProgramCatalog programs, TimeProvi
         c.Execute("""
             INSERT INTO orders (id, body_hash, program_id, visitor_id, click_id, at, currency, delivery_country, amount_minor,
                 publisher_id, attributed_click_id, attribution_reason, attribution_trace, traffic_type, status, decline_reason,
-                payout_currency, fx_rate, sales_minor, commission_minor, capped, held_account, held_minor, paid_out, settled_minor,
+                payout_currency, fx_rate, sales_minor, commission_minor, capped, cap_trace, held_account, held_minor, paid_out, settled_minor,
                 confirmed_at, updated_at)
             VALUES (@Id, @BodyHash, @ProgramId, @VisitorId, @ClickId, @At, @Currency, @DeliveryCountry, @AmountMinor,
                 @PublisherId, @AttributedClickId, @AttributionReason, @AttributionTrace, @TrafficType, @Status, @DeclineReason,
-                @PayoutCurrency, @FxRate, @SalesMinor, @CommissionMinor, @Capped, @HeldAccount, @HeldMinor, @PaidOut, @SettledMinor,
+                @PayoutCurrency, @FxRate, @SalesMinor, @CommissionMinor, @Capped, @CapTrace, @HeldAccount, @HeldMinor, @PaidOut, @SettledMinor,
                 @ConfirmedAt, @UpdatedAt)
             """, row, tx);
         c.Execute("""
@@ -246,11 +247,12 @@ public sealed class OrderService(Store store, ProgramCatalog programs, TimeProvi
         row.SalesMinor = payout.ToMinor(declined is null ? payout.Round(netSales * commission.FxRate) : 0m);
         row.CommissionMinor = payout.ToMinor(amount);
         row.Capped = commission.Cap is not null;
+        row.CapTrace = commission.CapStep is { } capStep ? JsonSerializer.Serialize(capStep, TraceJson) : null;
         row.ConfirmedAt = facts.ConfirmedAt is { } ca ? Times.ToMicros(ca) : null;
         row.UpdatedAt = Times.ToMicros(now);
         c.Execute("""
             UPDATE orders SET status = @Status, decline_reason = @DeclineReason, fx_rate = @FxRate, sales_minor = @SalesMinor,
-                commission_minor = @CommissionMinor, capped = @Capped, held_account = @HeldAccount, held_minor = @HeldMinor,
+                commission_minor = @CommissionMinor, capped = @Capped, cap_trace = @CapTrace, held_account = @HeldAccount, held_minor = @HeldMinor,
                 settled_minor = @SettledMinor, confirmed_at = @ConfirmedAt, updated_at = @UpdatedAt
             WHERE id = @Id
             """, row, tx);
@@ -349,8 +351,13 @@ public sealed class OrderService(Store store, ProgramCatalog programs, TimeProvi
         var row = c.QuerySingleOrDefault<OrderRow>("SELECT * FROM orders WHERE id = @id", new { id }, tx);
         if (row is null) return null;
         var payout = Currency.Of(row.PayoutCurrency);
-        var lines = LoadLines(c, tx, id).Select(l => new LineView(l.LineId, decimal.Parse(l.Rate, CultureInfo.InvariantCulture),
-            payout.Format(payout.FromMinor(l.CommissionMinor)), l.Reason, JsonSerializer.Deserialize<List<TraceStep>>(l.Trace, TraceJson)!)).ToList();
+        var capStep = row.CapTrace is null ? null : JsonSerializer.Deserialize<TraceStep>(row.CapTrace, TraceJson);
+        var lines = LoadLines(c, tx, id).Select(l =>
+        {
+            var trace = JsonSerializer.Deserialize<List<TraceStep>>(l.Trace, TraceJson)!;
+            if (capStep is not null && l.RateReason is null) trace.Add(capStep);
+            return new LineView(l.LineId, decimal.Parse(l.Rate, CultureInfo.InvariantCulture), payout.Format(payout.FromMinor(l.CommissionMinor)), l.Reason, trace);
+        }).ToList();
         var orderCurrency = Currency.Of(row.Currency);
         return new OrderView(row.Id, row.PublisherId, row.AttributedClickId, row.ProgramId, row.Status, row.Currency,
             orderCurrency.Format(orderCurrency.FromMinor(row.AmountMinor)), decimal.Parse(row.FxRate, CultureInfo.InvariantCulture), row.Capped,

@@ -52,10 +52,10 @@ public sealed record Scenario(
             OrderService.Validate(order, program, n.Path);
             return order;
         }).ToList();
-        Unique(orders.Select(o => o.Id), "orders");
-        var byId = orders.ToDictionary(o => o.Id, StringComparer.Ordinal);
+        SameOrUnique(orders, o => o.Id, "orders");
+        var byId = orders.DistinctBy(o => o.Id).ToDictionary(o => o.Id, StringComparer.Ordinal);
         var events = Items(root, "events").Select(n => ParseEvent(n, byId)).ToList();
-        Unique(events.Select(e => e.Id), "events");
+        SameOrUnique(events, e => e.Id, "events");
         var runs = root.Optional("payoutRuns")?.Items().Select(n => n.AsTime()).ToList() ?? [];
 
         return new Scenario(program, root.OptionalTime("now"), publishers, clicks, touches, orders, events, runs);
@@ -71,6 +71,21 @@ public sealed record Scenario(
         {
             if (!seen.Add(id)) throw ProblemException.Invalid($"{list}[{i}].id", $"id '{id}' appears twice");
             i++;
+        }
+    }
+
+    /// <summary>The marketplace may send an order or event again (C3): a repeat must be identical to the first.</summary>
+    private static void SameOrUnique<T>(IReadOnlyList<T> items, Func<T, string> id, string list)
+    {
+        var first = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var fingerprint = Fingerprint.Of(items[i]);
+            if (first.TryGetValue(id(items[i]), out var seen) && seen != fingerprint)
+            {
+                throw ProblemException.Invalid($"{list}[{i}].id", $"'{id(items[i])}' was sent before with different contents");
+            }
+            first.TryAdd(id(items[i]), fingerprint);
         }
     }
 
@@ -94,7 +109,7 @@ public sealed record Scenario(
             throw inv.Error($"unknown invalid traffic kind (one of {string.Join(", ", InvalidReasons.All)})");
         }
         var ip = n.Optional("ip");
-        if (ip is { } address && !System.Net.IPAddress.TryParse(address.AsString(), out _)) throw address.Error("not an IPv4 or IPv6 address");
+        if (ip is { } address && !Geo.IpIntelligence.IsAddress(address.AsString())) throw address.Error("not an IPv4 or IPv6 address");
         return new Click(n.Required("id").AsString(), programId, publisher.AsString(), n.OptionalString("visitor"), n.Required("at").AsTime(),
             ip?.AsString(), n.OptionalString("userAgent"), n.OptionalString("referrer"), null,
             n.OptionalString("sub1"), n.OptionalString("sub2"), n.OptionalString("sub3"), n.OptionalString("sub4"), n.OptionalString("sub5"),

@@ -56,7 +56,7 @@ public static class ScenarioRunner
             w.WriteStartObject();
             w.WriteString("program", scenario.Program.Id);
             w.WriteStartArray("orders");
-            foreach (var order in scenario.Orders.Select(o => platform.Orders.Find(o.Id)!))
+            foreach (var order in scenario.Orders.DistinctBy(o => o.Id).Select(o => platform.Orders.Find(o.Id)!))
             {
                 w.WriteStartObject();
                 w.WriteString("id", order.Id);
@@ -66,7 +66,7 @@ public static class ScenarioRunner
                 w.WriteString("status", order.Status);
                 w.WriteString("orderCurrency", order.OrderCurrency);
                 w.WriteString("amount", order.Amount);
-                w.WriteString("fxRate", Decimals.Canonical(order.FxRate));
+                w.WriteString("fxRate", Decimals.Canonical(Math.Round(order.FxRate, 10, MidpointRounding.AwayFromZero)));
                 if (order.Capped) w.WriteBoolean("capped", true);
                 w.WriteString("currency", order.Currency);
                 w.WriteString("commission", order.Commission);

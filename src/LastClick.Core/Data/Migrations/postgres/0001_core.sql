@@ -58,6 +58,7 @@ CREATE TABLE orders (
     sales_minor         BIGINT NOT NULL,
     commission_minor    BIGINT NOT NULL,
     capped              BOOLEAN NOT NULL,
+    cap_trace           TEXT NULL,
     held_account        TEXT NULL,
     held_minor          BIGINT NOT NULL,
     paid_out            BOOLEAN NOT NULL,

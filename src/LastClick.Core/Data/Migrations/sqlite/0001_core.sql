@@ -58,6 +58,7 @@ CREATE TABLE orders (
     sales_minor         INTEGER NOT NULL,
     commission_minor    INTEGER NOT NULL,
     capped              INTEGER NOT NULL,
+    cap_trace           TEXT NULL,
     held_account        TEXT NULL,
     held_minor          INTEGER NOT NULL,
     paid_out            INTEGER NOT NULL,

@@ -1,0 +1,91 @@
+using LastClick.Common;
+using LastClick.Programs;
+using LastClick.Replay;
+using LastClick.Tests.Support;
+
+namespace LastClick.Tests.Replay;
+
+public sealed class ScenarioTests
+{
+    public static TheoryData<string, string> Examples
+    {
+        get
+        {
+            var data = new TheoryData<string, string>();
+            foreach (var file in Directory.GetFiles(Path.Combine(Build.RepoRoot, "examples"), "*.json").Order(StringComparer.Ordinal))
+            {
+                data.Add(Path.GetFileName(file), TestStores.Sqlite);
+                data.Add(Path.GetFileName(file), TestStores.Postgres);
+            }
+            return data;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Examples))]
+    public void Every_example_replays_to_its_expected_outcome_on_both_stores(string example, string provider)
+    {
+        using var store = TestStores.Create(provider);
+        if (store is null) return;
+        var path = Path.Combine(Build.RepoRoot, "examples", example);
+        var scenario = Scenario.Parse(File.ReadAllText(path), ProgramCatalog.BuiltIn(), Path.GetDirectoryName(path));
+
+        var output = ScenarioRunner.Run(scenario, store.Store);
+
+        Assert.Equal(File.ReadAllText(Path.Combine(Build.RepoRoot, "examples", "expected", example)), output);
+    }
+
+    [Fact]
+    public void Every_example_is_commented_and_has_an_expected_outcome()
+    {
+        var examples = Directory.GetFiles(Path.Combine(Build.RepoRoot, "examples"), "*.json");
+        Assert.True(examples.Length >= 12, $"{examples.Length} examples");
+        Assert.All(examples, e => Assert.StartsWith("//", File.ReadAllText(e), StringComparison.Ordinal));
+        Assert.All(examples, e => Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(e)!, "expected", Path.GetFileName(e))), e));
+    }
+
+    private const string Minimal = """
+        {
+          "program": "aliexpress-ww",
+          "publishers": [ { "id": "p1" } ],
+          "clicks": [ { "id": "c1", "publisher": "p1", "visitor": "v1", "at": "2026-02-01T10:00:00Z", "ip": "81.2.69.142" } ],
+          "orders": [ { "id": "o1", "visitor": "v1", "at": "2026-02-01T11:00:00Z", "currency": "USD", "deliveryCountry": "DE",
+                        "lines": [ { "id": "l1", "productId": "1", "category": "Toys", "price": "10.00", "quantity": 1 },
+                                   { "id": "l2", "productId": "2", "category": "Toys", "price": "5.00", "quantity": 1 } ] } ],
+          "events": [ { "id": "e1", "order": "o1", "type": "paid", "at": "2026-02-01T11:01:00Z" } ]
+        }
+        """;
+
+    [Theory]
+    [InlineData("\"price\": \"5.00\"", "\"price\": \"five\"", "orders[0].lines[1].price: not a decimal")]
+    [InlineData("\"price\": \"5.00\"", "\"price\": \"-5.00\"", "orders[0].lines[1].price: must not be negative")]
+    [InlineData("\"price\": \"5.00\"", "\"price\": \"5.001\"", "orders[0].lines[1].price: has more than 2 decimals for USD")]
+    [InlineData("\"price\": \"5.00\", \"quantity\": 1", "\"price\": \"5.00\", \"quantity\": 0", "orders[0].lines[1].quantity: must be 1 or more")]
+    [InlineData("\"currency\": \"USD\"", "\"currency\": \"XXX\"", "orders[0].currency: unknown currency 'XXX'")]
+    [InlineData("\"currency\": \"USD\"", "\"currency\": \"JPY\"", "orders[0].currency: aliexpress-ww has no internal rate for JPY")]
+    [InlineData("\"program\": \"aliexpress-ww\"", "\"program\": \"amazon\"", "program: unknown program 'amazon' (known: aliexpress-cis, aliexpress-ww)")]
+    [InlineData("\"order\": \"o1\"", "\"order\": \"o9\"", "events[0].order: unknown order 'o9'")]
+    [InlineData("\"type\": \"paid\"", "\"type\": \"shipped\"", "events[0].type: must be paid, goods_received, auto_confirmed, cancelled, refunded or fraud")]
+    [InlineData("\"publisher\": \"p1\"", "\"publisher\": \"p2\"", "clicks[0].publisher: unknown publisher 'p2'")]
+    [InlineData("\"ip\": \"81.2.69.142\"", "\"ip\": \"81.2.69\"", "clicks[0].ip: not an IPv4 or IPv6 address")]
+    [InlineData("\"at\": \"2026-02-01T10:00:00Z\"", "\"at\": \"yesterday\"", "clicks[0].at: not an ISO 8601 time with a zone (2026-02-01T10:00:00Z) or a date (2026-02-01)")]
+    [InlineData("\"deliveryCountry\": \"DE\"", "\"deliveryCountry\": \"Germany\"", "orders[0].deliveryCountry: must be an ISO 3166 alpha-2 country code (DE)")]
+    [InlineData("\"lines\": [", "\"lines\": [], \"x\": [", "orders[0].x: is not a known field")]
+    public void Malformed_scenarios_fail_with_one_message_naming_the_field(string find, string replace, string message)
+    {
+        Assert.Contains(find, Minimal, StringComparison.Ordinal);
+        var json = Minimal.Replace(find, replace, StringComparison.Ordinal);
+        var e = Assert.Throws<ProblemException>(() => Scenario.Parse(json, ProgramCatalog.BuiltIn()));
+        Assert.Equal(message, e.Message);
+    }
+
+    [Fact]
+    public void A_repeated_event_with_different_contents_is_refused_before_anything_runs()
+    {
+        var json = Minimal.Replace("""{ "id": "e1", "order": "o1", "type": "paid", "at": "2026-02-01T11:01:00Z" }""",
+            """{ "id": "e1", "order": "o1", "type": "paid", "at": "2026-02-01T11:01:00Z" }, { "id": "e1", "order": "o1", "type": "cancelled", "at": "2026-02-01T11:01:00Z" }""",
+            StringComparison.Ordinal);
+        var e = Assert.Throws<ProblemException>(() => Scenario.Parse(json, ProgramCatalog.BuiltIn()));
+        Assert.Equal("events[1].id: 'e1' was sent before with different contents", e.Message);
+    }
+}
