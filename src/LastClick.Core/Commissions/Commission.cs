@@ -67,13 +67,22 @@ public static class Commission
     public static IReadOnlyList<LineRate> Rate(Order order, Touch click, ProgramDefinition program, PublisherContext publisher)
     {
         var orderReason = OrderLevelReason(order, click, program, out var orderTrace, out var rule);
-        return order.Lines.Select(line =>
+        var tier = program.Tiers?.For(publisher.PreviousMonthTurnover);
+        var rates = new LineRate[order.Lines.Count];
+        for (var i = 0; i < rates.Length; i++)
         {
-            var trace = new List<TraceStep>(orderTrace);
-            if (orderReason is not null) return new LineRate(line.Id, 0m, orderReason, trace);
-            var (rate, reason) = LineRateFor(line, order, program, rule!, publisher, trace);
-            return new LineRate(line.Id, reason is null ? rate : 0m, reason, trace);
-        }).ToList();
+            var line = order.Lines[i];
+            var trace = new List<TraceStep>(orderTrace.Count + 3);
+            trace.AddRange(orderTrace);
+            if (orderReason is not null)
+            {
+                rates[i] = new LineRate(line.Id, 0m, orderReason, trace);
+                continue;
+            }
+            var (rate, reason) = LineRateFor(line, order, program, rule!, publisher, tier, trace);
+            rates[i] = new LineRate(line.Id, reason is null ? rate : 0m, reason, trace);
+        }
+        return rates;
     }
 
     private static string? OrderLevelReason(Order order, Touch click, ProgramDefinition program, out List<TraceStep> trace, out DeliveryRule? rule)
@@ -91,7 +100,7 @@ public static class Commission
             trace.Add(new TraceStep("region", $"delivery to {order.DeliveryCountry} is outside {program.Id}'s paying regions"));
             return Reasons.OutsideProgramRegion;
         }
-        trace.Add(new TraceStep("region", $"delivery to {order.DeliveryCountry}: {(rule.Region == "*" ? "any other country" : rule.Region)} pays {Name(rule.Rates)}"));
+        trace.Add(rule.Describe(order.DeliveryCountry));
         if (program.GeoMatch && !string.Equals(click.Country, order.DeliveryCountry, StringComparison.Ordinal))
         {
             trace.Add(new TraceStep("geo_match", $"click IP country {click.Country ?? "unknown"} is not the delivery country {order.DeliveryCountry}"));
@@ -106,7 +115,8 @@ public static class Commission
     }
 
     private static (decimal Rate, string? Reason) LineRateFor(
-        OrderLine line, Order order, ProgramDefinition program, DeliveryRule rule, PublisherContext publisher, List<TraceStep> trace)
+        OrderLine line, Order order, ProgramDefinition program, DeliveryRule rule, PublisherContext publisher, Tier? tier,
+        List<TraceStep> trace)
     {
         if (line.Virtual)
         {
@@ -118,14 +128,14 @@ public static class Commission
             trace.Add(new TraceStep("zero_rate_class", $"category {line.Category}"));
             return (0m, classReason);
         }
-        if (line.Section is not null && program.ExcludedSections.Contains(line.Section, StringComparer.OrdinalIgnoreCase))
+        if (line.Section is not null && program.ExcludedSections.Contains(line.Section))
         {
             trace.Add(new TraceStep("excluded_section", $"section {line.Section}"));
             return (0m, Reasons.ExcludedSection);
         }
         if (program.NonPayingStores.Contains(line.Store, order.At))
         {
-            trace.Add(new TraceStep("non_paying_store", $"{line.Store} is on the non-paying stores list of {program.NonPayingStores.At(order.At)!.From:yyyy-MM-dd}"));
+            trace.Add(new TraceStep("non_paying_store", $"{line.Store} is on the non-paying stores list of {program.NonPayingStores.At(order.At)!.Label}"));
             return (0m, Reasons.NonPayingStore);
         }
 
@@ -144,8 +154,8 @@ public static class Commission
             }
             rate = program.SellerRateBounds.Clamp(sellerRate);
             trace.Add(new TraceStep("seller_rate", rate == sellerRate
-                ? $"seller's rate {Decimals.Canonical(sellerRate)}"
-                : $"seller's rate {Decimals.Canonical(sellerRate)} held to the bounds {Decimals.Canonical(program.SellerRateBounds.Min)}–{Decimals.Canonical(program.SellerRateBounds.Max)}", rate));
+                ? "seller's rate " + Decimals.Text(sellerRate)
+                : $"seller's rate {Decimals.Text(sellerRate)} held to the bounds {Decimals.Canonical(program.SellerRateBounds.Min)}–{Decimals.Canonical(program.SellerRateBounds.Max)}", rate));
         }
         else
         {
@@ -155,7 +165,11 @@ public static class Commission
                 trace.Add(new TraceStep("eligibility", $"{(line.Affiliated ? "affiliated" : "non-affiliated")} product, traffic type {publisher.TrafficType}"));
                 return (0m, line.Affiliated ? Reasons.TrafficTypeNotEligible : Reasons.NonAffiliated);
             }
-            var list = program.StoreLists.FirstOrDefault(l => l.Stores.Contains(line.Store, order.At));
+            StoreList? list = null;
+            foreach (var candidate in program.StoreLists)
+            {
+                if (candidate.Stores.Contains(line.Store, order.At)) { list = candidate; break; }
+            }
             if (list is not null)
             {
                 if (!line.Affiliated && !list.NonAffiliatedPays)
@@ -164,26 +178,22 @@ public static class Commission
                     return (0m, Reasons.NonAffiliated);
                 }
                 rate = list.Rate;
-                trace.Add(new TraceStep("store_list", $"{line.Store} is on {list.Id} (version of {list.Stores.At(order.At)!.From:yyyy-MM-dd})", rate));
+                trace.Add(new TraceStep("store_list", $"{line.Store} is on {list.Id} (version of {list.Stores.At(order.At)!.Label})", rate));
             }
             else
             {
-                var category = program.CategoryRates.ContainsKey(line.Category) ? line.Category : program.DefaultCategory;
-                rate = program.CategoryRates[category];
-                trace.Add(new TraceStep("category_table", category == line.Category ? category : $"{line.Category} → {category}", rate));
-                if (program.Tiers?.For(publisher.PreviousMonthTurnover) is { } tier && tier.CategoryRates.TryGetValue(category, out var tierRate))
-                {
-                    rate = tierRate;
-                    trace.Add(new TraceStep("tier", $"{tier.Name}: previous month's confirmed sales {Decimals.Canonical(publisher.PreviousMonthTurnover)}", rate));
-                }
+                var step = program.CategoryStep(line.Category, tier);
+                rate = step.Rate!.Value;
+                trace.Add(step);
             }
         }
 
-        foreach (var campaign in program.Campaigns.Where(c => c.ActiveAt(order.At) && Matches(c.Match, line)))
+        foreach (var campaign in program.Campaigns)
         {
+            if (!campaign.ActiveAt(order.At) || !Matches(campaign.Match, line)) continue;
             rate = campaign.Multiplier is { } m ? rate * m : campaign.Rate!.Value;
             if (rule.Rates == RateSource.SellerRate) rate = program.SellerRateBounds.Clamp(rate);
-            trace.Add(new TraceStep("campaign", campaign.Multiplier is { } mm ? $"{campaign.Id}: ×{Decimals.Canonical(mm)}" : $"{campaign.Id}: override", rate));
+            trace.Add(new TraceStep("campaign", campaign.TraceLabel, rate));
         }
         return (rate, null);
     }
@@ -212,49 +222,82 @@ public static class Commission
     {
         var payoutCurrency = program.PayoutCurrencyAt(order.At);
         var table = program.InternalRatesAt(order.At);
-        var fx = table.Rate(order.Currency.Code, payoutCurrency.Code);
-
-        var lines = new List<LineCommission>(order.Lines.Count);
-        for (var i = 0; i < order.Lines.Count; i++)
+        var count = order.Lines.Count;
+        var bases = new decimal[count];
+        var exacts = new decimal[count];
+        var reasons = new string?[count];
+        var exactSum = 0m;
+        for (var i = 0; i < count; i++)
         {
             var line = order.Lines[i];
             var lineRate = rates[i];
-            var refunded = refunds is not null && refunds.TryGetValue(line.Id, out var r) ? Math.Min(r, line.Amount) : 0m;
-            var basis = line.Amount - refunded;
+            var amount = line.Amount;
+            var refunded = refunds is not null && refunds.TryGetValue(line.Id, out var r) ? Math.Min(r, amount) : 0m;
+            var basis = amount - refunded;
             var reason = declinedReason ?? lineRate.Reason
                 ?? (basis <= 0m && refunded > 0m ? Reasons.Refunded : basis <= 0m ? Reasons.ZeroAmount : lineRate.Rate == 0m ? Reasons.ZeroRate : null);
-            var exact = reason is null ? lineRate.Rate * basis : 0m;
-            lines.Add(new LineCommission(line.Id, lineRate.Rate, basis, exact, 0m, reason, lineRate.Trace));
+            bases[i] = basis;
+            reasons[i] = reason;
+            exacts[i] = reason is null ? lineRate.Rate * basis : 0m;
+            exactSum += exacts[i];
         }
 
-        var exactSum = lines.Sum(l => l.Exact);
         var converted = table.Convert(exactSum, order.Currency.Code, payoutCurrency.Code);
         var capped = program.OrderCap is { } cap && converted > cap;
         var total = payoutCurrency.Round(capped ? program.OrderCap!.Value : converted);
-        TraceStep? step = null;
-        if (capped)
+        var shares = Allocate(exacts, exactSum, total, payoutCurrency);
+        TraceStep? capStep = capped
+            ? new TraceStep("cap", $"order cap {payoutCurrency.Format(program.OrderCap!.Value)} {payoutCurrency.Code} (uncapped {payoutCurrency.Format(converted)})")
+            : null;
+
+        var lines = new LineCommission[count];
+        for (var i = 0; i < count; i++)
         {
-            step = new TraceStep("cap", $"order cap {payoutCurrency.Format(program.OrderCap!.Value)} {payoutCurrency.Code} (uncapped {payoutCurrency.Format(converted)})");
-            lines = lines.Select(l => l.Reason is null ? l with { Trace = [.. l.Trace, step] } : l).ToList();
+            var trace = rates[i].Trace;
+            if (capStep is not null && reasons[i] is null) trace = [.. trace, capStep];
+            var reason = reasons[i] ?? (exacts[i] > 0m && shares[i] == 0m ? Reasons.BelowMinorUnit : null);
+            lines[i] = new LineCommission(order.Lines[i].Id, rates[i].Rate, bases[i], exacts[i], shares[i], reason, trace);
         }
-        return new OrderCommission(payoutCurrency, fx, exactSum, converted, capped ? program.OrderCap : null, total,
-            Allocate(lines, total, payoutCurrency), step);
+        return new OrderCommission(payoutCurrency, table.Rate(order.Currency.Code, payoutCurrency.Code), exactSum, converted,
+            capped ? program.OrderCap : null, total, lines, capStep);
     }
 
-    /// <summary>Shares of the rounded total in proportion to each line's exact commission (largest remainder).</summary>
-    private static List<LineCommission> Allocate(List<LineCommission> lines, decimal total, Currency currency)
+    /// <summary>
+    /// Shares of the rounded total in proportion to each line's exact commission, in whole minor units that add
+    /// up to the total exactly (largest remainder; ties to the earlier line).
+    /// </summary>
+    private static decimal[] Allocate(decimal[] exacts, decimal exactSum, decimal total, Currency currency)
     {
-        var sum = lines.Sum(l => l.Exact);
-        if (sum == 0m) return lines;
-        if (total == 0m) return lines.Select(l => l with { Reason = l.Reason ?? Reasons.BelowMinorUnit }).ToList();
-        var unit = currency.FromMinor(1);
-        var shares = lines.Select(l => l.Exact * total / sum).ToArray();
-        var floors = shares.Select(s => Math.Floor(s / unit) * unit).ToArray();
-        var left = (int)((total - floors.Sum()) / unit);
-        foreach (var i in Enumerable.Range(0, lines.Count).OrderByDescending(i => shares[i] - floors[i]).ThenBy(i => i).Take(left))
+        var shares = new decimal[exacts.Length];
+        if (exactSum == 0m || total == 0m) return shares;
+        if (exacts.Length == 1)
         {
-            floors[i] += unit;
+            shares[0] = total;
+            return shares;
         }
-        return lines.Select((l, i) => l with { Amount = floors[i], Reason = l.Reason ?? (floors[i] == 0m ? Reasons.BelowMinorUnit : null) }).ToList();
+        var units = currency.ToMinor(total);
+        var scale = units / exactSum; // minor units per unit of exact commission
+        var whole = new long[exacts.Length];
+        var remainders = new decimal[exacts.Length];
+        var left = units;
+        for (var i = 0; i < exacts.Length; i++)
+        {
+            var share = exacts[i] * scale;
+            whole[i] = (long)decimal.Truncate(share);
+            remainders[i] = share - whole[i];
+            left -= whole[i];
+        }
+        for (; left > 0; left--)
+        {
+            var best = 0;
+            for (var i = 1; i < remainders.Length; i++)
+            {
+                if (remainders[i] > remainders[best]) best = i;
+            }
+            whole[best]++;
+            remainders[best] = -1m;
+        }
+        for (var i = 0; i < shares.Length; i++) shares[i] = currency.FromMinor(whole[i]);
+        return shares;
     }
 }

@@ -41,7 +41,9 @@ public sealed record Currency(string Code, int MinorDigits)
         return decimal.ToInt64(rounded * Pow10(MinorDigits));
     }
 
-    public decimal FromMinor(long minor) => minor / Pow10(MinorDigits);
+    /// <summary>The amount of a count of minor units, built with its scale (no division).</summary>
+    public decimal FromMinor(long minor) =>
+        new((int)(ulong)Math.Abs(minor), (int)((ulong)Math.Abs(minor) >> 32), 0, minor < 0, (byte)MinorDigits);
 
     /// <summary>Exactly the currency's minor digits, invariant culture: "12.50".</summary>
     public string Format(decimal amount) =>
@@ -63,7 +65,15 @@ public readonly record struct Money(decimal Amount, Currency Currency)
 public static class Decimals
 {
     /// <summary>Canonical text of a rate or amount: invariant, no trailing zeros ("0.056", "1.6").</summary>
-    public static string Canonical(decimal value) => (value / 1.0000000000000000000000000000m).ToString(CultureInfo.InvariantCulture);
+    public static string Canonical(decimal value) => value.ToString("G29", CultureInfo.InvariantCulture);
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<decimal, string> TextCache = new();
+
+    /// <summary><see cref="Canonical"/>, remembered for the few thousand distinct rates a program sees.</summary>
+    public static string Text(decimal rate) =>
+        TextCache.TryGetValue(rate, out var text) ? text
+        : TextCache.Count < 10_000 ? TextCache.GetOrAdd(rate, Canonical)
+        : Canonical(rate);
 
     public static bool TryParse(string? text, out decimal value) =>
         decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out value);

@@ -16,12 +16,12 @@ public sealed record ProgramDefinition
     public required IReadOnlyList<string> AllowedHosts { get; init; }
     public required IReadOnlyList<string> Languages { get; init; }
     public required IReadOnlyList<string> Markets { get; init; }
-    public required IReadOnlyDictionary<string, IReadOnlyList<string>> Regions { get; init; }
+    public required IReadOnlyDictionary<string, IReadOnlySet<string>> Regions { get; init; }
     public required IReadOnlyList<DeliveryRule> DeliveryRules { get; init; }
     public required IReadOnlyDictionary<string, decimal> CategoryRates { get; init; }
     public required string DefaultCategory { get; init; }
     public required IReadOnlyDictionary<string, string> ZeroRateCategories { get; init; }
-    public required IReadOnlyList<string> ExcludedSections { get; init; }
+    public required IReadOnlySet<string> ExcludedSections { get; init; }
     public required IReadOnlyList<StoreList> StoreLists { get; init; }
     public required DatedList NonPayingStores { get; init; }
     public required RateBounds SellerRateBounds { get; init; }
@@ -40,22 +40,70 @@ public sealed record ProgramDefinition
     [System.Text.Json.Serialization.JsonIgnore] public TimeSpan CookieWindow => TimeSpan.FromDays(CookieWindowDays);
     [System.Text.Json.Serialization.JsonIgnore] public TimeSpan Hold => TimeSpan.FromDays(HoldDays);
 
-    /// <summary>The first delivery rule whose region holds the country ("*" holds every country).</summary>
-    public DeliveryRule? RuleFor(string deliveryCountry) =>
-        DeliveryRules.FirstOrDefault(r => r.Region == "*" || (Regions.TryGetValue(r.Region, out var countries) && countries.Contains(deliveryCountry)));
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Category, Tier? Tier), Commissions.TraceStep> _categorySteps = new();
 
-    /// <summary>B10: the payout currency in force at a time (the latest entry whose <c>from</c> is not after it).</summary>
-    public Currency PayoutCurrencyAt(DateTimeOffset at) =>
-        Currency.Of(PayoutCurrencies.Where(p => p.From <= at).MaxBy(p => p.From)?.Currency ?? PayoutCurrencies.MinBy(p => p.From)!.Currency);
+    /// <summary>B1/B13: the category table's rate and trace step for a category (unknown categories fall to the default), shared.</summary>
+    public Commissions.TraceStep CategoryStep(string category, Tier? tier) => _categorySteps.GetOrAdd((category, tier), static (key, program) =>
+    {
+        var (name, level) = key;
+        var known = program.CategoryRates.ContainsKey(name) ? name : program.DefaultCategory;
+        var rate = level is not null && level.CategoryRates.TryGetValue(known, out var lifted) ? lifted : program.CategoryRates[known];
+        var detail = known == name ? name : $"{name} → {known}";
+        return level is null || !level.CategoryRates.ContainsKey(known)
+            ? new Commissions.TraceStep("category_table", detail, rate)
+            : new Commissions.TraceStep("tier", $"{detail} at {level.TraceLabel}", rate);
+    }, this);
+
+    /// <summary>The first delivery rule whose region holds the country ("*" holds every country).</summary>
+    public DeliveryRule? RuleFor(string deliveryCountry)
+    {
+        foreach (var rule in DeliveryRules)
+        {
+            if (rule.Region == "*" || (Regions.TryGetValue(rule.Region, out var countries) && countries.Contains(deliveryCountry))) return rule;
+        }
+        return null;
+    }
+
+    /// <summary>B10: the payout currency in force at a time (the latest entry whose <c>from</c> is not after it, else the earliest).</summary>
+    public Currency PayoutCurrencyAt(DateTimeOffset at) => Currency.Of(Dated.At(PayoutCurrencies, p => p.From, at).Currency);
 
     /// <summary>B10/B12: the internal rate table in force on a date (the latest not after it, else the earliest).</summary>
-    public InternalRateTable InternalRatesAt(DateTimeOffset at) =>
-        InternalRates.Where(r => r.Date <= at).MaxBy(r => r.Date) ?? InternalRates.MinBy(r => r.Date)!;
+    public InternalRateTable InternalRatesAt(DateTimeOffset at) => Dated.At(InternalRates, r => r.Date, at);
+}
+
+/// <summary>Picks the entry of a dated series in force at a time. Series are short: a loop, no sorting.</summary>
+internal static class Dated
+{
+    public static T At<T>(IReadOnlyList<T> series, Func<T, DateTimeOffset> from, DateTimeOffset at)
+    {
+        T? best = default, earliest = default;
+        DateTimeOffset bestFrom = DateTimeOffset.MinValue, earliestFrom = DateTimeOffset.MaxValue;
+        var found = false;
+        foreach (var item in series)
+        {
+            var f = from(item);
+            if (f <= at && (!found || f > bestFrom)) (best, bestFrom, found) = (item, f, true);
+            if (f < earliestFrom) (earliest, earliestFrom) = (item, f);
+        }
+        return found ? best! : earliest!;
+    }
 }
 
 public enum RateSource { SellerRate, CategoryTable, None }
 
-public sealed record DeliveryRule(string Region, RateSource Rates);
+public sealed record DeliveryRule(string Region, RateSource Rates)
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Commissions.TraceStep> _steps = new(StringComparer.Ordinal);
+
+    /// <summary>The trace step for a delivery under this rule (made once per country, then shared).</summary>
+    public Commissions.TraceStep Describe(string country) => _steps.GetOrAdd(country, static (c, rule) => new Commissions.TraceStep("region",
+        $"delivery to {c}: {(rule.Region == "*" ? "any other country" : rule.Region)} pays {rule.Rates switch
+        {
+            RateSource.SellerRate => "seller rates",
+            RateSource.CategoryTable => "the category table",
+            _ => "nothing",
+        }}"), this);
+}
 
 /// <summary>A store list with its rate (B2, B3); its contents are dated versions so an order is judged by the list of its time.</summary>
 public sealed record StoreList(string Id, string Name, decimal Rate, bool NonAffiliatedPays, DatedList Stores);
@@ -64,13 +112,25 @@ public sealed record DatedList(IReadOnlyList<ListVersion> Versions)
 {
     public static readonly DatedList Empty = new([]);
 
-    public ListVersion? At(DateTimeOffset at) => Versions.Where(v => v.From <= at).MaxBy(v => v.From);
+    /// <summary>The version in force at a time; versions are kept in ascending order of <c>from</c>.</summary>
+    public ListVersion? At(DateTimeOffset at)
+    {
+        for (var i = Versions.Count - 1; i >= 0; i--)
+        {
+            if (Versions[i].From <= at) return Versions[i];
+        }
+        return null;
+    }
 
     public bool Contains(string? item, DateTimeOffset at) => item is not null && At(at) is { } v && v.Items.Contains(item);
 }
 
 /// <summary>One dated version of a list: who changed it, when it takes effect and why (B3's audit).</summary>
-public sealed record ListVersion(DateTimeOffset From, IReadOnlySet<string> Items, string ChangedBy, string? Note);
+public sealed record ListVersion(DateTimeOffset From, IReadOnlySet<string> Items, string ChangedBy, string? Note)
+{
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string Label { get; } = From.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+}
 
 public sealed record RateBounds(decimal Min, decimal Max)
 {
@@ -86,6 +146,9 @@ public sealed record Campaign(
     CampaignMatch Match, decimal? Multiplier, decimal? Rate)
 {
     public bool ActiveAt(DateTimeOffset at) => From <= at && (To is null || at < To);
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string TraceLabel { get; } = Multiplier is { } m ? $"{Id}: ×{Decimals.Canonical(m)}" : $"{Id}: override";
 }
 
 public sealed record CampaignMatch(
@@ -96,10 +159,22 @@ public sealed record CampaignMatch(
 public sealed record Tiers(IReadOnlyList<Tier> Levels)
 {
     /// <summary>The highest level whose threshold the turnover is above, or null for the base table.</summary>
-    public Tier? For(decimal turnover) => Levels.Where(l => turnover > l.Above).MaxBy(l => l.Above);
+    public Tier? For(decimal turnover)
+    {
+        Tier? best = null;
+        foreach (var level in Levels)
+        {
+            if (turnover > level.Above && (best is null || level.Above > best.Above)) best = level;
+        }
+        return best;
+    }
 }
 
-public sealed record Tier(string Name, decimal Above, IReadOnlyDictionary<string, decimal> CategoryRates);
+public sealed record Tier(string Name, decimal Above, IReadOnlyDictionary<string, decimal> CategoryRates)
+{
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string TraceLabel { get; } = $"{Name}: previous month's confirmed sales above {Decimals.Canonical(Above)}";
+}
 
 public sealed record DatedCurrency(DateTimeOffset From, string Currency);
 

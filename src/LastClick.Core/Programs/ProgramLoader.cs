@@ -28,7 +28,7 @@ public static partial class ProgramLoader
 
         var regions = root.Required("regions").Properties().ToDictionary(
             p => p.Name,
-            p => (IReadOnlyList<string>)p.Value.Items().Select(Country).ToList());
+            p => (IReadOnlySet<string>)p.Value.Items().Select(Country).ToHashSet(StringComparer.Ordinal));
         var categoryRates = Rates(root.Required("categoryRates"));
         var defaultCategory = root.Required("defaultCategory");
         if (!categoryRates.ContainsKey(defaultCategory.AsString())) throw defaultCategory.Error("must be one of categoryRates");
@@ -81,7 +81,7 @@ public static partial class ProgramLoader
             CategoryRates = categoryRates,
             DefaultCategory = defaultCategory.AsString(),
             ZeroRateCategories = root.Required("zeroRateCategories").Properties().ToDictionary(p => p.Name, p => ReasonCode(p.Value)),
-            ExcludedSections = root.Required("excludedSections").AsStrings(),
+            ExcludedSections = root.Required("excludedSections").AsStrings().ToHashSet(StringComparer.OrdinalIgnoreCase),
             StoreLists = root.Required("storeLists").Items().Select(StoreList).ToList(),
             NonPayingStores = Dated(root.Required("nonPayingStores")),
             SellerRateBounds = Bounds(root.Required("sellerRateBounds")),
@@ -129,7 +129,7 @@ public static partial class ProgramLoader
     private static string ReasonCode(JsonNode node) =>
         ReasonPattern().IsMatch(node.AsString()) ? node.AsString() : throw node.Error("must be a snake_case reason code");
 
-    private static DeliveryRule DeliveryRule(JsonNode node, Dictionary<string, IReadOnlyList<string>> regions)
+    private static DeliveryRule DeliveryRule(JsonNode node, Dictionary<string, IReadOnlySet<string>> regions)
     {
         node.AllowOnly("region", "rates");
         var region = node.Required("region");

@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using LastClick.Attribution;
+using LastClick.Commissions;
+using LastClick.Common;
+using LastClick.Programs;
+using LastClick.Replay;
+
+// LastClick benchmarks. Prints figures for this machine; docs/performance.md records them.
+//   dotnet run -c Release --project bench/LastClick.Bench -- [commission|replay|all] [--orders N]
+var what = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
+var orders = args.SkipWhile(a => a != "--orders").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(100_000);
+Console.WriteLine($"LastClick bench · {Environment.ProcessorCount} cores · .NET {Environment.Version} · {DateTimeOffset.UtcNow:yyyy-MM-dd}");
+if (what is "commission" or "all") CommissionBench.Run();
+if (what is "replay" or "all") ReplayBench.Run(orders);
+
+/// <summary>Commission line evaluations per second on one core: Rate + Total over a realistic mix of lines.</summary>
+internal static class CommissionBench
+{
+    public static void Run()
+    {
+        var catalog = ProgramCatalog.BuiltIn();
+        var ww = catalog.Get("aliexpress-ww");
+        var cis = catalog.Get("aliexpress-cis");
+        var random = new Random(42);
+        string[] categories = [.. ww.CategoryRates.Keys, "Toys", "Books", "Gift cards"];
+        string[] stores = ["Xiaomi Official Store", "CHUWI Global—Flagship Store", "Some Store", "Other Store", "Third Store"];
+        string[] countries = ["DE", "FR", "PL", "ES", "RU", "KZ"];
+        var cases = Enumerable.Range(0, 4096).Select(i =>
+        {
+            var country = countries[random.Next(countries.Length)];
+            var lines = Enumerable.Range(0, random.Next(1, 4)).Select(j => new OrderLine($"l{j}", $"p{random.Next(100000)}",
+                categories[random.Next(categories.Length)], stores[random.Next(stores.Length)], random.Next(100, 50000) / 100m,
+                random.Next(1, 3), random.Next(10) > 0, random.Next(4, 300) / 1000m, random.Next(50) == 0, null, random.Next(2) == 0 ? "CN" : "RU")).ToList();
+            var order = new Order($"o{i}", DateTimeOffset.Parse("2026-02-01T00:00:00Z", CultureInfo.InvariantCulture).AddMinutes(i),
+                Currency.Of(random.Next(3) == 0 ? "EUR" : "USD"), country, lines, "v");
+            var click = new Touch("c", TouchKind.AffiliateClick, order.At.AddHours(-1), 0, "p", null, country);
+            var program = country is "RU" or "KZ" && random.Next(2) == 0 ? cis : ww;
+            return (order, click, program, new PublisherContext(random.Next(5) == 0 ? "dropshipping" : "content", random.Next(700_000)));
+        }).ToArray();
+        var linesPerPass = cases.Sum(c => c.order.Lines.Count);
+
+        Thread.CurrentThread.Priority = ThreadPriority.Highest;
+        decimal sink = 0;
+        long Pass()
+        {
+            foreach (var (order, click, program, publisher) in cases)
+            {
+                sink += Commission.Total(order, Commission.Rate(order, click, program, publisher), program).Total;
+            }
+            return linesPerPass;
+        }
+        for (var i = 0; i < 20; i++) Pass(); // warm-up (tiered JIT)
+        var rounds = new List<double>();
+        for (var round = 0; round < 7; round++)
+        {
+            var sw = Stopwatch.StartNew();
+            long lines = 0;
+            while (sw.Elapsed < TimeSpan.FromSeconds(1)) lines += Pass();
+            rounds.Add(lines / sw.Elapsed.TotalSeconds);
+        }
+        rounds.Sort();
+        if (Environment.GetEnvironmentVariable("LASTCLICK_BENCH_SPLIT") == "1")
+        {
+            var rated = cases.Select(c => Commission.Rate(c.order, c.click, c.program, c.Item4)).ToArray();
+            var sw1 = Stopwatch.StartNew(); var n1 = 0L;
+            while (sw1.Elapsed < TimeSpan.FromSeconds(2)) { foreach (var (order, click, program, publisher) in cases) Commission.Rate(order, click, program, publisher); n1 += linesPerPass; }
+            var sw2 = Stopwatch.StartNew(); var n2 = 0L;
+            while (sw2.Elapsed < TimeSpan.FromSeconds(2)) { for (var i = 0; i < cases.Length; i++) sink += Commission.Total(cases[i].order, rated[i], cases[i].program).Total; n2 += linesPerPass; }
+            Console.WriteLine($"split: Rate {n1 / sw1.Elapsed.TotalSeconds:N0} lines/s, Total {n2 / sw2.Elapsed.TotalSeconds:N0} lines/s");
+        }
+        Console.WriteLine($"commission: {rounds[3]:N0} line evaluations/s on one thread (median of 7 one-second rounds; min {rounds[0]:N0}, max {rounds[^1]:N0}); " +
+            $"{GC.GetTotalAllocatedBytes() / Math.Max(1, rounds.Count):N0} B allocated in all; goal ≥ 2,000,000 [checksum {sink}]");
+    }
+}
+
+/// <summary>Wall time of `lastclick replay` on SQLite for a generated scenario of N orders with events.</summary>
+internal static class ReplayBench
+{
+    public static void Run(int orders)
+    {
+        var json = Generate(orders, out var events, out var clicks);
+        var file = Path.Combine(Path.GetTempPath(), $"lastclick-bench-{orders}.json");
+        File.WriteAllText(file, json);
+        Console.WriteLine($"replay: generated {orders:N0} orders, {clicks:N0} clicks, {events:N0} events, weekly payout runs ({new FileInfo(file).Length / 1e6:F1} MB)");
+
+        var total = Stopwatch.StartNew();
+        var parse = Stopwatch.StartNew();
+        var scenario = Scenario.Parse(File.ReadAllText(file), ProgramCatalog.BuiltIn());
+        parse.Stop();
+        using var store = TemporaryStore.Create();
+        var output = ScenarioRunner.Run(scenario, store.Store);
+        total.Stop();
+        File.Delete(file);
+        Console.WriteLine($"replay: {total.Elapsed.TotalSeconds:F1} s wall on SQLite for {orders:N0} orders (parse {parse.Elapsed.TotalSeconds:F1} s; " +
+            $"{orders / total.Elapsed.TotalSeconds:N0} orders/s end to end; output {output.Length / 1e6:F1} MB); goal ≤ 20 s");
+    }
+
+    private static string Generate(int orders, out int eventCount, out int clickCount)
+    {
+        var random = new Random(7);
+        var start = DateTimeOffset.Parse("2026-01-05T00:00:00Z", CultureInfo.InvariantCulture);
+        string T(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        string[] categories = ["Mobile phones", "Mobile phone accessories", "Women's clothing", "Garden supplies", "Toys", "Home appliances", "Books"];
+        string[] types = ["content", "coupon", "cashback", "price_comparison", "social"];
+        const int publishers = 500;
+        var span = TimeSpan.FromDays(90);
+        var sb = new StringBuilder(orders * 600);
+        sb.Append("{\"program\":\"aliexpress-ww\",\"publishers\":[");
+        for (var p = 0; p < publishers; p++) sb.Append(p == 0 ? "" : ",").Append($"{{\"id\":\"p{p}\",\"trafficType\":\"{types[p % types.Length]}\"}}");
+        sb.Append("],\"clicks\":[");
+        var orderTimes = new DateTimeOffset[orders];
+        clickCount = 0;
+        for (var i = 0; i < orders; i++)
+        {
+            orderTimes[i] = start + TimeSpan.FromSeconds(random.NextDouble() * span.TotalSeconds);
+            // Most visitors click once; some twice (two publishers compete), some click after the cookie window expires.
+            var clicksForVisitor = random.Next(10) < 8 ? 1 : 2;
+            for (var k = 0; k < clicksForVisitor; k++)
+            {
+                var at = orderTimes[i] - TimeSpan.FromMinutes(random.Next(5, 5000));
+                sb.Append(clickCount++ == 0 ? "" : ",").Append(CultureInfo.InvariantCulture,
+                    $"{{\"id\":\"c{i}-{k}\",\"publisher\":\"p{random.Next(publishers)}\",\"visitor\":\"v{i}\",\"at\":\"{T(at)}\",\"ip\":\"81.2.{random.Next(256)}.{random.Next(256)}\",\"userAgent\":\"Mozilla/5.0 Firefox/128.0\"}}");
+            }
+        }
+        sb.Append("],\"orders\":[");
+        for (var i = 0; i < orders; i++)
+        {
+            sb.Append(i == 0 ? "" : ",").Append(CultureInfo.InvariantCulture,
+                $"{{\"id\":\"o{i}\",\"visitor\":\"v{i}\",\"at\":\"{T(orderTimes[i])}\",\"currency\":\"{(random.Next(3) == 0 ? "EUR" : "USD")}\",\"deliveryCountry\":\"{(random.Next(2) == 0 ? "DE" : "PL")}\",\"lines\":[");
+            var lines = random.Next(1, 4);
+            for (var l = 0; l < lines; l++)
+            {
+                sb.Append(l == 0 ? "" : ",").Append(CultureInfo.InvariantCulture,
+                    $"{{\"id\":\"l{l}\",\"productId\":\"{random.Next(1_000_000)}\",\"category\":\"{categories[random.Next(categories.Length)]}\",\"store\":\"s{random.Next(5000)}\",\"price\":\"{random.Next(100, 30000) / 100m}\",\"quantity\":{random.Next(1, 3)}}}");
+            }
+            sb.Append("]}");
+        }
+        sb.Append("],\"events\":[");
+        var written = 0;
+        for (var i = 0; i < orders; i++)
+        {
+            var at = orderTimes[i];
+            void Event(string type, TimeSpan after, string extra = "") =>
+                sb.Append(written++ == 0 ? "" : ",").Append(CultureInfo.InvariantCulture, $"{{\"id\":\"e{i}-{type}\",\"order\":\"o{i}\",\"type\":\"{type}\",\"at\":\"{T(at + after)}\"{extra}}}");
+            Event("paid", TimeSpan.FromMinutes(1));
+            var fate = random.Next(100);
+            if (fate < 80) Event("goods_received", TimeSpan.FromDays(random.Next(7, 30)));
+            else if (fate < 88) Event("refunded", TimeSpan.FromDays(random.Next(3, 20)), ",\"line\":\"l0\",\"amount\":\"1.00\"");
+            else if (fate < 95) Event("cancelled", TimeSpan.FromDays(random.Next(1, 5)));
+            if (fate >= 98) Event("fraud", TimeSpan.FromDays(40));
+        }
+        eventCount = written;
+        sb.Append("],\"payoutRuns\":[");
+        for (var week = 0; week < 18; week++) sb.Append(week == 0 ? "" : ",").Append($"\"{T(start.AddDays(4 + 7 * week))}\"");
+        sb.Append("]}");
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,133 @@
+using System.Text.Json;
+using LastClick.Cli;
+
+namespace LastClick.Tests.Cli;
+
+/// <summary>The `lastclick` command line as a user runs it: exit codes, one-line errors, nothing printed on failure.</summary>
+public sealed class CliTests
+{
+    private static readonly string Root = FindRoot();
+
+    private static string FindRoot()
+    {
+        var dir = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(dir, "LastClick.slnx"))) dir = Path.GetDirectoryName(dir) ?? throw new InvalidOperationException("repo root not found");
+        return dir;
+    }
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = LastClickCli.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public void Replay_of_the_quickstart_prints_the_outcome_as_json()
+    {
+        var (code, output, error) = Run("replay", Path.Combine(Root, "examples", "quickstart.json"));
+
+        Assert.Equal((0, ""), (code, error));
+        using var doc = JsonDocument.Parse(output);
+        var order = doc.RootElement.GetProperty("orders")[0];
+        Assert.Equal(("p1", "paid", "20.81"), (order.GetProperty("publisher").GetString(), order.GetProperty("status").GetString(), order.GetProperty("commission").GetString()));
+        Assert.Equal("20.81", doc.RootElement.GetProperty("payouts")[0].GetProperty("amount").GetString());
+    }
+
+    [Fact]
+    public void Replay_of_a_malformed_scenario_exits_non_zero_with_one_line_naming_the_field_and_prints_no_outcome()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"bad-{Guid.NewGuid():N}.json");
+        var json = File.ReadAllText(Path.Combine(Root, "examples", "quickstart.json")).Replace("\"price\": \"45.00\"", "\"price\": \"forty-five\"", StringComparison.Ordinal);
+        File.WriteAllText(file, json);
+        try
+        {
+            var (code, output, error) = Run("replay", file);
+            Assert.Equal(LastClickCli.BadInput, code);
+            Assert.Equal("", output);
+            Assert.Equal("error: orders[0].lines[1].price: not a decimal" + Environment.NewLine, error);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Replay_of_a_missing_file_is_a_clear_error()
+    {
+        var (code, output, error) = Run("replay", "/nonexistent/scenario.json");
+        Assert.Equal((LastClickCli.BadInput, ""), (code, output));
+        Assert.Equal("error: file: no such file: /nonexistent/scenario.json" + Environment.NewLine, error);
+    }
+
+    [Fact]
+    public void Replay_leaves_no_temporary_store_behind()
+    {
+        var before = Directory.GetFiles(Path.GetTempPath(), "lastclick-replay-*").Length;
+        Assert.Equal(0, Run("replay", Path.Combine(Root, "examples", "refunds.json")).Code);
+        Assert.Equal(before, Directory.GetFiles(Path.GetTempPath(), "lastclick-replay-*").Length);
+    }
+
+    [Fact]
+    public void Programs_list_names_both_programs()
+    {
+        var (code, output, _) = Run("programs", "list");
+        Assert.Equal(0, code);
+        Assert.Contains("aliexpress-ww", output, StringComparison.Ordinal);
+        Assert.Contains("aliexpress-cis", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Programs_show_prints_the_effective_definition_with_category_rates_as_fractions()
+    {
+        var (code, output, _) = Run("programs", "show", "aliexpress-ww");
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(output);
+        Assert.Equal(0.024m, doc.RootElement.GetProperty("categoryRates").GetProperty("Mobile phones").GetDecimal());
+        Assert.Equal(3, doc.RootElement.GetProperty("cookieWindowDays").GetInt32());
+    }
+
+    [Fact]
+    public void Programs_show_of_an_unknown_program_is_a_clear_error()
+    {
+        var (code, output, error) = Run("programs", "show", "amazon");
+        Assert.Equal((LastClickCli.BadInput, ""), (code, output));
+        Assert.Equal("error: id: unknown program 'amazon' (known: aliexpress-cis, aliexpress-ww)" + Environment.NewLine, error);
+    }
+
+    [Fact]
+    public void Programs_validate_names_the_first_wrong_field_of_a_definition_file()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"program-{Guid.NewGuid():N}.json");
+        File.WriteAllText(file, File.ReadAllText(Path.Combine(Root, "programs", "aliexpress-cis.json")).Replace("\"max\": \"0.648\"", "\"max\": \"0.001\"", StringComparison.Ordinal));
+        try
+        {
+            var (code, _, error) = Run("programs", "validate", file);
+            Assert.Equal(LastClickCli.BadInput, code);
+            Assert.Equal("error: sellerRateBounds.max: must not be below min" + Environment.NewLine, error);
+            Assert.Equal(0, Run("programs", "validate", Path.Combine(Root, "programs", "aliexpress-cis.json")).Code);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Migrate_creates_a_sqlite_store_and_can_run_again()
+    {
+        var db = Path.Combine(Path.GetTempPath(), $"migrate-{Guid.NewGuid():N}.db");
+        try
+        {
+            Assert.Equal((0, "migrated (Sqlite)" + Environment.NewLine, ""), Run("migrate", "--store", db));
+            Assert.Equal(0, Run("migrate", "--store", db).Code);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var f in new[] { db, db + "-wal", db + "-shm" }) File.Delete(f);
+        }
+    }
+}
