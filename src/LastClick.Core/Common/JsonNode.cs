@@ -7,10 +7,28 @@ namespace LastClick.Common;
 /// A JSON value and the path that leads to it, so that every read can name the field it failed on
 /// ("orders[0].lines[1].price: not a decimal"). Used by the program and scenario loaders.
 /// </summary>
-public readonly struct JsonNode(JsonElement element, string path)
+public readonly struct JsonNode
 {
-    public string Path { get; } = path;
-    public JsonElement Element { get; } = element;
+    private readonly JsonPath? _path;
+
+    public JsonNode(JsonElement element, string path) : this(element, path.Length == 0 ? null : new JsonPath(null, path, -1)) { }
+
+    private JsonNode(JsonElement element, JsonPath? path) => (Element, _path) = (element, path);
+
+    /// <summary>Where this value is ("orders[0].lines[1].price"), spelled out only when asked (an error names it).</summary>
+    public string Path => _path?.ToString() ?? "";
+
+    public JsonElement Element { get; }
+
+    /// <summary>A link to the parent's path: children share it instead of each building a string.</summary>
+    private sealed class JsonPath(JsonPath? parent, string? name, int index)
+    {
+        public override string ToString()
+        {
+            var prefix = parent?.ToString() ?? "";
+            return name is not null ? (prefix.Length == 0 ? name : $"{prefix}.{name}") : $"{prefix}[{index}]";
+        }
+    }
 
     public static JsonNode Parse(string json, string what)
     {
@@ -27,7 +45,7 @@ public readonly struct JsonNode(JsonElement element, string path)
 
     public bool IsNull => Element.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined;
 
-    private string Child(string name) => Path.Length == 0 ? name : $"{Path}.{name}";
+    private JsonPath Child(string name) => new(_path, name, -1);
 
     public ProblemException Error(string detail) => ProblemException.Invalid(Path.Length == 0 ? "(root)" : Path, detail);
 
@@ -106,7 +124,7 @@ public readonly struct JsonNode(JsonElement element, string path)
     {
         if (Element.ValueKind != JsonValueKind.Array) throw Error("must be an array");
         var i = 0;
-        foreach (var item in Element.EnumerateArray()) yield return new JsonNode(item, $"{Path}[{i++}]");
+        foreach (var item in Element.EnumerateArray()) yield return new JsonNode(item, new JsonPath(_path, null, i++));
     }
 
     public IEnumerable<(string Name, JsonNode Value)> Properties()

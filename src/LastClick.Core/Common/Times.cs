@@ -17,9 +17,18 @@ public static class Times
 /// <summary>A stable fingerprint of a request body, to tell a repeated request from a conflicting one.</summary>
 public static class Fingerprint
 {
-    public static string Of<T>(T value) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(value))));
+    public static string Of<T>(T value) where T : notnull
+    {
+        var typeInfo = FingerprintJson.Default.GetTypeInfo(typeof(T));
+        var json = typeInfo is null ? JsonSerializer.SerializeToUtf8Bytes(value) : JsonSerializer.SerializeToUtf8Bytes(value, typeInfo);
+        return Convert.ToHexStringLower(SHA256.HashData(json));
+    }
 }
+
+/// <summary>Source-generated serializers for the request bodies that are fingerprinted on every call.</summary>
+[System.Text.Json.Serialization.JsonSerializable(typeof(Commissions.Order))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(Lifecycle.OrderEvent))]
+internal sealed partial class FingerprintJson : System.Text.Json.Serialization.JsonSerializerContext;
 
 /// <summary>A clock that is set by hand: the replay's, and the tests'.</summary>
 public sealed class ManualClock(DateTimeOffset start) : TimeProvider

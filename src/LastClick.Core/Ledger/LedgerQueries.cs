@@ -20,10 +20,11 @@ public sealed record ApprovalView(string Program, string? Publisher, int Approve
 /// <summary>Reads the ledger. Balances are sums of the immutable transfers, never stored separately (D1).</summary>
 public sealed class LedgerQueries(Store store)
 {
-    public IReadOnlyList<BalanceView> Balances(string? publisherId = null)
+    public IReadOnlyList<BalanceView> Balances(string? publisherId = null) => store.InSession(s => Balances(s, publisherId));
+
+    public static IReadOnlyList<BalanceView> Balances(DbSession s, string? publisherId = null)
     {
-        using var c = store.Open();
-        var sums = c.Query<(string Publisher, string Currency, string Account, long Minor)>("""
+        var sums = s.Connection.Query<(string Publisher, string Currency, string Account, long Minor)>("""
             SELECT publisher_id, currency, account, CAST(SUM(amount) AS BIGINT) AS minor FROM (
                 SELECT publisher_id, currency, to_account AS account, amount_minor AS amount FROM ledger_transfers
                 UNION ALL
@@ -31,7 +32,7 @@ public sealed class LedgerQueries(Store store)
             ) AS postings
             WHERE account <> 'program' AND (@publisherId IS NULL OR publisher_id = @publisherId)
             GROUP BY publisher_id, currency, account
-            """, new { publisherId });
+            """, new { publisherId }, s.Transaction);
         return sums.GroupBy(s => (s.Publisher, s.Currency))
             .Select(g =>
             {
@@ -43,29 +44,29 @@ public sealed class LedgerQueries(Store store)
             .ToList();
     }
 
-    public IReadOnlyList<TransferView> Transfers(string? publisherId = null)
-    {
-        using var c = store.Open();
-        return c.Query<(long Id, string Program, string Publisher, string? Order, string? Run, string Kind, string From, string To, string Currency, long Minor, long At)>("""
+    public IReadOnlyList<TransferView> Transfers(string? publisherId = null) => store.InSession(s => Transfers(s, publisherId));
+
+    public static IReadOnlyList<TransferView> Transfers(DbSession s, string? publisherId = null) =>
+        s.Connection.Query<(long Id, string Program, string Publisher, string? Order, string? Run, string Kind, string From, string To, string Currency, long Minor, long At)>("""
             SELECT id, program_id, publisher_id, order_id, payout_run_id, kind, from_account, to_account, currency, amount_minor, at
             FROM ledger_transfers WHERE (@publisherId IS NULL OR publisher_id = @publisherId) ORDER BY id
-            """, new { publisherId })
+            """, new { publisherId }, s.Transaction)
             .Select(t => new TransferView(t.Id, t.Program, t.Publisher, t.Order, t.Run, t.Kind, t.From, t.To, t.Currency,
                 Currency.Of(t.Currency).FromMinor(t.Minor), Times.FromMicros(t.At)))
             .ToList();
-    }
 
     /// <summary>C4: approval rate per publisher of a program, and for the whole program (publisher null).</summary>
-    public IReadOnlyList<ApprovalView> ApprovalRates(string programId)
+    public IReadOnlyList<ApprovalView> ApprovalRates(string programId) => store.InSession(s => ApprovalRates(s, programId));
+
+    public static IReadOnlyList<ApprovalView> ApprovalRates(DbSession s, string programId)
     {
-        using var c = store.Open();
-        var rows = c.Query<(string Publisher, long Approved, long Declined)>("""
+        var rows = s.Connection.Query<(string Publisher, long Approved, long Declined)>("""
             SELECT publisher_id,
                    CAST(SUM(CASE WHEN status IN ('confirmed', 'payable', 'paid') THEN 1 ELSE 0 END) AS BIGINT) AS approved,
                    CAST(SUM(CASE WHEN status = 'declined' THEN 1 ELSE 0 END) AS BIGINT) AS declined
             FROM orders WHERE program_id = @programId AND publisher_id IS NOT NULL
             GROUP BY publisher_id ORDER BY publisher_id
-            """, new { programId }).ToList();
+            """, new { programId }, s.Transaction).ToList();
         var views = rows.Select(r => new ApprovalView(programId, r.Publisher, (int)r.Approved, (int)r.Declined,
             OrderLifecycle.ApprovalRate((int)r.Approved, (int)r.Declined))).ToList();
         var approved = rows.Sum(r => (int)r.Approved);

@@ -18,7 +18,7 @@ internal sealed class OrderRow
     public string? AttributionReason { get; set; }
     public string AttributionTrace { get; set; } = "[]";
     public string? TrafficType { get; set; }
-    public string Status { get; set; } = "";
+    public string Status { get; set; } = "pending";
     public string? DeclineReason { get; set; }
     public string PayoutCurrency { get; set; } = "";
     public string FxRate { get; set; } = "1";
@@ -30,7 +30,11 @@ internal sealed class OrderRow
     public long HeldMinor { get; set; }
     public bool PaidOut { get; set; }
     public long SettledMinor { get; set; }
+    public long? PaidAt { get; set; }
     public long? ConfirmedAt { get; set; }
+    public long? CancelledAt { get; set; }
+    public long? FraudAt { get; set; }
+    public bool FullyRefunded { get; set; }
     public long UpdatedAt { get; set; }
 }
 
@@ -57,19 +61,10 @@ internal sealed class LineRow
     public long CommissionMinor { get; set; }
 }
 
-internal sealed class EventRow
-{
-    public string Id { get; set; } = "";
-    public string BodyHash { get; set; } = "";
-    public string OrderId { get; set; } = "";
-    public string Type { get; set; } = "";
-    public long At { get; set; }
-    public string? LineId { get; set; }
-    public long? AmountMinor { get; set; }
-}
-
 internal sealed class TouchRow
 {
+    public long Kind { get; set; }
+    public string? TrafficType { get; set; }
     public string Id { get; set; } = "";
     public long Seq { get; set; }
     public long At { get; set; }
@@ -81,3 +76,6 @@ internal sealed class TouchRow
     public string? InvalidReason { get; set; }
 }
 #pragma warning restore CA1812
+
+internal sealed record TransferRow(
+    string ProgramId, string PublisherId, string Currency, string? OrderId, string? PayoutRunId, string Kind, string From, string To, long Amount, long At);

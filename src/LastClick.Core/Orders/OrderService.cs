@@ -1,7 +1,5 @@
-using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
-using Dapper;
 using LastClick.Attribution;
 using LastClick.Commissions;
 using LastClick.Common;
@@ -26,7 +24,7 @@ public sealed record OrderView(
 /// </summary>
 public sealed class OrderService(Store store, ProgramCatalog programs, TimeProvider clock)
 {
-    private static readonly JsonSerializerOptions TraceJson = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions TraceJsonOptions = new(JsonSerializerDefaults.Web);
 
     /// <summary>Checks an order before anything is written; the error names the field under <paramref name="path"/>.</summary>
     public static void Validate(Order order, ProgramDefinition program, string path)
@@ -84,32 +82,23 @@ public sealed class OrderService(Store store, ProgramCatalog programs, TimeProvi
     /// Stores a new order, attributes it and posts its commission. The same id with the same body answers as
     /// the first time; with a different body it is a conflict and nothing changes.
     /// </summary>
-    public OrderView Ingest(Order order, string programId)
+    public OrderView Ingest(Order order, string programId) => store.InSession(s => Ingest(s, order, programId));
+
+    public OrderView Ingest(DbSession s, Order order, string programId)
     {
         var program = programs.Get(programId);
         Validate(order, program, "order");
         var hash = Fingerprint.Of(order);
-        using var c = store.Open();
-        using var tx = c.BeginTransaction();
-        var existing = c.QuerySingleOrDefault<string>("SELECT body_hash FROM orders WHERE id = @Id", new { order.Id }, tx);
-        if (existing is not null)
-        {
-            if (existing != hash) throw new ProblemException(Problem.Conflict("order.id", $"order '{order.Id}' was already received with a different body"));
-            tx.Commit();
-            return View(c, null, order.Id)!;
-        }
-
-        var touches = LoadTouches(c, tx, order, program.CookieWindow);
+        var touches = LoadTouches(s, order, program.CookieWindow);
         var attribution = Attribution.Attribution.Decide(touches.Select(t => t.Touch), order.At, program.CookieWindow);
-        var clickProgram = attribution.Click is { } won ? programs.Get(touches.First(t => t.Touch.Kind == TouchKind.AffiliateClick && t.Touch.Id == won.Id).ProgramId!) : program;
+        var won = attribution.Click is { } click ? touches.First(t => t.Touch.Kind == TouchKind.AffiliateClick && t.Touch.Id == click.Id) : default;
+        var clickProgram = won.ProgramId is { } wonProgram ? programs.Get(wonProgram) : program;
 
         IReadOnlyList<LineRate> rates;
-        string? trafficType = null;
-        if (attribution.Click is { } click)
+        if (attribution.Click is { } winner)
         {
-            trafficType = c.QuerySingle<string>("SELECT traffic_type FROM publishers WHERE id = @PublisherId", click, tx);
-            var turnover = clickProgram.Tiers is null ? 0m : PreviousMonthTurnover(c, tx, click.PublisherId!, clickProgram, order.At);
-            rates = Commission.Rate(order, click, clickProgram, new PublisherContext(trafficType, turnover));
+            var turnover = clickProgram.Tiers is null ? 0m : PreviousMonthTurnover(s, winner.PublisherId!, clickProgram, order.At);
+            rates = Commission.Rate(order, winner, clickProgram, new PublisherContext(won.TrafficType!, turnover));
         }
         else
         {
@@ -124,8 +113,8 @@ public sealed class OrderService(Store store, ProgramCatalog programs, TimeProvi
             At = Times.ToMicros(order.At), Currency = order.Currency.Code, DeliveryCountry = order.DeliveryCountry,
             AmountMinor = order.Currency.ToMinor(order.Amount), PublisherId = attribution.Click?.PublisherId,
             AttributedClickId = attribution.Click?.Id, AttributionReason = attribution.Reason,
-            AttributionTrace = JsonSerializer.Serialize(attribution.Trace, TraceJson), TrafficType = trafficType,
-            Status = Name(OrderStatus.Pending), PayoutCurrency = clickProgram.PayoutCurrencyAt(order.At).Code, UpdatedAt = Times.ToMicros(now),
+            AttributionTrace = JsonSerializer.Serialize(attribution.Trace, TraceJsonOptions), TrafficType = won.TrafficType,
+            PayoutCurrency = clickProgram.PayoutCurrencyAt(order.At).Code,
         };
         var lines = order.Lines.Select((l, i) => new LineRow
         {
@@ -133,202 +122,237 @@ public sealed class OrderService(Store store, ProgramCatalog programs, TimeProvi
             PriceMinor = order.Currency.ToMinor(l.Price), Quantity = l.Quantity, Affiliated = l.Affiliated,
             SellerRate = l.SellerRate is { } sr ? Decimals.Canonical(sr) : null, IsVirtual = l.Virtual, Section = l.Section,
             SellerOrigin = l.SellerOrigin, Rate = Decimals.Canonical(rates[i].Rate), RateReason = rates[i].Reason,
-            Trace = JsonSerializer.Serialize(rates[i].Trace, TraceJson), Reason = rates[i].Reason,
+            Trace = TraceJson.Write(rates[i].Trace),
         }).ToList();
 
-        c.Execute("""
+        var transfers = Settle(row, lines, order, rates, OrderFacts.None, clickProgram, now);
+        var inserted = s.Execute("""
             INSERT INTO orders (id, body_hash, program_id, visitor_id, click_id, at, currency, delivery_country, amount_minor,
                 publisher_id, attributed_click_id, attribution_reason, attribution_trace, traffic_type, status, decline_reason,
                 payout_currency, fx_rate, sales_minor, commission_minor, capped, cap_trace, held_account, held_minor, paid_out, settled_minor,
-                confirmed_at, updated_at)
+                paid_at, confirmed_at, cancelled_at, fraud_at, fully_refunded, updated_at)
             VALUES (@Id, @BodyHash, @ProgramId, @VisitorId, @ClickId, @At, @Currency, @DeliveryCountry, @AmountMinor,
                 @PublisherId, @AttributedClickId, @AttributionReason, @AttributionTrace, @TrafficType, @Status, @DeclineReason,
                 @PayoutCurrency, @FxRate, @SalesMinor, @CommissionMinor, @Capped, @CapTrace, @HeldAccount, @HeldMinor, @PaidOut, @SettledMinor,
-                @ConfirmedAt, @UpdatedAt)
-            """, row, tx);
-        c.Execute("""
+                @PaidAt, @ConfirmedAt, @CancelledAt, @FraudAt, @FullyRefunded, @UpdatedAt)
+            ON CONFLICT (id) DO NOTHING
+            """, row);
+        if (inserted == 0)
+        {
+            // Received before: the same body answers as the first time, another body is a conflict. Nothing is written.
+            var existing = s.Scalar<string>("SELECT body_hash FROM orders WHERE id = @Id", new { order.Id });
+            return existing == hash
+                ? Find(s, order.Id)!
+                : throw new ProblemException(Problem.Conflict("order.id", $"order '{order.Id}' was already received with a different body"));
+        }
+        s.ExecuteEach("""
             INSERT INTO order_lines (order_id, line_no, line_id, product_id, category, store, price_minor, quantity, affiliated,
                 seller_rate, is_virtual, section, seller_origin, rate, rate_reason, trace, reason, refunded_minor, commission_minor)
             VALUES (@OrderId, @LineNo, @LineId, @ProductId, @Category, @Store, @PriceMinor, @Quantity, @Affiliated,
                 @SellerRate, @IsVirtual, @Section, @SellerOrigin, @Rate, @RateReason, @Trace, @Reason, @RefundedMinor, @CommissionMinor)
-            """, lines, tx);
-        Settle(c, tx, row, lines, [], clickProgram, now);
-        tx.Commit();
-        return View(c, null, order.Id)!;
+            """, lines);
+        if (row.PublisherId is not null) PostTransfers(s, row.ProgramId, row.PublisherId, Currency.Of(row.PayoutCurrency), row.Id, null, transfers, now);
+        return View(row, lines);
     }
 
     /// <summary>Applies a marketplace event. A repeated event (same id, same body) changes nothing and returns false.</summary>
-    public bool ApplyEvent(OrderEvent e)
+    public bool ApplyEvent(OrderEvent e) => store.InSession(s => ApplyEvent(s, e));
+
+    public bool ApplyEvent(DbSession s, OrderEvent e)
     {
         var hash = Fingerprint.Of(e);
-        using var c = store.Open();
-        using var tx = c.BeginTransaction();
-        var existing = c.QuerySingleOrDefault<string>("SELECT body_hash FROM order_events WHERE id = @Id", new { e.Id }, tx);
-        if (existing is not null)
+        OrderRow? row;
+        List<LineRow> lines;
+        using (var read = s.QueryMultiple("""
+            SELECT * FROM orders WHERE id = @OrderId;
+            SELECT * FROM order_lines WHERE order_id = @OrderId ORDER BY line_no;
+            """, new { e.OrderId }))
         {
-            if (existing != hash) throw new ProblemException(Problem.Conflict("event.id", $"event '{e.Id}' was already received with a different body"));
-            return false;
+            row = read.ReadSingleOrDefault<OrderRow>();
+            lines = read.Read<LineRow>();
         }
-        var row = c.QuerySingleOrDefault<OrderRow>("SELECT * FROM orders WHERE id = @OrderId", new { e.OrderId }, tx)
-            ?? throw new ProblemException(Problem.NotFound("event.order", $"unknown order '{e.OrderId}'"));
-        var lines = LoadLines(c, tx, row.Id);
+        if (row is null) throw new ProblemException(Problem.NotFound("event.order", $"unknown order '{e.OrderId}'"));
         var order = ToDomain(row, lines);
         Validate(e, order, "event");
         var now = clock.GetUtcNow();
-        c.Execute("""
+        var inserted = s.Execute("""
             INSERT INTO order_events (id, body_hash, order_id, type, at, line_id, amount_minor, received_at)
             VALUES (@Id, @hash, @OrderId, @type, @at, @LineId, @amount, @received)
+            ON CONFLICT (id) DO NOTHING
             """,
             new { e.Id, hash, e.OrderId, type = Name(e.Type), at = Times.ToMicros(e.At), e.LineId,
-                  amount = e.Amount is { } a ? order.Currency.ToMinor(a) : (long?)null, received = Times.ToMicros(now) }, tx);
-        Settle(c, tx, row, lines, LoadEvents(c, tx, row), programs.Get(row.ProgramId), now);
-        tx.Commit();
+                  amount = e.Amount is { } a ? order.Currency.ToMinor(a) : (long?)null, received = Times.ToMicros(now) });
+        if (inserted == 0)
+        {
+            var existing = s.Scalar<string>("SELECT body_hash FROM order_events WHERE id = @Id", new { e.Id });
+            return existing == hash ? false : throw new ProblemException(Problem.Conflict("event.id", $"event '{e.Id}' was already received with a different body"));
+        }
+        // The facts are a commutative fold (earliest times, capped sums, flags): applying one more event to what the
+        // order holds gives the same facts as folding every event again, in whatever order they came.
+        var facts = OrderLifecycle.Apply(FactsOf(row, lines, order.Currency), e, order);
+        Resettle(s, row, lines, order, facts, programs.Get(row.ProgramId), now);
         return true;
     }
 
     /// <summary>Makes payable every confirmed order whose program's hold has passed by now. Returns how many moved.</summary>
-    public int Advance()
+    public int Advance() => store.InSession(Advance);
+
+    public int Advance(DbSession s)
     {
         var now = clock.GetUtcNow();
         var moved = 0;
-        using var c = store.Open();
         foreach (var program in programs.All)
         {
-            using var tx = c.BeginTransaction();
-            var due = c.Query<OrderRow>(
+            var due = s.Query<OrderRow>(
                 "SELECT * FROM orders WHERE status = 'confirmed' AND program_id = @Id AND confirmed_at <= @until",
-                new { program.Id, until = Times.ToMicros(now - program.Hold) }, tx).ToList();
+                new { program.Id, until = Times.ToMicros(now - program.Hold) });
             foreach (var row in due)
             {
-                Settle(c, tx, row, LoadLines(c, tx, row.Id), LoadEvents(c, tx, row), program, now);
+                var lines = s.Query<LineRow>("SELECT * FROM order_lines WHERE order_id = @Id ORDER BY line_no", new { row.Id });
+                var order = ToDomain(row, lines);
+                Resettle(s, row, lines, order, FactsOf(row, lines, order.Currency), program, now);
                 moved++;
             }
-            tx.Commit();
         }
         return moved;
     }
 
     /// <summary>Marks a publisher's payable orders of a program and currency as paid out (called inside a payout run).</summary>
-    internal static void MarkPaidOut(DbConnection c, DbTransaction tx, string programId, string publisherId, string currency, DateTimeOffset now) =>
-        c.Execute("""
+    internal static void MarkPaidOut(DbSession s, string programId, string publisherId, string currency, DateTimeOffset now) =>
+        s.Execute("""
             UPDATE orders SET status = 'paid', paid_out = @yes, settled_minor = held_minor, held_minor = 0, held_account = NULL, updated_at = @now
             WHERE program_id = @programId AND publisher_id = @publisherId AND payout_currency = @currency AND held_account = 'payable'
-            """, new { yes = true, programId, publisherId, currency, now = Times.ToMicros(now) }, tx);
+            """, new { yes = true, programId, publisherId, currency, now = Times.ToMicros(now) });
 
-    /// <summary>Recomputes the order from its facts and posts the ledger transfers that bring the books in line.</summary>
-    private static void Settle(DbConnection c, DbTransaction tx, OrderRow row, List<LineRow> lines, List<OrderEvent> events, ProgramDefinition program, DateTimeOffset now)
+    /// <summary>Recomputes a stored order from its events and writes what changed: the order, its lines, the transfers.</summary>
+    private static void Resettle(DbSession s, OrderRow row, List<LineRow> lines, Order order, OrderFacts facts,
+        ProgramDefinition program, DateTimeOffset now)
     {
-        var order = ToDomain(row, lines);
-        var facts = OrderLifecycle.Fold(events, order);
+        var before = lines.Select(l => (l.Reason, l.CommissionMinor, l.RefundedMinor)).ToList();
+        var rates = lines.Select(l => new LineRate(l.LineId, decimal.Parse(l.Rate, CultureInfo.InvariantCulture), l.RateReason, [])).ToList();
+        var transfers = Settle(row, lines, order, rates, facts, program, now);
+        s.Execute("""
+            UPDATE orders SET status = @Status, decline_reason = @DeclineReason, fx_rate = @FxRate, sales_minor = @SalesMinor,
+                commission_minor = @CommissionMinor, capped = @Capped, cap_trace = @CapTrace, held_account = @HeldAccount, held_minor = @HeldMinor,
+                settled_minor = @SettledMinor, paid_at = @PaidAt, confirmed_at = @ConfirmedAt, cancelled_at = @CancelledAt,
+                fraud_at = @FraudAt, fully_refunded = @FullyRefunded, updated_at = @UpdatedAt
+            WHERE id = @Id
+            """, row);
+        var changed = lines.Where((l, i) => (l.Reason, l.CommissionMinor, l.RefundedMinor) != before[i]).ToList();
+        if (changed.Count > 0)
+        {
+            s.ExecuteEach("UPDATE order_lines SET reason = @Reason, commission_minor = @CommissionMinor, refunded_minor = @RefundedMinor WHERE order_id = @OrderId AND line_no = @LineNo",
+                changed);
+        }
+        if (row.PublisherId is not null) PostTransfers(s, row.ProgramId, row.PublisherId, Currency.Of(row.PayoutCurrency), row.Id, null, transfers, now);
+    }
+
+    /// <summary>
+    /// The decision for an order as its events now stand: status, commission, line shares, and the ledger transfers
+    /// that bring the books there. Pure over the rows it is given, which it updates in place.
+    /// </summary>
+    private static IReadOnlyList<Transfer> Settle(OrderRow row, List<LineRow> lines, Order order, IReadOnlyList<LineRate> rates,
+        OrderFacts facts, ProgramDefinition program, DateTimeOffset now)
+    {
         var declined = OrderLifecycle.DeclineReason(facts);
         var status = OrderLifecycle.Status(facts, now, program.Hold, row.PaidOut);
-        var rates = lines.Select(l => new LineRate(l.LineId, decimal.Parse(l.Rate, CultureInfo.InvariantCulture), l.RateReason,
-            JsonSerializer.Deserialize<List<TraceStep>>(l.Trace, TraceJson)!)).ToList();
         var commission = Commission.Total(order, rates, program, facts.LineRefunds, declined);
         var payout = Currency.Of(row.PayoutCurrency);
         var credited = row.PublisherId is not null;
         var amount = credited ? commission.Total : 0m;
 
+        IReadOnlyList<Transfer> transfers = [];
         if (credited)
         {
             var position = new OrderPosition(row.HeldAccount is null ? null : Enum.Parse<Account>(row.HeldAccount, ignoreCase: true),
                 payout.FromMinor(row.HeldMinor), row.PaidOut, payout.FromMinor(row.SettledMinor));
-            var (transfers, next) = LedgerRules.Reconcile(position, status, amount, facts.FraudAt is not null);
-            PostTransfers(c, tx, row.ProgramId, row.PublisherId!, payout, row.Id, null, transfers, now);
+            (transfers, var next) = LedgerRules.Reconcile(position, status, amount, facts.FraudAt is not null);
             row.HeldAccount = next.Held is { } h ? Name(h) : null;
             row.HeldMinor = payout.ToMinor(next.HeldAmount);
             row.SettledMinor = payout.ToMinor(next.Settled);
         }
 
-        var netSales = order.Lines.Sum(l => l.Amount - (facts.LineRefunds.TryGetValue(l.Id, out var r) ? Math.Min(r, l.Amount) : 0m));
+        var netSales = 0m;
+        foreach (var l in commission.Lines) netSales += l.Base;
         row.Status = Name(status);
         row.DeclineReason = declined;
         row.FxRate = Decimals.Canonical(commission.FxRate);
-        row.SalesMinor = payout.ToMinor(declined is null ? payout.Round(netSales * commission.FxRate) : 0m);
+        row.SalesMinor = declined is null ? payout.ToMinor(payout.Round(netSales * commission.FxRate)) : 0;
         row.CommissionMinor = payout.ToMinor(amount);
         row.Capped = commission.Cap is not null;
-        row.CapTrace = commission.CapStep is { } capStep ? JsonSerializer.Serialize(capStep, TraceJson) : null;
-        row.ConfirmedAt = facts.ConfirmedAt is { } ca ? Times.ToMicros(ca) : null;
+        row.CapTrace = commission.CapStep is { } capStep ? TraceJson.Write(capStep) : null;
+        row.PaidAt = Micros(facts.PaidAt);
+        row.ConfirmedAt = Micros(facts.ConfirmedAt);
+        row.CancelledAt = Micros(facts.CancelledAt);
+        row.FraudAt = Micros(facts.FraudAt);
+        row.FullyRefunded = facts.FullyRefunded;
         row.UpdatedAt = Times.ToMicros(now);
-        c.Execute("""
-            UPDATE orders SET status = @Status, decline_reason = @DeclineReason, fx_rate = @FxRate, sales_minor = @SalesMinor,
-                commission_minor = @CommissionMinor, capped = @Capped, cap_trace = @CapTrace, held_account = @HeldAccount, held_minor = @HeldMinor,
-                settled_minor = @SettledMinor, confirmed_at = @ConfirmedAt, updated_at = @UpdatedAt
-            WHERE id = @Id
-            """, row, tx);
-
         for (var i = 0; i < lines.Count; i++)
         {
             var line = commission.Lines[i];
-            var reason = credited ? line.Reason : row.AttributionReason;
-            var minor = credited ? payout.ToMinor(line.Amount) : 0;
-            var refunded = order.Currency.ToMinor(order.Lines[i].Amount - line.Base);
-            if (lines[i].Reason == reason && lines[i].CommissionMinor == minor && lines[i].RefundedMinor == refunded) continue;
-            (lines[i].Reason, lines[i].CommissionMinor, lines[i].RefundedMinor) = (reason, minor, refunded);
-            c.Execute("UPDATE order_lines SET reason = @Reason, commission_minor = @CommissionMinor, refunded_minor = @RefundedMinor WHERE order_id = @OrderId AND line_no = @LineNo",
-                lines[i], tx);
+            lines[i].Reason = credited ? line.Reason : row.AttributionReason;
+            lines[i].CommissionMinor = credited ? payout.ToMinor(line.Amount) : 0;
+            lines[i].RefundedMinor = order.Currency.ToMinor(order.Lines[i].Amount - line.Base);
         }
+        return transfers;
     }
 
-    internal static void PostTransfers(DbConnection c, DbTransaction tx, string programId, string publisherId, Currency currency,
+    private static long? Micros(DateTimeOffset? time) => time is { } t ? Times.ToMicros(t) : null;
+
+    private static DateTimeOffset? Time(long? micros) => micros is { } m ? Times.FromMicros(m) : null;
+
+    /// <summary>The facts an order's events established, as the order row and its lines hold them.</summary>
+    private static OrderFacts FactsOf(OrderRow row, List<LineRow> lines, Currency currency) =>
+        new(Time(row.PaidAt), Time(row.ConfirmedAt), Time(row.CancelledAt), Time(row.FraudAt), row.FullyRefunded,
+            lines.Where(l => l.RefundedMinor > 0).ToDictionary(l => l.LineId, l => currency.FromMinor(l.RefundedMinor), StringComparer.Ordinal));
+
+    internal static void PostTransfers(DbSession s, string programId, string publisherId, Currency currency,
         string? orderId, string? payoutRunId, IEnumerable<Transfer> transfers, DateTimeOffset at)
     {
-        var rows = transfers.Where(t => t.Amount != 0m).Select(t => new
-        {
-            programId, publisherId, currency = currency.Code, orderId, payoutRunId, kind = t.Kind,
-            from = Name(t.From), to = Name(t.To), amount = currency.ToMinor(t.Amount), at = Times.ToMicros(at),
-        }).ToList();
-        if (rows.Count == 0) return;
-        c.Execute("""
+        var rows = transfers.Where(t => t.Amount != 0m).Select(t => new TransferRow(
+            programId, publisherId, currency.Code, orderId, payoutRunId, t.Kind, Name(t.From), Name(t.To), currency.ToMinor(t.Amount), Times.ToMicros(at)));
+        s.ExecuteEach("""
             INSERT INTO ledger_transfers (program_id, publisher_id, currency, order_id, payout_run_id, kind, from_account, to_account, amount_minor, at)
-            VALUES (@programId, @publisherId, @currency, @orderId, @payoutRunId, @kind, @from, @to, @amount, @at)
-            """, rows, tx);
+            VALUES (@ProgramId, @PublisherId, @Currency, @OrderId, @PayoutRunId, @Kind, @From, @To, @Amount, @At)
+            """, rows);
     }
 
-    private static List<(Touch Touch, string? ProgramId)> LoadTouches(DbConnection c, DbTransaction tx, Order order, TimeSpan window)
+    /// <summary>The visitor's paid touches in the window, the order's own click, and the latest touch before the window.</summary>
+    private static List<(Touch Touch, string? ProgramId, string? TrafficType)> LoadTouches(DbSession s, Order order, TimeSpan window)
     {
         var p = new { order.Visitor, order.ClickId, from = Times.ToMicros(order.At - window), to = Times.ToMicros(order.At) };
-        // In the window, plus the latest before it (so an expired cookie can be told from no click at all).
-        var rows = c.Query<TouchRow>("""
-            SELECT id, seq, at, program_id, publisher_id, country, anonymizer, invalid_reason
-            FROM clicks WHERE visitor_id = @Visitor AND at >= @from AND at <= @to
+        // The latest before the window lets an expired cookie be told from no click at all.
+        return s.Query<TouchRow>("""
+            SELECT 0 AS kind, k.id, k.seq, k.at, k.program_id, k.publisher_id, NULL AS channel, k.country, k.anonymizer, k.invalid_reason, p.traffic_type
+            FROM clicks k JOIN publishers p ON p.id = k.publisher_id
+            WHERE (k.visitor_id = @Visitor AND k.at >= @from AND k.at <= @to) OR k.id = @ClickId
             UNION ALL
-            SELECT id, seq, at, program_id, publisher_id, country, anonymizer, invalid_reason
-            FROM clicks WHERE id = @ClickId
+            SELECT * FROM (SELECT 0, k.id, k.seq, k.at, k.program_id, k.publisher_id, NULL, k.country, k.anonymizer, k.invalid_reason, p.traffic_type
+                FROM clicks k JOIN publishers p ON p.id = k.publisher_id
+                WHERE k.visitor_id = @Visitor AND k.at < @from ORDER BY k.at DESC LIMIT 1) AS before_clicks
             UNION ALL
-            SELECT * FROM (SELECT id, seq, at, program_id, publisher_id, country, anonymizer, invalid_reason
-                FROM clicks WHERE visitor_id = @Visitor AND at < @from ORDER BY at DESC LIMIT 1) AS before_clicks
-            """, p, tx).Select(r => (new Touch(r.Id, TouchKind.AffiliateClick, Times.FromMicros(r.At), r.Seq, r.PublisherId, null, r.Country, r.Anonymizer, r.InvalidReason), r.ProgramId));
-        var marketplace = c.Query<TouchRow>("""
-            SELECT id, seq, at, channel FROM touches WHERE visitor_id = @Visitor AND at >= @from AND at <= @to
+            SELECT 1, id, seq, at, NULL, NULL, channel, NULL, @no, NULL, NULL FROM touches WHERE visitor_id = @Visitor AND at >= @from AND at <= @to
             UNION ALL
-            SELECT * FROM (SELECT id, seq, at, channel FROM touches WHERE visitor_id = @Visitor AND at < @from ORDER BY at DESC LIMIT 1) AS before_touches
-            """, p, tx).Select(r => (new Touch(r.Id, TouchKind.MarketplaceTouch, Times.FromMicros(r.At), r.Seq, Channel: r.Channel), (string?)null));
-        return rows.Concat(marketplace).DistinctBy(t => (t.Item1.Kind, t.Item1.Id)).ToList();
+            SELECT * FROM (SELECT 1, id, seq, at, NULL, NULL, channel, NULL, @no, NULL, NULL
+                FROM touches WHERE visitor_id = @Visitor AND at < @from ORDER BY at DESC LIMIT 1) AS before_touches
+            """, new { p.Visitor, p.ClickId, p.from, p.to, no = false })
+            .Select(r => r.Kind == 0
+                ? (new Touch(r.Id, TouchKind.AffiliateClick, Times.FromMicros(r.At), r.Seq, r.PublisherId, null, r.Country, r.Anonymizer, r.InvalidReason), r.ProgramId, r.TrafficType)
+                : (new Touch(r.Id, TouchKind.MarketplaceTouch, Times.FromMicros(r.At), r.Seq, Channel: r.Channel), (string?)null, (string?)null))
+            .DistinctBy(t => (t.Item1.Kind, t.Item1.Id))
+            .ToList();
     }
 
     /// <summary>B13: the publisher's confirmed sales in the program's payout currency over the previous calendar month (UTC).</summary>
-    private static decimal PreviousMonthTurnover(DbConnection c, DbTransaction tx, string publisherId, ProgramDefinition program, DateTimeOffset at)
+    private static decimal PreviousMonthTurnover(DbSession s, string publisherId, ProgramDefinition program, DateTimeOffset at)
     {
         var monthStart = new DateTimeOffset(at.Year, at.Month, 1, 0, 0, 0, TimeSpan.Zero);
         var previous = monthStart.AddMonths(-1);
-        var minor = c.ExecuteScalar<long>("""
+        var minor = s.Scalar<long>("""
             SELECT CAST(COALESCE(SUM(sales_minor), 0) AS BIGINT) FROM orders
             WHERE publisher_id = @publisherId AND program_id = @Id AND at >= @from AND at < @to AND status IN ('confirmed', 'payable', 'paid')
-            """, new { publisherId, program.Id, from = Times.ToMicros(previous), to = Times.ToMicros(monthStart) }, tx);
+            """, new { publisherId, program.Id, from = Times.ToMicros(previous), to = Times.ToMicros(monthStart) });
         return program.PayoutCurrencyAt(previous).FromMinor(minor);
-    }
-
-    private static List<LineRow> LoadLines(DbConnection c, DbTransaction? tx, string orderId) =>
-        c.Query<LineRow>("SELECT * FROM order_lines WHERE order_id = @orderId ORDER BY line_no", new { orderId }, tx).ToList();
-
-    private static List<OrderEvent> LoadEvents(DbConnection c, DbTransaction tx, OrderRow order)
-    {
-        var currency = Currency.Of(order.Currency);
-        return c.Query<EventRow>("SELECT * FROM order_events WHERE order_id = @Id ORDER BY at, seq", new { order.Id }, tx)
-            .Select(r => new OrderEvent(r.Id, r.OrderId, ParseEventType(r.Type), Times.FromMicros(r.At), r.LineId,
-                r.AmountMinor is { } a ? currency.FromMinor(a) : null))
-            .ToList();
     }
 
     private static Order ToDomain(OrderRow row, List<LineRow> lines)
@@ -340,30 +364,42 @@ public sealed class OrderService(Store store, ProgramCatalog programs, TimeProvi
             row.VisitorId, row.ClickId);
     }
 
-    public OrderView? Find(string id)
+    public OrderView? Find(string id) => store.InSession(s => Find(s, id));
+
+    public static OrderView? Find(DbSession s, string id)
     {
-        using var c = store.Open();
-        return View(c, null, id);
+        using var read = s.QueryMultiple("""
+            SELECT * FROM orders WHERE id = @id;
+            SELECT * FROM order_lines WHERE order_id = @id ORDER BY line_no;
+            """, new { id });
+        var row = read.ReadSingleOrDefault<OrderRow>();
+        var lines = read.Read<LineRow>();
+        return row is null ? null : View(row, lines);
     }
 
-    private static OrderView? View(DbConnection c, DbTransaction? tx, string id)
+    /// <summary>Every order with its lines, in the order they were received, for exports; traces stay as stored JSON.</summary>
+    public static IEnumerable<(OrderView Order, IReadOnlyList<string> LineTraces)> Export(DbSession s)
     {
-        var row = c.QuerySingleOrDefault<OrderRow>("SELECT * FROM orders WHERE id = @id", new { id }, tx);
-        if (row is null) return null;
-        var payout = Currency.Of(row.PayoutCurrency);
-        var capStep = row.CapTrace is null ? null : JsonSerializer.Deserialize<TraceStep>(row.CapTrace, TraceJson);
-        var lines = LoadLines(c, tx, id).Select(l =>
+        var lines = s.Query<LineRow>("SELECT * FROM order_lines ORDER BY order_id, line_no")
+            .GroupBy(l => l.OrderId).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        foreach (var row in s.Query<OrderRow>("SELECT * FROM orders ORDER BY seq"))
         {
-            var trace = JsonSerializer.Deserialize<List<TraceStep>>(l.Trace, TraceJson)!;
-            if (capStep is not null && l.RateReason is null) trace.Add(capStep);
-            return new LineView(l.LineId, decimal.Parse(l.Rate, CultureInfo.InvariantCulture), payout.Format(payout.FromMinor(l.CommissionMinor)), l.Reason, trace);
-        }).ToList();
+            var own = lines[row.Id];
+            yield return (View(row, own, withTraces: false), own.Select(l => l.RateReason is null ? TraceJson.Concat(l.Trace, row.CapTrace) : l.Trace).ToList());
+        }
+    }
+
+    private static OrderView View(OrderRow row, List<LineRow> lines, bool withTraces = true)
+    {
+        var payout = Currency.Of(row.PayoutCurrency);
         var orderCurrency = Currency.Of(row.Currency);
+        var views = lines.Select(l => new LineView(l.LineId, decimal.Parse(l.Rate, CultureInfo.InvariantCulture),
+            payout.Format(payout.FromMinor(l.CommissionMinor)), l.Reason,
+            withTraces ? TraceJson.Read(l.RateReason is null ? TraceJson.Concat(l.Trace, row.CapTrace) : l.Trace) : [])).ToList();
         return new OrderView(row.Id, row.PublisherId, row.AttributedClickId, row.ProgramId, row.Status, row.Currency,
             orderCurrency.Format(orderCurrency.FromMinor(row.AmountMinor)), decimal.Parse(row.FxRate, CultureInfo.InvariantCulture), row.Capped,
-            row.PayoutCurrency,
-            payout.Format(payout.FromMinor(row.CommissionMinor)), row.AttributionReason ?? row.DeclineReason,
-            JsonSerializer.Deserialize<List<string>>(row.AttributionTrace, TraceJson)!, lines);
+            row.PayoutCurrency, payout.Format(payout.FromMinor(row.CommissionMinor)), row.AttributionReason ?? row.DeclineReason,
+            JsonSerializer.Deserialize<List<string>>(row.AttributionTrace, TraceJsonOptions)!, views);
     }
 
     public static string Name(OrderStatus status) => status.ToString().ToLowerInvariant();

@@ -20,11 +20,12 @@ public sealed class PublisherService(Store store, TimeProvider clock)
     }
 
     /// <summary>Creates the publisher, or updates its traffic type, ranking and payout details.</summary>
-    public void Upsert(Publisher publisher)
+    public void Upsert(Publisher publisher) => store.InSession(s => Upsert(s, publisher));
+
+    public void Upsert(DbSession s, Publisher publisher)
     {
         Validate(publisher, "publisher");
-        using var c = store.Open();
-        c.Execute("""
+        s.Execute("""
             INSERT INTO publishers (id, traffic_type, ranking, payout_details_complete, created_at)
             VALUES (@Id, @TrafficType, @Ranking, @PayoutDetailsComplete, @at)
             ON CONFLICT (id) DO UPDATE SET traffic_type = excluded.traffic_type, ranking = excluded.ranking,

@@ -75,17 +75,15 @@ public sealed record Scenario(
     }
 
     /// <summary>The marketplace may send an order or event again (C3): a repeat must be identical to the first.</summary>
-    private static void SameOrUnique<T>(IReadOnlyList<T> items, Func<T, string> id, string list)
+    private static void SameOrUnique<T>(IReadOnlyList<T> items, Func<T, string> id, string list) where T : notnull
     {
-        var first = new Dictionary<string, string>(StringComparer.Ordinal);
+        var first = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < items.Count; i++)
         {
-            var fingerprint = Fingerprint.Of(items[i]);
-            if (first.TryGetValue(id(items[i]), out var seen) && seen != fingerprint)
+            if (!first.TryAdd(id(items[i]), i) && Fingerprint.Of(items[first[id(items[i])]]) != Fingerprint.Of(items[i]))
             {
                 throw ProblemException.Invalid($"{list}[{i}].id", $"'{id(items[i])}' was sent before with different contents");
             }
-            first.TryAdd(id(items[i]), fingerprint);
         }
     }
 

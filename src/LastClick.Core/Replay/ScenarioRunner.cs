@@ -4,6 +4,9 @@ using System.Text.Json;
 using LastClick.Common;
 using LastClick.Data;
 using LastClick.Programs;
+using LastClick.Ledger;
+using LastClick.Orders;
+using LastClick.Payouts;
 using LastClick.Tracking;
 
 namespace LastClick.Replay;
@@ -22,33 +25,42 @@ public static class ScenarioRunner
         var programs = new ProgramCatalog([scenario.Program]);
         var platform = new Platform(store, programs, clock, classifier);
 
-        foreach (var publisher in scenario.Publishers) platform.Publishers.Upsert(publisher);
+        // One session for the whole story, committed every so often: each step still runs the services' own
+        // checks and writes, only the commits are grouped (the store is temporary, and a failure fails the replay).
+        using var session = store.Begin();
+        foreach (var publisher in scenario.Publishers) platform.Publishers.Upsert(session, publisher);
+        var done = 0;
         foreach (var (at, apply) in timeline)
         {
             clock.Set(at);
-            apply(platform);
+            apply(platform, session);
+            if (++done % CheckpointEvery == 0) session.Checkpoint();
         }
         var end = scenario.Now ?? (timeline.Count > 0 ? timeline[^1].At : clock.GetUtcNow());
         if (end > clock.GetUtcNow()) clock.Set(end);
-        platform.Orders.Advance();
-        return Output(scenario, platform);
+        platform.Orders.Advance(session);
+        var output = Output(scenario, session);
+        session.Commit();
+        return output;
     }
 
-    private static IEnumerable<(DateTimeOffset At, Action<Platform> Apply)> Timeline(Scenario s)
+    private const int CheckpointEvery = 2000;
+
+    private static IEnumerable<(DateTimeOffset At, Action<Platform, DbSession> Apply)> Timeline(Scenario s)
     {
-        var items = new List<(DateTimeOffset At, Action<Platform> Apply)>();
-        items.AddRange(s.Clicks.Select(c => (c.At, (Action<Platform>)(p => p.Tracking.RecordClick(c)))));
-        items.AddRange(s.Touches.Select(t => (t.At, (Action<Platform>)(p => p.Tracking.RecordTouch(t)))));
-        items.AddRange(s.Orders.Select(o => (o.At, (Action<Platform>)(p => p.Orders.Ingest(o, s.Program.Id)))));
-        items.AddRange(s.Events.Select(e => (e.At, (Action<Platform>)(p => p.Orders.ApplyEvent(e)))));
-        items.AddRange(s.PayoutRuns.Select(r => (r, (Action<Platform>)(p => p.Payouts.Run(s.Program.Id, r)))));
+        var items = new List<(DateTimeOffset At, Action<Platform, DbSession> Apply)>();
+        items.AddRange(s.Clicks.Select(c => (c.At, (Action<Platform, DbSession>)((p, db) => p.Tracking.RecordClick(db, c)))));
+        items.AddRange(s.Touches.Select(t => (t.At, (Action<Platform, DbSession>)((_, db) => TrackingService.RecordTouch(db, t)))));
+        items.AddRange(s.Orders.Select(o => (o.At, (Action<Platform, DbSession>)((p, db) => p.Orders.Ingest(db, o, s.Program.Id)))));
+        items.AddRange(s.Events.Select(e => (e.At, (Action<Platform, DbSession>)((p, db) => p.Orders.ApplyEvent(db, e)))));
+        items.AddRange(s.PayoutRuns.Select(r => (r, (Action<Platform, DbSession>)((p, db) => p.Payouts.Run(db, s.Program.Id, r)))));
         // OrderBy is stable: equal times keep input order.
         return items.OrderBy(i => i.At);
     }
 
     private static readonly JsonWriterOptions WriterOptions = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private static string Output(Scenario scenario, Platform platform)
+    private static string Output(Scenario scenario, DbSession session)
     {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer, WriterOptions))
@@ -56,7 +68,8 @@ public static class ScenarioRunner
             w.WriteStartObject();
             w.WriteString("program", scenario.Program.Id);
             w.WriteStartArray("orders");
-            foreach (var order in scenario.Orders.DistinctBy(o => o.Id).Select(o => platform.Orders.Find(o.Id)!))
+            var exported = OrderService.Export(session).ToDictionary(x => x.Order.Id, StringComparer.Ordinal);
+            foreach (var (order, traces) in scenario.Orders.DistinctBy(o => o.Id).Select(o => exported[o.Id]))
             {
                 w.WriteStartObject();
                 w.WriteString("id", order.Id);
@@ -75,23 +88,16 @@ public static class ScenarioRunner
                 foreach (var step in order.AttributionTrace) w.WriteStringValue(step);
                 w.WriteEndArray();
                 w.WriteStartArray("lines");
-                foreach (var line in order.Lines)
+                for (var i = 0; i < order.Lines.Count; i++)
                 {
+                    var line = order.Lines[i];
                     w.WriteStartObject();
                     w.WriteString("id", line.Id);
                     w.WriteString("rate", Decimals.Canonical(line.Rate));
                     w.WriteString("commission", line.Commission);
                     if (line.Reason is not null) w.WriteString("reason", line.Reason);
-                    w.WriteStartArray("trace");
-                    foreach (var step in line.Trace)
-                    {
-                        w.WriteStartObject();
-                        w.WriteString("rule", step.Rule);
-                        w.WriteString("detail", step.Detail);
-                        if (step.Rate is { } rate) w.WriteString("rate", Decimals.Canonical(rate));
-                        w.WriteEndObject();
-                    }
-                    w.WriteEndArray();
+                    w.WritePropertyName("trace");
+                    w.WriteRawValue(traces[i], skipInputValidation: true);
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();
@@ -100,7 +106,7 @@ public static class ScenarioRunner
             w.WriteEndArray();
 
             w.WriteStartArray("balances");
-            foreach (var b in platform.Ledger.Balances())
+            foreach (var b in LedgerQueries.Balances(session))
             {
                 var currency = Currency.Of(b.Currency);
                 w.WriteStartObject();
@@ -116,7 +122,7 @@ public static class ScenarioRunner
             w.WriteEndArray();
 
             w.WriteStartArray("ledger");
-            foreach (var t in platform.Ledger.Transfers())
+            foreach (var t in LedgerQueries.Transfers(session))
             {
                 w.WriteStartObject();
                 w.WriteString("publisher", t.Publisher);
@@ -135,7 +141,7 @@ public static class ScenarioRunner
             w.WriteStartArray("payouts");
             foreach (var run in scenario.PayoutRuns.Distinct())
             {
-                foreach (var line in platform.Payouts.Find(scenario.Program.Id, run))
+                foreach (var line in PayoutService.Find(session, scenario.Program.Id, run))
                 {
                     w.WriteStartObject();
                     w.WriteString("run", Times.Format(run));
@@ -150,7 +156,7 @@ public static class ScenarioRunner
             w.WriteEndArray();
 
             w.WriteStartArray("approval");
-            foreach (var a in platform.Ledger.ApprovalRates(scenario.Program.Id))
+            foreach (var a in LedgerQueries.ApprovalRates(session, scenario.Program.Id))
             {
                 w.WriteStartObject();
                 w.WriteString("publisher", a.Publisher);

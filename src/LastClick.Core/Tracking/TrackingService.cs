@@ -1,4 +1,3 @@
-using Dapper;
 using LastClick.Common;
 using LastClick.Data;
 
@@ -16,17 +15,18 @@ public sealed record MarketplaceTouch(string Id, string VisitorId, DateTimeOffse
 /// <summary>Stores classified clicks and marketplace touches. Idempotent by id.</summary>
 public sealed class TrackingService(Store store, ClickClassifier classifier)
 {
-    public ClickClass RecordClick(Click click)
+    public ClickClass RecordClick(Click click) => store.InSession(s => RecordClick(s, click));
+
+    public ClickClass RecordClick(DbSession s, Click click)
     {
         if (click.FlaggedAs is { } flag && !InvalidReasons.All.Contains(flag))
         {
             throw ProblemException.Invalid("click.invalid", $"unknown invalid traffic kind '{flag}' (one of {string.Join(", ", InvalidReasons.All)})");
         }
         var cls = classifier.Classify(click.Ip, click.UserAgent, click.FlaggedAs);
-        using var c = store.Open();
-        var publisherKnown = c.ExecuteScalar<long>("SELECT COUNT(*) FROM publishers WHERE id = @PublisherId", click) > 0;
+        var publisherKnown = s.Scalar<long>("SELECT COUNT(*) FROM publishers WHERE id = @PublisherId", click) > 0;
         if (!publisherKnown) throw new ProblemException(Problem.NotFound("click.publisher", $"unknown publisher '{click.PublisherId}'"));
-        c.Execute("""
+        s.Execute("""
             INSERT INTO clicks (id, program_id, publisher_id, link_id, visitor_id, at, ip, country, asn, anonymizer, invalid_reason,
                                 user_agent, referrer, sub1, sub2, sub3, sub4, sub5)
             VALUES (@Id, @ProgramId, @PublisherId, @LinkId, @VisitorId, @at, @Ip, @country, @asn, @anonymizer, @invalid,
@@ -42,10 +42,9 @@ public sealed class TrackingService(Store store, ClickClassifier classifier)
         return cls;
     }
 
-    public void RecordTouch(MarketplaceTouch touch)
-    {
-        using var c = store.Open();
-        c.Execute("INSERT INTO touches (id, visitor_id, at, channel) VALUES (@Id, @VisitorId, @at, @Channel) ON CONFLICT (id) DO NOTHING",
+    public void RecordTouch(MarketplaceTouch touch) => store.InSession(s => RecordTouch(s, touch));
+
+    public static void RecordTouch(DbSession s, MarketplaceTouch touch) =>
+        s.Execute("INSERT INTO touches (id, visitor_id, at, channel) VALUES (@Id, @VisitorId, @at, @Channel) ON CONFLICT (id) DO NOTHING",
             new { touch.Id, touch.VisitorId, at = Times.ToMicros(touch.At), touch.Channel });
-    }
 }

@@ -65,9 +65,20 @@ public sealed class CliTests
     [Fact]
     public void Replay_leaves_no_temporary_store_behind()
     {
-        var before = Directory.GetFiles(Path.GetTempPath(), "lastclick-replay-*").Length;
-        Assert.Equal(0, Run("replay", Path.Combine(Root, "examples", "refunds.json")).Code);
-        Assert.Equal(before, Directory.GetFiles(Path.GetTempPath(), "lastclick-replay-*").Length);
+        // A temporary folder of this test's own: other test assemblies replay in parallel in the shared one.
+        var tmp = Directory.CreateTempSubdirectory("lastclick-cli-").FullName;
+        var previous = Environment.GetEnvironmentVariable("TMPDIR");
+        Environment.SetEnvironmentVariable("TMPDIR", tmp);
+        try
+        {
+            Assert.Equal(0, Run("replay", Path.Combine(Root, "examples", "refunds.json")).Code);
+            Assert.Empty(Directory.GetFileSystemEntries(tmp));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("TMPDIR", previous);
+            Directory.Delete(tmp, recursive: true);
+        }
     }
 
     [Fact]

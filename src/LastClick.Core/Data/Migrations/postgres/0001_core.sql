@@ -63,7 +63,11 @@ CREATE TABLE orders (
     held_minor          BIGINT NOT NULL,
     paid_out            BOOLEAN NOT NULL,
     settled_minor       BIGINT NOT NULL,
+    paid_at             BIGINT NULL,
     confirmed_at        BIGINT NULL,
+    cancelled_at        BIGINT NULL,
+    fraud_at            BIGINT NULL,
+    fully_refunded      BOOLEAN NOT NULL,
     updated_at          BIGINT NOT NULL
 );
 CREATE INDEX orders_publisher_at ON orders (publisher_id, program_id, at);

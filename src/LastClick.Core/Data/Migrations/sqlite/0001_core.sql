@@ -63,7 +63,11 @@ CREATE TABLE orders (
     held_minor          INTEGER NOT NULL,
     paid_out            INTEGER NOT NULL,
     settled_minor       INTEGER NOT NULL,
+    paid_at             INTEGER NULL,
     confirmed_at        INTEGER NULL,
+    cancelled_at        INTEGER NULL,
+    fraud_at            INTEGER NULL,
+    fully_refunded      INTEGER NOT NULL,
     updated_at          INTEGER NOT NULL
 );
 CREATE INDEX orders_publisher_at ON orders (publisher_id, program_id, at);

@@ -1,0 +1,260 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Linq.Expressions;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Dapper;
+
+namespace LastClick.Data;
+
+/// <summary>
+/// A connection with a transaction open: the unit the services write in. A call that stands alone opens one,
+/// works and commits; a batch (the replay, a group commit) runs many calls in one and commits at checkpoints.
+/// Disposing without <see cref="Commit"/> rolls back, so a failed call writes nothing.
+/// </summary>
+/// <remarks>
+/// Statements are prepared once per session and reused with new parameter values: Microsoft.Data.Sqlite keeps a
+/// prepared statement only on the command that made it, and compiling SQL again for every call cost more than
+/// running it. Rows are mapped by Dapper's row parser; parameters are bound by name from the properties of the
+/// object passed (<c>@Id</c> ← <c>Id</c>), as with Dapper.
+/// </remarks>
+public sealed partial class DbSession : IDisposable
+{
+    private readonly Dictionary<string, (DbCommand Command, Binder Binder)> _commands = new(StringComparer.Ordinal);
+    private readonly Dictionary<(DbCommand, int, Type), Delegate> _mappers = [];
+    private DbTransaction? _transaction;
+
+    internal DbSession(DbConnection connection, StoreProvider provider)
+    {
+        Connection = connection;
+        Provider = provider;
+        _transaction = connection.BeginTransaction();
+    }
+
+    public DbConnection Connection { get; }
+    public StoreProvider Provider { get; }
+    public DbTransaction Transaction => _transaction ?? throw new InvalidOperationException("the session has been committed");
+
+    /// <summary>Commits; the session is done.</summary>
+    public void Commit()
+    {
+        var transaction = Transaction;
+        transaction.Commit();
+        transaction.Dispose();
+        _transaction = null;
+    }
+
+    /// <summary>Commits what was done so far and carries on in a new transaction.</summary>
+    public void Checkpoint()
+    {
+        Commit();
+        _transaction = Connection.BeginTransaction();
+    }
+
+    public int Execute(string sql, object? param = null) => Command(sql, param).ExecuteNonQuery();
+
+    /// <summary>Runs the statement once for each item, reusing one prepared statement.</summary>
+    public int ExecuteEach<T>(string sql, IEnumerable<T> items) where T : notnull
+    {
+        var rows = 0;
+        foreach (var item in items) rows += Command(sql, item).ExecuteNonQuery();
+        return rows;
+    }
+
+    public List<T> Query<T>(string sql, object? param = null)
+    {
+        var command = Command(sql, param);
+        using var reader = command.ExecuteReader();
+        return ReadAll<T>(reader, (command, 0));
+    }
+
+    public T? QuerySingleOrDefault<T>(string sql, object? param = null)
+    {
+        var rows = Query<T>(sql, param);
+        return rows.Count switch
+        {
+            0 => default,
+            1 => rows[0],
+            _ => throw new InvalidOperationException($"expected at most one row, got {rows.Count}: {sql}"),
+        };
+    }
+
+    public T Scalar<T>(string sql, object? param = null) =>
+        QuerySingleOrDefault<T>(sql, param) ?? throw new InvalidOperationException($"no row: {sql}");
+
+    /// <summary>Several result sets from one command, read in order with <see cref="Results.Read{T}"/>.</summary>
+    public Results QueryMultiple(string sql, object? param = null)
+    {
+        var command = Command(sql, param);
+        return new(this, command, command.ExecuteReader());
+    }
+
+    public sealed class Results(DbSession session, DbCommand command, DbDataReader reader) : IDisposable
+    {
+        private int _index = -1;
+
+        public List<T> Read<T>()
+        {
+            if (++_index > 0 && !reader.NextResult()) throw new InvalidOperationException("no more result sets");
+            return session.ReadAll<T>(reader, (command, _index));
+        }
+
+        public T? ReadSingleOrDefault<T>() => Read<T>() is { Count: > 0 } rows ? rows[0] : default;
+
+        public void Dispose() => reader.Dispose();
+    }
+
+    private List<T> ReadAll<T>(DbDataReader reader, (DbCommand Command, int Result) source)
+    {
+        if (RowMapper<T>.Supported)
+        {
+            var mapped = new List<T>();
+            if (reader.FieldCount == 0) return mapped;
+            // The same command gives the same columns: the mapper is looked up once per command and result set.
+            var key = (source.Command, source.Result, typeof(T));
+            if (!_mappers.TryGetValue(key, out var mapper)) _mappers[key] = mapper = RowMapper<T>.For(reader);
+            var map = (Func<DbDataReader, T>)mapper;
+            while (reader.Read()) mapped.Add(map(reader));
+            return mapped;
+        }
+        var rows = new List<T>();
+        if (reader.FieldCount == 0) return rows;
+        var simple = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
+        if (simple.IsPrimitive || simple == typeof(string) || simple == typeof(decimal))
+        {
+            // A single column: Dapper's row parser is for rows of several columns.
+            while (reader.Read())
+            {
+                rows.Add(reader.IsDBNull(0) ? default! : (T)Convert.ChangeType(reader.GetValue(0), simple, System.Globalization.CultureInfo.InvariantCulture));
+            }
+            return rows;
+        }
+        var parse = reader.GetRowParser<T>();
+        while (reader.Read()) rows.Add(parse(reader));
+        return rows;
+    }
+
+    private DbCommand Command(string sql, object? param)
+    {
+        var binder = param is null ? Binder.None : Binder.For(param.GetType(), sql);
+        if (!_commands.TryGetValue(sql, out var cached) || cached.Binder != binder)
+        {
+            if (cached.Command is { } old)
+            {
+                old.Dispose();
+                foreach (var key in _mappers.Keys.Where(k => k.Item1 == old).ToList()) _mappers.Remove(key);
+            }
+            var command = Connection.CreateCommand();
+            command.CommandText = sql;
+            foreach (var name in binder.Names)
+            {
+                var p = command.CreateParameter();
+                p.ParameterName = name;
+                command.Parameters.Add(p);
+            }
+            cached = (command, binder);
+            _commands[sql] = cached;
+        }
+        cached.Command.Transaction = Transaction;
+        binder.Bind(cached.Command, param);
+        return cached.Command;
+    }
+
+    public void Dispose()
+    {
+        foreach (var (command, _) in _commands.Values) command.Dispose();
+        _transaction?.Dispose();
+        Connection.Dispose();
+    }
+
+    /// <summary>
+    /// Maps rows to a class of settable properties by column name, with typed getters (no per-row type checks):
+    /// for the row types read on every call. Made once per type and column list.
+    /// </summary>
+    private static class RowMapper<T>
+    {
+        public static readonly bool Supported = typeof(T).IsClass && typeof(T) != typeof(string) && typeof(T).GetConstructor(Type.EmptyTypes) is not null
+            && typeof(T).GetProperties().All(p => !p.CanWrite || Getters.ContainsKey(Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType));
+
+        private static readonly ConcurrentDictionary<string, Func<DbDataReader, T>> Cache = new(StringComparer.Ordinal);
+
+        public static Func<DbDataReader, T> For(DbDataReader reader)
+        {
+            var columns = new string[reader.FieldCount];
+            for (var i = 0; i < columns.Length; i++) columns[i] = reader.GetName(i);
+            return Cache.GetOrAdd(string.Join(',', columns), static (_, cols) => Build(cols), columns);
+        }
+
+        private static Func<DbDataReader, T> Build(string[] columns)
+        {
+            var reader = Expression.Parameter(typeof(DbDataReader));
+            var row = Expression.Variable(typeof(T));
+            var body = new List<Expression> { Expression.Assign(row, Expression.New(typeof(T))) };
+            var properties = typeof(T).GetProperties().Where(p => p.CanWrite)
+                .ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
+            var nullability = new NullabilityInfoContext();
+            for (var i = 0; i < columns.Length; i++)
+            {
+                if (!properties.TryGetValue(columns[i].Replace("_", "", StringComparison.Ordinal), out var property)) continue;
+                var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+                Expression value = Expression.Call(reader, Getters[type], Expression.Constant(i));
+                if (type != property.PropertyType) value = Expression.Convert(value, property.PropertyType);
+                var assign = Expression.Assign(Expression.Property(row, property), value);
+                if (nullability.Create(property).WriteState != NullabilityState.Nullable && Nullable.GetUnderlyingType(property.PropertyType) is null)
+                {
+                    // Declared non-null: the schema says NOT NULL, so no check (each check is another call into SQLite).
+                    body.Add(assign);
+                    continue;
+                }
+                var isNull = Expression.Call(reader, typeof(DbDataReader).GetMethod(nameof(DbDataReader.IsDBNull))!, Expression.Constant(i));
+                body.Add(Expression.IfThen(Expression.Not(isNull), assign));
+            }
+            body.Add(row);
+            return Expression.Lambda<Func<DbDataReader, T>>(Expression.Block([row], body), reader).Compile();
+        }
+    }
+
+    private static readonly Dictionary<Type, MethodInfo> Getters = new()
+    {
+        [typeof(string)] = typeof(DbDataReader).GetMethod(nameof(DbDataReader.GetString))!,
+        [typeof(long)] = typeof(DbDataReader).GetMethod(nameof(DbDataReader.GetInt64))!,
+        [typeof(int)] = typeof(DbDataReader).GetMethod(nameof(DbDataReader.GetInt32))!,
+        [typeof(bool)] = typeof(DbDataReader).GetMethod(nameof(DbDataReader.GetBoolean))!,
+    };
+
+    /// <summary>Which properties of a parameter type a statement uses, with compiled getters; made once per (type, SQL).</summary>
+    internal sealed partial class Binder
+    {
+        public static readonly Binder None = new([], []);
+        private static readonly ConcurrentDictionary<(Type, string), Binder> Cache = new();
+
+        private readonly Func<object, object?>[] _getters;
+
+        private Binder(string[] names, Func<object, object?>[] getters) => (Names, _getters) = (names, getters);
+
+        public string[] Names { get; }
+
+        public static Binder For(Type type, string sql) => Cache.GetOrAdd((type, sql), static key =>
+        {
+            var (t, text) = key;
+            var used = ParameterName().Matches(text).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var properties = t.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanRead && used.Contains(p.Name)).ToArray();
+            return new Binder(properties.Select(p => "@" + p.Name).ToArray(), properties.Select(Getter).ToArray());
+        });
+
+        private static Func<object, object?> Getter(PropertyInfo property)
+        {
+            var instance = Expression.Parameter(typeof(object));
+            var value = Expression.Property(Expression.Convert(instance, property.DeclaringType!), property);
+            return Expression.Lambda<Func<object, object?>>(Expression.Convert(value, typeof(object)), instance).Compile();
+        }
+
+        public void Bind(DbCommand command, object? param)
+        {
+            for (var i = 0; i < _getters.Length; i++) command.Parameters[i].Value = _getters[i](param!) ?? DBNull.Value;
+        }
+
+        [GeneratedRegex(@"@([A-Za-z_][A-Za-z0-9_]*)")]
+        private static partial Regex ParameterName();
+    }
+}
