@@ -13,6 +13,7 @@ var what = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal
 var orders = args.SkipWhile(a => a != "--orders").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(100_000);
 Console.WriteLine($"LastClick bench · {Environment.ProcessorCount} cores · .NET {Environment.Version} · {DateTimeOffset.UtcNow:yyyy-MM-dd}");
 if (what is "commission" or "all") CommissionBench.Run();
+if (what is "ip" or "all") IpBench.Run();
 if (what is "replay" or "all") ReplayBench.Run(orders);
 
 /// <summary>Commission line evaluations per second on one core: Rate + Total over a realistic mix of lines.</summary>
@@ -72,6 +73,43 @@ internal static class CommissionBench
         }
         Console.WriteLine($"commission: {rounds[3]:N0} line evaluations/s on one thread (median of 7 one-second rounds; min {rounds[0]:N0}, max {rounds[^1]:N0}); " +
             $"{GC.GetTotalAllocatedBytes() / Math.Max(1, rounds.Count):N0} B allocated in all; goal ≥ 2,000,000 [checksum {sink}]");
+    }
+}
+
+/// <summary>Load time of the embedded IP tables and the bot list, and the cost of a click's classification.</summary>
+internal static class IpBench
+{
+    public static void Run()
+    {
+        var load = Stopwatch.StartNew();
+        var ip = LastClick.Geo.IpIntelligence.Default;
+        var ipLoad = load.Elapsed.TotalMilliseconds;
+        load.Restart();
+        var bots = LastClick.Tracking.BotDetector.Default;
+        var botLoad = load.Elapsed.TotalMilliseconds;
+        var random = new Random(3);
+        var addresses = Enumerable.Range(0, 10_000).Select(_ => random.Next(2) == 0
+            ? $"{random.Next(1, 224)}.{random.Next(256)}.{random.Next(256)}.{random.Next(256)}"
+            : $"2a0{random.Next(10)}:{random.Next(0x10000):x}:{random.Next(0x10000):x}::1").ToArray();
+        var parsed = addresses.Select(System.Net.IPAddress.Parse).ToArray();
+        string[] agents =
+        [
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+            "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+        ];
+        long found = 0;
+        for (var i = 0; i < 3; i++) foreach (var a in addresses) found += ip.Lookup(a).Asn; // warm-up
+        var sw = Stopwatch.StartNew();
+        var n = 0;
+        while (sw.Elapsed < TimeSpan.FromSeconds(2)) { foreach (var a in addresses) found += ip.Lookup(a).Asn; n += addresses.Length; }
+        var perLookup = sw.Elapsed.TotalNanoseconds / n;
+        sw.Restart();
+        n = 0;
+        while (sw.Elapsed < TimeSpan.FromSeconds(2)) { foreach (var a in agents) found += bots.IsBot(a) ? 1 : 0; n += agents.Length; }
+        var perAgent = sw.Elapsed.TotalMicroseconds / n;
+        Console.WriteLine($"ip: tables loaded in {ipLoad:F0} ms, bot list in {botLoad:F0} ms; IP lookup (parse, country, ASN, hosting) {perLookup:F0} ns; " +
+            $"bot check {perAgent:F1} µs per user agent (mix of 2 browsers, 1 bot) [checksum {found + parsed.Length}]");
     }
 }
 
