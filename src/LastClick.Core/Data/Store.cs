@@ -114,7 +114,15 @@ public sealed class SqliteStore : Store
 
 public sealed class PostgresStore(string connectionString) : Store
 {
-    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(connectionString);
+    // Sessions reuse their commands; auto-preparation makes the server keep the plans too.
+    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(WithAutoPrepare(connectionString));
+
+    private static string WithAutoPrepare(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 64;
+        return builder.ConnectionString;
+    }
 
     public override StoreProvider Provider => StoreProvider.Postgres;
 

@@ -93,6 +93,7 @@ public sealed class OrderService(Store store, ProgramCatalog programs, TimeProvi
         var attribution = Attribution.Attribution.Decide(touches.Select(t => t.Touch), order.At, program.CookieWindow);
         var won = attribution.Click is { } click ? touches.First(t => t.Touch.Kind == TouchKind.AffiliateClick && t.Touch.Id == click.Id) : default;
         var clickProgram = won.ProgramId is { } wonProgram ? programs.Get(wonProgram) : program;
+        if (!ReferenceEquals(clickProgram, program)) Validate(order, clickProgram, "order");
 
         IReadOnlyList<LineRate> rates;
         if (attribution.Click is { } winner)

@@ -40,10 +40,13 @@ public sealed record ProgramDefinition
     [System.Text.Json.Serialization.JsonIgnore] public TimeSpan CookieWindow => TimeSpan.FromDays(CookieWindowDays);
     [System.Text.Json.Serialization.JsonIgnore] public TimeSpan Hold => TimeSpan.FromDays(HoldDays);
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Category, Tier? Tier), Commissions.TraceStep> _categorySteps = new();
+    // Derived look-ups live outside the record, keyed by instance, so a `with` copy never shares a stale cache
+    // and record equality stays about the definition itself.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ProgramDefinition,
+        System.Collections.Concurrent.ConcurrentDictionary<(string Category, Tier? Tier), Commissions.TraceStep>> CategorySteps = new();
 
     /// <summary>B1/B13: the category table's rate and trace step for a category (unknown categories fall to the default), shared.</summary>
-    public Commissions.TraceStep CategoryStep(string category, Tier? tier) => _categorySteps.GetOrAdd((category, tier), static (key, program) =>
+    public Commissions.TraceStep CategoryStep(string category, Tier? tier) => CategorySteps.GetValue(this, static _ => new()).GetOrAdd((category, tier), static (key, program) =>
     {
         var (name, level) = key;
         var known = program.CategoryRates.ContainsKey(name) ? name : program.DefaultCategory;
@@ -93,10 +96,11 @@ public enum RateSource { SellerRate, CategoryTable, None }
 
 public sealed record DeliveryRule(string Region, RateSource Rates)
 {
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Commissions.TraceStep> _steps = new(StringComparer.Ordinal);
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<DeliveryRule,
+        System.Collections.Concurrent.ConcurrentDictionary<string, Commissions.TraceStep>> Steps = new();
 
     /// <summary>The trace step for a delivery under this rule (made once per country, then shared).</summary>
-    public Commissions.TraceStep Describe(string country) => _steps.GetOrAdd(country, static (c, rule) => new Commissions.TraceStep("region",
+    public Commissions.TraceStep Describe(string country) => Steps.GetValue(this, static _ => new(StringComparer.Ordinal)).GetOrAdd(country, static (c, rule) => new Commissions.TraceStep("region",
         $"delivery to {c}: {(rule.Region == "*" ? "any other country" : rule.Region)} pays {rule.Rates switch
         {
             RateSource.SellerRate => "seller rates",

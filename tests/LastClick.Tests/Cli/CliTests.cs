@@ -55,6 +55,33 @@ public sealed class CliTests
     }
 
     [Fact]
+    public void Replay_on_postgresql_through_a_url_gives_the_same_outcome_as_on_sqlite()
+    {
+        var connectionString = LastClick.Tests.Support.PostgresServer.ConnectionString;
+        if (connectionString is null)
+        {
+            if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+            {
+                Assert.Fail($"PostgreSQL is required in CI: {LastClick.Tests.Support.PostgresServer.UnavailableBecause}");
+            }
+            Console.Error.WriteLine($"PostgreSQL half did not run: {LastClick.Tests.Support.PostgresServer.UnavailableBecause}");
+            return;
+        }
+        var cs = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        var url = $"postgres://{cs.Username}@{cs.Host}:{cs.Port}/{cs.Database}";
+        var example = Path.Combine(Root, "examples", "antispam-after-payout.json");
+
+        var (code, output, error) = Run("replay", example, "--store", url);
+
+        Assert.Equal((0, ""), (code, error));
+        Assert.Equal(File.ReadAllText(Path.Combine(Root, "examples", "expected", "antispam-after-payout.json")), output);
+        using var admin = new Npgsql.NpgsqlConnection(connectionString);
+        admin.Open();
+        using var schemas = new Npgsql.NpgsqlCommand("SELECT COUNT(*) FROM pg_namespace WHERE nspname LIKE 'replay_%'", admin);
+        Assert.Equal(0L, (long)schemas.ExecuteScalar()!);
+    }
+
+    [Fact]
     public void Replay_of_a_missing_file_is_a_clear_error()
     {
         var (code, output, error) = Run("replay", "/nonexistent/scenario.json");
