@@ -18,6 +18,24 @@ public static class PostgresServer
 
     public static string? UnavailableBecause => Cluster.Value.Why;
 
+    private static int _reported;
+
+    /// <summary>
+    /// The connection string for a test's PostgreSQL half, or null where it cannot run here: reported once on
+    /// stderr, and in CI (CI=true) an exception instead, so there the PostgreSQL half always runs.
+    /// </summary>
+    public static string? ForTest()
+    {
+        if (ConnectionString is { } cs) return cs;
+        var why = $"PostgreSQL half did not run: {UnavailableBecause}";
+        if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException(why + " (CI=true requires it)");
+        }
+        if (Interlocked.Exchange(ref _reported, 1) == 0) Console.Error.WriteLine(why);
+        return null;
+    }
+
     private static (string?, string?) Start()
     {
         var given = Environment.GetEnvironmentVariable("LASTCLICK_TEST_POSTGRES");
