@@ -8,7 +8,7 @@ using static LastClick.Tests.Support.Build;
 namespace LastClick.Tests.Data;
 
 /// <summary>The same behaviour on both stores, against a real SQLite file and a real PostgreSQL server.</summary>
-public sealed class StoreTests
+public sealed class StoreTests : IClassFixture<PostgresAvailability>
 {
     [Theory]
     [MemberData(nameof(TestStores.Providers), MemberType = typeof(TestStores))]

@@ -5,7 +5,7 @@ using LastClick.Tests.Support;
 
 namespace LastClick.Tests.Replay;
 
-public sealed class ScenarioTests
+public sealed class ScenarioTests : IClassFixture<PostgresAvailability>
 {
     public static TheoryData<string, string> Examples
     {

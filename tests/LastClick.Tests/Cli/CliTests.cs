@@ -4,7 +4,7 @@ using LastClick.Cli;
 namespace LastClick.Tests.Cli;
 
 /// <summary>The `lastclick` command line as a user runs it: exit codes, one-line errors, nothing printed on failure.</summary>
-public sealed class CliTests
+public sealed class CliTests : IClassFixture<LastClick.Tests.Support.PostgresAvailability>
 {
     private static readonly string Root = FindRoot();
 
