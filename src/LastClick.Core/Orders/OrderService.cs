@@ -153,7 +153,9 @@ public sealed class OrderService(Store store, ProgramCatalog programs, TimeProvi
                 @SellerRate, @IsVirtual, @Section, @SellerOrigin, @Rate, @RateReason, @Trace, @Reason, @RefundedMinor, @CommissionMinor)
             """, lines);
         if (row.PublisherId is not null) PostTransfers(s, row.ProgramId, row.PublisherId, Currency.Of(row.PayoutCurrency), row.Id, null, transfers, now);
-        return View(row, lines);
+        var capStep = row.CapTrace is null ? null : TraceJson.Read(row.CapTrace)[0];
+        return View(row, lines, l => capStep is not null && rates[l.LineNo].Reason is null ? [.. rates[l.LineNo].Trace, capStep] : rates[l.LineNo].Trace,
+            attribution.Trace);
     }
 
     /// <summary>Applies a marketplace event. A repeated event (same id, same body) changes nothing and returns false.</summary>
@@ -164,9 +166,9 @@ public sealed class OrderService(Store store, ProgramCatalog programs, TimeProvi
         var hash = Fingerprint.Of(e);
         OrderRow? row;
         List<LineRow> lines;
-        using (var read = s.QueryMultiple("""
-            SELECT * FROM orders WHERE id = @OrderId;
-            SELECT * FROM order_lines WHERE order_id = @OrderId ORDER BY line_no;
+        using (var read = s.QueryMultiple($"""
+            SELECT {StateColumns} FROM orders WHERE id = @OrderId;
+            SELECT {LineStateColumns} FROM order_lines WHERE order_id = @OrderId ORDER BY line_no;
             """, new { e.OrderId }))
         {
             row = read.ReadSingleOrDefault<OrderRow>();
@@ -195,6 +197,16 @@ public sealed class OrderService(Store store, ProgramCatalog programs, TimeProvi
         return true;
     }
 
+    // What settling an order reads: everything but the request fingerprint and the stored traces.
+    private const string StateColumns =
+        "id, program_id, visitor_id, click_id, at, currency, delivery_country, amount_minor, publisher_id, attributed_click_id, " +
+        "attribution_reason, traffic_type, status, decline_reason, payout_currency, fx_rate, sales_minor, commission_minor, capped, " +
+        "held_account, held_minor, paid_out, settled_minor, paid_at, confirmed_at, cancelled_at, fraud_at, fully_refunded, updated_at";
+
+    private const string LineStateColumns =
+        "order_id, line_no, line_id, product_id, category, store, price_minor, quantity, affiliated, seller_rate, is_virtual, section, " +
+        "seller_origin, rate, rate_reason, reason, refunded_minor, commission_minor";
+
     /// <summary>Makes payable every confirmed order whose program's hold has passed by now. Returns how many moved.</summary>
     public int Advance() => store.InSession(Advance);
 
@@ -205,11 +217,11 @@ public sealed class OrderService(Store store, ProgramCatalog programs, TimeProvi
         foreach (var program in programs.All)
         {
             var due = s.Query<OrderRow>(
-                "SELECT * FROM orders WHERE status = 'confirmed' AND program_id = @Id AND confirmed_at <= @until",
+                $"SELECT {StateColumns} FROM orders WHERE status = 'confirmed' AND program_id = @Id AND confirmed_at <= @until",
                 new { program.Id, until = Times.ToMicros(now - program.Hold) });
             foreach (var row in due)
             {
-                var lines = s.Query<LineRow>("SELECT * FROM order_lines WHERE order_id = @Id ORDER BY line_no", new { row.Id });
+                var lines = s.Query<LineRow>($"SELECT {LineStateColumns} FROM order_lines WHERE order_id = @Id ORDER BY line_no", new { row.Id });
                 var order = ToDomain(row, lines);
                 Resettle(s, row, lines, order, FactsOf(row, lines, order.Currency), program, now);
                 moved++;
@@ -230,8 +242,21 @@ public sealed class OrderService(Store store, ProgramCatalog programs, TimeProvi
         ProgramDefinition program, DateTimeOffset now)
     {
         var before = lines.Select(l => (l.Reason, l.CommissionMinor, l.RefundedMinor)).ToList();
+        var decision = (row.Status, row.DeclineReason, row.FxRate, row.SalesMinor, row.CommissionMinor, row.Capped, row.HeldAccount, row.HeldMinor, row.SettledMinor);
         var rates = lines.Select(l => new LineRate(l.LineId, decimal.Parse(l.Rate, CultureInfo.InvariantCulture), l.RateReason, [])).ToList();
         var transfers = Settle(row, lines, order, rates, facts, program, now);
+        var changed = lines.Where((l, i) => (l.Reason, l.CommissionMinor, l.RefundedMinor) != before[i]).ToList();
+        if (transfers.Count == 0 && changed.Count == 0
+            && decision == (row.Status, row.DeclineReason, row.FxRate, row.SalesMinor, row.CommissionMinor, row.Capped, row.HeldAccount, row.HeldMinor, row.SettledMinor))
+        {
+            // Only the facts moved (a 'paid' event, a second confirmation): write them alone.
+            s.Execute("""
+                UPDATE orders SET paid_at = @PaidAt, confirmed_at = @ConfirmedAt, cancelled_at = @CancelledAt, fraud_at = @FraudAt,
+                    fully_refunded = @FullyRefunded, updated_at = @UpdatedAt
+                WHERE id = @Id
+                """, row);
+            return;
+        }
         s.Execute("""
             UPDATE orders SET status = @Status, decline_reason = @DeclineReason, fx_rate = @FxRate, sales_minor = @SalesMinor,
                 commission_minor = @CommissionMinor, capped = @Capped, cap_trace = @CapTrace, held_account = @HeldAccount, held_minor = @HeldMinor,
@@ -239,7 +264,6 @@ public sealed class OrderService(Store store, ProgramCatalog programs, TimeProvi
                 fraud_at = @FraudAt, fully_refunded = @FullyRefunded, updated_at = @UpdatedAt
             WHERE id = @Id
             """, row);
-        var changed = lines.Where((l, i) => (l.Reason, l.CommissionMinor, l.RefundedMinor) != before[i]).ToList();
         if (changed.Count > 0)
         {
             s.ExecuteEach("UPDATE order_lines SET reason = @Reason, commission_minor = @CommissionMinor, refunded_minor = @RefundedMinor WHERE order_id = @OrderId AND line_no = @LineNo",
@@ -318,25 +342,32 @@ public sealed class OrderService(Store store, ProgramCatalog programs, TimeProvi
             """, rows);
     }
 
-    /// <summary>The visitor's paid touches in the window, the order's own click, and the latest touch before the window.</summary>
+    /// <summary>
+    /// The visitor's paid touches in the window and the order's own click; when there are none, the latest touch
+    /// before the window, so an expired cookie can be told from no click at all.
+    /// </summary>
     private static List<(Touch Touch, string? ProgramId, string? TrafficType)> LoadTouches(DbSession s, Order order, TimeSpan window)
     {
-        var p = new { order.Visitor, order.ClickId, from = Times.ToMicros(order.At - window), to = Times.ToMicros(order.At) };
-        // The latest before the window lets an expired cookie be told from no click at all.
-        return s.Query<TouchRow>("""
+        var p = new { order.Visitor, order.ClickId, from = Times.ToMicros(order.At - window), to = Times.ToMicros(order.At), no = false };
+        var rows = s.Query<TouchRow>("""
             SELECT 0 AS kind, k.id, k.seq, k.at, k.program_id, k.publisher_id, NULL AS channel, k.country, k.anonymizer, k.invalid_reason, p.traffic_type
             FROM clicks k JOIN publishers p ON p.id = k.publisher_id
             WHERE (k.visitor_id = @Visitor AND k.at >= @from AND k.at <= @to) OR k.id = @ClickId
             UNION ALL
-            SELECT * FROM (SELECT 0, k.id, k.seq, k.at, k.program_id, k.publisher_id, NULL, k.country, k.anonymizer, k.invalid_reason, p.traffic_type
-                FROM clicks k JOIN publishers p ON p.id = k.publisher_id
-                WHERE k.visitor_id = @Visitor AND k.at < @from ORDER BY k.at DESC LIMIT 1) AS before_clicks
-            UNION ALL
             SELECT 1, id, seq, at, NULL, NULL, channel, NULL, @no, NULL, NULL FROM touches WHERE visitor_id = @Visitor AND at >= @from AND at <= @to
-            UNION ALL
-            SELECT * FROM (SELECT 1, id, seq, at, NULL, NULL, channel, NULL, @no, NULL, NULL
-                FROM touches WHERE visitor_id = @Visitor AND at < @from ORDER BY at DESC LIMIT 1) AS before_touches
-            """, new { p.Visitor, p.ClickId, p.from, p.to, no = false })
+            """, p);
+        if (rows.Count == 0)
+        {
+            rows = s.Query<TouchRow>("""
+                SELECT * FROM (SELECT 0 AS kind, k.id, k.seq, k.at, k.program_id, k.publisher_id, NULL AS channel, k.country, k.anonymizer, k.invalid_reason, p.traffic_type
+                    FROM clicks k JOIN publishers p ON p.id = k.publisher_id
+                    WHERE k.visitor_id = @Visitor AND k.at < @from ORDER BY k.at DESC LIMIT 1) AS before_clicks
+                UNION ALL
+                SELECT * FROM (SELECT 1, id, seq, at, NULL, NULL, channel, NULL, @no, NULL, NULL
+                    FROM touches WHERE visitor_id = @Visitor AND at < @from ORDER BY at DESC LIMIT 1) AS before_touches
+                """, p);
+        }
+        return rows
             .Select(r => r.Kind == 0
                 ? (new Touch(r.Id, TouchKind.AffiliateClick, Times.FromMicros(r.At), r.Seq, r.PublisherId, null, r.Country, r.Anonymizer, r.InvalidReason), r.ProgramId, r.TrafficType)
                 : (new Touch(r.Id, TouchKind.MarketplaceTouch, Times.FromMicros(r.At), r.Seq, Channel: r.Channel), (string?)null, (string?)null))
@@ -390,17 +421,20 @@ public sealed class OrderService(Store store, ProgramCatalog programs, TimeProvi
         }
     }
 
-    private static OrderView View(OrderRow row, List<LineRow> lines, bool withTraces = true)
+    private static OrderView View(OrderRow row, List<LineRow> lines, bool withTraces = true) =>
+        View(row, lines, l => withTraces ? TraceJson.Read(l.RateReason is null ? TraceJson.Concat(l.Trace, row.CapTrace) : l.Trace) : [],
+            JsonSerializer.Deserialize<List<string>>(row.AttributionTrace, TraceJsonOptions)!);
+
+    private static OrderView View(OrderRow row, List<LineRow> lines, Func<LineRow, IReadOnlyList<TraceStep>> trace, IReadOnlyList<string> attributionTrace)
     {
         var payout = Currency.Of(row.PayoutCurrency);
         var orderCurrency = Currency.Of(row.Currency);
         var views = lines.Select(l => new LineView(l.LineId, decimal.Parse(l.Rate, CultureInfo.InvariantCulture),
-            payout.Format(payout.FromMinor(l.CommissionMinor)), l.Reason,
-            withTraces ? TraceJson.Read(l.RateReason is null ? TraceJson.Concat(l.Trace, row.CapTrace) : l.Trace) : [])).ToList();
+            payout.Format(payout.FromMinor(l.CommissionMinor)), l.Reason, trace(l))).ToList();
         return new OrderView(row.Id, row.PublisherId, row.AttributedClickId, row.ProgramId, row.Status, row.Currency,
             orderCurrency.Format(orderCurrency.FromMinor(row.AmountMinor)), decimal.Parse(row.FxRate, CultureInfo.InvariantCulture), row.Capped,
             row.PayoutCurrency, payout.Format(payout.FromMinor(row.CommissionMinor)), row.AttributionReason ?? row.DeclineReason,
-            JsonSerializer.Deserialize<List<string>>(row.AttributionTrace, TraceJsonOptions)!, views);
+            attributionTrace, views);
     }
 
     public static string Name(OrderStatus status) => status.ToString().ToLowerInvariant();

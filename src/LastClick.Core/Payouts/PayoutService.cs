@@ -24,18 +24,20 @@ public sealed class PayoutService(Store store, ProgramCatalog programs, OrderSer
         var exists = s.Scalar<long>("SELECT COUNT(*) FROM payout_runs WHERE id = @runId", new { runId }) > 0;
         if (!exists)
         {
+            var complete = s.Query<PublisherDetails>("SELECT id, payout_details_complete AS complete FROM publishers")
+                .ToDictionary(p => p.Id, p => p.Complete, StringComparer.Ordinal);
             var balances = s.Query<BalanceRow>("""
-                SELECT t.publisher_id, t.currency,
-                       CAST(SUM(CASE WHEN t.to_account = 'payable' THEN t.amount_minor ELSE -t.amount_minor END) AS BIGINT) AS minor,
-                       p.payout_details_complete AS complete
-                FROM ledger_transfers t JOIN publishers p ON p.id = t.publisher_id
-                WHERE t.program_id = @programId AND (t.to_account = 'payable' OR t.from_account = 'payable')
-                GROUP BY t.publisher_id, t.currency, p.payout_details_complete
+                SELECT publisher_id, currency, CAST(SUM(amount) AS BIGINT) AS minor FROM (
+                    SELECT publisher_id, currency, amount_minor AS amount FROM ledger_transfers WHERE program_id = @programId AND to_account = 'payable'
+                    UNION ALL
+                    SELECT publisher_id, currency, -amount_minor FROM ledger_transfers WHERE program_id = @programId AND from_account = 'payable'
+                ) AS payable
+                GROUP BY publisher_id, currency
                 """, new { programId })
                 .Select(b =>
                 {
                     var currency = Currency.Of(b.Currency);
-                    return new PayableBalance(b.PublisherId, currency, currency.FromMinor(b.Minor), b.Complete);
+                    return new PayableBalance(b.PublisherId, currency, currency.FromMinor(b.Minor), complete.GetValueOrDefault(b.PublisherId));
                 });
             var plan = PayoutPlanner.Plan(balances, program);
             var now = clock.GetUtcNow();
@@ -79,6 +81,11 @@ internal sealed class BalanceRow
     public string PublisherId { get; set; } = "";
     public string Currency { get; set; } = "";
     public long Minor { get; set; }
+}
+
+internal sealed class PublisherDetails
+{
+    public string Id { get; set; } = "";
     public bool Complete { get; set; }
 }
 

@@ -71,6 +71,8 @@ CREATE TABLE orders (
     updated_at          BIGINT NOT NULL
 );
 CREATE INDEX orders_publisher_at ON orders (publisher_id, program_id, at);
+-- The orders a payout run marks paid.
+CREATE INDEX orders_payable ON orders (program_id, publisher_id, payout_currency) WHERE held_account = 'payable';
 CREATE INDEX orders_status_confirmed ON orders (status, confirmed_at);
 
 CREATE TABLE order_lines (
@@ -125,6 +127,9 @@ CREATE TABLE ledger_transfers (
     CHECK (from_account <> to_account)
 );
 CREATE INDEX ledger_transfers_publisher ON ledger_transfers (publisher_id, currency);
+-- Cover a payout run's payable balances: money into and out of 'payable', per program.
+CREATE INDEX ledger_transfers_into ON ledger_transfers (program_id, to_account, publisher_id, currency, amount_minor);
+CREATE INDEX ledger_transfers_out_of ON ledger_transfers (program_id, from_account, publisher_id, currency, amount_minor);
 CREATE INDEX ledger_transfers_order ON ledger_transfers (order_id);
 CREATE FUNCTION ledger_transfers_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN RAISE EXCEPTION 'ledger transfers are never updated or deleted'; END $$;
