@@ -166,9 +166,10 @@ public static class Commission
                 return (0m, line.Affiliated ? Reasons.TrafficTypeNotEligible : Reasons.NonAffiliated);
             }
             StoreList? list = null;
-            foreach (var candidate in program.StoreLists)
+            // Indexed loops over the read-only lists: foreach through the interface would allocate an enumerator per line.
+            for (var i = 0; i < program.StoreLists.Count; i++)
             {
-                if (candidate.Stores.Contains(line.Store, order.At)) { list = candidate; break; }
+                if (program.StoreLists[i].Stores.Contains(line.Store, order.At)) { list = program.StoreLists[i]; break; }
             }
             if (list is not null)
             {
@@ -188,8 +189,9 @@ public static class Commission
             }
         }
 
-        foreach (var campaign in program.Campaigns)
+        for (var i = 0; i < program.Campaigns.Count; i++)
         {
+            var campaign = program.Campaigns[i];
             if (!campaign.ActiveAt(order.At) || !Matches(campaign.Match, line)) continue;
             rate = campaign.Multiplier is { } m ? rate * m : campaign.Rate!.Value;
             if (rule.Rates == RateSource.SellerRate) rate = program.SellerRateBounds.Clamp(rate);

@@ -60,8 +60,9 @@ public sealed record ProgramDefinition
     /// <summary>The first delivery rule whose region holds the country ("*" holds every country).</summary>
     public DeliveryRule? RuleFor(string deliveryCountry)
     {
-        foreach (var rule in DeliveryRules)
+        for (var i = 0; i < DeliveryRules.Count; i++)
         {
+            var rule = DeliveryRules[i];
             if (rule.Region == "*" || (Regions.TryGetValue(rule.Region, out var countries) && countries.Contains(deliveryCountry))) return rule;
         }
         return null;
@@ -82,8 +83,9 @@ internal static class Dated
         T? best = default, earliest = default;
         DateTimeOffset bestFrom = DateTimeOffset.MinValue, earliestFrom = DateTimeOffset.MaxValue;
         var found = false;
-        foreach (var item in series)
+        for (var i = 0; i < series.Count; i++)
         {
+            var item = series[i];
             var f = from(item);
             if (f <= at && (!found || f > bestFrom)) (best, bestFrom, found) = (item, f, true);
             if (f < earliestFrom) (earliest, earliestFrom) = (item, f);
@@ -166,8 +168,9 @@ public sealed record Tiers(IReadOnlyList<Tier> Levels)
     public Tier? For(decimal turnover)
     {
         Tier? best = null;
-        foreach (var level in Levels)
+        for (var i = 0; i < Levels.Count; i++)
         {
+            var level = Levels[i];
             if (turnover > level.Above && (best is null || level.Above > best.Above)) best = level;
         }
         return best;
