@@ -58,7 +58,12 @@ public sealed record Scenario(
         SameOrUnique(events, e => e.Id, "events");
         var runs = root.Optional("payoutRuns")?.Items().Select(n => n.AsTime()).ToList() ?? [];
 
-        return new Scenario(program, root.OptionalTime("now"), publishers, clicks, touches, orders, events, runs);
+        var now = root.OptionalTime("now");
+        var last = clicks.Select(c => c.At).Concat(touches.Select(t => t.At)).Concat(orders.Select(o => o.At))
+            .Concat(events.Select(e => e.At)).Concat(runs).DefaultIfEmpty(DateTimeOffset.MinValue).Max();
+        if (now is { } end && end < last) throw root.Required("now").Error($"is before the story's last item ({Times.Format(last)})");
+
+        return new Scenario(program, now, publishers, clicks, touches, orders, events, runs);
     }
 
     private static IEnumerable<JsonNode> Items(JsonNode root, string name) => root.Optional(name)?.Items() ?? [];

@@ -71,6 +71,7 @@ public sealed class ScenarioTests : IClassFixture<PostgresAvailability>
     [InlineData("\"at\": \"2026-02-01T10:00:00Z\"", "\"at\": \"yesterday\"", "clicks[0].at: not an ISO 8601 time with a zone (2026-02-01T10:00:00Z) or a date (2026-02-01)")]
     [InlineData("\"deliveryCountry\": \"DE\"", "\"deliveryCountry\": \"Germany\"", "orders[0].deliveryCountry: must be an ISO 3166 alpha-2 country code (DE)")]
     [InlineData("\"lines\": [", "\"lines\": [], \"x\": [", "orders[0].x: is not a known field")]
+    [InlineData("\"program\": \"aliexpress-ww\",", "\"program\": \"aliexpress-ww\", \"now\": \"2026-02-01T11:00:00Z\",", "now: is before the story's last item (2026-02-01T11:01:00Z)")]
     public void Malformed_scenarios_fail_with_one_message_naming_the_field(string find, string replace, string message)
     {
         Assert.Contains(find, Minimal, StringComparison.Ordinal);

@@ -91,7 +91,14 @@ public static class PostgresServer
             {
                 // Not running any more: nothing to stop.
             }
-            Directory.Delete(dir, recursive: true);
+            try
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Another test process (the other test assembly runs in parallel) is removing it too.
+            }
         }
     }
 

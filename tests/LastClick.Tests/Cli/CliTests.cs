@@ -73,6 +73,16 @@ public sealed class CliTests : IClassFixture<LastClick.Tests.Support.PostgresAva
         Assert.Equal(0L, (long)schemas.ExecuteScalar()!);
     }
 
+    [Theory]
+    [InlineData("sqlite:/tmp/x.db")]
+    [InlineData("mysql://localhost/db")]
+    public void Replay_refuses_a_store_that_is_not_postgresql(string store)
+    {
+        var (code, output, error) = Run("replay", Path.Combine(Root, "examples", "quickstart.json"), "--store", store);
+        Assert.Equal((LastClickCli.BadInput, ""), (code, output));
+        Assert.StartsWith("error: store: must be a PostgreSQL URL", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Replay_of_a_missing_file_is_a_clear_error()
     {
