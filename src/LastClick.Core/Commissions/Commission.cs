@@ -22,12 +22,12 @@ public sealed record Order(
 public sealed record TraceStep(string Rule, string Detail, decimal? Rate = null);
 
 /// <summary>The rate decided for a line, or the reason it pays nothing, and how it was decided.</summary>
-public sealed record LineRate(string LineId, decimal Rate, string? Reason, IReadOnlyList<TraceStep> Trace);
+public readonly record struct LineRate(string LineId, decimal Rate, string? Reason, IReadOnlyList<TraceStep> Trace);
 
 /// <summary>What the publisher's traffic and history bring to the decision.</summary>
 public sealed record PublisherContext(string TrafficType, decimal PreviousMonthTurnover = 0m);
 
-public sealed record LineCommission(
+public readonly record struct LineCommission(
     string LineId, decimal Rate, decimal Base, decimal Exact, decimal Amount, string? Reason, IReadOnlyList<TraceStep> Trace);
 
 /// <summary>
@@ -63,24 +63,28 @@ public static class Commission
         public const string BelowMinorUnit = "below_minor_unit";
     }
 
+    [ThreadStatic]
+    private static List<TraceStep>? Scratch;
+
     /// <summary>Decides each line's rate for an order credited to <paramref name="click"/>'s publisher.</summary>
     public static IReadOnlyList<LineRate> Rate(Order order, Touch click, ProgramDefinition program, PublisherContext publisher)
     {
         var orderReason = OrderLevelReason(order, click, program, out var orderTrace, out var rule);
         var tier = program.Tiers?.For(publisher.PreviousMonthTurnover);
         var rates = new LineRate[order.Lines.Count];
+        var trace = Scratch ??= new List<TraceStep>(8);
         for (var i = 0; i < rates.Length; i++)
         {
             var line = order.Lines[i];
-            var trace = new List<TraceStep>(orderTrace.Count + 3);
+            trace.Clear();
             trace.AddRange(orderTrace);
             if (orderReason is not null)
             {
-                rates[i] = new LineRate(line.Id, 0m, orderReason, trace);
+                rates[i] = new LineRate(line.Id, 0m, orderReason, trace.ToArray());
                 continue;
             }
             var (rate, reason) = LineRateFor(line, order, program, rule!, publisher, tier, trace);
-            rates[i] = new LineRate(line.Id, reason is null ? rate : 0m, reason, trace);
+            rates[i] = new LineRate(line.Id, reason is null ? rate : 0m, reason, trace.ToArray());
         }
         return rates;
     }
@@ -225,9 +229,7 @@ public static class Commission
         var payoutCurrency = program.PayoutCurrencyAt(order.At);
         var table = program.InternalRatesAt(order.At);
         var count = order.Lines.Count;
-        var bases = new decimal[count];
-        var exacts = new decimal[count];
-        var reasons = new string?[count];
+        var lines = new LineCommission[count];
         var exactSum = 0m;
         for (var i = 0; i < count; i++)
         {
@@ -238,53 +240,49 @@ public static class Commission
             var basis = amount - refunded;
             var reason = declinedReason ?? lineRate.Reason
                 ?? (basis <= 0m && refunded > 0m ? Reasons.Refunded : basis <= 0m ? Reasons.ZeroAmount : lineRate.Rate == 0m ? Reasons.ZeroRate : null);
-            bases[i] = basis;
-            reasons[i] = reason;
-            exacts[i] = reason is null ? lineRate.Rate * basis : 0m;
-            exactSum += exacts[i];
+            var exact = reason is null ? lineRate.Rate * basis : 0m;
+            exactSum += exact;
+            lines[i] = new LineCommission(line.Id, lineRate.Rate, basis, exact, 0m, reason, lineRate.Trace);
         }
 
         var converted = table.Convert(exactSum, order.Currency.Code, payoutCurrency.Code);
         var capped = program.OrderCap is { } cap && converted > cap;
         var total = payoutCurrency.Round(capped ? program.OrderCap!.Value : converted);
-        var shares = Allocate(exacts, exactSum, total, payoutCurrency);
-        TraceStep? capStep = capped
-            ? new TraceStep("cap", $"order cap {payoutCurrency.Format(program.OrderCap!.Value)} {payoutCurrency.Code} (uncapped {payoutCurrency.Format(converted)})")
-            : null;
-
-        var lines = new LineCommission[count];
-        for (var i = 0; i < count; i++)
+        Allocate(lines, exactSum, total, payoutCurrency);
+        TraceStep? capStep = null;
+        if (capped)
         {
-            var trace = rates[i].Trace;
-            if (capStep is not null && reasons[i] is null) trace = [.. trace, capStep];
-            var reason = reasons[i] ?? (exacts[i] > 0m && shares[i] == 0m ? Reasons.BelowMinorUnit : null);
-            lines[i] = new LineCommission(order.Lines[i].Id, rates[i].Rate, bases[i], exacts[i], shares[i], reason, trace);
+            capStep = new TraceStep("cap", $"order cap {payoutCurrency.Format(program.OrderCap!.Value)} {payoutCurrency.Code} (uncapped {payoutCurrency.Format(converted)})");
+            for (var i = 0; i < count; i++)
+            {
+                if (lines[i].Reason is null) lines[i] = lines[i] with { Trace = [.. lines[i].Trace, capStep] };
+            }
         }
         return new OrderCommission(payoutCurrency, table.Rate(order.Currency.Code, payoutCurrency.Code), exactSum, converted,
             capped ? program.OrderCap : null, total, lines, capStep);
     }
 
     /// <summary>
-    /// Shares of the rounded total in proportion to each line's exact commission, in whole minor units that add
-    /// up to the total exactly (largest remainder; ties to the earlier line).
+    /// Sets each line's share of the rounded total, in proportion to its exact commission and in whole minor units
+    /// that add up to the total exactly (largest remainder; ties to the earlier line). A line that earns something
+    /// but whose share rounds to nothing says so (<c>below_minor_unit</c>).
     /// </summary>
-    private static decimal[] Allocate(decimal[] exacts, decimal exactSum, decimal total, Currency currency)
+    private static void Allocate(LineCommission[] lines, decimal exactSum, decimal total, Currency currency)
     {
-        var shares = new decimal[exacts.Length];
-        if (exactSum == 0m || total == 0m) return shares;
-        if (exacts.Length == 1)
+        if (exactSum == 0m) return;
+        if (lines.Length == 1)
         {
-            shares[0] = total;
-            return shares;
+            lines[0] = lines[0] with { Amount = total, Reason = lines[0].Reason ?? (total == 0m ? Reasons.BelowMinorUnit : null) };
+            return;
         }
         var units = currency.ToMinor(total);
         var scale = units / exactSum; // minor units per unit of exact commission
-        var whole = new long[exacts.Length];
-        var remainders = new decimal[exacts.Length];
+        Span<long> whole = lines.Length <= 32 ? stackalloc long[lines.Length] : new long[lines.Length];
+        Span<decimal> remainders = lines.Length <= 32 ? stackalloc decimal[lines.Length] : new decimal[lines.Length];
         var left = units;
-        for (var i = 0; i < exacts.Length; i++)
+        for (var i = 0; i < lines.Length; i++)
         {
-            var share = exacts[i] * scale;
+            var share = lines[i].Exact * scale;
             whole[i] = (long)decimal.Truncate(share);
             remainders[i] = share - whole[i];
             left -= whole[i];
@@ -299,7 +297,10 @@ public static class Commission
             whole[best]++;
             remainders[best] = -1m;
         }
-        for (var i = 0; i < shares.Length; i++) shares[i] = currency.FromMinor(whole[i]);
-        return shares;
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var amount = currency.FromMinor(whole[i]);
+            lines[i] = lines[i] with { Amount = amount, Reason = lines[i].Reason ?? (lines[i].Exact > 0m && amount == 0m ? Reasons.BelowMinorUnit : null) };
+        }
     }
 }
