@@ -1,4 +1,3 @@
-using Dapper;
 using LastClick.Common;
 using LastClick.Data;
 using LastClick.Programs;
@@ -33,10 +32,11 @@ public sealed class PublisherService(Store store, TimeProvider clock)
             """, new { publisher.Id, publisher.TrafficType, publisher.Ranking, publisher.PayoutDetailsComplete, at = Times.ToMicros(clock.GetUtcNow()) });
     }
 
-    public Publisher? Find(string id)
+    public Publisher? Find(string id) => store.InSession(s => Find(s, id));
+
+    public static Publisher? Find(DbSession s, string id)
     {
-        using var c = store.Open();
-        var row = c.QuerySingleOrDefault<PublisherRow>(
+        var row = s.QuerySingleOrDefault<PublisherRow>(
             "SELECT id, traffic_type, ranking, payout_details_complete FROM publishers WHERE id = @id", new { id });
         return row is null ? null : new Publisher(row.Id, row.TrafficType, row.Ranking, row.PayoutDetailsComplete);
     }

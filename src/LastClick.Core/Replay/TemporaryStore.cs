@@ -41,10 +41,15 @@ public sealed class TemporaryStore : IDisposable
             throw Common.ProblemException.Invalid("store", $"not a valid PostgreSQL address: {e.Message}");
         }
         var schema = $"replay_{Guid.NewGuid():N}";
-        using (var admin = new NpgsqlConnection(connectionString))
+        try
         {
+            using var admin = new NpgsqlConnection(connectionString);
             admin.Open();
             admin.Execute($"CREATE SCHEMA {schema}");
+        }
+        catch (NpgsqlException e)
+        {
+            throw Common.ProblemException.Invalid("store", $"cannot use the PostgreSQL server: {e.Message}");
         }
         var store = new PostgresStore(new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = schema }.ConnectionString);
         return new TemporaryStore(store, () =>

@@ -58,6 +58,21 @@ public sealed class StoreTests : IClassFixture<PostgresAvailability>
 
     [Theory]
     [MemberData(nameof(TestStores.Providers), MemberType = typeof(TestStores))]
+    public void A_publisher_is_created_then_updated_in_place(string provider)
+    {
+        using var h = Harness.Create(provider);
+        if (h is null) return;
+        h.Platform.Publishers.Upsert(new LastClick.Publishers.Publisher("p1", "coupon", 150, false));
+        h.Platform.Publishers.Upsert(new LastClick.Publishers.Publisher("p1", "cashback", 12, true));
+
+        Assert.Equal(new LastClick.Publishers.Publisher("p1", "cashback", 12, true), h.Platform.Publishers.Find("p1"));
+        Assert.Null(h.Platform.Publishers.Find("p2"));
+        var e = Assert.Throws<ProblemException>(() => h.Platform.Publishers.Upsert(new LastClick.Publishers.Publisher("p3", "spam", null, true)));
+        Assert.StartsWith("publisher.trafficType: unknown traffic type 'spam'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStores.Providers), MemberType = typeof(TestStores))]
     public void An_event_for_an_unknown_order_is_a_clear_error_and_writes_nothing(string provider)
     {
         using var h = Harness.Create(provider);

@@ -84,6 +84,20 @@ public sealed class CliTests : IClassFixture<LastClick.Tests.Support.PostgresAva
     }
 
     [Fact]
+    public void Replay_on_an_unreachable_postgresql_is_a_clear_error()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop(); // nothing listens there now
+
+        var (code, output, error) = Run("replay", Path.Combine(Root, "examples", "quickstart.json"), "--store", $"postgres://postgres@127.0.0.1:{port}/none");
+
+        Assert.Equal((LastClickCli.BadInput, ""), (code, output));
+        Assert.StartsWith("error: store: cannot use the PostgreSQL server:", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Replay_of_a_missing_file_is_a_clear_error()
     {
         var (code, output, error) = Run("replay", "/nonexistent/scenario.json");
