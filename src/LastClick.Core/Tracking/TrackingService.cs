@@ -26,6 +26,12 @@ public sealed class TrackingService(Store store, ClickClassifier classifier)
         var cls = classifier.Classify(click.Ip, click.UserAgent, click.FlaggedAs);
         var publisherKnown = s.Scalar<long>("SELECT COUNT(*) FROM publishers WHERE id = @PublisherId", click) > 0;
         if (!publisherKnown) throw new ProblemException(Problem.NotFound("click.publisher", $"unknown publisher '{click.PublisherId}'"));
+        Store(s, click, cls);
+        return cls;
+    }
+
+    /// <summary>Writes a classified click; a click already stored (same id) is left as it is.</summary>
+    internal static void Store(DbSession s, Click click, ClickClass cls) =>
         s.Execute("""
             INSERT INTO clicks (id, program_id, publisher_id, link_id, visitor_id, at, ip, country, asn, anonymizer, invalid_reason,
                                 user_agent, referrer, sub1, sub2, sub3, sub4, sub5)
@@ -39,8 +45,6 @@ public sealed class TrackingService(Store store, ClickClassifier classifier)
                 country = cls.Country, asn = (long)cls.Asn, anonymizer = cls.Anonymizer, invalid = cls.InvalidReason,
                 click.UserAgent, click.Referrer, click.Sub1, click.Sub2, click.Sub3, click.Sub4, click.Sub5,
             });
-        return cls;
-    }
 
     public void RecordTouch(MarketplaceTouch touch) => store.InSession(s => RecordTouch(s, touch));
 

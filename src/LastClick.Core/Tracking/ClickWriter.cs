@@ -1,0 +1,82 @@
+using System.Threading.Channels;
+using LastClick.Data;
+
+namespace LastClick.Tracking;
+
+/// <summary>
+/// Group commit for clicks (architecture: "the 302 is sent once the click's batch is committed"). Callers hand a
+/// click over and await it; one writer loop takes everything that queued while the previous commit ran, writes it
+/// in one transaction, commits, and only then completes the callers. An answered click is a stored click; a batch
+/// that fails to commit fails every click in it, so none is answered.
+/// </summary>
+public sealed class ClickWriter : IAsyncDisposable
+{
+    private readonly Store _store;
+    private readonly ClickClassifier _classifier;
+    private readonly int _maxBatch;
+    private readonly Channel<Pending> _queue;
+    private readonly Task _loop;
+    private long _batches;
+    private long _clicks;
+
+    private sealed record Pending(Click Click, TaskCompletionSource<ClickClass> Done);
+
+    public ClickWriter(Store store, ClickClassifier classifier, int maxBatch = 512)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
+        (_store, _classifier, _maxBatch) = (store, classifier, maxBatch);
+        _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+        _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+    }
+
+    /// <summary>Batches committed and clicks written so far.</summary>
+    public (long Batches, long Clicks) Written => (Interlocked.Read(ref _batches), Interlocked.Read(ref _clicks));
+
+    /// <summary>Classifies the click and completes once it is committed to the store.</summary>
+    public Task<ClickClass> WriteAsync(Click click)
+    {
+        var done = new TaskCompletionSource<ClickClass>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_queue.Writer.TryWrite(new Pending(click, done))) done.SetException(new ObjectDisposedException(nameof(ClickWriter)));
+        return done.Task;
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<Pending>(_maxBatch);
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < _maxBatch && reader.TryRead(out var pending)) batch.Add(pending);
+            var classes = new ClickClass[batch.Count];
+            try
+            {
+                using var session = _store.Begin();
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    var click = batch[i].Click;
+                    classes[i] = _classifier.Classify(click.Ip, click.UserAgent, click.FlaggedAs);
+                    TrackingService.Store(session, click, classes[i]);
+                }
+                session.Commit();
+            }
+#pragma warning disable CA1031 // every failure of the batch goes to every caller waiting on it
+            catch (Exception e)
+            {
+                foreach (var p in batch) p.Done.TrySetException(e);
+                continue;
+            }
+#pragma warning restore CA1031
+            Interlocked.Increment(ref _batches);
+            Interlocked.Add(ref _clicks, batch.Count);
+            for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(classes[i]);
+        }
+    }
+
+    /// <summary>Stops taking clicks, writes what is queued, and waits for it.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+    }
+}
