@@ -14,6 +14,7 @@ var orders = args.SkipWhile(a => a != "--orders").Skip(1).Select(a => int.Parse(
 Console.WriteLine($"LastClick bench · {Environment.ProcessorCount} cores · .NET {Environment.Version} · {DateTimeOffset.UtcNow:yyyy-MM-dd}");
 if (what is "commission" or "all") CommissionBench.Run();
 if (what is "ip" or "all") IpBench.Run();
+if (what is "clicks" or "all") await ClickWriterBench.RunAsync();
 if (what is "replay" or "all") ReplayBench.Run(orders);
 
 /// <summary>Commission line evaluations per second on one core: Rate + Total over a realistic mix of lines.</summary>
@@ -114,6 +115,42 @@ internal static class IpBench
         var perAgent = sw.Elapsed.TotalMicroseconds / n;
         Console.WriteLine($"ip: tables loaded in {ipLoad:F0} ms, bot list in {botLoad:F0} ms; IP lookup (parse, country, ASN, hosting) {perLookup:F0} ns; " +
             $"bot check {perAgent:F1} µs per user agent (mix of 2 browsers, 1 bot) [checksum {found + parsed.Length}]");
+    }
+}
+
+/// <summary>Group-committed clicks on SQLite: concurrent writers, each awaiting its commit (issue 3's redirect path).</summary>
+internal static class ClickWriterBench
+{
+    public static async Task RunAsync()
+    {
+        foreach (var writers in new[] { 1, 16, 64 })
+        {
+            using var temporary = TemporaryStore.Create();
+            var store = temporary.Store;
+            store.Migrate(TimeProvider.System);
+            store.InSession(s => s.Execute("INSERT INTO publishers (id, traffic_type, payout_details_complete, created_at) VALUES ('p1', 'content', @yes, 0)", new { yes = true }));
+            var writer = new LastClick.Tracking.ClickWriter(store, LastClick.Tracking.ClickClassifier.Default);
+            var perWriter = 40_000 / writers;
+            var latencies = new double[writers * perWriter];
+            var at = DateTimeOffset.Parse("2026-02-01T00:00:00Z", CultureInfo.InvariantCulture);
+            var sw = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
+            {
+                for (var i = 0; i < perWriter; i++)
+                {
+                    var start = Stopwatch.GetTimestamp();
+                    await writer.WriteAsync(new LastClick.Tracking.Click($"c{w}-{i}", "aliexpress-ww", "p1", $"v{w}-{i}", at, "77.88.8.8",
+                        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36", null, Sub1: "post-42"));
+                    latencies[w * perWriter + i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                }
+            })));
+            sw.Stop();
+            await writer.DisposeAsync();
+            Array.Sort(latencies);
+            var (batches, clicks) = writer.Written;
+            Console.WriteLine($"clicks: {writers,2} writers: {clicks / sw.Elapsed.TotalSeconds:N0} clicks/s committed, {clicks / (double)batches:F1} clicks per commit, " +
+                $"latency p50 {latencies[latencies.Length / 2]:F2} ms, p99 {latencies[latencies.Length * 99 / 100]:F2} ms");
+        }
     }
 }
 
