@@ -15,18 +15,24 @@ public sealed class Platform
     {
         Store = store;
         Programs = programs;
+        Clock = clock;
         Publishers = new PublisherService(store, clock);
         Tracking = new TrackingService(store, classifier ?? ClickClassifier.Default);
         Orders = new OrderService(store, programs, clock);
         Payouts = new PayoutService(store, programs, Orders, clock);
         Ledger = new LedgerQueries(store);
+        Links = new LinkService(store, programs, clock);
+        Keys = new Access.ApiKeys(store, clock);
     }
 
     public Store Store { get; }
+    public TimeProvider Clock { get; }
     public ProgramCatalog Programs { get; }
     public PublisherService Publishers { get; }
     public TrackingService Tracking { get; }
     public OrderService Orders { get; }
     public PayoutService Payouts { get; }
     public LedgerQueries Ledger { get; }
+    public LinkService Links { get; }
+    public Access.ApiKeys Keys { get; }
 }

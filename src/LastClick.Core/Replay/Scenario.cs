@@ -119,13 +119,13 @@ public sealed record Scenario(
             invalid?.AsString());
     }
 
-    private static MarketplaceTouch ParseTouch(JsonNode n, int index)
+    public static MarketplaceTouch ParseTouch(JsonNode n, int index)
     {
         n.AllowOnly("id", "visitor", "at", "channel");
         return new MarketplaceTouch(n.OptionalString("id") ?? $"touch-{index + 1}", n.Required("visitor").AsString(), n.Required("at").AsTime(), n.OptionalString("channel"));
     }
 
-    private static Order ParseOrder(JsonNode n)
+    public static Order ParseOrder(JsonNode n)
     {
         n.AllowOnly("id", "visitor", "clickId", "at", "currency", "deliveryCountry", "lines");
         var currencyNode = n.Required("currency");
@@ -140,6 +140,20 @@ public sealed record Scenario(
         }).ToList();
         return new Order(n.Required("id").AsString(), n.Required("at").AsTime(), currency, n.Required("deliveryCountry").AsString(), lines,
             n.OptionalString("visitor"), n.OptionalString("clickId"));
+    }
+
+    /// <summary>An event as the marketplace sends it; the order it names is checked by the service.</summary>
+    public static OrderEvent ParseEvent(JsonNode n)
+    {
+        n.AllowOnly("id", "order", "type", "at", "line", "amount");
+        var typeNode = n.Required("type");
+        if (!OrderService.TryParseEventType(typeNode.AsString(), out var type))
+        {
+            throw typeNode.Error("must be paid, goods_received, auto_confirmed, cancelled, refunded or fraud");
+        }
+        var amount = n.OptionalDecimal("amount");
+        if (amount is <= 0m) throw n.Required("amount").Error("must be positive");
+        return new OrderEvent(n.Required("id").AsString(), n.Required("order").AsString(), type, n.Required("at").AsTime(), n.OptionalString("line"), amount);
     }
 
     private static OrderEvent ParseEvent(JsonNode n, Dictionary<string, Order> orders)

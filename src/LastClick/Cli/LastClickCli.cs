@@ -19,6 +19,8 @@ public static class LastClickCli
         root.Subcommands.Add(ReplayCommand(stdout, stderr));
         root.Subcommands.Add(ProgramsCommand(stdout, stderr));
         root.Subcommands.Add(MigrateCommand(stdout, stderr));
+        root.Subcommands.Add(ServeCommand(stderr));
+        root.Subcommands.Add(KeysCommand(stdout, stderr));
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
     }
 
@@ -66,7 +68,7 @@ public static class LastClickCli
 
     private static Command MigrateCommand(TextWriter stdout, TextWriter stderr)
     {
-        var store = new Option<string>("--store") { Description = "postgres://… or a SQLite file", DefaultValueFactory = _ => "data/lastclick.db" };
+        var store = StoreOption();
         var command = new Command("migrate", "Create or update the store's schema") { store };
         command.SetAction(parse => Guard(stderr, () =>
         {
@@ -75,6 +77,42 @@ public static class LastClickCli
             stdout.WriteLine($"migrated ({s.Provider})");
         }));
         return command;
+    }
+
+    private static Option<string> StoreOption() =>
+        new("--store") { Description = "postgres://… or a SQLite file", DefaultValueFactory = _ => "data/lastclick.db" };
+
+    private static Command ServeCommand(TextWriter stderr)
+    {
+        var store = StoreOption();
+        var urls = new Option<string>("--urls") { Description = "Where to listen", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
+        var command = new Command("serve", "Run the tracking redirect and the marketplace API (work in progress, issue 3)") { store, urls };
+        command.SetAction(parse => Guard(stderr, () =>
+        {
+            using var s = Store.Connect(parse.GetValue(store)!);
+            var app = Server.LastClickServer.Build(s, ProgramCatalog.BuiltIn(), ["--urls", parse.GetValue(urls)!]);
+            app.Run();
+        }));
+        return command;
+    }
+
+    private static Command KeysCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var store = StoreOption();
+        var role = new Option<string>("--role") { Description = "operator, marketplace or publisher", Required = true };
+        var publisher = new Option<string?>("--publisher") { Description = "The publisher a publisher key belongs to" };
+        var create = new Command("create", "Create an API key and print it (stored hashed; shown once)") { store, role, publisher };
+        create.SetAction(parse => Guard(stderr, () =>
+        {
+            if (!Enum.TryParse<Access.KeyRole>(parse.GetValue(role), ignoreCase: true, out var r) || !Enum.IsDefined(r))
+            {
+                throw ProblemException.Invalid("role", "must be operator, marketplace or publisher");
+            }
+            using var s = Store.Connect(parse.GetValue(store)!);
+            s.Migrate(TimeProvider.System);
+            stdout.WriteLine(new Access.ApiKeys(s, TimeProvider.System).Create(r, parse.GetValue(publisher)));
+        }));
+        return new Command("keys", "API keys") { create };
     }
 
     private static int Guard(TextWriter stderr, Action action)

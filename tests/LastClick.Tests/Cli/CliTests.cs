@@ -170,6 +170,27 @@ public sealed class CliTests : IClassFixture<LastClick.Tests.Support.PostgresAva
     }
 
     [Fact]
+    public void Keys_create_prints_a_key_once_and_refuses_an_unknown_role()
+    {
+        var db = Path.Combine(Path.GetTempPath(), $"keys-{Guid.NewGuid():N}.db");
+        try
+        {
+            var (code, output, error) = Run("keys", "create", "--role", "marketplace", "--store", db);
+            Assert.Equal((0, ""), (code, error));
+            Assert.Matches("^lc_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$", output.Trim());
+            Assert.Equal((LastClickCli.BadInput, "", "error: role: must be operator, marketplace or publisher" + Environment.NewLine),
+                Run("keys", "create", "--role", "admin", "--store", db));
+            Assert.Equal((LastClickCli.BadInput, "", "error: publisher: a publisher key names its publisher" + Environment.NewLine),
+                Run("keys", "create", "--role", "publisher", "--store", db));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var f in new[] { db, db + "-wal", db + "-shm" }) File.Delete(f);
+        }
+    }
+
+    [Fact]
     public void Migrate_creates_a_sqlite_store_and_can_run_again()
     {
         var db = Path.Combine(Path.GetTempPath(), $"migrate-{Guid.NewGuid():N}.db");

@@ -1,0 +1,65 @@
+using System.Security.Cryptography;
+using System.Text;
+using LastClick.Common;
+using LastClick.Data;
+
+namespace LastClick.Access;
+
+public enum KeyRole { Operator, Marketplace, Publisher }
+
+/// <summary>Who a key speaks for.</summary>
+public sealed record Caller(KeyRole Role, string? PublisherId, string KeyPrefix);
+
+/// <summary>
+/// API keys: <c>lc_{prefix}_{secret}</c>, 256 random bits. Only a SHA-256 of the key is stored (a slow password hash
+/// adds nothing for a random 256-bit secret); the prefix names the key in lists and logs.
+/// </summary>
+public sealed class ApiKeys(Store store, TimeProvider clock)
+{
+    private const int PrefixLength = 12;
+
+    public static string Name(KeyRole role) => role.ToString().ToLowerInvariant();
+
+    /// <summary>Creates a key and returns it; this is the only time the whole key is shown.</summary>
+    public string Create(KeyRole role, string? publisherId = null) => store.InSession(s =>
+    {
+        if ((role == KeyRole.Publisher) != (publisherId is not null))
+        {
+            throw ProblemException.Invalid("publisher", role == KeyRole.Publisher ? "a publisher key names its publisher" : "only a publisher key names a publisher");
+        }
+        if (publisherId is not null && s.Scalar<long>("SELECT COUNT(*) FROM publishers WHERE id = @publisherId", new { publisherId }) == 0)
+        {
+            throw new ProblemException(Problem.NotFound("publisher", $"unknown publisher '{publisherId}'"));
+        }
+        var prefix = RandomNumberGenerator.GetHexString(PrefixLength, lowercase: true);
+        var key = $"lc_{prefix}_{Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_')}";
+        s.Execute("INSERT INTO api_keys (prefix, key_hash, role, publisher_id, created_at) VALUES (@prefix, @hash, @role, @publisherId, @at)",
+            new { prefix, hash = Hash(key), role = Name(role), publisherId, at = Times.ToMicros(clock.GetUtcNow()) });
+        return key;
+    });
+
+    /// <summary>The caller a key belongs to, or null for an unknown, malformed or revoked key.</summary>
+    public Caller? Verify(string? key)
+    {
+        if (key is null || !key.StartsWith("lc_", StringComparison.Ordinal) || key.Length < PrefixLength + 5 || key[3 + PrefixLength] != '_') return null;
+        var prefix = key[3..(3 + PrefixLength)];
+        var row = store.InSession(s => s.QuerySingleOrDefault<KeyRow>(
+            "SELECT key_hash, role, publisher_id, revoked_at FROM api_keys WHERE prefix = @prefix", new { prefix }));
+        if (row is null || row.RevokedAt is not null) return null;
+        var expected = Convert.FromHexString(row.KeyHash);
+        if (!CryptographicOperations.FixedTimeEquals(expected, SHA256.HashData(Encoding.UTF8.GetBytes(key)))) return null;
+        return new Caller(Enum.Parse<KeyRole>(row.Role, ignoreCase: true), row.PublisherId, prefix);
+    }
+
+    private static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+
+#pragma warning disable CA1812 // instantiated by the row mapper
+    private sealed class KeyRow
+    {
+        public string KeyHash { get; set; } = "";
+        public string Role { get; set; } = "";
+        public string? PublisherId { get; set; }
+        public long? RevokedAt { get; set; }
+    }
+#pragma warning restore CA1812
+}

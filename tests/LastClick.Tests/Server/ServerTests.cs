@@ -1,0 +1,117 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using LastClick.Access;
+using LastClick.Programs;
+using LastClick.Publishers;
+using LastClick.Replay;
+using LastClick.Server;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LastClick.Tests.Server;
+
+/// <summary>The real app on a loopback port (issue 3 work in progress): link → click → order → events.</summary>
+#pragma warning disable CA1001 // xunit disposes through IAsyncLifetime.DisposeAsync
+public sealed class ServerTests : IAsyncLifetime
+#pragma warning restore CA1001
+{
+    private readonly TemporaryStore _store = TemporaryStore.Create();
+    private WebApplication _app = null!;
+    private HttpClient _http = null!;
+    private Platform _platform = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = LastClickServer.Build(_store.Store, ProgramCatalog.BuiltIn(), ["--urls", "http://127.0.0.1:0"]);
+        await _app.StartAsync();
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        _http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(address) };
+        _platform = _app.Services.GetRequiredService<Platform>();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _store.Dispose();
+    }
+
+    [Fact]
+    public async Task F2_a_click_redirects_with_the_click_id_and_a_visitor_cookie_and_the_order_is_credited()
+    {
+        _platform.Publishers.Upsert(new Publisher("p1", "content", null, true));
+        var link = _platform.Links.Create("p1", "aliexpress-ww", "https://www.aliexpress.com/item/1005001.html?spm=home", "post-42");
+        var key = _platform.Keys.Create(KeyRole.Marketplace);
+
+        using var click = new HttpRequestMessage(HttpMethod.Get, $"/go/{link.Code}");
+        click.Headers.UserAgent.ParseAdd("Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0");
+        using var redirect = await _http.SendAsync(click);
+
+        Assert.Equal(HttpStatusCode.Redirect, redirect.StatusCode);
+        var location = redirect.Headers.Location!;
+        Assert.Equal("www.aliexpress.com", location.Host);
+        var clickId = System.Web.HttpUtility.ParseQueryString(location.Query)["lc_click"];
+        Assert.False(string.IsNullOrEmpty(clickId));
+        var cookie = redirect.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("lc_vid=", StringComparison.Ordinal));
+        Assert.Contains("max-age=259200", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        var visitor = cookie["lc_vid=".Length..cookie.IndexOf(';', StringComparison.Ordinal)];
+
+        var order = $$"""
+            { "id": "o1", "visitor": "{{visitor}}", "at": "{{DateTimeOffset.UtcNow:O}}", "currency": "USD", "deliveryCountry": "DE",
+              "lines": [ { "id": "l1", "productId": "1005001", "category": "Mobile phone accessories", "price": "100.00", "quantity": 1 } ] }
+            """;
+        using var created = await Post("/api/v1/marketplace/orders", order, key);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        using var view = JsonDocument.Parse(await created.Content.ReadAsStringAsync());
+        Assert.Equal(("p1", clickId, "5.60"), (view.RootElement.GetProperty("publisher").GetString(), view.RootElement.GetProperty("click").GetString(),
+            view.RootElement.GetProperty("commission").GetString()));
+
+        using var again = await Post("/api/v1/marketplace/orders", order, key);
+        Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+        using var conflict = await Post("/api/v1/marketplace/orders", order.Replace("100.00", "200.00", StringComparison.Ordinal), key);
+        Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
+        var problem = await conflict.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("order.id", problem.GetProperty("field").GetString());
+
+        var confirmed = $$"""{ "id": "e1", "order": "o1", "type": "goods_received", "at": "{{DateTimeOffset.UtcNow:O}}" }""";
+        using var applied = await Post("/api/v1/marketplace/events", confirmed, key);
+        Assert.Equal(HttpStatusCode.OK, applied.StatusCode);
+        Assert.Equal("payable", _platform.Orders.Find("o1")!.Status);
+        Assert.Equal(5.60m, _platform.Ledger.Balances("p1").Single().Payable);
+    }
+
+    [Fact]
+    public async Task Unknown_links_keys_and_orders_are_problem_details()
+    {
+        using var missing = await _http.GetAsync("/go/nope");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("application/problem+json", missing.Content.Headers.ContentType?.MediaType);
+
+        using var noKey = await Post("/api/v1/marketplace/orders", "{}", null);
+        Assert.Equal(HttpStatusCode.Unauthorized, noKey.StatusCode);
+
+        var key = _platform.Keys.Create(KeyRole.Marketplace);
+        using var bad = await Post("/api/v1/marketplace/orders", """{ "id": "o1", "visitor": "v", "at": "2026-02-01T00:00:00Z", "currency": "USD", "deliveryCountry": "DE", "lines": [ { "id": "l1", "productId": "1", "category": "Toys", "price": "-1", "quantity": 1 } ] }""", key);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal("order.lines[0].price", (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("field").GetString());
+
+        using var unknown = await Post("/api/v1/marketplace/events", """{ "id": "e9", "order": "o9", "type": "paid", "at": "2026-02-01T00:00:00Z" }""", key);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+
+        using var healthy = await _http.GetAsync("/healthz");
+        Assert.Equal(HttpStatusCode.OK, healthy.StatusCode);
+    }
+
+    private async Task<HttpResponseMessage> Post(string path, string json, string? key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
+        if (key is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return await _http.SendAsync(request);
+    }
+}
