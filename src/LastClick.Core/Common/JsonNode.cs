@@ -102,23 +102,9 @@ public readonly struct JsonNode
     };
 
     /// <summary>An ISO 8601 time ("2026-02-01T10:00:00Z") or date ("2024-04-04", midnight UTC), as UTC.</summary>
-    public DateTimeOffset AsTime()
-    {
-        if (Element.ValueKind == JsonValueKind.String)
-        {
-            var s = Element.GetString()!;
-            if (s.Length == 10 && DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-            {
-                return new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-            }
-            if (s.Length > 10 && (s.EndsWith('Z') || s[^6] is '+' or '-') &&
-                DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var time))
-            {
-                return time.ToUniversalTime();
-            }
-        }
-        throw Error("not an ISO 8601 time with a zone (2026-02-01T10:00:00Z) or a date (2026-02-01)");
-    }
+    public DateTimeOffset AsTime() =>
+        Element.ValueKind == JsonValueKind.String && Times.TryParse(Element.GetString(), out var time) ? time
+            : throw Error(Times.Expected);
 
     public IEnumerable<JsonNode> Items()
     {

@@ -11,6 +11,27 @@ public static class Times
 
     public static DateTimeOffset FromMicros(long micros) => DateTimeOffset.UnixEpoch.AddTicks(micros * 10);
 
+    public const string Expected = "not an ISO 8601 time with a zone (2026-02-01T10:00:00Z) or a date (2026-02-01)";
+
+    /// <summary>An ISO 8601 time with a zone ("2026-02-01T10:00:00Z", "…+03:00") or a date (midnight UTC), as UTC.</summary>
+    public static bool TryParse(string? s, out DateTimeOffset time)
+    {
+        time = default;
+        if (s is null) return false;
+        if (s.Length == 10 && DateOnly.TryParseExact(s, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date))
+        {
+            time = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            return true;
+        }
+        if (s.Length > 10 && (s.EndsWith('Z') || s[^6] is '+' or '-') &&
+            DateTimeOffset.TryParse(s, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal, out var parsed))
+        {
+            time = parsed.ToUniversalTime();
+            return true;
+        }
+        return false;
+    }
+
     public static string Format(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 }
 

@@ -146,10 +146,12 @@ public sealed partial class DbSession : IDisposable
             }
             var command = Connection.CreateCommand();
             command.CommandText = sql;
-            foreach (var name in binder.Names)
+            for (var i = 0; i < binder.Names.Length; i++)
             {
                 var p = command.CreateParameter();
-                p.ParameterName = name;
+                p.ParameterName = binder.Names[i];
+                // Typed even when null, so PostgreSQL can tell the type of "@x IS NULL".
+                if (binder.Types[i] is { } dbType) p.DbType = dbType;
                 command.Parameters.Add(p);
             }
             cached = (command, binder);
@@ -225,21 +227,32 @@ public sealed partial class DbSession : IDisposable
     /// <summary>Which properties of a parameter type a statement uses, with compiled getters; made once per (type, SQL).</summary>
     internal sealed partial class Binder
     {
-        public static readonly Binder None = new([], []);
+        public static readonly Binder None = new([], [], []);
         private static readonly ConcurrentDictionary<(Type, string), Binder> Cache = new();
 
         private readonly Func<object, object?>[] _getters;
 
-        private Binder(string[] names, Func<object, object?>[] getters) => (Names, _getters) = (names, getters);
+        private Binder(string[] names, System.Data.DbType?[] types, Func<object, object?>[] getters) => (Names, Types, _getters) = (names, types, getters);
 
         public string[] Names { get; }
+        public System.Data.DbType?[] Types { get; }
+
+        private static System.Data.DbType? TypeOf(Type type) => (Nullable.GetUnderlyingType(type) ?? type) switch
+        {
+            var t when t == typeof(string) => System.Data.DbType.String,
+            var t when t == typeof(long) => System.Data.DbType.Int64,
+            var t when t == typeof(int) => System.Data.DbType.Int32,
+            var t when t == typeof(bool) => System.Data.DbType.Boolean,
+            _ => null,
+        };
 
         public static Binder For(Type type, string sql) => Cache.GetOrAdd((type, sql), static key =>
         {
             var (t, text) = key;
             var used = ParameterName().Matches(text).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.OrdinalIgnoreCase);
             var properties = t.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanRead && used.Contains(p.Name)).ToArray();
-            return new Binder(properties.Select(p => "@" + p.Name).ToArray(), properties.Select(Getter).ToArray());
+            return new Binder(properties.Select(p => "@" + p.Name).ToArray(), properties.Select(p => TypeOf(p.PropertyType)).ToArray(),
+                properties.Select(Getter).ToArray());
         });
 
         private static Func<object, object?> Getter(PropertyInfo property)

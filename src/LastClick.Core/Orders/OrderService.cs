@@ -10,6 +10,11 @@ using LastClick.Programs;
 
 namespace LastClick.Orders;
 
+/// <summary>Filters of a publisher's commission list; null means any.</summary>
+public sealed record CommissionFilter(
+    string? Status = null, string? Program = null, DateTimeOffset? From = null, DateTimeOffset? To = null,
+    string? Sub1 = null, string? Sub2 = null, string? Sub3 = null, string? Sub4 = null, string? Sub5 = null, int Limit = 100);
+
 public sealed record LineView(string Id, decimal Rate, string Commission, string? Reason, IReadOnlyList<TraceStep> Trace);
 
 /// <summary>An order as the publisher and the operator see it: who got it, why, and what it earns.</summary>
@@ -407,6 +412,30 @@ public sealed class OrderService(Store store, ProgramCatalog programs, TimeProvi
         var row = read.ReadSingleOrDefault<OrderRow>();
         var lines = read.Read<LineRow>();
         return row is null ? null : View(row, lines);
+    }
+
+    /// <summary>
+    /// A publisher's commissions, newest first: only orders credited to <paramref name="publisherId"/>, filtered by
+    /// status, program, order time [from, to) and the sub ids of the click that won.
+    /// </summary>
+    public static IReadOnlyList<OrderView> ForPublisher(DbSession s, string publisherId, CommissionFilter filter)
+    {
+        var rows = s.Query<OrderRow>("""
+            SELECT o.* FROM orders o LEFT JOIN clicks k ON k.id = o.attributed_click_id
+            WHERE o.publisher_id = @publisherId
+              AND (@Status IS NULL OR o.status = @Status) AND (@Program IS NULL OR o.program_id = @Program)
+              AND (@From IS NULL OR o.at >= @From) AND (@To IS NULL OR o.at < @To)
+              AND (@Sub1 IS NULL OR k.sub1 = @Sub1) AND (@Sub2 IS NULL OR k.sub2 = @Sub2) AND (@Sub3 IS NULL OR k.sub3 = @Sub3)
+              AND (@Sub4 IS NULL OR k.sub4 = @Sub4) AND (@Sub5 IS NULL OR k.sub5 = @Sub5)
+            ORDER BY o.at DESC, o.seq DESC
+            LIMIT @Limit
+            """, new
+            {
+                publisherId, filter.Status, filter.Program, From = filter.From is { } f ? Times.ToMicros(f) : (long?)null,
+                To = filter.To is { } t ? Times.ToMicros(t) : (long?)null, filter.Sub1, filter.Sub2, filter.Sub3, filter.Sub4, filter.Sub5,
+                Limit = Math.Clamp(filter.Limit, 1, 1000),
+            });
+        return rows.Select(row => View(row, s.Query<LineRow>("SELECT * FROM order_lines WHERE order_id = @Id ORDER BY line_no", new { row.Id }))).ToList();
     }
 
     /// <summary>Every order with its lines, in the order they were received, for exports; traces stay as stored JSON.</summary>

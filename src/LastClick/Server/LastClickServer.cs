@@ -42,6 +42,7 @@ public static class LastClickServer
         });
         MapRedirect(app);
         MapMarketplace(app);
+        MapPublisher(app);
         return app;
     }
 
@@ -103,6 +104,63 @@ public static class LastClickServer
             platform.Tracking.RecordTouch(Scenario.ParseTouch(body, 0));
             return Results.NoContent();
         }).ConfigureAwait(false));
+    }
+
+    private static void MapPublisher(WebApplication app)
+    {
+        var api = app.MapGroup("/api/v1");
+        api.AddEndpointFilter(async (context, next) =>
+        {
+            var caller = context.HttpContext.RequestServices.GetRequiredService<Platform>().Keys.Verify(Bearer(context.HttpContext));
+            if (caller?.Role != KeyRole.Publisher)
+            {
+                return Problem(new Problem("unauthorized", "Authorization", "a publisher key is required (Authorization: Bearer lc_…)"), StatusCodes.Status401Unauthorized);
+            }
+            context.HttpContext.Items[nameof(Caller)] = caller;
+            return await next(context).ConfigureAwait(false);
+        });
+        static string Me(HttpContext http) => ((Caller)http.Items[nameof(Caller)]!).PublisherId!;
+
+        api.MapPost("/links", async (HttpContext http, Platform platform) => await Handle(http, body =>
+        {
+            body.AllowOnly("program", "destination", "sub1", "sub2", "sub3", "sub4", "sub5");
+            var link = platform.Links.Create(Me(http), body.Required("program").AsString(), body.Required("destination").AsString(),
+                body.OptionalString("sub1"), body.OptionalString("sub2"), body.OptionalString("sub3"), body.OptionalString("sub4"), body.OptionalString("sub5"));
+            var request = http.Request;
+            return Results.Json(new { link, trackingUrl = $"{request.Scheme}://{request.Host}/go/{link.Code}" }, statusCode: StatusCodes.Status201Created);
+        }).ConfigureAwait(false));
+
+        api.MapGet("/commissions", (HttpContext http, Platform platform) =>
+        {
+            try
+            {
+                var q = http.Request.Query;
+                DateTimeOffset? Date(string name) => q[name].FirstOrDefault() is not { } text ? null
+                    : Times.TryParse(text, out var time) ? time : throw ProblemException.Invalid(name, Times.Expected);
+                var limit = q["limit"].FirstOrDefault() is { } l ? (int.TryParse(l, System.Globalization.CultureInfo.InvariantCulture, out var v) && v is > 0 and <= 1000 ? v
+                    : throw ProblemException.Invalid("limit", "must be a whole number from 1 to 1000")) : 100;
+                var filter = new CommissionFilter(q["status"].FirstOrDefault(), q["program"].FirstOrDefault(), Date("date_start"), Date("date_end"),
+                    q["subid1"].FirstOrDefault() ?? q["sub1"].FirstOrDefault(), q["subid2"].FirstOrDefault() ?? q["sub2"].FirstOrDefault(),
+                    q["subid3"].FirstOrDefault() ?? q["sub3"].FirstOrDefault(), q["subid4"].FirstOrDefault() ?? q["sub4"].FirstOrDefault(),
+                    q["subid5"].FirstOrDefault() ?? q["sub5"].FirstOrDefault(), limit);
+                return Results.Json(platform.Store.InSession(s => OrderService.ForPublisher(s, Me(http), filter)));
+            }
+            catch (ProblemException e)
+            {
+                return Problem(e.Problem);
+            }
+        });
+
+        api.MapGet("/commissions/{orderId}", (string orderId, HttpContext http, Platform platform) =>
+            platform.Orders.Find(orderId) is { } order && order.Publisher == Me(http)
+                ? Results.Json(order)
+                : Problem(new Problem("not_found", "orderId", $"no commission for order '{orderId}'")));
+
+        api.MapGet("/balance", (HttpContext http, Platform platform) =>
+            Results.Json(platform.Ledger.Balances(Me(http)).Select(b => new { b.Currency, b.Pending, b.Confirmed, b.Payable, b.Paid, b.Balance })));
+
+        api.MapGet("/balance/history", (HttpContext http, Platform platform) =>
+            Results.Json(platform.Ledger.Transfers(Me(http)).Select(t => new { t.Id, t.Program, t.Order, t.PayoutRun, t.Kind, t.From, t.To, t.Currency, t.Amount, t.At })));
     }
 
     /// <summary>An unattributed order still belongs to a program: the first that pays for its delivery country.</summary>

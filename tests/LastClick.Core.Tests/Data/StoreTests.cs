@@ -75,6 +75,30 @@ public sealed class StoreTests : IClassFixture<PostgresAvailability>
 
     [Theory]
     [MemberData(nameof(TestStores.Providers), MemberType = typeof(TestStores))]
+    public void A_publishers_commission_list_is_its_own_and_filters_by_status_time_and_sub_id(string provider)
+    {
+        using var h = Harness.Create(provider);
+        if (h is null) return;
+        h.Publisher("p1").Publisher("p2");
+        h.Platform.Tracking.RecordClick(new LastClick.Tracking.Click("c1", "aliexpress-ww", "p1", "v1", T("2026-02-01T10:00:00Z"), null, null, null, Sub1: "a"));
+        h.Platform.Tracking.RecordClick(new LastClick.Tracking.Click("c2", "aliexpress-ww", "p1", "v2", T("2026-02-01T10:00:00Z"), null, null, null, Sub1: "b"));
+        h.Click("c3", "v3", publisher: "p2");
+        h.Order("o1", "2026-02-01T11:00:00Z", visitor: "v1");
+        h.Order("o2", "2026-02-02T11:00:00Z", visitor: "v2");
+        h.Order("o3", "2026-02-02T11:00:00Z", visitor: "v3");
+        h.Event("e1", "goods_received", "2026-02-03T00:00:00Z", order: "o1");
+
+        IReadOnlyList<string> Ids(LastClick.Orders.CommissionFilter f) =>
+            h.Platform.Store.InSession(s => LastClick.Orders.OrderService.ForPublisher(s, "p1", f)).Select(o => o.Id).ToList();
+        Assert.Equal(["o2", "o1"], Ids(new()));
+        Assert.Equal(["o1"], Ids(new(Status: "payable")));
+        Assert.Equal(["o2"], Ids(new(Sub1: "b")));
+        Assert.Equal(["o2"], Ids(new(From: T("2026-02-02T00:00:00Z"), To: T("2026-02-03T00:00:00Z"))));
+        Assert.Empty(Ids(new(Program: "aliexpress-cis")));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStores.Providers), MemberType = typeof(TestStores))]
     public void An_event_for_an_unknown_order_is_a_clear_error_and_writes_nothing(string provider)
     {
         using var h = Harness.Create(provider);

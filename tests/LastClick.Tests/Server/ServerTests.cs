@@ -108,6 +108,79 @@ public sealed class ServerTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, healthy.StatusCode);
     }
 
+    [Fact]
+    public async Task I1_a_publisher_sees_its_own_links_commissions_and_balance_and_never_another_publishers()
+    {
+        _platform.Publishers.Upsert(new Publisher("p1", "content", null, true));
+        _platform.Publishers.Upsert(new Publisher("p2", "coupon", null, true));
+        var keys = new Dictionary<string, string> { ["p1"] = _platform.Keys.Create(KeyRole.Publisher, "p1"), ["p2"] = _platform.Keys.Create(KeyRole.Publisher, "p2") };
+        var marketplace = _platform.Keys.Create(KeyRole.Marketplace);
+
+        foreach (var (publisher, n) in new[] { ("p1", 1), ("p2", 2) })
+        {
+            using var created = await Post("/api/v1/links", $$"""{ "program": "aliexpress-ww", "destination": "https://www.aliexpress.com/item/{{n}}.html", "sub1": "page-{{n}}" }""", keys[publisher]);
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            var tracking = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("trackingUrl").GetString()!;
+            using var redirect = await _http.GetAsync(new Uri(tracking).PathAndQuery);
+            Assert.Equal(HttpStatusCode.Redirect, redirect.StatusCode);
+            var cookie = redirect.Headers.GetValues("Set-Cookie").Single();
+            var visitor = cookie["lc_vid=".Length..cookie.IndexOf(';', StringComparison.Ordinal)];
+            using var order = await Post("/api/v1/marketplace/orders", $$"""
+                { "id": "o{{n}}", "visitor": "{{visitor}}", "at": "{{DateTimeOffset.UtcNow:O}}", "currency": "USD", "deliveryCountry": "FR",
+                  "lines": [ { "id": "l1", "productId": "{{n}}", "category": "Toys", "price": "{{n * 100}}.00", "quantity": 1 } ] }
+                """, marketplace);
+            Assert.Equal(HttpStatusCode.Created, order.StatusCode);
+        }
+
+        var mine = await Get<JsonElement>("/api/v1/commissions", keys["p1"]);
+        Assert.Equal(["o1"], mine.EnumerateArray().Select(o => o.GetProperty("id").GetString()));
+        var line = mine[0].GetProperty("lines")[0];
+        Assert.Equal(("0.072", "7.20"), (line.GetProperty("rate").GetDecimal().ToString(System.Globalization.CultureInfo.InvariantCulture), line.GetProperty("commission").GetString()));
+        Assert.Equal("category_table", line.GetProperty("trace").EnumerateArray().Last().GetProperty("rule").GetString());
+        Assert.Empty((await Get<JsonElement>("/api/v1/commissions?subid1=page-2", keys["p1"])).EnumerateArray());
+        Assert.Single((await Get<JsonElement>("/api/v1/commissions?sub1=page-1&status=pending", keys["p1"])).EnumerateArray());
+
+        using (var theirs = await Send(HttpMethod.Get, "/api/v1/commissions/o2", keys["p1"]))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, theirs.StatusCode);
+        }
+        using (var own = await Send(HttpMethod.Get, "/api/v1/commissions/o2", keys["p2"]))
+        {
+            Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        }
+        var balance = await Get<JsonElement>("/api/v1/balance", keys["p2"]);
+        Assert.Equal(14.40m, balance[0].GetProperty("pending").GetDecimal());
+        Assert.All((await Get<JsonElement>("/api/v1/balance/history", keys["p1"])).EnumerateArray(), t => Assert.Equal("o1", t.GetProperty("order").GetString()));
+
+        using (var badDate = await Send(HttpMethod.Get, "/api/v1/commissions?date_start=yesterday", keys["p1"]))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, badDate.StatusCode);
+            Assert.Equal("date_start", (await badDate.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("field").GetString());
+        }
+        using (var wrongRole = await Send(HttpMethod.Get, "/api/v1/commissions", marketplace))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, wrongRole.StatusCode);
+        }
+        using (var publisherOnMarketplace = await Post("/api/v1/marketplace/touches", """{ "id": "t1", "visitor": "v", "at": "2026-02-01T00:00:00Z" }""", keys["p1"]))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, publisherOnMarketplace.StatusCode);
+        }
+    }
+
+    private async Task<T> Get<T>(string path, string key)
+    {
+        using var response = await Send(HttpMethod.Get, path, key);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<T>())!;
+    }
+
+    private async Task<HttpResponseMessage> Send(HttpMethod method, string path, string key)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return await _http.SendAsync(request);
+    }
+
     private async Task<HttpResponseMessage> Post(string path, string json, string? key)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
