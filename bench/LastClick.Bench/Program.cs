@@ -10,6 +10,22 @@ using LastClick.Replay;
 // LastClick benchmarks. Prints figures for this machine; docs/performance.md records them.
 //   dotnet run -c Release --project bench/LastClick.Bench -- [commission|replay|all] [--orders N]
 var what = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
+if (what == "link")
+{
+    // For bench/redirect.sh: a publisher and a link in the given SQLite store; prints the link's code.
+    using var store = new LastClick.Data.SqliteStore(args[1]);
+    store.Migrate(TimeProvider.System);
+    var platform = new LastClick.Platform(store, ProgramCatalog.BuiltIn(), TimeProvider.System);
+    platform.Publishers.Upsert(new LastClick.Publishers.Publisher("bench", "content", null, true));
+    Console.WriteLine(platform.Links.Create("bench", "aliexpress-ww", "https://www.aliexpress.com/item/1005001.html", "bench").Code);
+    return;
+}
+if (what == "count-clicks")
+{
+    using var store = new LastClick.Data.SqliteStore(args[1]);
+    Console.WriteLine(store.InSession(s => s.Scalar<long>("SELECT COUNT(*) FROM clicks")));
+    return;
+}
 var orders = args.SkipWhile(a => a != "--orders").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(100_000);
 Console.WriteLine($"LastClick bench · {Environment.ProcessorCount} cores · .NET {Environment.Version} · {DateTimeOffset.UtcNow:yyyy-MM-dd}");
 if (what is "commission" or "all") CommissionBench.Run();
