@@ -86,11 +86,13 @@ public static class LastClickCli
     {
         var store = StoreOption();
         var urls = new Option<string>("--urls") { Description = "Where to listen", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
-        var command = new Command("serve", "Run the tracking redirect and the marketplace API (work in progress, issue 3)") { store, urls };
+        var proxies = new Option<string?>("--trusted-proxies") { Description = "Comma-separated proxy addresses whose X-Forwarded-For is believed" };
+        var command = new Command("serve", "Run the tracking redirect and the marketplace API (work in progress, issue 3)") { store, urls, proxies };
         command.SetAction(parse => Guard(stderr, () =>
         {
             using var s = Store.Connect(parse.GetValue(store)!);
-            var app = Server.LastClickServer.Build(s, ProgramCatalog.BuiltIn(), ["--urls", parse.GetValue(urls)!]);
+            string[] args = parse.GetValue(proxies) is { } p ? ["--urls", parse.GetValue(urls)!, "--TrustedProxies", p] : ["--urls", parse.GetValue(urls)!];
+            var app = Server.LastClickServer.Build(s, ProgramCatalog.BuiltIn(), args);
             app.Run();
         }));
         return command;

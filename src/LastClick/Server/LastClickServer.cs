@@ -32,7 +32,23 @@ public static class LastClickServer
         builder.Services.AddSingleton(new ClickWriter(store, ClickClassifier.Default));
         builder.Services.AddSingleton(new ConcurrentDictionary<string, Link>(StringComparer.Ordinal));
         builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        var trusted = builder.Configuration["TrustedProxies"]?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+        builder.Services.Configure<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>(o =>
+        {
+            // The client's address comes from the connection; X-Forwarded-For only counts when a configured proxy sent it.
+            // (With both lists empty the middleware would trust every sender: it is only added when proxies are named.)
+            o.ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto;
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
+#pragma warning disable ASPDEPR005 // the obsolete list still defaults to loopback and is still consulted
+            o.KnownNetworks.Clear();
+#pragma warning restore ASPDEPR005
+            foreach (var proxy in trusted) o.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+        });
         var app = builder.Build();
+        if (trusted.Length > 0) app.UseForwardedHeaders();
+        app.MapOpenApi("/openapi/{documentName}.json");
         app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<ClickWriter>().DisposeAsync().AsTask().GetAwaiter().GetResult());
 
         app.MapGet("/healthz", (Platform p) =>

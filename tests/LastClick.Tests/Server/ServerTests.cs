@@ -167,6 +167,56 @@ public sealed class ServerTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task I1_the_openapi_document_describes_the_api()
+    {
+        using var response = await _http.GetAsync("/openapi/v1.json");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var paths = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("paths");
+        foreach (var path in new[] { "/go/{code}", "/api/v1/marketplace/orders", "/api/v1/marketplace/events", "/api/v1/links", "/api/v1/commissions", "/api/v1/balance" })
+        {
+            Assert.True(paths.TryGetProperty(path, out _), path);
+        }
+    }
+
+    [Fact]
+    public async Task F2_the_client_address_is_the_connections_unless_a_trusted_proxy_forwards_it()
+    {
+        _platform.Publishers.Upsert(new Publisher("p1", "content", null, true));
+        var code = _platform.Links.Create("p1", "aliexpress-ww", "https://www.aliexpress.com/").Code;
+        using (var spoofed = new HttpRequestMessage(HttpMethod.Get, $"/go/{code}"))
+        {
+            spoofed.Headers.Add("X-Forwarded-For", "77.88.8.8");
+            using var _ = await _http.SendAsync(spoofed);
+        }
+
+        using var proxied = TemporaryStore.Create();
+        var app = LastClickServer.Build(proxied.Store, ProgramCatalog.BuiltIn(), ["--urls", "http://127.0.0.1:0", "--TrustedProxies", "127.0.0.1"]);
+        await app.StartAsync();
+        try
+        {
+            var platform = app.Services.GetRequiredService<Platform>();
+            platform.Publishers.Upsert(new Publisher("p1", "content", null, true));
+            var proxiedCode = platform.Links.Create("p1", "aliexpress-ww", "https://www.aliexpress.com/").Code;
+            using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false })
+            {
+                BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()),
+            };
+            using var forwarded = new HttpRequestMessage(HttpMethod.Get, $"/go/{proxiedCode}");
+            forwarded.Headers.Add("X-Forwarded-For", "77.88.8.8");
+            using var _ = await http.SendAsync(forwarded);
+
+            Assert.Equal("77.88.8.8", platform.Store.InSession(s => s.Scalar<string>("SELECT ip FROM clicks")));
+            Assert.Equal("RU", platform.Store.InSession(s => s.Scalar<string>("SELECT country FROM clicks")));
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+        Assert.Equal("127.0.0.1", _platform.Store.InSession(s => s.Scalar<string>("SELECT ip FROM clicks")));
+    }
+
     private async Task<T> Get<T>(string path, string key)
     {
         using var response = await Send(HttpMethod.Get, path, key);
