@@ -9,6 +9,7 @@ using LastClick.Replay;
 using LastClick.Tracking;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -89,16 +90,7 @@ public static class LastClickServer
 
     private static void MapMarketplace(WebApplication app)
     {
-        var api = app.MapGroup("/api/v1/marketplace");
-        api.AddEndpointFilter(async (context, next) =>
-        {
-            var caller = context.HttpContext.RequestServices.GetRequiredService<Platform>().Keys.Verify(Bearer(context.HttpContext));
-            if (caller?.Role != KeyRole.Marketplace)
-            {
-                return Problem(new Problem("unauthorized", "Authorization", "a marketplace key is required (Authorization: Bearer lc_…)"), StatusCodes.Status401Unauthorized);
-            }
-            return await next(context).ConfigureAwait(false);
-        });
+        var api = RequireKey(app.MapGroup("/api/v1/marketplace"), KeyRole.Marketplace);
 
         api.MapPost("/orders", async (HttpContext http, Platform platform) => await Handle(http, body =>
         {
@@ -122,19 +114,22 @@ public static class LastClickServer
         }).ConfigureAwait(false));
     }
 
+    /// <summary>Every endpoint of the group needs a key of the role; the caller is kept for the handlers.</summary>
+    private static RouteGroupBuilder RequireKey(RouteGroupBuilder group, KeyRole role) => group.AddEndpointFilter(async (context, next) =>
+    {
+        var caller = context.HttpContext.RequestServices.GetRequiredService<Platform>().Keys.Verify(Bearer(context.HttpContext));
+        if (caller?.Role != role)
+        {
+            return Problem(new Problem("unauthorized", "Authorization", $"a {ApiKeys.Name(role)} key is required (Authorization: Bearer lc_…)"),
+                StatusCodes.Status401Unauthorized);
+        }
+        context.HttpContext.Items[nameof(Caller)] = caller;
+        return await next(context).ConfigureAwait(false);
+    });
+
     private static void MapPublisher(WebApplication app)
     {
-        var api = app.MapGroup("/api/v1");
-        api.AddEndpointFilter(async (context, next) =>
-        {
-            var caller = context.HttpContext.RequestServices.GetRequiredService<Platform>().Keys.Verify(Bearer(context.HttpContext));
-            if (caller?.Role != KeyRole.Publisher)
-            {
-                return Problem(new Problem("unauthorized", "Authorization", "a publisher key is required (Authorization: Bearer lc_…)"), StatusCodes.Status401Unauthorized);
-            }
-            context.HttpContext.Items[nameof(Caller)] = caller;
-            return await next(context).ConfigureAwait(false);
-        });
+        var api = RequireKey(app.MapGroup("/api/v1"), KeyRole.Publisher);
         static string Me(HttpContext http) => ((Caller)http.Items[nameof(Caller)]!).PublisherId!;
 
         api.MapPost("/links", async (HttpContext http, Platform platform) => await Handle(http, body =>

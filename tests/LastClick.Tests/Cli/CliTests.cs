@@ -4,6 +4,11 @@ using LastClick.Cli;
 namespace LastClick.Tests.Cli;
 
 /// <summary>The `lastclick` command line as a user runs it: exit codes, one-line errors, nothing printed on failure.</summary>
+/// <summary>Tests that change the process environment (TMPDIR) run alone, never beside other test classes.</summary>
+[CollectionDefinition(nameof(ProcessEnvironment), DisableParallelization = true)]
+public sealed class ProcessEnvironment;
+
+[Collection(nameof(ProcessEnvironment))]
 public sealed class CliTests : IClassFixture<LastClick.Tests.Support.PostgresAvailability>
 {
     private static readonly string Root = FindRoot();
