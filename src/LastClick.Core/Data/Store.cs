@@ -105,7 +105,7 @@ public sealed class SqliteStore : Store
         // Per connection: NORMAL is durable against a process crash in WAL mode (commits reach the OS at once).
         // A 64 MiB page cache and memory-mapped reads keep hot pages out of read() calls.
         connection.Execute("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; " +
-            "PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456; PRAGMA temp_store=MEMORY;");
+            "PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=1000;");
         return connection;
     }
 
