@@ -26,6 +26,7 @@ public static class LastClickServer
     {
         var builder = WebApplication.CreateSlimBuilder(args);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter("LastClick", LogLevel.Information);
         var time = clock ?? TimeProvider.System;
         store.Migrate(time);
         var platform = new Platform(store, programs, time);
@@ -48,6 +49,22 @@ public static class LastClickServer
             foreach (var proxy in trusted) o.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
         });
         var app = builder.Build();
+        // An unexpected failure (a click that could not be committed, a store that is down) is logged and answered
+        // with a 500 problem: never a 302 for a click that is not stored.
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("LastClick.Server");
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = _ => StatusCodes.Status500InternalServerError,
+            ExceptionHandler = async http =>
+            {
+                var error = http.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Error;
+                if (error is not null) Log.Unhandled(log, error, http.Request.Method, http.Request.Path);
+                await Problem(new Problem("internal", "", "the request could not be completed; nothing was recorded that was not stored"),
+                    StatusCodes.Status500InternalServerError).ExecuteAsync(http).ConfigureAwait(false);
+            },
+        });
+        app.Lifetime.ApplicationStarted.Register(() => Log.Started(log, string.Join(", ", app.Urls), store.Provider.ToString(),
+            string.Join(", ", programs.All.Select(p => p.Id).Order(StringComparer.Ordinal))));
         if (trusted.Length > 0) app.UseForwardedHeaders();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<ClickWriter>().DisposeAsync().AsTask().GetAwaiter().GetResult());

@@ -168,6 +168,20 @@ public sealed class ServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task F2_a_click_that_cannot_be_stored_is_a_500_problem_never_a_redirect()
+    {
+        _platform.Publishers.Upsert(new Publisher("p1", "content", null, true));
+        var code = _platform.Links.Create("p1", "aliexpress-ww", "https://www.aliexpress.com/").Code;
+        _platform.Store.InSession(s => s.Execute("ALTER TABLE clicks RENAME TO clicks_gone"));
+
+        using var response = await _http.GetAsync($"/go/{code}");
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Null(response.Headers.Location);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task I1_the_openapi_document_describes_the_api()
     {
         using var response = await _http.GetAsync("/openapi/v1.json");
