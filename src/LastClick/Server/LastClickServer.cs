@@ -63,8 +63,13 @@ public static class LastClickServer
                     StatusCodes.Status500InternalServerError).ExecuteAsync(http).ConfigureAwait(false);
             },
         });
-        app.Lifetime.ApplicationStarted.Register(() => Log.Started(log, string.Join(", ", app.Urls), store.Provider.ToString(),
-            string.Join(", ", programs.All.Select(p => p.Id).Order(StringComparer.Ordinal))));
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var urls = string.Join(", ", app.Urls);
+            var provider = store.Provider.ToString();
+            var ids = string.Join(", ", programs.All.Select(p => p.Id).Order(StringComparer.Ordinal));
+            Log.Started(log, urls, provider, ids);
+        });
         if (trusted.Length > 0) app.UseForwardedHeaders();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<ClickWriter>().DisposeAsync().AsTask().GetAwaiter().GetResult());
