@@ -35,7 +35,9 @@ public static class LastClickServer
         builder.Services.AddSingleton(new ConcurrentDictionary<string, Link>(StringComparer.Ordinal));
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
-        var trusted = builder.Configuration["TrustedProxies"]?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+        var trusted = (builder.Configuration["TrustedProxies"]?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [])
+            .Select(p => System.Net.IPAddress.TryParse(p, out var address) ? address : throw ProblemException.Invalid("trusted-proxies", $"'{p}' is not an IP address"))
+            .ToArray();
         builder.Services.Configure<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>(o =>
         {
             // The client's address comes from the connection; X-Forwarded-For only counts when a configured proxy sent it.
@@ -46,7 +48,7 @@ public static class LastClickServer
 #pragma warning disable ASPDEPR005 // the obsolete list still defaults to loopback and is still consulted
             o.KnownNetworks.Clear();
 #pragma warning restore ASPDEPR005
-            foreach (var proxy in trusted) o.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+            foreach (var proxy in trusted) o.KnownProxies.Add(proxy);
         });
         var app = builder.Build();
         // An unexpected failure (a click that could not be committed, a store that is down) is logged and answered

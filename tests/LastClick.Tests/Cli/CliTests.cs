@@ -196,6 +196,23 @@ public sealed class CliTests : IClassFixture<LastClick.Tests.Support.PostgresAva
     }
 
     [Fact]
+    public void Serve_refuses_a_trusted_proxy_that_is_not_an_address()
+    {
+        var db = Path.Combine(Path.GetTempPath(), $"serve-{Guid.NewGuid():N}.db");
+        try
+        {
+            var (code, output, error) = Run("serve", "--store", db, "--urls", "http://127.0.0.1:0", "--trusted-proxies", "10.0.0.1,proxy.local");
+            Assert.Equal((LastClickCli.BadInput, ""), (code, output));
+            Assert.Equal("error: trusted-proxies: 'proxy.local' is not an IP address" + Environment.NewLine, error);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var f in new[] { db, db + "-wal", db + "-shm" }) File.Delete(f);
+        }
+    }
+
+    [Fact]
     public void Migrate_creates_a_sqlite_store_and_can_run_again()
     {
         var db = Path.Combine(Path.GetTempPath(), $"migrate-{Guid.NewGuid():N}.db");
