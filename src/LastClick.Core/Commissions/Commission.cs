@@ -211,13 +211,6 @@ public static class Commission
         && (m.Categories is null || m.Categories.Contains(line.Category))
         && (m.Stores is null || (line.Store is not null && m.Stores.Contains(line.Store)));
 
-    private static string Name(RateSource source) => source switch
-    {
-        RateSource.SellerRate => "seller rates",
-        RateSource.CategoryTable => "the category table",
-        _ => "nothing",
-    };
-
     /// <summary>
     /// The order's commission from the line rates: exact per line on what is left after refunds, summed,
     /// converted at the internal rate of the order's date, capped, rounded once half away from zero (B5, B10, B12).
