@@ -27,7 +27,7 @@ public sealed class ApiKeys(Store store, TimeProvider clock)
         {
             throw ProblemException.Invalid("publisher", role == KeyRole.Publisher ? "a publisher key names its publisher" : "only a publisher key names a publisher");
         }
-        if (publisherId is not null && s.Scalar<long>("SELECT COUNT(*) FROM publishers WHERE id = @publisherId", new { publisherId }) == 0)
+        if (publisherId is not null && !Publishers.PublisherService.Exists(s, publisherId))
         {
             throw new ProblemException(Problem.NotFound("publisher", $"unknown publisher '{publisherId}'"));
         }

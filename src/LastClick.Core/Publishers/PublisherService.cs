@@ -32,6 +32,9 @@ public sealed class PublisherService(Store store, TimeProvider clock)
             """, new { publisher.Id, publisher.TrafficType, publisher.Ranking, publisher.PayoutDetailsComplete, at = Times.ToMicros(clock.GetUtcNow()) });
     }
 
+    /// <summary>Whether the publisher exists: the check clicks, links and publisher keys make before they name one.</summary>
+    public static bool Exists(DbSession s, string id) => s.Scalar<long>("SELECT COUNT(*) FROM publishers WHERE id = @id", new { id }) > 0;
+
     public Publisher? Find(string id) => store.InSession(s => Find(s, id));
 
     public static Publisher? Find(DbSession s, string id)

@@ -27,7 +27,7 @@ public sealed class LinkService(Store store, ProgramCatalog programs, TimeProvid
         {
             if (subs[i] is { Length: > 255 }) throw ProblemException.Invalid($"sub{i + 1}", "is longer than 255 characters");
         }
-        if (s.Scalar<long>("SELECT COUNT(*) FROM publishers WHERE id = @publisherId", new { publisherId }) == 0)
+        if (!Publishers.PublisherService.Exists(s, publisherId))
         {
             throw new ProblemException(Problem.NotFound("publisher", $"unknown publisher '{publisherId}'"));
         }

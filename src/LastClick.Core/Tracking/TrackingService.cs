@@ -24,8 +24,7 @@ public sealed class TrackingService(Store store, ClickClassifier classifier)
             throw ProblemException.Invalid("click.invalid", $"unknown invalid traffic kind '{flag}' (one of {string.Join(", ", InvalidReasons.All)})");
         }
         var cls = classifier.Classify(click.Ip, click.UserAgent, click.FlaggedAs);
-        var publisherKnown = s.Scalar<long>("SELECT COUNT(*) FROM publishers WHERE id = @PublisherId", click) > 0;
-        if (!publisherKnown) throw new ProblemException(Problem.NotFound("click.publisher", $"unknown publisher '{click.PublisherId}'"));
+        if (!Publishers.PublisherService.Exists(s, click.PublisherId)) throw new ProblemException(Problem.NotFound("click.publisher", $"unknown publisher '{click.PublisherId}'"));
         Store(s, click, cls);
         return cls;
     }
