@@ -156,17 +156,11 @@ public sealed record Scenario(
         return new OrderEvent(n.Required("id").AsString(), n.Required("order").AsString(), type, n.Required("at").AsTime(), n.OptionalString("line"), amount);
     }
 
+    /// <summary>An event of the story: as the marketplace sends it, and naming an order of the story.</summary>
     private static OrderEvent ParseEvent(JsonNode n, Dictionary<string, Order> orders)
     {
-        n.AllowOnly("id", "order", "type", "at", "line", "amount");
-        var orderNode = n.Required("order");
-        if (!orders.TryGetValue(orderNode.AsString(), out var order)) throw orderNode.Error($"unknown order '{orderNode.AsString()}'");
-        var typeNode = n.Required("type");
-        if (!OrderService.TryParseEventType(typeNode.AsString(), out var type))
-        {
-            throw typeNode.Error("must be paid, goods_received, auto_confirmed, cancelled, refunded or fraud");
-        }
-        var e = new OrderEvent(n.Required("id").AsString(), order.Id, type, n.Required("at").AsTime(), n.OptionalString("line"), n.OptionalDecimal("amount"));
+        var e = ParseEvent(n);
+        if (!orders.TryGetValue(e.OrderId, out var order)) throw n.Required("order").Error($"unknown order '{e.OrderId}'");
         OrderService.Validate(e, order, n.Path);
         return e;
     }
