@@ -53,6 +53,8 @@ public abstract class Store : IDisposable
     public void Migrate(TimeProvider clock)
     {
         using var connection = Open();
+        // Several nodes starting together on one PostgreSQL database migrate one at a time (released on close).
+        if (Provider == StoreProvider.Postgres) connection.Execute("SELECT pg_advisory_lock(7142031)");
         connection.Execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)");
         var applied = connection.Query<long>("SELECT version FROM schema_migrations").ToHashSet();
         var folder = Provider == StoreProvider.Sqlite ? "sqlite" : "postgres";
@@ -70,6 +72,7 @@ public abstract class Store : IDisposable
                 new { version, at = Times.ToMicros(clock.GetUtcNow()) }, tx);
             tx.Commit();
         }
+        if (Provider == StoreProvider.Postgres) connection.Execute("SELECT pg_advisory_unlock(7142031)");
     }
 
     public abstract void Dispose();
@@ -129,6 +132,26 @@ public sealed class PostgresStore(string connectionString) : Store
     public override DbConnection Open() => _dataSource.OpenConnection();
 
     public override void Dispose() => _dataSource.Dispose();
+
+    /// <summary>
+    /// LISTENs on a channel on a connection of its own (outside the pool, with keepalives so a dead server is
+    /// noticed) and calls <paramref name="notified"/> with each payload until cancelled. <paramref name="listening"/>
+    /// runs once the LISTEN is in place: whatever changed before that was not heard. Connection failures are thrown.
+    /// </summary>
+    public async Task ListenAsync(string channel, Action<string> notified, Action listening, CancellationToken cancel)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString) { Pooling = false, KeepAlive = 10, MaxAutoPrepare = 0 };
+        var connection = new NpgsqlConnection(builder.ConnectionString);
+        await using (connection.ConfigureAwait(false))
+        {
+            await connection.OpenAsync(cancel).ConfigureAwait(false);
+            connection.Notification += (_, e) => notified(e.Payload);
+            var command = new NpgsqlCommand($"LISTEN \"{channel.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
+            await using (command.ConfigureAwait(false)) await command.ExecuteNonQueryAsync(cancel).ConfigureAwait(false);
+            listening();
+            while (true) await connection.WaitAsync(cancel).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>postgres://user:password@host:port/database?option=value → an Npgsql connection string.</summary>
     public static string FromUrl(string url)

@@ -44,6 +44,11 @@ public sealed class PublisherService(Store store, TimeProvider clock)
         return row is null ? null : new Publisher(row.Id, row.TrafficType, row.Ranking, row.PayoutDetailsComplete);
     }
 
+    /// <summary>Publishers in id order, a page at a time.</summary>
+    public IReadOnlyList<Publisher> List(int limit, int offset) => store.InSession(s => (IReadOnlyList<Publisher>)s.Query<PublisherRow>(
+        "SELECT id, traffic_type, ranking, payout_details_complete FROM publishers ORDER BY id LIMIT @limit OFFSET @offset", new { limit, offset })
+        .Select(r => new Publisher(r.Id, r.TrafficType, r.Ranking, r.PayoutDetailsComplete)).ToList());
+
     private sealed class PublisherRow
     {
         public string Id { get; set; } = "";

@@ -6,7 +6,8 @@ namespace LastClick.Tracking;
 /// <summary>
 /// Group commit for clicks (architecture: "the 302 is sent once the click's batch is committed"). Callers hand a
 /// click over and await it; one writer loop takes everything that queued while the previous commit ran, writes it
-/// in one transaction, commits, and only then completes the callers. An answered click is a stored click; a batch
+/// in one transaction (SQLite: prepared inserts; PostgreSQL: one multi-row statement), commits, and only then completes the
+/// callers. An answered click is a stored click; a batch
 /// that fails to commit fails every click in it, so none is answered.
 /// </summary>
 public sealed class ClickWriter : IAsyncDisposable
@@ -86,8 +87,9 @@ public sealed class ClickWriter : IAsyncDisposable
                 {
                     var click = batch[i].Click;
                     classes[i] = _classifier.Classify(click.Ip, click.UserAgent, click.FlaggedAs);
-                    TrackingService.Store(session, click, classes[i]);
+                    if (session.Provider == StoreProvider.Sqlite) TrackingService.Store(session, click, classes[i]);
                 }
+                if (session.Provider == StoreProvider.Postgres) TrackingService.StoreMany(session, batch.ConvertAll(p => p.Click), classes);
                 session.Commit();
             }
 #pragma warning disable CA1031 // every failure of the batch goes to every caller waiting on it

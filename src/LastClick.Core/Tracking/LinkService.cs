@@ -10,6 +10,12 @@ public sealed record Link(
     string Code, string ProgramId, string PublisherId, string Destination,
     string? Sub1 = null, string? Sub2 = null, string? Sub3 = null, string? Sub4 = null, string? Sub5 = null);
 
+/// <summary>A link to create: the program, the destination and up to five sub ids.</summary>
+public sealed record LinkRequest(string ProgramId, string Destination, params string?[] Subs);
+
+/// <summary>A change to a link: a new destination (null: keep) and the sub ids to set, by number (1…5; a null value clears).</summary>
+public sealed record LinkChange(string? Destination, IReadOnlyDictionary<int, string?> Subs);
+
 /// <summary>Creates and finds tracking links (F1). Destinations are checked by <see cref="LinkTargets"/>.</summary>
 public sealed class LinkService(Store store, ProgramCatalog programs, TimeProvider clock)
 {
@@ -23,10 +29,7 @@ public sealed class LinkService(Store store, ProgramCatalog programs, TimeProvid
         var program = programs.Get(programId, "program");
         var normalized = LinkTargets.Validate(destination, program.AllowedHosts);
         if (subs.Length > 5) throw ProblemException.Invalid("sub6", "at most five sub ids (sub1…sub5)");
-        for (var i = 0; i < subs.Length; i++)
-        {
-            if (subs[i] is { Length: > 255 }) throw ProblemException.Invalid($"sub{i + 1}", "is longer than 255 characters");
-        }
+        for (var i = 0; i < subs.Length; i++) CheckSub(i + 1, subs[i]);
         if (!Publishers.PublisherService.Exists(s, publisherId))
         {
             throw new ProblemException(Problem.NotFound("publisher", $"unknown publisher '{publisherId}'"));
@@ -46,12 +49,88 @@ public sealed class LinkService(Store store, ProgramCatalog programs, TimeProvid
         throw new InvalidOperationException("could not find a free link code in five tries");
     }
 
+    /// <summary>
+    /// Raised after a change to a link is committed (its code), so caches drop it. On PostgreSQL the same change is
+    /// also announced to every node with NOTIFY on <see cref="ChangeChannel"/>, delivered when the transaction commits.
+    /// </summary>
+    public event Action<string>? Changed;
+
+    public const string ChangeChannel = "lastclick_links";
+
+    /// <summary>
+    /// Changes a publisher's own link (F1): a new destination (checked like a new one) and/or sub ids; a sub id given
+    /// as null is cleared, one not given is kept. Another publisher's link is "not found", never "forbidden".
+    /// </summary>
+    public Link Update(string publisherId, string code, LinkChange change)
+    {
+        var link = store.InSession(s =>
+        {
+            var current = Find(s, code);
+            if (current is null || current.PublisherId != publisherId) throw new ProblemException(Problem.NotFound("code", $"no link '{code}'"));
+            var program = programs.Get(current.ProgramId, "program");
+            var destination = change.Destination is null ? current.Destination : LinkTargets.Validate(change.Destination, program.AllowedHosts);
+            var subs = new[] { current.Sub1, current.Sub2, current.Sub3, current.Sub4, current.Sub5 };
+            foreach (var (index, value) in change.Subs)
+            {
+                if (index is < 1 or > 5) throw ProblemException.Invalid($"sub{index}", "at most five sub ids (sub1…sub5)");
+                CheckSub(index, value);
+                subs[index - 1] = value;
+            }
+            var updated = current with { Destination = destination, Sub1 = subs[0], Sub2 = subs[1], Sub3 = subs[2], Sub4 = subs[3], Sub5 = subs[4] };
+            s.Execute("""
+                UPDATE links SET destination = @Destination, sub1 = @Sub1, sub2 = @Sub2, sub3 = @Sub3, sub4 = @Sub4, sub5 = @Sub5, updated_at = @now
+                WHERE code = @Code
+                """, new { updated.Destination, updated.Sub1, updated.Sub2, updated.Sub3, updated.Sub4, updated.Sub5, now = Times.ToMicros(clock.GetUtcNow()), updated.Code });
+            if (s.Provider == StoreProvider.Postgres) s.Execute($"SELECT pg_notify('{ChangeChannel}', @code)", new { code });
+            return updated;
+        });
+        Changed?.Invoke(code);
+        return link;
+    }
+
+    /// <summary>
+    /// Creates many links at once (bulk creation from CSV): all or none. The first bad row fails the whole request,
+    /// its error naming the row (`rows[i].field`).
+    /// </summary>
+    public IReadOnlyList<Link> CreateMany(string publisherId, IReadOnlyList<LinkRequest> requests) => store.InSession(s =>
+    {
+        var links = new List<Link>(requests.Count);
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var r = requests[i];
+            try
+            {
+                links.Add(Create(s, publisherId, r.ProgramId, r.Destination, r.Subs));
+            }
+            catch (ProblemException e) when (e.Problem.Field != "publisher")
+            {
+                throw new ProblemException(e.Problem with { Field = $"rows[{i}].{e.Problem.Field}" });
+            }
+        }
+        return (IReadOnlyList<Link>)links;
+    });
+
+    /// <summary>A publisher's links, newest first, a page at a time.</summary>
+    public IReadOnlyList<Link> ForPublisher(string publisherId, int limit, int offset) => store.InSession(s =>
+        (IReadOnlyList<Link>)s.Query<LinkRow>("""
+            SELECT code, program_id, publisher_id, destination, sub1, sub2, sub3, sub4, sub5 FROM links
+            WHERE publisher_id = @publisherId ORDER BY created_at DESC, code LIMIT @limit OFFSET @offset
+            """, new { publisherId, limit, offset }).Select(ToLink).ToList());
+
     public Link? Find(string code) => store.InSession(s => Find(s, code));
 
     public static Link? Find(DbSession s, string code) =>
         s.QuerySingleOrDefault<LinkRow>(
             "SELECT code, program_id, publisher_id, destination, sub1, sub2, sub3, sub4, sub5 FROM links WHERE code = @code", new { code })
-        is { } r ? new Link(r.Code, r.ProgramId, r.PublisherId, r.Destination, r.Sub1, r.Sub2, r.Sub3, r.Sub4, r.Sub5) : null;
+        is { } r ? ToLink(r) : null;
+
+    private static Link ToLink(LinkRow r) => new(r.Code, r.ProgramId, r.PublisherId, r.Destination, r.Sub1, r.Sub2, r.Sub3, r.Sub4, r.Sub5);
+
+    private static void CheckSub(int index, string? value)
+    {
+        if (value is { Length: > 255 }) throw ProblemException.Invalid($"sub{index}", "is longer than 255 characters");
+        if (value is not null && value.Any(char.IsControl)) throw ProblemException.Invalid($"sub{index}", "has a control character");
+    }
 
     /// <summary>Ten characters from an alphabet without look-alikes (0/O, 1/l/I): about 57 bits.</summary>
     private static string NewCode() => RandomNumberGenerator.GetString(Alphabet, 10);

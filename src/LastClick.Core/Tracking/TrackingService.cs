@@ -7,7 +7,7 @@ public sealed record Click(
     string Id, string ProgramId, string PublisherId, string? VisitorId, DateTimeOffset At,
     string? Ip, string? UserAgent, string? Referrer, string? LinkId = null,
     string? Sub1 = null, string? Sub2 = null, string? Sub3 = null, string? Sub4 = null, string? Sub5 = null,
-    string? FlaggedAs = null);
+    string? FlaggedAs = null, bool Duplicate = false);
 
 /// <summary>A paid touch from the marketplace's own channels (A1).</summary>
 public sealed record MarketplaceTouch(string Id, string VisitorId, DateTimeOffset At, string? Channel);
@@ -33,17 +33,54 @@ public sealed class TrackingService(Store store, ClickClassifier classifier)
     internal static void Store(DbSession s, Click click, ClickClass cls) =>
         s.Execute("""
             INSERT INTO clicks (id, program_id, publisher_id, link_id, visitor_id, at, ip, country, asn, anonymizer, invalid_reason,
-                                user_agent, referrer, sub1, sub2, sub3, sub4, sub5)
+                                user_agent, referrer, sub1, sub2, sub3, sub4, sub5, duplicate)
             VALUES (@Id, @ProgramId, @PublisherId, @LinkId, @VisitorId, @at, @Ip, @country, @asn, @anonymizer, @invalid,
-                    @UserAgent, @Referrer, @Sub1, @Sub2, @Sub3, @Sub4, @Sub5)
+                    @UserAgent, @Referrer, @Sub1, @Sub2, @Sub3, @Sub4, @Sub5, @Duplicate)
             ON CONFLICT (id) DO NOTHING
             """,
             new
             {
                 click.Id, click.ProgramId, click.PublisherId, click.LinkId, click.VisitorId, at = Times.ToMicros(click.At), click.Ip,
                 country = cls.Country, asn = (long)cls.Asn, anonymizer = cls.Anonymizer, invalid = cls.InvalidReason,
-                click.UserAgent, click.Referrer, click.Sub1, click.Sub2, click.Sub3, click.Sub4, click.Sub5,
+                click.UserAgent, click.Referrer, click.Sub1, click.Sub2, click.Sub3, click.Sub4, click.Sub5, click.Duplicate,
             });
+
+    /// <summary>
+    /// PostgreSQL: a batch of clicks in one statement (one array per column, unnested), inside the session's
+    /// transaction. Like <see cref="Store"/>, a click already stored is left as it is.
+    /// </summary>
+    internal static void StoreMany(DbSession s, IReadOnlyList<Click> clicks, IReadOnlyList<ClickClass> classes)
+    {
+        using var command = new Npgsql.NpgsqlCommand("""
+            INSERT INTO clicks (id, program_id, publisher_id, link_id, visitor_id, at, ip, country, asn, anonymizer, invalid_reason,
+                                user_agent, referrer, sub1, sub2, sub3, sub4, sub5, duplicate)
+            SELECT * FROM unnest(@id, @program, @publisher, @link, @visitor, @at, @ip, @country, @asn, @anonymizer, @invalid,
+                                 @agent, @referrer, @sub1, @sub2, @sub3, @sub4, @sub5, @duplicate)
+            ON CONFLICT (id) DO NOTHING
+            """, (Npgsql.NpgsqlConnection)s.Connection, (Npgsql.NpgsqlTransaction)s.Transaction);
+        void Column<T>(string name, Func<int, T> value) =>
+            command.Parameters.Add(new Npgsql.NpgsqlParameter<T[]>(name, Enumerable.Range(0, clicks.Count).Select(value).ToArray()));
+        Column("id", i => clicks[i].Id);
+        Column("program", i => clicks[i].ProgramId);
+        Column("publisher", i => clicks[i].PublisherId);
+        Column("link", i => clicks[i].LinkId);
+        Column("visitor", i => clicks[i].VisitorId);
+        Column("at", i => Times.ToMicros(clicks[i].At));
+        Column("ip", i => clicks[i].Ip);
+        Column("country", i => classes[i].Country);
+        Column("asn", i => (long)classes[i].Asn);
+        Column("anonymizer", i => classes[i].Anonymizer);
+        Column("invalid", i => classes[i].InvalidReason);
+        Column("agent", i => clicks[i].UserAgent);
+        Column("referrer", i => clicks[i].Referrer);
+        Column("sub1", i => clicks[i].Sub1);
+        Column("sub2", i => clicks[i].Sub2);
+        Column("sub3", i => clicks[i].Sub3);
+        Column("sub4", i => clicks[i].Sub4);
+        Column("sub5", i => clicks[i].Sub5);
+        Column("duplicate", i => clicks[i].Duplicate);
+        command.ExecuteNonQuery();
+    }
 
     public void RecordTouch(MarketplaceTouch touch) => store.InSession(s => RecordTouch(s, touch));
 

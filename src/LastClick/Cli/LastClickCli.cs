@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 using LastClick.Common;
 using LastClick.Data;
 using LastClick.Programs;
@@ -19,7 +21,7 @@ public static class LastClickCli
         root.Subcommands.Add(ReplayCommand(stdout, stderr));
         root.Subcommands.Add(ProgramsCommand(stdout, stderr));
         root.Subcommands.Add(MigrateCommand(stdout, stderr));
-        root.Subcommands.Add(ServeCommand(stderr));
+        root.Subcommands.Add(ServeCommand(stdout, stderr));
         root.Subcommands.Add(KeysCommand(stdout, stderr));
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
     }
@@ -82,20 +84,52 @@ public static class LastClickCli
     private static Option<string> StoreOption() =>
         new("--store") { Description = "postgres://… or a SQLite file", DefaultValueFactory = _ => "data/lastclick.db" };
 
-    private static Command ServeCommand(TextWriter stderr)
+    private static Command ServeCommand(TextWriter stdout, TextWriter stderr)
     {
         var store = StoreOption();
         var urls = new Option<string>("--urls") { Description = "Where to listen", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var proxies = new Option<string?>("--trusted-proxies") { Description = "Comma-separated proxy addresses whose X-Forwarded-For is believed" };
-        var command = new Command("serve", "Run the tracking redirect and the marketplace API (work in progress, issue 3)") { store, urls, proxies };
+        var demo = new Option<bool>("--demo") { Description = "Also create a demo publisher with links, a day of clicks and orders, and keys to try the API" };
+        var command = new Command("serve", "Run the platform: the tracking redirect and the marketplace, publisher and operator APIs") { store, urls, proxies, demo };
+        // Other ASP.NET Core settings pass through (e.g. --Logging:Console:FormatterName json).
+        command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(parse => Guard(stderr, () =>
         {
             using var s = Store.Connect(parse.GetValue(store)!);
-            string[] args = parse.GetValue(proxies) is { } p ? ["--urls", parse.GetValue(urls)!, "--TrustedProxies", p] : ["--urls", parse.GetValue(urls)!];
-            var app = Server.LastClickServer.Build(s, ProgramCatalog.BuiltIn(), args);
+            List<string> args = ["--urls", parse.GetValue(urls)!, .. parse.UnmatchedTokens];
+            if (parse.GetValue(proxies) is { } p) args.AddRange(["--TrustedProxies", p]);
+            var app = Server.LastClickServer.Build(s, ProgramCatalog.BuiltIn(), [.. args]);
+            var setup = parse.GetValue(demo) ? Server.Demo.Seed(app.Services.GetRequiredService<Platform>()) : null;
+            app.Lifetime.ApplicationStarted.Register(() => stdout.Write(Welcome(app.Urls.FirstOrDefault() ?? parse.GetValue(urls)!, s, setup)));
             app.Run();
         }));
         return command;
+    }
+
+    /// <summary>What a newcomer reads when the server is up: where it is, what to try next.</summary>
+    private static string Welcome(string url, Store store, Server.Demo.Setup? demo)
+    {
+        var where = store is SqliteStore sqlite ? $"SQLite {sqlite.Path}" : "PostgreSQL";
+        var text = new System.Text.StringBuilder()
+            .AppendLine(CultureInfo.InvariantCulture, $"LastClick is running on {url} ({where}); programs: {string.Join(", ", ProgramCatalog.BuiltIn().All.Select(p => p.Id).Order(StringComparer.Ordinal))}")
+            .AppendLine(CultureInfo.InvariantCulture, $"  API (OpenAPI)   {url}/openapi/v1.json")
+            .AppendLine(CultureInfo.InvariantCulture, $"  Health          {url}/healthz");
+        if (demo is null)
+        {
+            text.AppendLine("Next: create an operator key (lastclick keys create --role operator), add a publisher with")
+                .AppendLine(CultureInfo.InvariantCulture, $"PUT {url}/api/v1/operator/publishers/{{id}}, or start again with --demo for a populated system.");
+        }
+        else
+        {
+            var made = demo.Clicks > 0 ? string.Create(CultureInfo.InvariantCulture, $", {demo.Clicks} clicks and {demo.Orders} orders over the last day") : " (data from an earlier --demo)";
+            text.AppendLine(CultureInfo.InvariantCulture, $"Demo: publisher {Server.Demo.PublisherId} with {demo.Links.Count} links{made}")
+                .AppendLine(CultureInfo.InvariantCulture, $"  Try a link      {url}/go/{demo.Links[0].Code}")
+                .AppendLine(CultureInfo.InvariantCulture, $"  Operator key    {demo.OperatorKey}")
+                .AppendLine(CultureInfo.InvariantCulture, $"  Marketplace key {demo.MarketplaceKey}")
+                .AppendLine(CultureInfo.InvariantCulture, $"  Publisher key   {demo.PublisherKey}")
+                .AppendLine(CultureInfo.InvariantCulture, $"  curl -H 'Authorization: Bearer {demo.PublisherKey}' {url}/api/v1/commissions");
+        }
+        return text.AppendLine("Ctrl+C stops it; every answered click is already stored.").ToString();
     }
 
     private static Command KeysCommand(TextWriter stdout, TextWriter stderr)

@@ -1,11 +1,8 @@
-using System.Collections.Concurrent;
 using System.Text;
 using LastClick.Access;
 using LastClick.Common;
 using LastClick.Data;
-using LastClick.Orders;
 using LastClick.Programs;
-using LastClick.Replay;
 using LastClick.Tracking;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -17,11 +14,15 @@ using Microsoft.Extensions.Logging;
 namespace LastClick.Server;
 
 /// <summary>
-/// `lastclick serve`: the tracking redirect and the marketplace API over the same services the replay uses.
-/// Issue 3 work in progress: links, redirect with group-committed clicks, marketplace orders/events/touches.
+/// `lastclick serve`: the tracking redirect (F2), the marketplace, publisher and operator APIs (I1) over the same
+/// services the replay uses. Endpoints live in the partial files next to this one, one per audience.
 /// </summary>
-public static class LastClickServer
+public static partial class LastClickServer
 {
+    /// <summary>
+    /// Builds the app on a store. Configuration is ASP.NET Core's: `--urls`, `--TrustedProxies a,b`,
+    /// `--Logging:Console:FormatterName json` (or the same through environment variables, `LASTCLICK_`-free).
+    /// </summary>
     public static WebApplication Build(Store store, ProgramCatalog programs, string[] args, TimeProvider? clock = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
@@ -32,13 +33,15 @@ public static class LastClickServer
         var platform = new Platform(store, programs, time);
         builder.Services.AddSingleton(platform);
         builder.Services.AddSingleton(new ClickWriter(store, ClickClassifier.Default));
-        builder.Services.AddSingleton(new ConcurrentDictionary<string, Link>(StringComparer.Ordinal));
+        builder.Services.AddSingleton(new LinkCache(platform.Links));
+        builder.Services.AddSingleton(new DuplicateClicks(TimeSpan.FromSeconds(30)));
+        builder.Services.AddHostedService<ServerLoops>();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         var trusted = (builder.Configuration["TrustedProxies"]?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [])
             .Select(p => System.Net.IPAddress.TryParse(p, out var address) ? address : throw ProblemException.Invalid("trusted-proxies", $"'{p}' is not an IP address"))
             .ToArray();
-        builder.Services.Configure<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>(o =>
+        builder.Services.Configure<ForwardedHeadersOptions>(o =>
         {
             // The client's address comes from the connection; X-Forwarded-For only counts when a configured proxy sent it.
             // (With both lists empty the middleware would trust every sender: it is only added when proxies are named.)
@@ -84,58 +87,8 @@ public static class LastClickServer
         MapRedirect(app);
         MapMarketplace(app);
         MapPublisher(app);
+        MapOperator(app);
         return app;
-    }
-
-    private static void MapRedirect(WebApplication app) =>
-        app.MapGet("/go/{code}", async (string code, HttpContext http, Platform platform, ClickWriter writer, ConcurrentDictionary<string, Link> links) =>
-        {
-            // Links are cached in memory; invalidation on change (and across nodes) comes with link editing.
-            if (!links.TryGetValue(code, out var link))
-            {
-                link = platform.Links.Find(code);
-                if (link is null) return Problem(new Problem("not_found", "code", $"no link '{code}'"));
-                links[code] = link;
-            }
-            var program = platform.Programs.Get(link.ProgramId);
-            var visitor = http.Request.Cookies["lc_vid"] is { Length: > 0 and <= 64 } v && v.All(char.IsAsciiLetterOrDigit) ? v : Guid.CreateVersion7().ToString("N");
-            var clickId = Guid.CreateVersion7().ToString("N");
-            var now = platform.Clock.GetUtcNow();
-            await writer.WriteAsync(new Click(clickId, link.ProgramId, link.PublisherId, visitor, now,
-                http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent.ToString(), http.Request.Headers.Referer.ToString(),
-                link.Code, link.Sub1, link.Sub2, link.Sub3, link.Sub4, link.Sub5)).ConfigureAwait(false);
-            http.Response.Cookies.Append("lc_vid", visitor, new CookieOptions
-            {
-                MaxAge = program.CookieWindow, HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = http.Request.IsHttps, Path = "/",
-            });
-            http.Response.Headers.CacheControl = "no-store";
-            return Results.Redirect(LinkTargets.WithClickId(link.Destination, clickId));
-        });
-
-    private static void MapMarketplace(WebApplication app)
-    {
-        var api = RequireKey(app.MapGroup("/api/v1/marketplace"), KeyRole.Marketplace);
-
-        api.MapPost("/orders", async (HttpContext http, Platform platform) => await Handle(http, body =>
-        {
-            var order = Scenario.ParseOrder(body);
-            var programId = http.Request.Query["program"].FirstOrDefault() ?? DefaultProgram(platform.Programs, order.DeliveryCountry);
-            return Results.Json(platform.Orders.Ingest(order, programId), statusCode: StatusCodes.Status201Created);
-        }).ConfigureAwait(false));
-
-        api.MapPost("/events", async (HttpContext http, Platform platform) => await Handle(http, body =>
-        {
-            var e = Scenario.ParseEvent(body);
-            var applied = platform.Orders.ApplyEvent(e);
-            return Results.Json(new { @event = e.Id, applied, order = platform.Orders.Find(e.OrderId) });
-        }).ConfigureAwait(false));
-
-        api.MapPost("/touches", async (HttpContext http, Platform platform) => await Handle(http, body =>
-        {
-            if (body.Optional("id") is null) throw ProblemException.Invalid("id", "is required");
-            platform.Tracking.RecordTouch(Scenario.ParseTouch(body, 0));
-            return Results.NoContent();
-        }).ConfigureAwait(false));
     }
 
     /// <summary>Every endpoint of the group needs a key of the role; the caller is kept for the handlers.</summary>
@@ -151,73 +104,42 @@ public static class LastClickServer
         return await next(context).ConfigureAwait(false);
     });
 
-    private static void MapPublisher(WebApplication app)
-    {
-        var api = RequireKey(app.MapGroup("/api/v1"), KeyRole.Publisher);
-        static string Me(HttpContext http) => ((Caller)http.Items[nameof(Caller)]!).PublisherId!;
+    private static Caller CallerOf(HttpContext http) => (Caller)http.Items[nameof(Caller)]!;
 
-        api.MapPost("/links", async (HttpContext http, Platform platform) => await Handle(http, body =>
-        {
-            body.AllowOnly("program", "destination", "sub1", "sub2", "sub3", "sub4", "sub5");
-            var link = platform.Links.Create(Me(http), body.Required("program").AsString(), body.Required("destination").AsString(),
-                body.OptionalString("sub1"), body.OptionalString("sub2"), body.OptionalString("sub3"), body.OptionalString("sub4"), body.OptionalString("sub5"));
-            var request = http.Request;
-            return Results.Json(new { link, trackingUrl = $"{request.Scheme}://{request.Host}/go/{link.Code}" }, statusCode: StatusCodes.Status201Created);
-        }).ConfigureAwait(false));
-
-        api.MapGet("/commissions", (HttpContext http, Platform platform) =>
-        {
-            try
-            {
-                var q = http.Request.Query;
-                DateTimeOffset? Date(string name) => q[name].FirstOrDefault() is not { } text ? null
-                    : Times.TryParse(text, out var time) ? time : throw ProblemException.Invalid(name, Times.Expected);
-                var limit = q["limit"].FirstOrDefault() is { } l ? (int.TryParse(l, System.Globalization.CultureInfo.InvariantCulture, out var v) && v is > 0 and <= 1000 ? v
-                    : throw ProblemException.Invalid("limit", "must be a whole number from 1 to 1000")) : 100;
-                var filter = new CommissionFilter(q["status"].FirstOrDefault(), q["program"].FirstOrDefault(), Date("date_start"), Date("date_end"),
-                    q["subid1"].FirstOrDefault() ?? q["sub1"].FirstOrDefault(), q["subid2"].FirstOrDefault() ?? q["sub2"].FirstOrDefault(),
-                    q["subid3"].FirstOrDefault() ?? q["sub3"].FirstOrDefault(), q["subid4"].FirstOrDefault() ?? q["sub4"].FirstOrDefault(),
-                    q["subid5"].FirstOrDefault() ?? q["sub5"].FirstOrDefault(), limit);
-                return Results.Json(platform.Store.InSession(s => OrderService.ForPublisher(s, Me(http), filter)));
-            }
-            catch (ProblemException e)
-            {
-                return Problem(e.Problem);
-            }
-        });
-
-        api.MapGet("/commissions/{orderId}", (string orderId, HttpContext http, Platform platform) =>
-            platform.Orders.Find(orderId) is { } order && order.Publisher == Me(http)
-                ? Results.Json(order)
-                : Problem(new Problem("not_found", "orderId", $"no commission for order '{orderId}'")));
-
-        api.MapGet("/balance", (HttpContext http, Platform platform) =>
-            Results.Json(platform.Ledger.Balances(Me(http)).Select(b => new { b.Currency, b.Pending, b.Confirmed, b.Payable, b.Paid, b.Balance })));
-
-        api.MapGet("/balance/history", (HttpContext http, Platform platform) =>
-            Results.Json(platform.Ledger.Transfers(Me(http)).Select(t => new { t.Id, t.Program, t.Order, t.PayoutRun, t.Kind, t.From, t.To, t.Currency, t.Amount, t.At })));
-    }
-
-    /// <summary>An unattributed order still belongs to a program: the first that pays for its delivery country.</summary>
-    private static string DefaultProgram(ProgramCatalog programs, string country) =>
-        programs.All.OrderBy(p => p.Id, StringComparer.Ordinal).FirstOrDefault(p => p.RuleFor(country) is { Rates: not RateSource.None })?.Id
-        ?? programs.All.OrderBy(p => p.Id, StringComparer.Ordinal).First().Id;
-
+    /// <summary>Reads the body as JSON and runs the work; a <see cref="ProblemException"/> becomes its problem details.</summary>
     private static async Task<IResult> Handle(HttpContext http, Func<JsonNode, IResult> work)
     {
-        string text;
-        using (var reader = new StreamReader(http.Request.Body, Encoding.UTF8))
-        {
-            text = await reader.ReadToEndAsync(http.RequestAborted).ConfigureAwait(false);
-        }
+        var text = await Body(http).ConfigureAwait(false);
+        return Guard(() => work(JsonNode.Parse(text, "body")));
+    }
+
+    private static async Task<string> Body(HttpContext http)
+    {
+        using var reader = new StreamReader(http.Request.Body, Encoding.UTF8);
+        return await reader.ReadToEndAsync(http.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static IResult Guard(Func<IResult> work)
+    {
         try
         {
-            return work(JsonNode.Parse(text, "body"));
+            return work();
         }
         catch (ProblemException e)
         {
             return Problem(e.Problem);
         }
+    }
+
+    /// <summary>`limit` (1…1000, default 100) and `offset` (0 or more) of a list request.</summary>
+    private static (int Limit, int Offset) Page(HttpContext http)
+    {
+        var q = http.Request.Query;
+        var limit = q["limit"].FirstOrDefault() is { } l ? (int.TryParse(l, System.Globalization.CultureInfo.InvariantCulture, out var v) && v is > 0 and <= 1000 ? v
+            : throw ProblemException.Invalid("limit", "must be a whole number from 1 to 1000")) : 100;
+        var offset = q["offset"].FirstOrDefault() is { } o ? (int.TryParse(o, System.Globalization.CultureInfo.InvariantCulture, out var w) && w >= 0 ? w
+            : throw ProblemException.Invalid("offset", "must be a whole number, 0 or more")) : 0;
+        return (limit, offset);
     }
 
     private static string? Bearer(HttpContext http) =>

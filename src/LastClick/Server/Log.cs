@@ -10,4 +10,28 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
     public static partial void Unhandled(ILogger logger, Exception exception, string method, string path);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Link {Code} of publisher {Publisher} changed")]
+    public static partial void LinkChanged(ILogger logger, string code, string publisher);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Publisher {Publisher} created {Count} links in bulk")]
+    public static partial void LinksCreated(ILogger logger, string publisher, int count);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Listening for link changes failed; retrying in a second")]
+    public static partial void ListenFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Operator key {Prefix} created a {Role} key {NewPrefix} for publisher {Publisher}")]
+    public static partial void KeyCreated(ILogger logger, string prefix, string role, string newPrefix, string? publisher);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Operator key {Prefix} saved publisher {Publisher}")]
+    public static partial void PublisherSaved(ILogger logger, string prefix, string publisher);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "Payout run {Run} for program {Program}: {Lines} lines")]
+    public static partial void PayoutRun(ILogger logger, string run, string program, int lines);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "{Count} orders moved on by the clock")]
+    public static partial void Advanced(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "Moving orders on by the clock failed")]
+    public static partial void AdvanceFailed(ILogger logger, Exception exception);
 }

@@ -1,0 +1,97 @@
+using System.Globalization;
+using LastClick.Access;
+using LastClick.Commissions;
+using LastClick.Common;
+using LastClick.Lifecycle;
+using LastClick.Publishers;
+using LastClick.Tracking;
+
+namespace LastClick.Server;
+
+/// <summary>
+/// `serve --demo`: a living system at once. A demo publisher with links, the last day of clicks and orders on them
+/// (some paid, some received, one refunded), and new operator, marketplace and publisher keys to try the API with.
+/// The data is made once per store; the keys are new on every start (a key is only ever shown when created).
+/// </summary>
+public static class Demo
+{
+    public const string PublisherId = "demo-publisher";
+
+    public sealed record Setup(string OperatorKey, string MarketplaceKey, string PublisherKey, IReadOnlyList<Link> Links, int Clicks, int Orders);
+
+    private static readonly (string Program, string Destination, string Sub1)[] LinkPlan =
+    [
+        ("aliexpress-ww", "https://www.aliexpress.com/item/1005006041234567.html", "phone-cases-review"),
+        ("aliexpress-ww", "https://www.aliexpress.com/w/wholesale-garden-lights.html?SearchText=garden+lights", "garden-guide"),
+        ("aliexpress-ww", "https://www.aliexpress.com/", "sidebar"),
+        ("aliexpress-cis", "https://aliexpress.ru/item/1005005551234567.html", "ru-telegram"),
+    ];
+
+    // Addresses of consumer networks in the programs' markets (the store classifies them as any click).
+    private static readonly (string Ip, string Country)[] Visitors =
+    [
+        ("81.2.69.142", "GB"), ("2.204.1.1", "DE"), ("90.84.1.1", "FR"), ("83.24.1.1", "PL"), ("79.116.1.1", "ES"),
+        ("89.26.1.1", "PT"), ("5.2.1.1", "RO"), ("95.24.1.1", "RU"), ("37.214.1.1", "BY"),
+    ];
+
+    private static readonly (string Category, decimal Price)[] Goods =
+    [
+        ("Mobile phone accessories", 12.90m), ("Garden supplies", 34.50m), ("Women's clothing", 27.00m), ("Mobile phones", 189.00m),
+        ("Hobby and crafts", 15.40m), ("Computer peripherals", 42.99m),
+    ];
+
+    public static Setup Seed(Platform platform, int seed = 20261122)
+    {
+        var now = platform.Clock.GetUtcNow();
+        var (clicks, orders) = (0, 0);
+        List<Link> links;
+        if (platform.Publishers.Find(PublisherId) is null || platform.Links.ForPublisher(PublisherId, 100, 0) is not { Count: > 0 } existing)
+        {
+            platform.Publishers.Upsert(new Publisher(PublisherId, "content", 150, PayoutDetailsComplete: true));
+            links = [.. LinkPlan.Select(l => platform.Links.Create(PublisherId, l.Program, l.Destination, l.Sub1))];
+            (clicks, orders) = Traffic(platform, links, now, new Random(seed));
+        }
+        else
+        {
+            links = [.. existing];
+        }
+        return new Setup(platform.Keys.Create(KeyRole.Operator), platform.Keys.Create(KeyRole.Marketplace),
+            platform.Keys.Create(KeyRole.Publisher, PublisherId), links, clicks, orders);
+    }
+
+    /// <summary>A day of clicks over the links, about one in twenty followed by an order, and the orders' events.</summary>
+    private static (int Clicks, int Orders) Traffic(Platform platform, List<Link> links, DateTimeOffset now, Random random) =>
+        platform.Store.InSession(s =>
+        {
+            var (clicks, orders) = (0, 0);
+            for (var i = 0; i < 600; i++)
+            {
+                var link = links[random.Next(links.Count)];
+                var cis = link.ProgramId == "aliexpress-cis";
+                var (ip, country) = Visitors[cis ? 7 + random.Next(2) : random.Next(7)];
+                var at = now.AddSeconds(-random.Next(1, 24 * 3600));
+                var visitor = $"demo{i:D4}";
+                var bot = i % 50 == 7;
+                platform.Tracking.RecordClick(s, new Click($"demo-click-{i:D4}", link.ProgramId, link.PublisherId, visitor, at, ip,
+                    bot ? "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)" : "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36",
+                    "https://blog.example/", link.Code, link.Sub1, link.Sub2, link.Sub3, link.Sub4, link.Sub5));
+                clicks++;
+                if (bot || i % 20 != 3 || at > now.AddMinutes(-30)) continue;
+                var lines = Enumerable.Range(1, 1 + random.Next(3)).Select(n =>
+                {
+                    var (category, price) = Goods[random.Next(Goods.Length)];
+                    return new OrderLine($"l{n}", $"10050{random.Next(10_000_000, 99_999_999)}", category, "Demo Store", price, 1 + random.Next(2),
+                        Affiliated: true, SellerRate: null, Virtual: false, Section: null, SellerOrigin: "CN");
+                }).ToList();
+                var orderId = string.Create(CultureInfo.InvariantCulture, $"demo-order-{i:D4}");
+                var orderAt = at.AddMinutes(5 + random.Next(120));
+                platform.Orders.Ingest(s, new Order(orderId, orderAt, Currency.Of(cis ? "RUB" : "EUR"), country, lines, visitor),
+                    link.ProgramId);
+                orders++;
+                platform.Orders.ApplyEvent(s, new OrderEvent($"{orderId}-paid", orderId, EventType.Paid, orderAt.AddMinutes(1)));
+                if (orders % 3 == 0) platform.Orders.ApplyEvent(s, new OrderEvent($"{orderId}-received", orderId, EventType.GoodsReceived, orderAt.AddHours(2)));
+                if (orders % 7 == 0) platform.Orders.ApplyEvent(s, new OrderEvent($"{orderId}-refund", orderId, EventType.Refunded, orderAt.AddHours(3)));
+            }
+            return (clicks, orders);
+        });
+}

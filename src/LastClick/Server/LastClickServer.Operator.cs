@@ -1,0 +1,86 @@
+using LastClick.Access;
+using LastClick.Common;
+using LastClick.Payouts;
+using LastClick.Programs;
+using LastClick.Publishers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace LastClick.Server;
+
+public static partial class LastClickServer
+{
+    /// <summary>
+    /// The operator's side (I1), enough for scripts, the demo and tests: programs, publishers, keys, orders and payout
+    /// runs. Moderation and the full UI come with the dashboard (issue 4).
+    /// </summary>
+    private static void MapOperator(WebApplication app)
+    {
+        var api = RequireKey(app.MapGroup("/api/v1/operator"), KeyRole.Operator).WithTags("operator");
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("LastClick.Operator");
+
+        api.MapGet("/programs", (Platform platform) => Results.Json(platform.Programs.All.OrderBy(p => p.Id, StringComparer.Ordinal).Select(p => new
+        {
+            p.Id, p.Name, model = p.Model.ToString(), cookieWindowDays = p.CookieWindowDays, allowedHosts = p.AllowedHosts,
+            payoutCurrencies = p.PayoutCurrencies.Select(c => c.Currency).Distinct(),
+        })));
+
+        api.MapGet("/programs/{id}", (string id, Platform platform) => Guard(() =>
+            Results.Text(ProgramCatalog.ToJson(platform.Programs.Get(id, "id")), "application/json")));
+
+        api.MapGet("/publishers", (HttpContext http, Platform platform) => Guard(() =>
+        {
+            var (limit, offset) = Page(http);
+            return Results.Json(new { publishers = platform.Publishers.List(limit, offset), limit, offset });
+        }));
+
+        api.MapGet("/publishers/{id}", (string id, Platform platform) =>
+            platform.Publishers.Find(id) is { } publisher ? Results.Json(publisher) : Problem(Common.Problem.NotFound("id", $"no publisher '{id}'")));
+
+        // Creates or updates a publisher (traffic type, ranking, payout details); answers 201 when it is new.
+        api.MapPut("/publishers/{id}", async (string id, HttpContext http, Platform platform) => await Handle(http, body =>
+        {
+            body.AllowOnly("trafficType", "ranking", "payoutDetailsComplete");
+            var existed = platform.Publishers.Find(id) is not null;
+            var publisher = new Publisher(id, body.Required("trafficType").AsString(), body.Optional("ranking")?.AsInt(),
+                body.Optional("payoutDetailsComplete")?.AsBool() ?? false);
+            platform.Publishers.Upsert(publisher);
+            var by = CallerOf(http).KeyPrefix;
+            Log.PublisherSaved(log, by, id);
+            return Results.Json(publisher, statusCode: existed ? StatusCodes.Status200OK : StatusCodes.Status201Created);
+        }).ConfigureAwait(false));
+
+        // A new key, shown once (only its hash is stored).
+        api.MapPost("/keys", async (HttpContext http, Platform platform) => await Handle(http, body =>
+        {
+            body.AllowOnly("role", "publisher");
+            var roleName = body.Required("role").AsString();
+            if (!Enum.TryParse<KeyRole>(roleName, ignoreCase: true, out var role) || !Enum.IsDefined(role) || int.TryParse(roleName, out _))
+            {
+                throw ProblemException.Invalid("role", "must be operator, marketplace or publisher");
+            }
+            var publisher = body.OptionalString("publisher");
+            var key = platform.Keys.Create(role, publisher);
+            var (by, name, prefix) = (CallerOf(http).KeyPrefix, ApiKeys.Name(role), key[..15]);
+            Log.KeyCreated(log, by, name, prefix, publisher);
+            return Results.Json(new { key, role = ApiKeys.Name(role), publisher }, statusCode: StatusCodes.Status201Created);
+        }).ConfigureAwait(false));
+
+        api.MapGet("/orders/{id}", (string id, Platform platform) =>
+            platform.Orders.Find(id) is { } order ? Results.Json(order) : Problem(Common.Problem.NotFound("id", $"no order '{id}'")));
+
+        // D2: the weekly run, on demand (normally on the program's schedule); running the same instant twice is one run.
+        api.MapPost("/payouts", async (HttpContext http, Platform platform) => await Handle(http, body =>
+        {
+            body.AllowOnly("program", "at");
+            var program = platform.Programs.Get(body.Required("program").AsString(), "program");
+            var at = body.OptionalTime("at") ?? platform.Clock.GetUtcNow();
+            var lines = platform.Payouts.Run(program.Id, at);
+            var run = PayoutService.RunId(program.Id, at);
+            Log.PayoutRun(log, run, program.Id, lines.Count);
+            return Results.Json(new { run, lines });
+        }).ConfigureAwait(false));
+    }
+}

@@ -1,0 +1,109 @@
+using System.Globalization;
+using LastClick.Access;
+using LastClick.Common;
+using LastClick.Orders;
+using LastClick.Tracking;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace LastClick.Server;
+
+public static partial class LastClickServer
+{
+    /// <summary>Rows a bulk request may hold.</summary>
+    public const int MaxBulkLinks = 10_000;
+
+    /// <summary>The publisher's side (I1): its links, commissions and balance; never another publisher's.</summary>
+    private static void MapPublisher(WebApplication app)
+    {
+        var api = RequireKey(app.MapGroup("/api/v1"), KeyRole.Publisher).WithTags("publisher");
+        static string Me(HttpContext http) => CallerOf(http).PublisherId!;
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("LastClick.Links");
+
+        api.MapPost("/links", async (HttpContext http, Platform platform) => await Handle(http, body =>
+        {
+            body.AllowOnly("program", "destination", "sub1", "sub2", "sub3", "sub4", "sub5");
+            var link = platform.Links.Create(Me(http), body.Required("program").AsString(), body.Required("destination").AsString(),
+                body.OptionalString("sub1"), body.OptionalString("sub2"), body.OptionalString("sub3"), body.OptionalString("sub4"), body.OptionalString("sub5"));
+            return Results.Json(LinkView(http, link), statusCode: StatusCodes.Status201Created);
+        }).ConfigureAwait(false));
+
+        // Bulk creation: a CSV with a header row (program, destination, sub1…sub5; program may come as ?program=).
+        // All rows or none; answers JSON, or CSV when asked with Accept: text/csv.
+        api.MapPost("/links/bulk", async (HttpContext http, Platform platform) =>
+        {
+            var text = await Body(http).ConfigureAwait(false);
+            return Guard(() =>
+            {
+                var requests = LinkCsv.Parse(text, http.Request.Query["program"].FirstOrDefault(), MaxBulkLinks);
+                var me = Me(http);
+                var links = platform.Links.CreateMany(me, requests);
+                Log.LinksCreated(log, me, links.Count);
+                var views = links.Select(l => LinkView(http, l)).ToList();
+                return http.Request.Headers.Accept.ToString().Contains("text/csv", StringComparison.OrdinalIgnoreCase)
+                    ? Results.Text(LinkCsv.Write(views.Select(v => (v.Link, v.TrackingUrl))), "text/csv; charset=utf-8", statusCode: StatusCodes.Status201Created)
+                    : Results.Json(new { links = views }, statusCode: StatusCodes.Status201Created);
+            });
+        });
+
+        api.MapGet("/links", (HttpContext http, Platform platform) => Guard(() =>
+        {
+            var (limit, offset) = Page(http);
+            return Results.Json(new { links = platform.Links.ForPublisher(Me(http), limit, offset).Select(l => LinkView(http, l)), limit, offset });
+        }));
+
+        api.MapGet("/links/{code}", (string code, HttpContext http, Platform platform) =>
+            platform.Links.Find(code) is { } link && link.PublisherId == Me(http)
+                ? Results.Json(LinkView(http, link))
+                : Problem(new Problem("not_found", "code", $"no link '{code}'")));
+
+        // A changed link redirects to its new destination at once on this node, and on every node sharing a
+        // PostgreSQL database as soon as the NOTIFY arrives.
+        api.MapMethods("/links/{code}", ["PATCH"], async (string code, HttpContext http, Platform platform) => await Handle(http, body =>
+        {
+            body.AllowOnly("destination", "sub1", "sub2", "sub3", "sub4", "sub5");
+            if (body.Element.TryGetProperty("destination", out var d) && d.ValueKind == System.Text.Json.JsonValueKind.Null)
+            {
+                throw ProblemException.Invalid("destination", "cannot be removed");
+            }
+            var subs = new Dictionary<int, string?>();
+            for (var i = 1; i <= 5; i++)
+            {
+                if (body.Element.TryGetProperty($"sub{i}", out _)) subs[i] = body.OptionalString($"sub{i}");
+            }
+            var link = platform.Links.Update(Me(http), code, new LinkChange(body.OptionalString("destination"), subs));
+            Log.LinkChanged(log, code, link.PublisherId);
+            return Results.Json(LinkView(http, link));
+        }).ConfigureAwait(false));
+
+        api.MapGet("/commissions", (HttpContext http, Platform platform) => Guard(() =>
+        {
+            var q = http.Request.Query;
+            DateTimeOffset? Date(string name) => q[name].FirstOrDefault() is not { } text ? null
+                : Times.TryParse(text, out var time) ? time : throw ProblemException.Invalid(name, Times.Expected);
+            string? Sub(int i) => q[$"subid{i}"].FirstOrDefault() ?? q[$"sub{i}"].FirstOrDefault();
+            var (limit, _) = Page(http);
+            var filter = new CommissionFilter(q["status"].FirstOrDefault(), q["program"].FirstOrDefault(), Date("date_start"), Date("date_end"),
+                Sub(1), Sub(2), Sub(3), Sub(4), Sub(5), limit);
+            return Results.Json(platform.Store.InSession(s => OrderService.ForPublisher(s, Me(http), filter)));
+        }));
+
+        api.MapGet("/commissions/{orderId}", (string orderId, HttpContext http, Platform platform) =>
+            platform.Orders.Find(orderId) is { } order && order.Publisher == Me(http)
+                ? Results.Json(order)
+                : Problem(new Problem("not_found", "orderId", $"no commission for order '{orderId}'")));
+
+        api.MapGet("/balance", (HttpContext http, Platform platform) =>
+            Results.Json(platform.Ledger.Balances(Me(http)).Select(b => new { b.Currency, b.Pending, b.Confirmed, b.Payable, b.Paid, b.Balance })));
+
+        api.MapGet("/balance/history", (HttpContext http, Platform platform) =>
+            Results.Json(platform.Ledger.Transfers(Me(http)).Select(t => new { t.Id, t.Program, t.Order, t.PayoutRun, t.Kind, t.From, t.To, t.Currency, t.Amount, t.At })));
+    }
+
+    internal sealed record LinkResponse(Link Link, string TrackingUrl);
+
+    private static LinkResponse LinkView(HttpContext http, Link link) =>
+        new(link, string.Create(CultureInfo.InvariantCulture, $"{http.Request.Scheme}://{http.Request.Host}/go/{link.Code}"));
+}

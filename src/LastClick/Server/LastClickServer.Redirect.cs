@@ -1,0 +1,35 @@
+using LastClick.Common;
+using LastClick.Tracking;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace LastClick.Server;
+
+public static partial class LastClickServer
+{
+    /// <summary>
+    /// F2: link from memory → click classified and committed (group commit) → 302 with `lc_click` and the visitor
+    /// cookie for the program's window. The 302 is only written once the click's batch is committed.
+    /// </summary>
+    private static void MapRedirect(WebApplication app) =>
+        app.MapGet("/go/{code}", async (string code, HttpContext http, Platform platform, ClickWriter writer, LinkCache links, DuplicateClicks repeats) =>
+        {
+            if (links.Get(code) is not { } link) return Problem(new Problem("not_found", "code", $"no link '{code}'"));
+            var program = platform.Programs.Get(link.ProgramId);
+            var cookie = http.Request.Cookies["lc_vid"] is { Length: > 0 and <= 64 } v && v.All(char.IsAsciiLetterOrDigit) ? v : null;
+            var visitor = cookie ?? Guid.CreateVersion7().ToString("N");
+            var clickId = Guid.CreateVersion7().ToString("N");
+            var now = platform.Clock.GetUtcNow();
+            var ip = http.Connection.RemoteIpAddress?.ToString();
+            var userAgent = http.Request.Headers.UserAgent.ToString();
+            var duplicate = repeats.Repeat(link.Code, cookie, ip, userAgent, now);
+            await writer.WriteAsync(new Click(clickId, link.ProgramId, link.PublisherId, visitor, now, ip, userAgent, http.Request.Headers.Referer.ToString(),
+                link.Code, link.Sub1, link.Sub2, link.Sub3, link.Sub4, link.Sub5, Duplicate: duplicate)).ConfigureAwait(false);
+            http.Response.Cookies.Append("lc_vid", visitor, new CookieOptions
+            {
+                MaxAge = program.CookieWindow, HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = http.Request.IsHttps, Path = "/",
+            });
+            http.Response.Headers.CacheControl = "no-store";
+            return Results.Redirect(LinkTargets.WithClickId(link.Destination, clickId));
+        });
+}
