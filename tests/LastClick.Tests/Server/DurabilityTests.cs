@@ -1,9 +1,8 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using LastClick.Data;
 using LastClick.Programs;
 using LastClick.Publishers;
+using LastClick.Tests.Support;
 
 namespace LastClick.Tests.Server;
 
@@ -34,13 +33,8 @@ public sealed class DurabilityTests
         {
             for (var round = 0; round < 3; round++)
             {
-                var port = FreePort();
-                using var server = StartServer(db, port);
-                using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false })
-                {
-                    BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5),
-                };
-                await WaitHealthy(http, server);
+                using var server = await ServerProcess.StartAsync(db);
+                var http = server.Http;
 
                 using var stop = new CancellationTokenSource();
                 var clients = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
@@ -63,8 +57,7 @@ public sealed class DurabilityTests
                 })).ToArray();
 
                 await Task.Delay(TimeSpan.FromMilliseconds(700 + 300 * round));
-                server.Kill(entireProcessTree: true); // SIGKILL: no shutdown, no flush
-                await server.WaitForExitAsync();
+                await server.KillAsync();
                 await stop.CancelAsync();
                 foreach (var clicks in await Task.WhenAll(clients)) answered.AddRange(clicks);
             }
@@ -80,45 +73,5 @@ public sealed class DurabilityTests
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(dir, recursive: true);
         }
-    }
-
-    private static Process StartServer(string db, int port)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "lastclick.dll");
-        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        var psi = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { dll, "serve", "--store", db, "--urls", $"http://127.0.0.1:{port}" }) psi.ArgumentList.Add(a);
-        var process = Process.Start(psi)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static async Task WaitHealthy(HttpClient http, Process server)
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            Assert.False(server.HasExited, "the server exited on start");
-            try
-            {
-                using var response = await http.GetAsync("/healthz");
-                if (response.IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-            await Task.Delay(100);
-        }
-        Assert.Fail("the server did not become healthy in 10 s");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -187,7 +187,8 @@ public sealed class ServerTests : IAsyncLifetime
         using var response = await _http.GetAsync("/openapi/v1.json");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var paths = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("paths");
-        foreach (var path in new[] { "/go/{code}", "/api/v1/marketplace/orders", "/api/v1/marketplace/events", "/api/v1/links", "/api/v1/commissions", "/api/v1/balance" })
+        foreach (var path in new[] { "/go/{code}", "/api/v1/marketplace/orders", "/api/v1/marketplace/events", "/api/v1/links", "/api/v1/links/bulk",
+            "/api/v1/links/{code}", "/api/v1/commissions", "/api/v1/balance", "/api/v1/operator/publishers/{id}", "/api/v1/operator/keys" })
         {
             Assert.True(paths.TryGetProperty(path, out _), path);
         }
@@ -231,6 +232,144 @@ public sealed class ServerTests : IAsyncLifetime
         Assert.Equal("127.0.0.1", _platform.Store.InSession(s => s.Scalar<string>("SELECT ip FROM clicks")));
     }
 
+    [Fact]
+    public async Task F1_a_publisher_edits_lists_and_bulk_creates_links_and_the_redirect_follows_the_edit_at_once()
+    {
+        _platform.Publishers.Upsert(new Publisher("p1", "content", null, true));
+        _platform.Publishers.Upsert(new Publisher("p2", "content", null, true));
+        var (p1, p2) = (_platform.Keys.Create(KeyRole.Publisher, "p1"), _platform.Keys.Create(KeyRole.Publisher, "p2"));
+        var code = _platform.Links.Create("p1", "aliexpress-ww", "https://www.aliexpress.com/item/1.html", "a").Code;
+        Assert.Equal("/item/1.html", await RedirectPath(code));
+
+        using (var edited = await Send(HttpMethod.Patch, $"/api/v1/links/{code}", p1, """{ "destination": "https://www.aliexpress.com/item/2.html", "sub1": null, "sub2": "b" }"""))
+        {
+            Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
+            var link = (await edited.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("link");
+            Assert.Equal(JsonValueKind.Null, link.GetProperty("sub1").ValueKind);
+            Assert.Equal("b", link.GetProperty("sub2").GetString());
+        }
+        Assert.Equal("/item/2.html", await RedirectPath(code));
+        using (var theirs = await Send(HttpMethod.Patch, $"/api/v1/links/{code}", p2, """{ "destination": "https://www.aliexpress.com/item/3.html" }"""))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, theirs.StatusCode);
+        }
+        using (var hostile = await Send(HttpMethod.Patch, $"/api/v1/links/{code}", p1, """{ "destination": "https://www.aliexpress.com.evil.example/" }"""))
+        {
+            Assert.Equal("destination", (await hostile.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("field").GetString());
+        }
+        Assert.Equal("/item/2.html", await RedirectPath(code));
+
+        const string csv = "destination,sub1,sub2\nhttps://www.aliexpress.com/item/10.html,row1,\n\"https://www.aliexpress.com/item/11.html?a=1,2\",row2,=HYPERLINK(1)\n";
+        using (var bulk = await Send(HttpMethod.Post, "/api/v1/links/bulk?program=aliexpress-ww", p1, csv, "text/csv"))
+        {
+            Assert.Equal(HttpStatusCode.Created, bulk.StatusCode);
+            var links = (await bulk.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("links");
+            Assert.Equal(["https://www.aliexpress.com/item/10.html", "https://www.aliexpress.com/item/11.html?a=1,2"],
+                links.EnumerateArray().Select(l => l.GetProperty("link").GetProperty("destination").GetString()));
+            Assert.Equal("/item/11.html", await RedirectPath(links[1].GetProperty("link").GetProperty("code").GetString()!));
+        }
+        using (var asCsv = await Send(HttpMethod.Post, "/api/v1/links/bulk?program=aliexpress-ww", p1, csv, "text/csv", accept: "text/csv"))
+        {
+            var lines = (await asCsv.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal("code,tracking_url,program,destination,sub1,sub2,sub3,sub4,sub5", lines[0].TrimEnd('\r'));
+            Assert.Contains("'=HYPERLINK(1)", lines[2], StringComparison.Ordinal);
+        }
+        using (var bad = await Send(HttpMethod.Post, "/api/v1/links/bulk", p1, "program,destination\naliexpress-ww,https://www.aliexpress.com/\naliexpress-ww,//evil.example/\n", "text/csv"))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            Assert.Equal("rows[1].destination", (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("field").GetString());
+        }
+        using (var unknownColumn = await Send(HttpMethod.Post, "/api/v1/links/bulk", p1, "program,url\naliexpress-ww,https://www.aliexpress.com/\n", "text/csv"))
+        {
+            Assert.Equal("csv.url", (await unknownColumn.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("field").GetString());
+        }
+        var mine = await Get<JsonElement>("/api/v1/links?limit=10", p1);
+        Assert.Equal(5, mine.GetProperty("links").GetArrayLength());
+        Assert.Equal(0, (await Get<JsonElement>("/api/v1/links", p2)).GetProperty("links").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task F2_a_repeated_click_of_the_same_visitor_is_stored_and_marked_duplicate()
+    {
+        _platform.Publishers.Upsert(new Publisher("p1", "content", null, true));
+        var code = _platform.Links.Create("p1", "aliexpress-ww", "https://www.aliexpress.com/").Code;
+        for (var i = 0; i < 3; i++)
+        {
+            using var click = new HttpRequestMessage(HttpMethod.Get, $"/go/{code}");
+            click.Headers.Add("Cookie", "lc_vid=visitor1");
+            using var _ = await _http.SendAsync(click);
+        }
+        using var other = await _http.GetAsync($"/go/{code}");
+
+        var flags = _platform.Store.InSession(s => s.Query<long>("SELECT duplicate FROM clicks ORDER BY seq"));
+        Assert.Equal([0L, 1L, 1L, 0L], flags);
+    }
+
+    [Fact]
+    public async Task I1_the_operator_manages_publishers_and_issues_their_keys()
+    {
+        var op = _platform.Keys.Create(KeyRole.Operator);
+        using (var created = await Send(HttpMethod.Put, "/api/v1/operator/publishers/blog-1", op, """{ "trafficType": "content", "ranking": 12, "payoutDetailsComplete": true }"""))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+        using (var updated = await Send(HttpMethod.Put, "/api/v1/operator/publishers/blog-1", op, """{ "trafficType": "coupon" }"""))
+        {
+            Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
+        }
+        Assert.Equal("coupon", _platform.Publishers.Find("blog-1")!.TrafficType);
+        using (var bad = await Send(HttpMethod.Put, "/api/v1/operator/publishers/blog-2", op, """{ "trafficType": "adult" }"""))
+        {
+            Assert.Equal("publisher.trafficType", (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("field").GetString());
+            Assert.Null(_platform.Publishers.Find("blog-2"));
+        }
+
+        string key;
+        using (var issued = await Send(HttpMethod.Post, "/api/v1/operator/keys", op, """{ "role": "publisher", "publisher": "blog-1" }"""))
+        {
+            Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
+            key = (await issued.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
+        }
+        Assert.Equal(0, (await Get<JsonElement>("/api/v1/links", key)).GetProperty("links").GetArrayLength());
+        using (var noPublisher = await Send(HttpMethod.Post, "/api/v1/operator/keys", op, """{ "role": "publisher" }"""))
+        {
+            Assert.Equal("publisher", (await noPublisher.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("field").GetString());
+        }
+        Assert.Equal(["aliexpress-cis", "aliexpress-ww"], (await Get<JsonElement>("/api/v1/operator/programs", op)).EnumerateArray().Select(p => p.GetProperty("id").GetString()));
+        Assert.Equal("aliexpress-ww", (await Get<JsonElement>("/api/v1/operator/programs/aliexpress-ww", op)).GetProperty("id").GetString());
+        Assert.Single((await Get<JsonElement>("/api/v1/operator/publishers", op)).GetProperty("publishers").EnumerateArray());
+        using (var publisherAsOperator = await Send(HttpMethod.Get, "/api/v1/operator/publishers", key))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, publisherAsOperator.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task The_demo_makes_a_living_system_whose_keys_work()
+    {
+        var demo = Demo.Seed(_platform);
+
+        Assert.Equal((4, 600), (demo.Links.Count, demo.Clicks));
+        Assert.InRange(demo.Orders, 10, 40);
+        var commissions = await Get<JsonElement>("/api/v1/commissions?limit=1000", demo.PublisherKey);
+        Assert.Equal(demo.Orders, commissions.GetArrayLength());
+        Assert.Contains(commissions.EnumerateArray(), o => o.GetProperty("status").GetString() == "declined" && o.GetProperty("reason").GetString() == "refunded");
+        Assert.True((await Get<JsonElement>("/api/v1/balance", demo.PublisherKey))[0].GetProperty("balance").GetDecimal() > 0);
+        Assert.Equal("demo-publisher", (await Get<JsonElement>("/api/v1/operator/publishers", demo.OperatorKey)).GetProperty("publishers")[0].GetProperty("id").GetString());
+        Assert.Equal(HttpStatusCode.Redirect, (await _http.GetAsync($"/go/{demo.Links[0].Code}")).StatusCode);
+
+        var again = Demo.Seed(_platform);
+        Assert.Equal((0, demo.Links.Count), (again.Clicks, again.Links.Count));
+        Assert.NotEqual(demo.PublisherKey, again.PublisherKey);
+    }
+
+    private async Task<string> RedirectPath(string code)
+    {
+        using var response = await _http.GetAsync($"/go/{code}");
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return response.Headers.Location!.AbsolutePath;
+    }
+
     private async Task<T> Get<T>(string path, string key)
     {
         using var response = await Send(HttpMethod.Get, path, key);
@@ -238,10 +377,12 @@ public sealed class ServerTests : IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<T>())!;
     }
 
-    private async Task<HttpResponseMessage> Send(HttpMethod method, string path, string key)
+    private async Task<HttpResponseMessage> Send(HttpMethod method, string path, string key, string? body = null, string type = "application/json", string? accept = null)
     {
         using var request = new HttpRequestMessage(method, path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        if (body is not null) request.Content = new StringContent(body, System.Text.Encoding.UTF8, type);
+        if (accept is not null) request.Headers.Accept.ParseAdd(accept);
         return await _http.SendAsync(request);
     }
 

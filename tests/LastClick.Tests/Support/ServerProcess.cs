@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace LastClick.Tests.Support;
+
+/// <summary>`lastclick serve` as a child process on a free loopback port, with a client for it.</summary>
+public sealed class ServerProcess : IDisposable
+{
+    private ServerProcess(Process process, int port)
+    {
+        Process = process;
+        Port = port;
+        Http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false })
+        {
+            BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5),
+        };
+    }
+
+    public Process Process { get; }
+    public int Port { get; }
+    public HttpClient Http { get; }
+
+    /// <summary>Starts the server on the store and waits until /healthz answers.</summary>
+    public static async Task<ServerProcess> StartAsync(string store, params string[] extra)
+    {
+        var port = FreePort();
+        var dll = Path.Combine(AppContext.BaseDirectory, "lastclick.dll");
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+        var psi = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { dll, "serve", "--store", store, "--urls", $"http://127.0.0.1:{port}" }.Concat(extra)) psi.ArgumentList.Add(a);
+        var process = Process.Start(psi)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var server = new ServerProcess(process, port);
+        await server.WaitHealthy();
+        return server;
+    }
+
+    private async Task WaitHealthy()
+    {
+        for (var i = 0; i < 150; i++)
+        {
+            Assert.False(Process.HasExited, "the server exited on start");
+            try
+            {
+                using var response = await Http.GetAsync("/healthz");
+                if (response.IsSuccessStatusCode) return;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // not listening yet
+            }
+            await Task.Delay(100);
+        }
+        Assert.Fail("the server did not become healthy in 15 s");
+    }
+
+    /// <summary>SIGKILL: no shutdown, no flush.</summary>
+    public async Task KillAsync()
+    {
+        Process.Kill(entireProcessTree: true);
+        await Process.WaitForExitAsync();
+    }
+
+    public void Dispose()
+    {
+        if (!Process.HasExited)
+        {
+            Process.Kill(entireProcessTree: true);
+            Process.WaitForExit();
+        }
+        Process.Dispose();
+        Http.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
