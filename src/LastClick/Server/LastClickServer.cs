@@ -21,11 +21,16 @@ public static partial class LastClickServer
 {
     /// <summary>
     /// Builds the app on a store. Configuration is ASP.NET Core's: `--urls`, `--TrustedProxies a,b`,
-    /// `--Logging:Console:FormatterName json` (or the same through environment variables, `LASTCLICK_`-free).
+    /// `--Logging:Console:FormatterName json` (or the same through environment variables: `Logging__Console__FormatterName=json`).
     /// </summary>
     public static WebApplication Build(Store store, ProgramCatalog programs, string[] args, TimeProvider? clock = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
+        // The slim builder fixes the simple console format; the usual setting still chooses JSON lines.
+        if (string.Equals(builder.Configuration["Logging:Console:FormatterName"], "json", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Logging.ClearProviders().AddJsonConsole(o => o.UseUtcTimestamp = true);
+        }
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("LastClick", LogLevel.Information);
         var time = clock ?? TimeProvider.System;

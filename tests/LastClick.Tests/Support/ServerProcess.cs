@@ -21,20 +21,27 @@ public sealed class ServerProcess : IDisposable
     public int Port { get; }
     public HttpClient Http { get; }
 
+    /// <summary>What the server printed on stdout so far.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Output { get; } = new();
+
     /// <summary>Starts the server on the store and waits until /healthz answers.</summary>
-    public static async Task<ServerProcess> StartAsync(string store, params string[] extra)
+    public static Task<ServerProcess> StartAsync(string store, params string[] extra) => StartInAsync(null, ["--store", store, .. extra]);
+
+    /// <summary>Starts `serve` with exactly these arguments (plus a free port) in a folder, and waits until /healthz answers.</summary>
+    public static async Task<ServerProcess> StartInAsync(string? workingDirectory, string[] arguments)
     {
         var port = FreePort();
         var dll = Path.Combine(AppContext.BaseDirectory, "lastclick.dll");
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
         var psi = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { dll, "serve", "--store", store, "--urls", $"http://127.0.0.1:{port}" }.Concat(extra)) psi.ArgumentList.Add(a);
+        if (workingDirectory is not null) psi.WorkingDirectory = workingDirectory;
+        foreach (var a in new[] { dll, "serve", "--urls", $"http://127.0.0.1:{port}" }.Concat(arguments)) psi.ArgumentList.Add(a);
         var process = Process.Start(psi)!;
-        process.OutputDataReceived += (_, _) => { };
+        var server = new ServerProcess(process, port);
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) server.Output.Enqueue(e.Data); };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new ServerProcess(process, port);
         await server.WaitHealthy();
         return server;
     }

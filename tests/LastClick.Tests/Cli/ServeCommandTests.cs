@@ -1,0 +1,36 @@
+using System.Net;
+using System.Net.Http.Headers;
+using LastClick.Tests.Support;
+
+namespace LastClick.Tests.Cli;
+
+/// <summary>The README's run command: `serve` with nothing else starts on an embedded SQLite file under ./data and says where to go.</summary>
+public sealed class ServeCommandTests
+{
+    [Fact]
+    public async Task Serve_without_options_keeps_its_data_in_an_embedded_sqlite_file_under_data_and_prints_where_to_go_next()
+    {
+        var dir = Directory.CreateTempSubdirectory("lastclick-serve-").FullName;
+        try
+        {
+            using (var server = await ServerProcess.StartInAsync(dir, ["--demo"]))
+            {
+                Assert.True(SpinWait.SpinUntil(() => server.Output.Any(l => l.Contains("Publisher key", StringComparison.Ordinal)), TimeSpan.FromSeconds(10)));
+                var lines = server.Output.ToList();
+                Assert.Contains(lines, l => l.StartsWith($"LastClick is running on http://127.0.0.1:{server.Port} (SQLite data/lastclick.db)", StringComparison.Ordinal));
+                var key = lines.Single(l => l.Contains("Publisher key", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1];
+                using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/commissions");
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+                using var response = await server.Http.SendAsync(request);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                await server.KillAsync();
+            }
+            Assert.True(File.Exists(Path.Combine(dir, "data", "lastclick.db")));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
