@@ -8,7 +8,8 @@ using LastClick.Programs;
 using LastClick.Replay;
 
 // LastClick benchmarks. Prints figures for this machine; docs/performance.md records them.
-//   dotnet run -c Release --project bench/LastClick.Bench -- [commission|replay|all] [--orders N]
+//   dotnet run -c Release --project bench/LastClick.Bench -- [commission|ip|clicks|replay|orders|all] [--orders N] [--store postgres://…]
+//   … -- durability LASTCLICK_DLL [KILLS]   (bench/durability.sh builds and runs it)
 var what = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 if (what == "link")
 {
@@ -18,20 +19,23 @@ if (what == "link")
     var platform = new LastClick.Platform(store, ProgramCatalog.BuiltIn(), TimeProvider.System);
     platform.Publishers.Upsert(new LastClick.Publishers.Publisher("bench", "content", null, true));
     Console.WriteLine(platform.Links.Create("bench", "aliexpress-ww", "https://www.aliexpress.com/item/1005001.html", "bench").Code);
-    return;
+    return 0;
 }
 if (what == "count-clicks")
 {
     using var store = new LastClick.Data.SqliteStore(args[1]);
     Console.WriteLine(store.InSession(s => s.Scalar<long>("SELECT COUNT(*) FROM clicks")));
-    return;
+    return 0;
 }
+if (what == "durability") return await LastClick.Bench.DurabilityBench.RunAsync(args[1], args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 50);
 var orders = args.SkipWhile(a => a != "--orders").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(100_000);
 Console.WriteLine($"LastClick bench · {Environment.ProcessorCount} cores · .NET {Environment.Version} · {DateTimeOffset.UtcNow:yyyy-MM-dd}");
 if (what is "commission" or "all") CommissionBench.Run();
 if (what is "ip" or "all") IpBench.Run();
 if (what is "clicks" or "all") await ClickWriterBench.RunAsync();
+if (what is "orders" or "all") LastClick.Bench.OrderIngestBench.Run(args.Contains("--orders") ? orders : 20_000, args.SkipWhile(a => a != "--store").Skip(1).FirstOrDefault(), args.Contains("--group-only"));
 if (what is "replay" or "all") ReplayBench.Run(orders);
+return 0;
 
 /// <summary>Commission line evaluations per second on one core: Rate + Total over a realistic mix of lines.</summary>
 internal static class CommissionBench

@@ -35,13 +35,20 @@ public sealed partial class DbSession : IDisposable
     public StoreProvider Provider { get; }
     public DbTransaction Transaction => _transaction ?? throw new InvalidOperationException("the session has been committed");
 
-    /// <summary>Commits; the session is done.</summary>
+    /// <summary>Commits; the session is done (or, see <see cref="Resume"/>, idle until the next transaction).</summary>
     public void Commit()
     {
         var transaction = Transaction;
         transaction.Commit();
         transaction.Dispose();
         _transaction = null;
+    }
+
+    /// <summary>After <see cref="Commit"/>: begins the next transaction on the same connection, statements still prepared.</summary>
+    public void Resume()
+    {
+        if (_transaction is not null) throw new InvalidOperationException("the session's transaction is still open");
+        _transaction = Connection.BeginTransaction();
     }
 
     /// <summary>Commits what was done so far and carries on in a new transaction.</summary>

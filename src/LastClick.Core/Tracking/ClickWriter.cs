@@ -28,35 +28,10 @@ public sealed class ClickWriter : IAsyncDisposable
         (_store, _classifier, _maxBatch) = (store, classifier, maxBatch);
         _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
         _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
-        if (store.Provider == StoreProvider.Sqlite) _checkpoints = Task.Run(CheckpointAsync);
+        _checkpoints = WalCheckpoints.Start(store);
     }
 
-    private readonly Task? _checkpoints;
-    private readonly CancellationTokenSource _stopping = new();
-
-    /// <summary>
-    /// SQLite: the writer's connection does not checkpoint the WAL itself (that would stall a batch of waiting
-    /// redirects); this loop runs a passive checkpoint once a second on a connection of its own, which never blocks
-    /// the writer.
-    /// </summary>
-    private async Task CheckpointAsync()
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
-        try
-        {
-            while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
-            {
-                using var connection = _store.Open();
-                using var command = connection.CreateCommand();
-                command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
-                command.ExecuteNonQuery();
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // stopping
-        }
-    }
+    private readonly WalCheckpoints? _checkpoints;
 
     /// <summary>Batches committed and clicks written so far.</summary>
     public (long Batches, long Clicks) Written => (Interlocked.Read(ref _batches), Interlocked.Read(ref _clicks));
@@ -81,8 +56,7 @@ public sealed class ClickWriter : IAsyncDisposable
             try
             {
                 using var session = _store.Begin();
-                // (Store.Open sets it back to the default for whoever takes this pooled connection next.)
-                if (session.Provider == StoreProvider.Sqlite) session.Execute("PRAGMA wal_autocheckpoint=0");
+                WalCheckpoints.TakeOver(session);
                 for (var i = 0; i < batch.Count; i++)
                 {
                     var click = batch[i].Click;
@@ -110,8 +84,6 @@ public sealed class ClickWriter : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        if (_checkpoints is not null) await _checkpoints.ConfigureAwait(false);
-        _stopping.Dispose();
+        if (_checkpoints is not null) await _checkpoints.DisposeAsync().ConfigureAwait(false);
     }
 }

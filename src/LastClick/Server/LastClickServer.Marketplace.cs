@@ -1,5 +1,7 @@
 using LastClick.Access;
 using LastClick.Common;
+using LastClick.Data;
+using LastClick.Orders;
 using LastClick.Programs;
 using LastClick.Replay;
 using Microsoft.AspNetCore.Builder;
@@ -14,24 +16,31 @@ public static partial class LastClickServer
     {
         var api = RequireKey(app.MapGroup("/api/v1/marketplace"), KeyRole.Marketplace).WithTags("marketplace");
 
-        api.MapPost("/orders", async (HttpContext http, Platform platform) => await Handle(http, body =>
+        // Each write joins the next group commit: answered once its batch is committed (and idempotent by id).
+        api.MapPost("/orders", async (HttpContext http, Platform platform, GroupCommit commits) => await HandleAsync(http, async body =>
         {
             var order = Scenario.ParseOrder(body);
             var programId = http.Request.Query["program"].FirstOrDefault() ?? DefaultProgram(platform.Programs, order.DeliveryCountry);
-            return Results.Json(platform.Orders.Ingest(order, programId), statusCode: StatusCodes.Status201Created);
+            var view = await commits.RunAsync(s => platform.Orders.Ingest(s, order, programId)).ConfigureAwait(false);
+            return Results.Json(view, statusCode: StatusCodes.Status201Created);
         }).ConfigureAwait(false));
 
-        api.MapPost("/events", async (HttpContext http, Platform platform) => await Handle(http, body =>
+        api.MapPost("/events", async (HttpContext http, Platform platform, GroupCommit commits) => await HandleAsync(http, async body =>
         {
             var e = Scenario.ParseEvent(body);
-            var applied = platform.Orders.ApplyEvent(e);
-            return Results.Json(new { @event = e.Id, applied, order = platform.Orders.Find(e.OrderId) });
+            var (applied, order) = await commits.RunAsync(s => (platform.Orders.ApplyEvent(s, e), OrderService.Find(s, e.OrderId))).ConfigureAwait(false);
+            return Results.Json(new { @event = e.Id, applied, order });
         }).ConfigureAwait(false));
 
-        api.MapPost("/touches", async (HttpContext http, Platform platform) => await Handle(http, body =>
+        api.MapPost("/touches", async (HttpContext http, Platform platform, GroupCommit commits) => await HandleAsync(http, async body =>
         {
             if (body.Optional("id") is null) throw ProblemException.Invalid("id", "is required");
-            platform.Tracking.RecordTouch(Scenario.ParseTouch(body, 0));
+            var touch = Scenario.ParseTouch(body, 0);
+            await commits.RunAsync(s =>
+            {
+                Tracking.TrackingService.RecordTouch(s, touch);
+                return true;
+            }).ConfigureAwait(false);
             return Results.NoContent();
         }).ConfigureAwait(false));
     }

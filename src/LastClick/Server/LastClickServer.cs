@@ -38,6 +38,7 @@ public static partial class LastClickServer
         var platform = new Platform(store, programs, time);
         builder.Services.AddSingleton(platform);
         builder.Services.AddSingleton(new ClickWriter(store, ClickClassifier.Default));
+        builder.Services.AddSingleton(new GroupCommit(store));
         builder.Services.AddSingleton(new LinkCache(platform.Links));
         builder.Services.AddSingleton(new DuplicateClicks(TimeSpan.FromSeconds(30)));
         builder.Services.AddHostedService<ServerLoops>();
@@ -82,7 +83,12 @@ public static partial class LastClickServer
         });
         if (trusted.Length > 0) app.UseForwardedHeaders();
         app.MapOpenApi("/openapi/{documentName}.json");
-        app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<ClickWriter>().DisposeAsync().AsTask().GetAwaiter().GetResult());
+        app.Lifetime.ApplicationStopping.Register(() =>
+        {
+            // Whatever was accepted is written before the process ends.
+            app.Services.GetRequiredService<ClickWriter>().DisposeAsync().AsTask().GetAwaiter().GetResult();
+            app.Services.GetRequiredService<GroupCommit>().DisposeAsync().AsTask().GetAwaiter().GetResult();
+        });
 
         app.MapGet("/healthz", (Platform p) =>
         {
@@ -116,6 +122,20 @@ public static partial class LastClickServer
     {
         var text = await Body(http).ConfigureAwait(false);
         return Guard(() => work(JsonNode.Parse(text, "body")));
+    }
+
+    /// <summary>As <see cref="Handle"/>, for work that completes later (a group commit).</summary>
+    private static async Task<IResult> HandleAsync(HttpContext http, Func<JsonNode, Task<IResult>> work)
+    {
+        var text = await Body(http).ConfigureAwait(false);
+        try
+        {
+            return await work(JsonNode.Parse(text, "body")).ConfigureAwait(false);
+        }
+        catch (ProblemException e)
+        {
+            return Problem(e.Problem);
+        }
     }
 
     private static async Task<string> Body(HttpContext http)

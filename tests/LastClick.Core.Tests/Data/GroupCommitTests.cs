@@ -1,0 +1,72 @@
+using Dapper;
+using LastClick.Common;
+using LastClick.Data;
+using LastClick.Tests.Support;
+
+namespace LastClick.Tests.Data;
+
+/// <summary>The marketplace's group commit: answered means committed; one caller's failure is its own.</summary>
+public sealed class GroupCommitTests : IClassFixture<PostgresAvailability>
+{
+    [Theory]
+    [MemberData(nameof(TestStores.Providers), MemberType = typeof(TestStores))]
+    public async Task Work_is_answered_only_once_committed_and_a_failing_piece_is_rolled_back_alone(string provider)
+    {
+        using var h = Harness.Create(provider);
+        if (h is null) return;
+        var group = new GroupCommit(h.Platform.Store);
+        const int callers = 16, each = 40;
+
+        var results = await Task.WhenAll(Enumerable.Range(0, callers).Select(c => Task.Run(async () =>
+        {
+            var failures = 0;
+            for (var i = 0; i < each; i++)
+            {
+                var id = $"p{c}-{i}";
+                var fail = i % 10 == 3;
+                try
+                {
+                    await group.RunAsync(s =>
+                    {
+                        s.Execute("INSERT INTO publishers (id, traffic_type, ranking, payout_details_complete, created_at) VALUES (@id, 'content', NULL, @complete, 0)",
+                            new { id, complete = true });
+                        if (fail) throw ProblemException.Invalid("publisher.id", "refused after writing");
+                        return id;
+                    });
+                    // Answered: a connection of its own sees it at once.
+                    using var c2 = h.Platform.Store.Open();
+                    Assert.Equal(1L, c2.ExecuteScalar<long>("SELECT COUNT(*) FROM publishers WHERE id = @id", new { id }));
+                }
+                catch (ProblemException e)
+                {
+                    Assert.True(fail, e.Message);
+                    failures++;
+                }
+            }
+            return failures;
+        })));
+        await group.DisposeAsync();
+
+        Assert.Equal(callers * 4, results.Sum());
+        using var c = h.Platform.Store.Open();
+        Assert.Equal((long)callers * (each - 4), c.ExecuteScalar<long>("SELECT COUNT(*) FROM publishers"));
+        Assert.Equal(0L, c.ExecuteScalar<long>("SELECT COUNT(*) FROM publishers WHERE id LIKE '%-3' OR id LIKE '%-13' OR id LIKE '%-23' OR id LIKE '%-33'"));
+        var (batches, jobs) = group.Written;
+        Assert.Equal(callers * each, jobs);
+        Assert.InRange(batches, 1, jobs - 1);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => group.RunAsync(_ => 0));
+    }
+
+    [Fact]
+    public async Task Between_batches_the_writer_holds_no_lock_so_other_writers_go_on()
+    {
+        using var h = Harness.Sqlite();
+        await using var group = new GroupCommit(h.Platform.Store);
+        await group.RunAsync(s => s.Execute("INSERT INTO touches (id, visitor_id, at, channel) VALUES ('t1', 'v', 0, NULL)"));
+
+        // A one-off write on another connection must not wait for the group's idle session.
+        var write = Task.Run(() => h.Platform.Store.InSession(s => s.Execute("INSERT INTO touches (id, visitor_id, at, channel) VALUES ('t2', 'v', 0, NULL)")));
+        Assert.Same(write, await Task.WhenAny(write, Task.Delay(TimeSpan.FromSeconds(5))));
+        Assert.Equal(2L, h.Platform.Store.InSession(s => s.Scalar<long>("SELECT COUNT(*) FROM touches")));
+    }
+}
