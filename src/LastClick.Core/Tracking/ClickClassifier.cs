@@ -72,6 +72,22 @@ public sealed class BotDetector
     public bool IsBot(string? userAgent)
     {
         if (string.IsNullOrEmpty(userAgent)) return false;
+        // Real traffic repeats a few thousand user agents: each is searched once and remembered (bounded).
+        if (_seen.TryGetValue(userAgent, out var known)) return known;
+        var bot = Search(userAgent);
+        if (userAgent.Length <= 512)
+        {
+            if (_seen.Count >= SeenCapacity) _seen.Clear();
+            _seen[userAgent] = bot;
+        }
+        return bot;
+    }
+
+    private const int SeenCapacity = 20_000;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _seen = new(StringComparer.Ordinal);
+
+    private bool Search(string userAgent)
+    {
         if (userAgent.AsSpan().IndexOfAny(_literals) >= 0) return true;
         // A user agent built to make the expression backtrack for a second is not a browser's.
         try { return _expressions?.IsMatch(userAgent) ?? false; }
