@@ -27,7 +27,9 @@ public sealed class ClickWriter : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
         (_store, _classifier, _maxBatch) = (store, classifier, maxBatch);
         _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
-        _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        // A thread of its own that blocks while idle: the loop never waits in the thread pool's queue behind the
+        // requests whose clicks it is to commit.
+        _loop = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         _checkpoints = WalCheckpoints.Start(store);
     }
 
@@ -44,38 +46,61 @@ public sealed class ClickWriter : IAsyncDisposable
         return done.Task;
     }
 
-    private async Task RunAsync()
+    private void Run()
     {
         var batch = new List<Pending>(_maxBatch);
         var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        // One session for the writer's life: its insert stays prepared. Between batches it holds no transaction.
+        DbSession? session = null;
+        SqliteClickInsert? insert = null;
+        try
         {
-            batch.Clear();
-            while (batch.Count < _maxBatch && reader.TryRead(out var pending)) batch.Add(pending);
-            var classes = new ClickClass[batch.Count];
-            try
+            while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
             {
-                using var session = _store.Begin();
-                WalCheckpoints.TakeOver(session);
-                for (var i = 0; i < batch.Count; i++)
+                batch.Clear();
+                while (batch.Count < _maxBatch && reader.TryRead(out var pending)) batch.Add(pending);
+                var classes = new ClickClass[batch.Count];
+                try
                 {
-                    var click = batch[i].Click;
-                    classes[i] = _classifier.Classify(click.Ip, click.UserAgent, click.FlaggedAs);
-                    if (session.Provider == StoreProvider.Sqlite) TrackingService.Store(session, click, classes[i]);
+                    if (session is null)
+                    {
+                        session = _store.Begin();
+                        WalCheckpoints.TakeOver(session);
+                        if (session.Connection is Microsoft.Data.Sqlite.SqliteConnection sqlite) insert = new SqliteClickInsert(sqlite);
+                    }
+                    else
+                    {
+                        session.Resume();
+                    }
+                    for (var i = 0; i < batch.Count; i++)
+                    {
+                        var click = batch[i].Click;
+                        classes[i] = _classifier.Classify(click.Ip, click.UserAgent, click.FlaggedAs);
+                        insert?.Insert(click, classes[i]);
+                    }
+                    if (session.Provider == StoreProvider.Postgres) TrackingService.StoreMany(session, batch.ConvertAll(p => p.Click), classes);
+                    session.Commit();
                 }
-                if (session.Provider == StoreProvider.Postgres) TrackingService.StoreMany(session, batch.ConvertAll(p => p.Click), classes);
-                session.Commit();
-            }
-#pragma warning disable CA1031 // every failure of the batch goes to every caller waiting on it
-            catch (Exception e)
-            {
-                foreach (var p in batch) p.Done.TrySetException(e);
-                continue;
-            }
+#pragma warning disable CA1031 // every failure of the batch goes to every caller waiting on it; the next batch starts afresh
+                catch (Exception e)
+                {
+                    foreach (var p in batch) p.Done.TrySetException(e);
+                    insert?.Dispose();
+                    insert = null;
+                    session?.Dispose();
+                    session = null;
+                    continue;
+                }
 #pragma warning restore CA1031
-            Interlocked.Increment(ref _batches);
-            Interlocked.Add(ref _clicks, batch.Count);
-            for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(classes[i]);
+                Interlocked.Increment(ref _batches);
+                Interlocked.Add(ref _clicks, batch.Count);
+                for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(classes[i]);
+            }
+        }
+        finally
+        {
+            insert?.Dispose();
+            session?.Dispose();
         }
     }
 
