@@ -21,6 +21,31 @@ if (what == "link")
     Console.WriteLine(platform.Links.Create("bench", "aliexpress-ww", "https://www.aliexpress.com/item/1005001.html", "bench").Code);
     return 0;
 }
+if (what == "seed-visitors")
+{
+    // For bench/orders.sh: a publisher, clicks for visitors v0…v{N-1} an hour ago, and a marketplace key (printed).
+    using var store = new LastClick.Data.SqliteStore(args[1]);
+    store.Migrate(TimeProvider.System);
+    var platform = new LastClick.Platform(store, ProgramCatalog.BuiltIn(), TimeProvider.System);
+    var visitors = int.Parse(args[2], CultureInfo.InvariantCulture);
+    var at = DateTimeOffset.UtcNow.AddHours(-1);
+    store.InSession(s =>
+    {
+        for (var p = 0; p < 100; p++) platform.Publishers.Upsert(s, new LastClick.Publishers.Publisher($"p{p}", "content", null, true));
+        for (var v = 0; v < visitors; v++)
+        {
+            platform.Tracking.RecordClick(s, new LastClick.Tracking.Click($"c{v}", "aliexpress-ww", $"p{v % 100}", $"v{v}", at, "81.2.69.142", "Mozilla/5.0 Firefox/128.0", null));
+        }
+    });
+    Console.WriteLine(platform.Keys.Create(LastClick.Access.KeyRole.Marketplace));
+    return 0;
+}
+if (what == "count-orders")
+{
+    using var store = new LastClick.Data.SqliteStore(args[1]);
+    Console.WriteLine(store.InSession(s => s.Scalar<long>("SELECT COUNT(*) FROM orders WHERE publisher_id IS NOT NULL")));
+    return 0;
+}
 if (what == "count-clicks")
 {
     using var store = new LastClick.Data.SqliteStore(args[1]);

@@ -38,17 +38,29 @@ public sealed class ApiKeys(Store store, TimeProvider clock)
         return key;
     });
 
+    /// <summary>How long a verified key is trusted without asking the store again (a revocation takes effect within it).</summary>
+    public static readonly TimeSpan Remembered = TimeSpan.FromSeconds(30);
+
+    // SHA-256 of a verified key → its caller and when it was verified; bounded. Unknown keys are never remembered.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (Caller Caller, DateTimeOffset At)> _verified = new(StringComparer.Ordinal);
+
     /// <summary>The caller a key belongs to, or null for an unknown, malformed or revoked key.</summary>
     public Caller? Verify(string? key)
     {
         if (key is null || !key.StartsWith("lc_", StringComparison.Ordinal) || key.Length < PrefixLength + 5 || key[3 + PrefixLength] != '_') return null;
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(key));
+        var hex = Convert.ToHexStringLower(hash);
+        var now = clock.GetUtcNow();
+        if (_verified.TryGetValue(hex, out var known) && now - known.At < Remembered) return known.Caller;
         var prefix = key[3..(3 + PrefixLength)];
-        var row = store.InSession(s => s.QuerySingleOrDefault<KeyRow>(
+        var row = store.Read(s => s.QuerySingleOrDefault<KeyRow>(
             "SELECT key_hash, role, publisher_id, revoked_at FROM api_keys WHERE prefix = @prefix", new { prefix }));
         if (row is null || row.RevokedAt is not null) return null;
-        var expected = Convert.FromHexString(row.KeyHash);
-        if (!CryptographicOperations.FixedTimeEquals(expected, SHA256.HashData(Encoding.UTF8.GetBytes(key)))) return null;
-        return new Caller(Enum.Parse<KeyRole>(row.Role, ignoreCase: true), row.PublisherId, prefix);
+        if (!CryptographicOperations.FixedTimeEquals(Convert.FromHexString(row.KeyHash), hash)) return null;
+        var caller = new Caller(Enum.Parse<KeyRole>(row.Role, ignoreCase: true), row.PublisherId, prefix);
+        if (_verified.Count >= 10_000) _verified.Clear();
+        _verified[hex] = (caller, now);
+        return caller;
     }
 
     private static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));

@@ -24,12 +24,21 @@ public sealed partial class DbSession : IDisposable
     private readonly Dictionary<(DbCommand, int, Type), Delegate> _mappers = [];
     private DbTransaction? _transaction;
 
-    internal DbSession(DbConnection connection, StoreProvider provider)
+    internal DbSession(DbConnection connection, StoreProvider provider, bool readOnly = false)
     {
         Connection = connection;
         Provider = provider;
-        _transaction = connection.BeginTransaction();
+        _readOnly = readOnly;
+        _transaction = Start();
     }
+
+    private readonly bool _readOnly;
+
+    // SQLite: a session that writes takes the write lock at once (BEGIN IMMEDIATE: no deadlock upgrading later);
+    // one that only reads begins deferred and never waits on a writer (WAL readers see the last commit).
+    private DbTransaction Start() => _readOnly && Connection is Microsoft.Data.Sqlite.SqliteConnection sqlite
+        ? sqlite.BeginTransaction(deferred: true)
+        : Connection.BeginTransaction();
 
     public DbConnection Connection { get; }
     public StoreProvider Provider { get; }
@@ -48,14 +57,14 @@ public sealed partial class DbSession : IDisposable
     public void Resume()
     {
         if (_transaction is not null) throw new InvalidOperationException("the session's transaction is still open");
-        _transaction = Connection.BeginTransaction();
+        _transaction = Start();
     }
 
     /// <summary>Commits what was done so far and carries on in a new transaction.</summary>
     public void Checkpoint()
     {
         Commit();
-        _transaction = Connection.BeginTransaction();
+        _transaction = Start();
     }
 
     public int Execute(string sql, object? param = null) => Command(sql, param).ExecuteNonQuery();

@@ -36,6 +36,18 @@ public abstract class Store : IDisposable
     public void InSession(Action<DbSession> work) => InSession(s => { work(s); return 0; });
 
     /// <summary>
+    /// Runs <paramref name="work"/> that only reads, in a session of its own: on SQLite it never waits for (or
+    /// holds up) a writer — the click and order group commits — and sees the last committed state.
+    /// </summary>
+    public T Read<T>(Func<DbSession, T> work)
+    {
+        using var session = new DbSession(Open(), Provider, readOnly: true);
+        var result = work(session);
+        session.Commit();
+        return result;
+    }
+
+    /// <summary>
     /// Opens a store from a specification: <c>postgres://user:pass@host:port/db</c>, an Npgsql connection string
     /// (<c>Host=…</c>), <c>sqlite:PATH</c> or a path to a SQLite file.
     /// </summary>
@@ -101,14 +113,26 @@ public sealed class SqliteStore : Store
 
     public override StoreProvider Provider => StoreProvider.Sqlite;
 
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> Configured = new();
+    private static readonly object Marker = new();
+
     public override DbConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         // Per connection: NORMAL is durable against a process crash in WAL mode (commits reach the OS at once).
-        // A 64 MiB page cache and memory-mapped reads keep hot pages out of read() calls.
-        connection.Execute("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; " +
-            "PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=1000;");
+        // A 64 MiB page cache and memory-mapped reads keep hot pages out of read() calls. The settings stay with the
+        // pooled SQLite handle, so they are made once per handle; the checkpoint setting (which a group-commit writer
+        // turns off on its own connection) is put back on every open.
+        if (!Configured.TryGetValue(connection.Handle!, out _))
+        {
+            connection.Execute("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; " +
+                "PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456; PRAGMA temp_store=MEMORY;");
+            Configured.AddOrUpdate(connection.Handle!, Marker);
+        }
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA wal_autocheckpoint=1000";
+        command.ExecuteNonQuery();
         return connection;
     }
 

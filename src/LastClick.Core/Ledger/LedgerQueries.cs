@@ -20,7 +20,7 @@ public sealed record ApprovalView(string Program, string? Publisher, int Approve
 /// <summary>Reads the ledger. Balances are sums of the immutable transfers, never stored separately (D1).</summary>
 public sealed class LedgerQueries(Store store)
 {
-    public IReadOnlyList<BalanceView> Balances(string? publisherId = null) => store.InSession(s => Balances(s, publisherId));
+    public IReadOnlyList<BalanceView> Balances(string? publisherId = null) => store.Read(s => Balances(s, publisherId));
 
     public static IReadOnlyList<BalanceView> Balances(DbSession s, string? publisherId = null)
     {
@@ -44,7 +44,7 @@ public sealed class LedgerQueries(Store store)
             .ToList();
     }
 
-    public IReadOnlyList<TransferView> Transfers(string? publisherId = null) => store.InSession(s => Transfers(s, publisherId));
+    public IReadOnlyList<TransferView> Transfers(string? publisherId = null) => store.Read(s => Transfers(s, publisherId));
 
     public static IReadOnlyList<TransferView> Transfers(DbSession s, string? publisherId = null) =>
         s.Connection.Query<(long Id, string Program, string Publisher, string? Order, string? Run, string Kind, string From, string To, string Currency, long Minor, long At)>("""
@@ -56,7 +56,7 @@ public sealed class LedgerQueries(Store store)
             .ToList();
 
     /// <summary>C4: approval rate per publisher of a program, and for the whole program (publisher null).</summary>
-    public IReadOnlyList<ApprovalView> ApprovalRates(string programId) => store.InSession(s => ApprovalRates(s, programId));
+    public IReadOnlyList<ApprovalView> ApprovalRates(string programId) => store.Read(s => ApprovalRates(s, programId));
 
     public static IReadOnlyList<ApprovalView> ApprovalRates(DbSession s, string programId)
     {

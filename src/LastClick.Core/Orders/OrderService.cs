@@ -401,7 +401,7 @@ public sealed class OrderService(Store store, ProgramCatalog programs, TimeProvi
             row.VisitorId, row.ClickId);
     }
 
-    public OrderView? Find(string id) => store.InSession(s => Find(s, id));
+    public OrderView? Find(string id) => store.Read(s => Find(s, id));
 
     public static OrderView? Find(DbSession s, string id)
     {

@@ -60,7 +60,7 @@ public sealed class PayoutService(Store store, ProgramCatalog programs, OrderSer
     }
 
     /// <summary>The lines of a run that took place, or none.</summary>
-    public IReadOnlyList<PayoutRunLine> Find(string programId, DateTimeOffset at) => store.InSession(s => Find(s, programId, at));
+    public IReadOnlyList<PayoutRunLine> Find(string programId, DateTimeOffset at) => store.Read(s => Find(s, programId, at));
 
     public static IReadOnlyList<PayoutRunLine> Find(DbSession s, string programId, DateTimeOffset at) =>
         Lines(s, RunId(programId, at), at);

@@ -35,7 +35,7 @@ public sealed class PublisherService(Store store, TimeProvider clock)
     /// <summary>Whether the publisher exists: the check clicks, links and publisher keys make before they name one.</summary>
     public static bool Exists(DbSession s, string id) => s.Scalar<long>("SELECT COUNT(*) FROM publishers WHERE id = @id", new { id }) > 0;
 
-    public Publisher? Find(string id) => store.InSession(s => Find(s, id));
+    public Publisher? Find(string id) => store.Read(s => Find(s, id));
 
     public static Publisher? Find(DbSession s, string id)
     {
@@ -45,7 +45,7 @@ public sealed class PublisherService(Store store, TimeProvider clock)
     }
 
     /// <summary>Publishers in id order, a page at a time.</summary>
-    public IReadOnlyList<Publisher> List(int limit, int offset) => store.InSession(s => (IReadOnlyList<Publisher>)s.Query<PublisherRow>(
+    public IReadOnlyList<Publisher> List(int limit, int offset) => store.Read(s => (IReadOnlyList<Publisher>)s.Query<PublisherRow>(
         "SELECT id, traffic_type, ranking, payout_details_complete FROM publishers ORDER BY id LIMIT @limit OFFSET @offset", new { limit, offset })
         .Select(r => new Publisher(r.Id, r.TrafficType, r.Ranking, r.PayoutDetailsComplete)).ToList());
 

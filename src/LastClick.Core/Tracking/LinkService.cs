@@ -111,13 +111,13 @@ public sealed class LinkService(Store store, ProgramCatalog programs, TimeProvid
     });
 
     /// <summary>A publisher's links, newest first, a page at a time.</summary>
-    public IReadOnlyList<Link> ForPublisher(string publisherId, int limit, int offset) => store.InSession(s =>
+    public IReadOnlyList<Link> ForPublisher(string publisherId, int limit, int offset) => store.Read(s =>
         (IReadOnlyList<Link>)s.Query<LinkRow>("""
             SELECT code, program_id, publisher_id, destination, sub1, sub2, sub3, sub4, sub5 FROM links
             WHERE publisher_id = @publisherId ORDER BY created_at DESC, code LIMIT @limit OFFSET @offset
             """, new { publisherId, limit, offset }).Select(ToLink).ToList());
 
-    public Link? Find(string code) => store.InSession(s => Find(s, code));
+    public Link? Find(string code) => store.Read(s => Find(s, code));
 
     public static Link? Find(DbSession s, string code) =>
         s.QuerySingleOrDefault<LinkRow>(

@@ -87,7 +87,7 @@ public static partial class LastClickServer
             var (limit, _) = Page(http);
             var filter = new CommissionFilter(q["status"].FirstOrDefault(), q["program"].FirstOrDefault(), Date("date_start"), Date("date_end"),
                 Sub(1), Sub(2), Sub(3), Sub(4), Sub(5), limit);
-            return Results.Json(platform.Store.InSession(s => OrderService.ForPublisher(s, Me(http), filter)));
+            return Results.Json(platform.Store.Read(s => OrderService.ForPublisher(s, Me(http), filter)));
         }));
 
         api.MapGet("/commissions/{orderId}", (string orderId, HttpContext http, Platform platform) =>

@@ -92,7 +92,7 @@ public static partial class LastClickServer
 
         app.MapGet("/healthz", (Platform p) =>
         {
-            p.Store.InSession(s => s.Scalar<long>("SELECT 1"));
+            p.Store.Read(s => s.Scalar<long>("SELECT 1"));
             return Results.Text("ok\n");
         });
         MapRedirect(app);

@@ -69,4 +69,17 @@ public sealed class GroupCommitTests : IClassFixture<PostgresAvailability>
         Assert.Same(write, await Task.WhenAny(write, Task.Delay(TimeSpan.FromSeconds(5))));
         Assert.Equal(2L, h.Platform.Store.InSession(s => s.Scalar<long>("SELECT COUNT(*) FROM touches")));
     }
+
+    [Fact]
+    public async Task A_read_never_waits_for_a_writer_holding_the_lock()
+    {
+        using var h = Harness.Sqlite().Publisher();
+        using var writer = h.Platform.Store.Begin();
+        writer.Execute("INSERT INTO touches (id, visitor_id, at, channel) VALUES ('t1', 'v', 0, NULL)");
+
+        var read = Task.Run(() => h.Platform.Store.Read(s => s.Scalar<long>("SELECT COUNT(*) FROM touches")));
+        Assert.Same(read, await Task.WhenAny(read, Task.Delay(TimeSpan.FromSeconds(5))));
+        Assert.Equal(0L, await read); // the uncommitted insert is not seen
+        Assert.NotNull(h.Platform.Publishers.Find("p1"));
+    }
 }

@@ -51,4 +51,21 @@ public sealed class LinkAndKeyTests : IClassFixture<PostgresAvailability>
         Assert.Throws<ProblemException>(() => h.Platform.Keys.Create(KeyRole.Publisher));
         Assert.Throws<ProblemException>(() => h.Platform.Keys.Create(KeyRole.Operator, "p1"));
     }
+
+    [Fact]
+    public void A_verified_key_is_remembered_briefly_so_a_revocation_takes_effect_within_that_time()
+    {
+        using var h = Harness.Sqlite().Publisher();
+        var key = h.Platform.Keys.Create(KeyRole.Publisher, "p1");
+        Assert.NotNull(h.Platform.Keys.Verify(key));
+
+        h.Platform.Store.InSession(s => s.Execute("UPDATE api_keys SET revoked_at = 1"));
+        Assert.NotNull(h.Platform.Keys.Verify(key));
+        h.Clock.Advance(ApiKeys.Remembered);
+        Assert.Null(h.Platform.Keys.Verify(key));
+
+        // A key that failed is asked about again every time: once it exists, it works at once.
+        h.Platform.Store.InSession(s => s.Execute("UPDATE api_keys SET revoked_at = NULL"));
+        Assert.NotNull(h.Platform.Keys.Verify(key));
+    }
 }
