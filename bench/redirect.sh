@@ -33,7 +33,7 @@ run() { # port → "requests/s p50_ms p99_ms"
     END {printf "%s %.3f %.3f\n", rps, ms(p50), ms(p99)}'
 }
 # Warm both first (JIT tiers, pools, the SQLite page cache): a server runs for days, not for its first seconds.
-for port in 5181 5182; do wrk -t2 -c64 -d5s "http://127.0.0.1:$port/go/$code" >/dev/null; done
+for port in 5181 5182; do wrk -t2 -c64 -d20s "http://127.0.0.1:$port/go/$code" >/dev/null; done
 printf "%-6s %-10s %12s %9s %9s\n" round app "requests/s" "p50 ms" "p99 ms"
 for r in $(seq 1 "$rounds"); do
   read -r lrps lp50 lp99 < <(run 5181)

@@ -24,7 +24,7 @@ public sealed class GroupCommit : IAsyncDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
         (_store, _maxBatch) = (store, maxBatch);
-        _checkpoints = WalCheckpoints.Start(store);
+        _checkpoints = WalCheckpoints.Acquire(store);
         _loop = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
@@ -61,6 +61,7 @@ public sealed class GroupCommit : IAsyncDisposable
                     }
                     else
                     {
+                        _checkpoints?.RestartIfDue(session.Connection);
                         session.Resume();
                     }
                     foreach (var job in batch)
@@ -108,7 +109,7 @@ public sealed class GroupCommit : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
-        if (_checkpoints is not null) await _checkpoints.DisposeAsync().ConfigureAwait(false);
+        if (_checkpoints is not null) await _checkpoints.ReleaseAsync().ConfigureAwait(false);
     }
 
     private abstract class Job

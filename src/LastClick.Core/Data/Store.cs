@@ -127,7 +127,7 @@ public sealed class SqliteStore : Store
         if (!Configured.TryGetValue(connection.Handle!, out _))
         {
             connection.Execute("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; " +
-                "PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456; PRAGMA temp_store=MEMORY;");
+                "PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456; PRAGMA temp_store=MEMORY; PRAGMA journal_size_limit=67108864;");
             Configured.AddOrUpdate(connection.Handle!, Marker);
         }
         using var command = connection.CreateCommand();

@@ -30,7 +30,7 @@ public sealed class ClickWriter : IAsyncDisposable
         // A thread of its own that blocks while idle: the loop never waits in the thread pool's queue behind the
         // requests whose clicks it is to commit.
         _loop = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        _checkpoints = WalCheckpoints.Start(store);
+        _checkpoints = WalCheckpoints.Acquire(store);
     }
 
     private readonly WalCheckpoints? _checkpoints;
@@ -70,6 +70,7 @@ public sealed class ClickWriter : IAsyncDisposable
                     }
                     else
                     {
+                        _checkpoints?.RestartIfDue(session.Connection);
                         session.Resume();
                     }
                     for (var i = 0; i < batch.Count; i++)
@@ -109,6 +110,6 @@ public sealed class ClickWriter : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
-        if (_checkpoints is not null) await _checkpoints.DisposeAsync().ConfigureAwait(false);
+        if (_checkpoints is not null) await _checkpoints.ReleaseAsync().ConfigureAwait(false);
     }
 }
