@@ -66,21 +66,29 @@ public sealed class GroupCommit : IAsyncDisposable
                     }
                     foreach (var job in batch)
                     {
-                        session.Execute("SAVEPOINT job");
-                        try
+                        for (var attempt = 1; ; attempt++)
                         {
-                            job.Run(session);
-                            session.Execute("RELEASE SAVEPOINT job");
-                            ran.Add(job);
-                        }
+                            session.Execute("SAVEPOINT job");
+                            try
+                            {
+                                job.Run(session);
+                                session.Execute("RELEASE SAVEPOINT job");
+                                ran.Add(job);
+                                break;
+                            }
 #pragma warning disable CA1031 // the failure belongs to the one caller whose work it was
-                        catch (Exception e)
-                        {
-                            session.Execute("ROLLBACK TO SAVEPOINT job");
-                            session.Execute("RELEASE SAVEPOINT job");
-                            job.Fail(e);
-                        }
+                            catch (Exception e)
+                            {
+                                session.Execute("ROLLBACK TO SAVEPOINT job");
+                                session.Execute("RELEASE SAVEPOINT job");
+                                // PostgreSQL with several nodes: a deadlock between two batches ends one statement; the
+                                // work runs again (the other batch holds on and finishes).
+                                if (attempt < 4 && IsTransient(e)) continue;
+                                job.Fail(e);
+                                break;
+                            }
 #pragma warning restore CA1031
+                        }
                     }
                     session.Commit();
                 }
@@ -103,6 +111,8 @@ public sealed class GroupCommit : IAsyncDisposable
             session?.Dispose();
         }
     }
+
+    private static bool IsTransient(Exception e) => e is Npgsql.PostgresException { SqlState: "40P01" or "40001" };
 
     /// <summary>Stops taking work, runs and commits what is queued, and waits for it.</summary>
     public async ValueTask DisposeAsync()

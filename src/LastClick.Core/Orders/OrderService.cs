@@ -169,6 +169,10 @@ public sealed class OrderService(Store store, ProgramCatalog programs, TimeProvi
     public bool ApplyEvent(DbSession s, OrderEvent e)
     {
         var hash = Fingerprint.Of(e);
+        // PostgreSQL with several nodes: two events of one order applied at once would each settle from the facts
+        // before the other and the last write would win (a refund lost under a confirmation). The row lock makes
+        // the second wait and read what the first wrote. (SQLite writers are one at a time already.)
+        LockOrder(s, e.OrderId);
         OrderRow? row;
         List<LineRow> lines;
         using (var read = s.QueryMultiple($"""
@@ -202,6 +206,11 @@ public sealed class OrderService(Store store, ProgramCatalog programs, TimeProvi
         return true;
     }
 
+    private static void LockOrder(DbSession s, string orderId)
+    {
+        if (s.Provider == StoreProvider.Postgres) s.Query<string>("SELECT id FROM orders WHERE id = @orderId FOR UPDATE", new { orderId });
+    }
+
     // What settling an order reads: everything but the request fingerprint and the stored traces.
     private const string StateColumns =
         "id, program_id, visitor_id, click_id, at, currency, delivery_country, amount_minor, publisher_id, attributed_click_id, " +
@@ -224,8 +233,15 @@ public sealed class OrderService(Store store, ProgramCatalog programs, TimeProvi
             var due = s.Query<OrderRow>(
                 $"SELECT {StateColumns} FROM orders WHERE status = 'confirmed' AND program_id = @Id AND confirmed_at <= @until",
                 new { program.Id, until = Times.ToMicros(now - program.Hold) });
-            foreach (var row in due)
+            foreach (var candidate in due)
             {
+                // Every node runs this: lock the order and read it again; another node may have moved it already.
+                if (s.Provider == StoreProvider.Postgres && s.QuerySingleOrDefault<OrderRow>(
+                        $"SELECT {StateColumns} FROM orders WHERE id = @Id AND status = 'confirmed' FOR UPDATE", new { candidate.Id }) is null)
+                {
+                    continue;
+                }
+                var row = candidate;
                 var lines = s.Query<LineRow>($"SELECT {LineStateColumns} FROM order_lines WHERE order_id = @Id ORDER BY line_no", new { row.Id });
                 var order = ToDomain(row, lines);
                 Resettle(s, row, lines, order, FactsOf(row, lines, order.Currency), program, now);
