@@ -49,6 +49,7 @@ public static class Fingerprint
 /// <summary>Source-generated serializers for the request bodies that are fingerprinted on every call.</summary>
 [System.Text.Json.Serialization.JsonSerializable(typeof(Commissions.Order))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(Lifecycle.OrderEvent))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(Tracking.MarketplaceTouch))]
 internal sealed partial class FingerprintJson : System.Text.Json.Serialization.JsonSerializerContext;
 
 /// <summary>A clock that is set by hand: the replay's, and the tests'.</summary>

@@ -84,7 +84,15 @@ public sealed class TrackingService(Store store, ClickClassifier classifier)
 
     public void RecordTouch(MarketplaceTouch touch) => store.InSession(s => RecordTouch(s, touch));
 
-    public static void RecordTouch(DbSession s, MarketplaceTouch touch) =>
-        s.Execute("INSERT INTO touches (id, visitor_id, at, channel) VALUES (@Id, @VisitorId, @at, @Channel) ON CONFLICT (id) DO NOTHING",
-            new { touch.Id, touch.VisitorId, at = Times.ToMicros(touch.At), touch.Channel });
+    /// <summary>Stores a touch; the same id again with the same body changes nothing, with another body it is a conflict.</summary>
+    public static void RecordTouch(DbSession s, MarketplaceTouch touch)
+    {
+        var hash = Fingerprint.Of(touch);
+        var inserted = s.Execute("INSERT INTO touches (id, visitor_id, at, channel, body_hash) VALUES (@Id, @VisitorId, @at, @Channel, @hash) ON CONFLICT (id) DO NOTHING",
+            new { touch.Id, touch.VisitorId, at = Times.ToMicros(touch.At), touch.Channel, hash });
+        if (inserted == 0 && s.Scalar<string?>("SELECT body_hash FROM touches WHERE id = @Id", new { touch.Id }) is { } existing && existing != hash)
+        {
+            throw new ProblemException(Problem.Conflict("touch.id", $"touch '{touch.Id}' was already received with a different body"));
+        }
+    }
 }

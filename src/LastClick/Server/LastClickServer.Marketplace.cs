@@ -28,8 +28,13 @@ public static partial class LastClickServer
         api.MapPost("/events", async (HttpContext http, Platform platform, GroupCommit commits) => await HandleAsync(http, async body =>
         {
             var e = Scenario.ParseEvent(body);
-            var (applied, order) = await commits.RunAsync(s => (platform.Orders.ApplyEvent(s, e), OrderService.Find(s, e.OrderId))).ConfigureAwait(false);
-            return Results.Json(new { @event = e.Id, applied, order });
+            // The same answer for the first delivery and for a repeat: the event's id and its order as it stands.
+            var order = await commits.RunAsync(s =>
+            {
+                platform.Orders.ApplyEvent(s, e);
+                return OrderService.Find(s, e.OrderId);
+            }).ConfigureAwait(false);
+            return Results.Json(new { @event = e.Id, order });
         }).ConfigureAwait(false));
 
         api.MapPost("/touches", async (HttpContext http, Platform platform, GroupCommit commits) => await HandleAsync(http, async body =>

@@ -104,6 +104,19 @@ public sealed class ServerTests : IAsyncLifetime
         using var unknown = await Post("/api/v1/marketplace/events", """{ "id": "e9", "order": "o9", "type": "paid", "at": "2026-02-01T00:00:00Z" }""", key);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
 
+        const string touch = """{ "id": "t1", "visitor": "v1", "at": "2026-02-01T00:00:00Z", "channel": "email" }""";
+        using (var first = await Post("/api/v1/marketplace/touches", touch, key))
+        using (var repeat = await Post("/api/v1/marketplace/touches", touch, key))
+        {
+            Assert.Equal((HttpStatusCode.NoContent, HttpStatusCode.NoContent), (first.StatusCode, repeat.StatusCode));
+        }
+        using (var other = await Post("/api/v1/marketplace/touches", touch.Replace("v1", "v2", StringComparison.Ordinal), key))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, other.StatusCode);
+            Assert.Equal("touch.id", (await other.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("field").GetString());
+        }
+        Assert.Equal("v1", _platform.Store.Read(s => s.Scalar<string>("SELECT visitor_id FROM touches WHERE id = 't1'")));
+
         using var healthy = await _http.GetAsync("/healthz");
         Assert.Equal(HttpStatusCode.OK, healthy.StatusCode);
     }
