@@ -22,7 +22,7 @@ public static partial class LastClickServer
             var now = platform.Clock.GetUtcNow();
             var ip = http.Connection.RemoteIpAddress?.ToString();
             var userAgent = http.Request.Headers.UserAgent.ToString();
-            var duplicate = repeats.Repeat(link.Code, cookie, ip, userAgent, now);
+            var duplicate = repeats.Repeat(link.Code, cookie, ip, userAgent, now, cookie is null ? visitor : null);
             await writer.WriteAsync(new Click(clickId, link.ProgramId, link.PublisherId, visitor, now, ip, userAgent, http.Request.Headers.Referer.ToString(),
                 link.Code, link.Sub1, link.Sub2, link.Sub3, link.Sub4, link.Sub5, Duplicate: duplicate)).ConfigureAwait(false);
             http.Response.Cookies.Append("lc_vid", visitor, new CookieOptions

@@ -101,12 +101,15 @@ public sealed class LinkEditingTests : IClassFixture<PostgresAvailability>
 
         Assert.False(repeats.Repeat("L1", "v1", "1.2.3.4", "UA", t));
         Assert.True(repeats.Repeat("L1", "v1", "5.6.7.8", "other", t.AddSeconds(29)));
-        Assert.False(repeats.Repeat("L2", "v1", "1.2.3.4", "UA", t.AddSeconds(29)));
+        Assert.False(repeats.Repeat("L2", "v1", "9.9.9.9", "UA", t.AddSeconds(29)));
         Assert.False(repeats.Repeat("L1", "v1", "1.2.3.4", "UA", t.AddSeconds(60)));
         // Without a cookie the visitor is its address and user agent.
-        Assert.False(repeats.Repeat("L1", null, "1.2.3.4", "UA", t));
-        Assert.True(repeats.Repeat("L1", null, "1.2.3.4", "UA", t.AddSeconds(1)));
-        Assert.False(repeats.Repeat("L1", null, "1.2.3.4", "UA 2", t.AddSeconds(1)));
+        Assert.False(repeats.Repeat("L3", null, "1.2.3.4", "UA", t));
+        Assert.True(repeats.Repeat("L3", null, "1.2.3.4", "UA", t.AddSeconds(1)));
+        Assert.False(repeats.Repeat("L3", null, "1.2.3.4", "UA 2", t.AddSeconds(1)));
+        // A browser's second click carries the cookie its first click was given (and may come from another address).
+        Assert.False(repeats.Repeat("L4", null, "5.5.5.5", "UA", t, newVisitor: "fresh"));
+        Assert.True(repeats.Repeat("L4", "fresh", "6.6.6.6", "UA", t.AddSeconds(2)));
 
         var bounded = new DuplicateClicks(TimeSpan.FromSeconds(30), capacity: 100);
         for (var i = 0; i < 1000; i++) bounded.Repeat("L", $"v{i}", null, null, t.AddSeconds(i));

@@ -312,10 +312,19 @@ public sealed class ServerTests : IAsyncLifetime
             click.Headers.Add("Cookie", "lc_vid=visitor1");
             using var _ = await _http.SendAsync(click);
         }
-        using var other = await _http.GetAsync($"/go/{code}");
+        // Another browser without the cookie yet: its second click carries the cookie the first one set (and here
+        // another user agent string, so only the cookie can tell).
+        using var firstClick = new HttpRequestMessage(HttpMethod.Get, $"/go/{code}");
+        firstClick.Headers.UserAgent.ParseAdd("Browser/1");
+        using var first = await _http.SendAsync(firstClick);
+        var cookie = first.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
+        using var second = new HttpRequestMessage(HttpMethod.Get, $"/go/{code}");
+        second.Headers.Add("Cookie", cookie);
+        second.Headers.UserAgent.ParseAdd("Browser/2");
+        using var __ = await _http.SendAsync(second);
 
         var flags = _platform.Store.InSession(s => s.Query<long>("SELECT duplicate FROM clicks ORDER BY seq"));
-        Assert.Equal([0L, 1L, 1L, 0L], flags);
+        Assert.Equal([0L, 1L, 1L, 0L, 1L], flags);
     }
 
     [Fact]
