@@ -9,13 +9,17 @@ namespace LastClick.Server;
 /// <summary>The CSV of bulk link creation (F1): a header row, then one link per row. Errors name the row and column.</summary>
 public static class LinkCsv
 {
+    private static readonly string[] Delimiters = [",", ";", "\t"];
     private static readonly string[] Columns = ["program", "destination", "sub1", "sub2", "sub3", "sub4", "sub5"];
 
     public static IReadOnlyList<LinkRequest> Parse(string text, string? defaultProgram, int maxRows)
     {
+        // The delimiter is the header's (comma, semicolon or tab): a one-column file keeps commas inside its URLs.
+        var headerLine = text[..(text.IndexOf('\n') is var end and >= 0 ? end : text.Length)];
+        var delimiter = Delimiters.MaxBy(d => headerLine.Count(c => c == d[0])) is { } most && headerLine.Contains(most[0], StringComparison.Ordinal) ? most : "\t";
         var configuration = new CsvConfiguration(CultureInfo.InvariantCulture)
         {
-            DetectDelimiter = true, DetectDelimiterValues = [",", ";", "\t"], TrimOptions = TrimOptions.Trim, IgnoreBlankLines = true,
+            Delimiter = delimiter, TrimOptions = TrimOptions.Trim, IgnoreBlankLines = true,
             BadDataFound = context => throw ProblemException.Invalid($"rows[{context.Context.Parser!.Row - 2}]", $"malformed CSV at line {context.Context.Parser.Row}"),
         };
         using var reader = new StringReader(text);
@@ -26,6 +30,7 @@ public static class LinkCsv
         {
             if (!Columns.Contains(column)) throw ProblemException.Invalid($"csv.{column}", $"unknown column (expected {string.Join(", ", Columns)})");
         }
+        if (header.Distinct().Count() != header.Length) throw ProblemException.Invalid("csv", "a column is named twice in the header");
         if (!header.Contains("destination")) throw ProblemException.Invalid("csv.destination", "the header has no destination column");
         if (!header.Contains("program") && defaultProgram is null) throw ProblemException.Invalid("csv.program", "no program column and no ?program=");
         var rows = new List<LinkRequest>();
@@ -33,6 +38,11 @@ public static class LinkCsv
         {
             var i = rows.Count;
             if (i == maxRows) throw ProblemException.Invalid("csv", $"more than {maxRows} rows: split the file");
+            // A row with more or fewer fields than the header is a quoting mistake (a URL with a comma), never guessed at.
+            if (csv.Parser.Count != header.Length)
+            {
+                throw ProblemException.Invalid($"rows[{i}]", $"has {csv.Parser.Count} fields, the header has {header.Length} (quote values that contain '{delimiter}')");
+            }
             string? Cell(string name)
             {
                 var at = Array.IndexOf(header, name);

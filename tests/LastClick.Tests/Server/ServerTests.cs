@@ -292,12 +292,21 @@ public sealed class ServerTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
             Assert.Equal("rows[1].destination", (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("field").GetString());
         }
+        using (var oneColumn = await Send(HttpMethod.Post, "/api/v1/links/bulk?program=aliexpress-ww", p1, "destination\nhttps://www.aliexpress.com/w?x=1,2\n", "text/csv"))
+        {
+            Assert.Equal(HttpStatusCode.Created, oneColumn.StatusCode);
+            Assert.Equal("https://www.aliexpress.com/w?x=1,2", (await oneColumn.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("links")[0].GetProperty("link").GetProperty("destination").GetString());
+        }
+        using (var unquoted = await Send(HttpMethod.Post, "/api/v1/links/bulk?program=aliexpress-ww", p1, "destination,sub1\nhttps://www.aliexpress.com/w?x=1,2,a\n", "text/csv"))
+        {
+            Assert.Equal("rows[0]", (await unquoted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("field").GetString());
+        }
         using (var unknownColumn = await Send(HttpMethod.Post, "/api/v1/links/bulk", p1, "program,url\naliexpress-ww,https://www.aliexpress.com/\n", "text/csv"))
         {
             Assert.Equal("csv.url", (await unknownColumn.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("field").GetString());
         }
         var mine = await Get<JsonElement>("/api/v1/links?limit=10", p1);
-        Assert.Equal(5, mine.GetProperty("links").GetArrayLength());
+        Assert.Equal(6, mine.GetProperty("links").GetArrayLength());
         Assert.Equal(0, (await Get<JsonElement>("/api/v1/links", p2)).GetProperty("links").GetArrayLength());
     }
 
