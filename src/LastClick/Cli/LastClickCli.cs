@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using LastClick.Common;
 using LastClick.Data;
@@ -95,8 +96,16 @@ public static class LastClickCli
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(parse => Guard(stderr, () =>
         {
-            using var s = Store.Connect(parse.GetValue(store)!);
-            List<string> args = ["--urls", parse.GetValue(urls)!, .. parse.UnmatchedTokens];
+            // ASP.NET Core's own settings count too: --store, else ConnectionStrings:LastClick (appsettings.json,
+            // environment ConnectionStrings__LastClick, --ConnectionStrings:LastClick=…), else the embedded file;
+            // --urls, else ASPNETCORE_URLS / urls, else 127.0.0.1:5080.
+            var settings = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+                .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
+                .AddEnvironmentVariables("ASPNETCORE_").AddEnvironmentVariables().AddCommandLine([.. parse.UnmatchedTokens]).Build();
+            var explicitStore = parse.GetResult(store) is { Implicit: false };
+            using var s = Store.Connect(explicitStore ? parse.GetValue(store)! : settings.GetConnectionString("LastClick") ?? parse.GetValue(store)!);
+            List<string> args = [.. parse.UnmatchedTokens];
+            if (parse.GetResult(urls) is { Implicit: false } || settings["urls"] is null) args.AddRange(["--urls", parse.GetValue(urls)!]);
             if (parse.GetValue(proxies) is { } p) args.AddRange(["--TrustedProxies", p]);
             var app = Server.LastClickServer.Build(s, ProgramCatalog.BuiltIn(), [.. args]);
             var setup = parse.GetValue(demo) ? Server.Demo.Seed(app.Services.GetRequiredService<Platform>()) : null;

@@ -33,4 +33,27 @@ public sealed class ServeCommandTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task The_store_can_come_from_the_usual_aspnet_setting_instead_of_the_option()
+    {
+        var dir = Directory.CreateTempSubdirectory("lastclick-serve-").FullName;
+        try
+        {
+            var db = Path.Combine(dir, "elsewhere", "from-env.db");
+            using (var server = await ServerProcess.StartInAsync(dir, [], new Dictionary<string, string> { ["ConnectionStrings__LastClick"] = db }))
+            {
+                Assert.True(SpinWait.SpinUntil(() => server.Output.Any(l => l.Contains("LastClick is running", StringComparison.Ordinal)), TimeSpan.FromSeconds(10)));
+                Assert.Contains(server.Output, l => l.Contains($"(SQLite {db})", StringComparison.Ordinal));
+                await server.KillAsync();
+            }
+            Assert.True(File.Exists(db));
+            Assert.False(File.Exists(Path.Combine(dir, "data", "lastclick.db")));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }

@@ -28,13 +28,14 @@ public sealed class ServerProcess : IDisposable
     public static Task<ServerProcess> StartAsync(string store, params string[] extra) => StartInAsync(null, ["--store", store, .. extra]);
 
     /// <summary>Starts `serve` with exactly these arguments (plus a free port) in a folder, and waits until /healthz answers.</summary>
-    public static async Task<ServerProcess> StartInAsync(string? workingDirectory, string[] arguments)
+    public static async Task<ServerProcess> StartInAsync(string? workingDirectory, string[] arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var port = FreePort();
         var dll = Path.Combine(AppContext.BaseDirectory, "lastclick.dll");
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
         var psi = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (workingDirectory is not null) psi.WorkingDirectory = workingDirectory;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) psi.Environment[name] = value;
         foreach (var a in new[] { dll, "serve", "--urls", $"http://127.0.0.1:{port}" }.Concat(arguments)) psi.ArgumentList.Add(a);
         var process = Process.Start(psi)!;
         var server = new ServerProcess(process, port);
