@@ -13,7 +13,7 @@ namespace LastClick.Orders;
 /// <summary>Filters of a publisher's commission list; null means any.</summary>
 public sealed record CommissionFilter(
     string? Status = null, string? Program = null, DateTimeOffset? From = null, DateTimeOffset? To = null,
-    string? Sub1 = null, string? Sub2 = null, string? Sub3 = null, string? Sub4 = null, string? Sub5 = null, int Limit = 100);
+    string? Sub1 = null, string? Sub2 = null, string? Sub3 = null, string? Sub4 = null, string? Sub5 = null, int Limit = 100, int Offset = 0);
 
 public sealed record LineView(string Id, decimal Rate, string Commission, string? Reason, IReadOnlyList<TraceStep> Trace);
 
@@ -444,12 +444,12 @@ public sealed class OrderService(Store store, ProgramCatalog programs, TimeProvi
               AND (@Sub1 IS NULL OR k.sub1 = @Sub1) AND (@Sub2 IS NULL OR k.sub2 = @Sub2) AND (@Sub3 IS NULL OR k.sub3 = @Sub3)
               AND (@Sub4 IS NULL OR k.sub4 = @Sub4) AND (@Sub5 IS NULL OR k.sub5 = @Sub5)
             ORDER BY o.at DESC, o.seq DESC
-            LIMIT @Limit
+            LIMIT @Limit OFFSET @Offset
             """, new
             {
                 publisherId, filter.Status, filter.Program, From = filter.From is { } f ? Times.ToMicros(f) : (long?)null,
                 To = filter.To is { } t ? Times.ToMicros(t) : (long?)null, filter.Sub1, filter.Sub2, filter.Sub3, filter.Sub4, filter.Sub5,
-                Limit = Math.Clamp(filter.Limit, 1, 1000),
+                Limit = Math.Clamp(filter.Limit, 1, 1000), Offset = Math.Max(filter.Offset, 0),
             });
         return rows.Select(row => View(row, s.Query<LineRow>("SELECT * FROM order_lines WHERE order_id = @Id ORDER BY line_no", new { row.Id }))).ToList();
     }

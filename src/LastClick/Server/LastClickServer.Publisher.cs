@@ -81,12 +81,20 @@ public static partial class LastClickServer
         api.MapGet("/commissions", (HttpContext http, Platform platform) => Guard(() =>
         {
             var q = http.Request.Query;
-            DateTimeOffset? Date(string name) => q[name].FirstOrDefault() is not { } text ? null
-                : Times.TryParse(text, out var time) ? time : throw ProblemException.Invalid(name, Times.Expected);
+            // A plain date as date_end means through that day: [date_start, date_end + 1 day).
+            DateTimeOffset? Date(string name, bool end = false) => q[name].FirstOrDefault() is not { } text ? null
+                : Times.TryParse(text, out var time) ? (end && text.Length == 10 ? time.AddDays(1) : time) : throw ProblemException.Invalid(name, Times.Expected);
             string? Sub(int i) => q[$"subid{i}"].FirstOrDefault() ?? q[$"sub{i}"].FirstOrDefault();
-            var (limit, _) = Page(http);
-            var filter = new CommissionFilter(q["status"].FirstOrDefault(), q["program"].FirstOrDefault(), Date("date_start"), Date("date_end"),
-                Sub(1), Sub(2), Sub(3), Sub(4), Sub(5), limit);
+            var status = q["status"].FirstOrDefault();
+            if (status is not null && !Enum.GetValues<Lifecycle.OrderStatus>().Any(v => OrderService.Name(v) == status))
+            {
+                throw ProblemException.Invalid("status", $"unknown status '{status}' (one of {string.Join(", ", Enum.GetValues<Lifecycle.OrderStatus>().Select(OrderService.Name))})");
+            }
+            var program = q["program"].FirstOrDefault();
+            if (program is not null) platform.Programs.Get(program, "program");
+            var (limit, offset) = Page(http);
+            var filter = new CommissionFilter(status, program, Date("date_start"), Date("date_end", end: true),
+                Sub(1), Sub(2), Sub(3), Sub(4), Sub(5), limit, offset);
             return Results.Json(platform.Store.Read(s => OrderService.ForPublisher(s, Me(http), filter)));
         }));
 

@@ -170,6 +170,13 @@ public sealed class ServerTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.BadRequest, badDate.StatusCode);
             Assert.Equal("date_start", (await badDate.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("field").GetString());
         }
+        using (var badStatus = await Send(HttpMethod.Get, "/api/v1/commissions?status=bogus", keys["p1"]))
+        {
+            Assert.Equal("status", (await badStatus.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("field").GetString());
+        }
+        var today = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Single((await Get<JsonElement>($"/api/v1/commissions?date_start={today}&date_end={today}", keys["p1"])).EnumerateArray());
+        Assert.Empty((await Get<JsonElement>("/api/v1/commissions?offset=1", keys["p1"])).EnumerateArray());
         using (var wrongRole = await Send(HttpMethod.Get, "/api/v1/commissions", marketplace))
         {
             Assert.Equal(HttpStatusCode.Unauthorized, wrongRole.StatusCode);
