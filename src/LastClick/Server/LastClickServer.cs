@@ -65,15 +65,23 @@ public static partial class LastClickServer
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("LastClick.Server");
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            StatusCodeSelector = _ => StatusCodes.Status500InternalServerError,
+            // A request Kestrel refuses (a body over the limit, a malformed request) keeps its own status.
+            StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
             ExceptionHandler = async http =>
             {
                 var error = http.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Error;
+                if (error is BadHttpRequestException bad)
+                {
+                    await Problem(new Problem("bad_request", "body", bad.Message), bad.StatusCode).ExecuteAsync(http).ConfigureAwait(false);
+                    return;
+                }
                 if (error is not null) Log.Unhandled(log, error, http.Request.Method, http.Request.Path);
                 await Problem(new Problem("internal", "", "the request could not be completed; nothing was recorded that was not stored"),
                     StatusCodes.Status500InternalServerError).ExecuteAsync(http).ConfigureAwait(false);
             },
         });
+        // An unknown route or method answers with a problem too, not an empty body.
+        app.UseStatusCodePages();
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var urls = string.Join(", ", app.Urls);

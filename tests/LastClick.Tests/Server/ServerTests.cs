@@ -117,6 +117,23 @@ public sealed class ServerTests : IAsyncLifetime
         }
         Assert.Equal("v1", _platform.Store.Read(s => s.Scalar<string>("SELECT visitor_id FROM touches WHERE id = 't1'")));
 
+        using (var nowhere = await _http.GetAsync("/api/v1/nothing"))
+        {
+            Assert.Equal((HttpStatusCode.NotFound, "application/problem+json"), (nowhere.StatusCode, nowhere.Content.Headers.ContentType?.MediaType));
+        }
+        using (var wrongMethod = await _http.DeleteAsync("/go/abc"))
+        {
+            Assert.Equal((HttpStatusCode.MethodNotAllowed, "application/problem+json"), (wrongMethod.StatusCode, wrongMethod.Content.Headers.ContentType?.MediaType));
+        }
+        using (var tooLarge = new HttpRequestMessage(HttpMethod.Post, "/api/v1/marketplace/orders") { Content = new StringContent("[" + new string(' ', 31 << 20) + "]") })
+        {
+            // Expect: 100-continue, so the refusal is read before the body is sent.
+            tooLarge.Headers.ExpectContinue = true;
+            tooLarge.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+            using var huge = await _http.SendAsync(tooLarge);
+            Assert.Equal((HttpStatusCode.RequestEntityTooLarge, "application/problem+json"), (huge.StatusCode, huge.Content.Headers.ContentType?.MediaType));
+        }
+
         using var healthy = await _http.GetAsync("/healthz");
         Assert.Equal(HttpStatusCode.OK, healthy.StatusCode);
     }
