@@ -90,8 +90,9 @@ public static class LastClickCli
         var store = StoreOption();
         var urls = new Option<string>("--urls") { Description = "Where to listen", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var proxies = new Option<string?>("--trusted-proxies") { Description = "Comma-separated proxy addresses whose X-Forwarded-For is believed" };
+        var publicUrl = new Option<string?>("--public-url") { Description = "The public address of the tracking links (https://go.example.com); default: the address a request came to" };
         var demo = new Option<bool>("--demo") { Description = "Also create a demo publisher with links, a day of clicks and orders, and keys to try the API" };
-        var command = new Command("serve", "Run the platform: the tracking redirect and the marketplace, publisher and operator APIs") { store, urls, proxies, demo };
+        var command = new Command("serve", "Run the platform: the tracking redirect and the marketplace, publisher and operator APIs") { store, urls, proxies, publicUrl, demo };
         // Other ASP.NET Core settings pass through (e.g. --Logging:Console:FormatterName json).
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(parse => Guard(stderr, () =>
@@ -107,6 +108,14 @@ public static class LastClickCli
             List<string> args = [.. parse.UnmatchedTokens];
             if (parse.GetResult(urls) is { Implicit: false } || settings["urls"] is null) args.AddRange(["--urls", parse.GetValue(urls)!]);
             if (parse.GetValue(proxies) is { } p) args.AddRange(["--TrustedProxies", p]);
+            if (parse.GetValue(publicUrl) is { } u)
+            {
+                if (!Uri.TryCreate(u, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("https" or "http") || parsed.PathAndQuery != "/")
+                {
+                    throw ProblemException.Invalid("public-url", "must be an http(s) address without a path, like https://go.example.com");
+                }
+                args.AddRange(["--PublicUrl", u]);
+            }
             var app = Server.LastClickServer.Build(s, ProgramCatalog.BuiltIn(), [.. args]);
             var setup = parse.GetValue(demo) ? Server.Demo.Seed(app.Services.GetRequiredService<Platform>()) : null;
             app.Lifetime.ApplicationStarted.Register(() => stdout.Write(Welcome(app.Urls.FirstOrDefault() ?? parse.GetValue(urls)!, s, setup)));

@@ -112,6 +112,14 @@ public static partial class LastClickServer
 
     internal sealed record LinkResponse(Link Link, string TrackingUrl);
 
-    private static LinkResponse LinkView(HttpContext http, Link link) =>
-        new(link, string.Create(CultureInfo.InvariantCulture, $"{http.Request.Scheme}://{http.Request.Host}/go/{link.Code}"));
+    /// <summary>
+    /// The tracking URL: on the configured public address (`--public-url`, setting PublicUrl) — never on the Host
+    /// header a caller chose; without one (a local install), the address the request came to.
+    /// </summary>
+    private static LinkResponse LinkView(HttpContext http, Link link)
+    {
+        var configured = http.RequestServices.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()["PublicUrl"];
+        var origin = configured is { Length: > 0 } ? configured.TrimEnd('/') : $"{http.Request.Scheme}://{http.Request.Host}";
+        return new(link, string.Create(CultureInfo.InvariantCulture, $"{origin}/go/{link.Code}"));
+    }
 }

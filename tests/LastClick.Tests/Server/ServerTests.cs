@@ -26,7 +26,8 @@ public sealed class ServerTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _app = LastClickServer.Build(_store.Store, ProgramCatalog.BuiltIn(), ["--urls", "http://127.0.0.1:0"]);
+        var port = FreePort();
+        _app = LastClickServer.Build(_store.Store, ProgramCatalog.BuiltIn(), ["--urls", $"http://127.0.0.1:{port}", "--PublicUrl", $"http://127.0.0.1:{port}"]);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         _http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(address) };
@@ -329,6 +330,10 @@ public sealed class ServerTests : IAsyncLifetime
         {
             Assert.Equal("csv.url", (await unknownColumn.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("field").GetString());
         }
+        using (var spoofed = await Send(HttpMethod.Get, $"/api/v1/links/{code}", p1, host: "evil.example"))
+        {
+            Assert.StartsWith(_http.BaseAddress!.ToString().TrimEnd('/'), (await spoofed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("trackingUrl").GetString(), StringComparison.Ordinal);
+        }
         var mine = await Get<JsonElement>("/api/v1/links?limit=10", p1);
         Assert.Equal(6, mine.GetProperty("links").GetArrayLength());
         Assert.Equal(0, (await Get<JsonElement>("/api/v1/links", p2)).GetProperty("links").GetArrayLength());
@@ -425,6 +430,13 @@ public sealed class ServerTests : IAsyncLifetime
         return response.Headers.Location!.AbsolutePath;
     }
 
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     private async Task<T> Get<T>(string path, string key)
     {
         using var response = await Send(HttpMethod.Get, path, key);
@@ -432,9 +444,10 @@ public sealed class ServerTests : IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<T>())!;
     }
 
-    private async Task<HttpResponseMessage> Send(HttpMethod method, string path, string key, string? body = null, string type = "application/json", string? accept = null)
+    private async Task<HttpResponseMessage> Send(HttpMethod method, string path, string key, string? body = null, string type = "application/json", string? accept = null, string? host = null)
     {
         using var request = new HttpRequestMessage(method, path);
+        if (host is not null) request.Headers.Host = host;
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
         if (body is not null) request.Content = new StringContent(body, System.Text.Encoding.UTF8, type);
         if (accept is not null) request.Headers.Accept.ParseAdd(accept);
