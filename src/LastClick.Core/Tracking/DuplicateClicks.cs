@@ -1,16 +1,18 @@
-using System.Collections.Concurrent;
-
 namespace LastClick.Tracking;
 
 /// <summary>
 /// Repeated clicks (F2 "duplicate"): the same visitor — by cookie, or by IP and user agent — on the same link within
-/// <see cref="Window"/> of its previous click. Remembered in memory on each node (a repeat that
-/// lands on another node is not marked); bounded, old entries are swept when it fills.
+/// <see cref="Window"/> of its previous click. Remembered in memory on each node (a repeat that lands on another
+/// node is not marked), as 64-bit fingerprints in two generations of one window each: a lookup checks both, and
+/// the older generation is dropped whole when the newer one is a window old (or full) — no sweeping, no per-click
+/// allocation that outlives the click.
 /// </summary>
-public sealed class DuplicateClicks(TimeSpan window, int capacity = 200_000)
+public sealed class DuplicateClicks(TimeSpan window, int capacity = 1_000_000)
 {
-    private readonly ConcurrentDictionary<string, long> _seen = new(StringComparer.Ordinal);
-    private readonly Lock _sweeping = new();
+    private readonly Lock _gate = new();
+    private Dictionary<ulong, long> _current = [];
+    private Dictionary<ulong, long> _previous = [];
+    private long _since = long.MinValue;
 
     public TimeSpan Window { get; } = window;
 
@@ -22,40 +24,42 @@ public sealed class DuplicateClicks(TimeSpan window, int capacity = 200_000)
     public bool Repeat(string linkCode, string? visitor, string? ip, string? userAgent, DateTimeOffset at, string? newVisitor = null)
     {
         var now = at.UtcTicks;
-        var repeat = false;
-        if (visitor is not null) repeat |= Seen($"{linkCode}\u001fv{visitor}", now);
-        if (newVisitor is not null) Seen($"{linkCode}\u001fv{newVisitor}", now);
-        if (ip is not null || userAgent is not null) repeat |= Seen($"{linkCode}\u001fa{ip}\u001f{userAgent}", now);
-        if (_seen.Count > capacity) Sweep(now);
-        return repeat;
-    }
-
-    private bool Seen(string key, long now)
-    {
-        var repeat = false;
-        _seen.AddOrUpdate(key, now, (_, previous) =>
+        var link = Hash(Offset, linkCode);
+        var byVisitor = visitor is null ? 0 : Hash(Hash(link, "v"), visitor);
+        var byNewVisitor = newVisitor is null ? 0 : Hash(Hash(link, "v"), newVisitor);
+        var byAddress = ip is null && userAgent is null ? 0 : Hash(Hash(Hash(link, "a"), ip), userAgent);
+        lock (_gate)
         {
-            repeat = now - previous < Window.Ticks && now >= previous;
-            return Math.Max(previous, now);
-        });
-        return repeat;
-    }
-
-    private void Sweep(long now)
-    {
-        if (!_sweeping.TryEnter()) return;
-        try
-        {
-            foreach (var (key, seen) in _seen)
+            if (now - _since >= Window.Ticks || _current.Count >= capacity)
             {
-                if (now - seen >= Window.Ticks) _seen.TryRemove(key, out _);
+                (_previous, _current) = (_current, _previous);
+                _current.Clear();
+                _since = now;
             }
-            // Still full of live entries (a flood): start over rather than grow without bound.
-            if (_seen.Count > capacity) _seen.Clear();
+            var repeat = false;
+            if (byVisitor != 0) repeat |= Seen(byVisitor, now);
+            if (byNewVisitor != 0) Seen(byNewVisitor, now);
+            if (byAddress != 0) repeat |= Seen(byAddress, now);
+            return repeat;
         }
-        finally
+    }
+
+    private bool Seen(ulong key, long now)
+    {
+        var known = _current.TryGetValue(key, out var last) || _previous.TryGetValue(key, out last);
+        _current[key] = known ? Math.Max(last, now) : now;
+        return known && now >= last && now - last < Window.Ticks;
+    }
+
+    private const ulong Offset = 14695981039346656037;
+
+    /// <summary>FNV-1a over the text's UTF-16 code units, continuing from <paramref name="hash"/>; a separator ends each part.</summary>
+    private static ulong Hash(ulong hash, string? text)
+    {
+        foreach (var c in text ?? "")
         {
-            _sweeping.Exit();
+            hash = (hash ^ c) * 1099511628211;
         }
+        return (hash ^ 0x1F) * 1099511628211;
     }
 }

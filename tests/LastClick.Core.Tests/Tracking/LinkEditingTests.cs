@@ -111,8 +111,16 @@ public sealed class LinkEditingTests : IClassFixture<PostgresAvailability>
         Assert.False(repeats.Repeat("L4", null, "5.5.5.5", "UA", t, newVisitor: "fresh"));
         Assert.True(repeats.Repeat("L4", "fresh", "6.6.6.6", "UA", t.AddSeconds(2)));
 
+        // Bounded: a flood of new visitors only ever keeps two generations; recent ones are still known.
         var bounded = new DuplicateClicks(TimeSpan.FromSeconds(30), capacity: 100);
-        for (var i = 0; i < 1000; i++) bounded.Repeat("L", $"v{i}", null, null, t.AddSeconds(i));
-        Assert.True(bounded.Repeat("L", "v999", null, null, t.AddSeconds(1000)));
+        for (var i = 0; i < 1000; i++) bounded.Repeat("L", $"v{i}", null, null, t.AddMilliseconds(i));
+        Assert.True(bounded.Repeat("L", "v999", null, null, t.AddMilliseconds(1000)));
+        Assert.False(bounded.Repeat("L", "v1", null, null, t.AddMilliseconds(1001)));
+        // Across a generation change a repeat within the window is still seen.
+        var rolling = new DuplicateClicks(TimeSpan.FromSeconds(30));
+        Assert.False(rolling.Repeat("L", "v1", null, null, t));
+        Assert.False(rolling.Repeat("L", "v2", null, null, t.AddSeconds(29)));
+        Assert.True(rolling.Repeat("L", "v2", null, null, t.AddSeconds(31)));
+        Assert.False(rolling.Repeat("L", "v1", null, null, t.AddSeconds(31)));
     }
 }
