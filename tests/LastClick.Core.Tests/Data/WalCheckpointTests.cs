@@ -17,14 +17,15 @@ public sealed class WalCheckpointTests
         WalCheckpoints.TakeOver(session);
         session.Commit();
         var padding = new string('x', 2000);
-        var until = DateTime.UtcNow.AddSeconds(2.5);
-        for (var i = 0; DateTime.UtcNow < until; i++)
+        // A fixed amount of work (about 16,000 WAL frames if nothing starts the WAL over), with pauses so the
+        // checkpoint loop gets its turns even when the machine is busy with other tests.
+        for (var i = 0; i < 1_600; i++)
         {
             checkpoints.RestartIfDue(session.Connection);
             session.Resume();
             for (var j = 0; j < 20; j++) session.Execute("INSERT INTO touches (id, visitor_id, at, channel) VALUES (@id, 'v', 0, @padding)", new { id = $"t{i}-{j}", padding });
             session.Commit();
-            await Task.Yield();
+            if (i % 20 == 0) await Task.Delay(5);
         }
         await checkpoints.ReleaseAsync();
         Assert.Equal(bounded, checkpoints.Restarts > 0);
@@ -36,7 +37,7 @@ public sealed class WalCheckpointTests
         using var reader = command.ExecuteReader();
         reader.Read();
         var frames = reader.GetInt64(1);
-        if (bounded) Assert.True(frames < 5_000, $"the WAL holds {frames} frames");
-        else Assert.True(frames > 10_000, $"the control only reached {frames} frames: the test cannot tell");
+        if (bounded) Assert.True(frames < 8_000, $"the WAL holds {frames} frames");
+        else Assert.True(frames > 12_000, $"the control only reached {frames} frames: the test cannot tell");
     }
 }
