@@ -54,16 +54,7 @@ public sealed class GroupCommit : IAsyncDisposable
                 try
                 {
                     // Between batches the session holds no transaction (on SQLite an open one would hold the write lock).
-                    if (session is null)
-                    {
-                        session = _store.Begin();
-                        WalCheckpoints.TakeOver(session);
-                    }
-                    else
-                    {
-                        _checkpoints?.RestartIfDue(session.Connection);
-                        session.Resume();
-                    }
+                    session = WalCheckpoints.NextBatch(_store, session, _checkpoints);
                     foreach (var job in batch)
                     {
                         for (var attempt = 1; ; attempt++)

@@ -70,6 +70,23 @@ public sealed class WalCheckpoints
         _stopping.Dispose();
     }
 
+    /// <summary>
+    /// A group-commit writer's session for its next batch: a new one the first time (its checkpoints handed over to
+    /// the loop), afterwards the same one in a new transaction, the WAL restarted first when that is due.
+    /// </summary>
+    public static DbSession NextBatch(Store store, DbSession? session, WalCheckpoints? checkpoints)
+    {
+        if (session is null)
+        {
+            session = store.Begin();
+            TakeOver(session);
+            return session;
+        }
+        checkpoints?.RestartIfDue(session.Connection);
+        session.Resume();
+        return session;
+    }
+
     /// <summary>Hands the checkpoints of a writer's connection over to the loop (SQLite; nothing elsewhere).</summary>
     public static void TakeOver(DbSession session)
     {
@@ -90,16 +107,19 @@ public sealed class WalCheckpoints
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
         try
         {
-            while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
-            {
-                using var connection = _store.Open();
-                if (Checkpoint(connection, "PASSIVE") >= _restartFrames) _restartDue = true;
-            }
+            while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false)) Pass();
         }
         catch (OperationCanceledException)
         {
             // stopping
         }
+    }
+
+    /// <summary>One pass of the loop: a passive checkpoint, and a restart made due when the WAL is long.</summary>
+    private void Pass()
+    {
+        using var connection = _store.Open();
+        if (Checkpoint(connection, "PASSIVE") >= _restartFrames) _restartDue = true;
     }
 
     /// <summary>Runs a checkpoint; returns the frames in the WAL.</summary>

@@ -62,17 +62,9 @@ public sealed class ClickWriter : IAsyncDisposable
                 var classes = new ClickClass[batch.Count];
                 try
                 {
-                    if (session is null)
-                    {
-                        session = _store.Begin();
-                        WalCheckpoints.TakeOver(session);
-                        if (session.Connection is Microsoft.Data.Sqlite.SqliteConnection sqlite) insert = new SqliteClickInsert(sqlite);
-                    }
-                    else
-                    {
-                        _checkpoints?.RestartIfDue(session.Connection);
-                        session.Resume();
-                    }
+                    var fresh = session is null;
+                    session = WalCheckpoints.NextBatch(_store, session, _checkpoints);
+                    if (fresh && session.Connection is Microsoft.Data.Sqlite.SqliteConnection sqlite) insert = new SqliteClickInsert(sqlite);
                     for (var i = 0; i < batch.Count; i++)
                     {
                         var click = batch[i].Click;
