@@ -14,7 +14,9 @@ public static partial class LastClickServer
     /// <summary>The marketplace's side (I1): orders, their events and its own paid touches, each idempotent by id.</summary>
     private static void MapMarketplace(WebApplication app)
     {
-        var api = RequireKey(app.MapGroup("/api/v1/marketplace"), KeyRole.Marketplace).WithTags("marketplace");
+        var api = RequireKey(app.MapGroup("/api/v1/marketplace"), KeyRole.Marketplace).WithTags("marketplace")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
         // Each write joins the next group commit: answered once its batch is committed (and idempotent by id).
         api.MapPost("/orders", async (HttpContext http, Platform platform, GroupCommit commits) => await HandleAsync(http, async body =>
@@ -23,7 +25,7 @@ public static partial class LastClickServer
             var programId = http.Request.Query["program"].FirstOrDefault() ?? DefaultProgram(platform.Programs, order.DeliveryCountry);
             var view = await commits.RunAsync(s => platform.Orders.Ingest(s, order, programId)).ConfigureAwait(false);
             return Results.Json(view, statusCode: StatusCodes.Status201Created);
-        }).ConfigureAwait(false));
+        }).ConfigureAwait(false)).Produces<OrderView>(StatusCodes.Status201Created).WithSummary("Receive an order (idempotent by id)");
 
         api.MapPost("/events", async (HttpContext http, Platform platform, GroupCommit commits) => await HandleAsync(http, async body =>
         {
@@ -35,7 +37,7 @@ public static partial class LastClickServer
                 return OrderService.Find(s, e.OrderId);
             }).ConfigureAwait(false);
             return Results.Json(new { @event = e.Id, order });
-        }).ConfigureAwait(false));
+        }).ConfigureAwait(false)).WithSummary("Receive an order's event: paid, goods_received, auto_confirmed, cancelled, refunded, fraud (idempotent by id)");
 
         api.MapPost("/touches", async (HttpContext http, Platform platform, GroupCommit commits) => await HandleAsync(http, async body =>
         {
@@ -47,7 +49,7 @@ public static partial class LastClickServer
                 return true;
             }).ConfigureAwait(false);
             return Results.NoContent();
-        }).ConfigureAwait(false));
+        }).ConfigureAwait(false)).Produces(StatusCodes.Status204NoContent).WithSummary("Receive a paid touch of the marketplace's own channels (A1)");
     }
 
     /// <summary>An unattributed order still belongs to a program: the first that pays for its delivery country.</summary>

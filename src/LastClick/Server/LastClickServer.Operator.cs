@@ -18,7 +18,8 @@ public static partial class LastClickServer
     /// </summary>
     private static void MapOperator(WebApplication app)
     {
-        var api = RequireKey(app.MapGroup("/api/v1/operator"), KeyRole.Operator).WithTags("operator");
+        var api = RequireKey(app.MapGroup("/api/v1/operator"), KeyRole.Operator).WithTags("operator")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("LastClick.Operator");
 
         api.MapGet("/programs", (Platform platform) => Results.Json(platform.Programs.All.OrderBy(p => p.Id, StringComparer.Ordinal).Select(p => new

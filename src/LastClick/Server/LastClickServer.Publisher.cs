@@ -18,7 +18,8 @@ public static partial class LastClickServer
     /// <summary>The publisher's side (I1): its links, commissions and balance; never another publisher's.</summary>
     private static void MapPublisher(WebApplication app)
     {
-        var api = RequireKey(app.MapGroup("/api/v1"), KeyRole.Publisher).WithTags("publisher");
+        var api = RequireKey(app.MapGroup("/api/v1"), KeyRole.Publisher).WithTags("publisher")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
         static string Me(HttpContext http) => CallerOf(http).PublisherId!;
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("LastClick.Links");
 
@@ -28,7 +29,7 @@ public static partial class LastClickServer
             var link = platform.Links.Create(Me(http), body.Required("program").AsString(), body.Required("destination").AsString(),
                 body.OptionalString("sub1"), body.OptionalString("sub2"), body.OptionalString("sub3"), body.OptionalString("sub4"), body.OptionalString("sub5"));
             return Results.Json(LinkView(http, link), statusCode: StatusCodes.Status201Created);
-        }).ConfigureAwait(false));
+        }).ConfigureAwait(false)).Produces<LinkResponse>(StatusCodes.Status201Created).WithSummary("Create a deep link with sub1…sub5 (F1)");
 
         // Bulk creation: a CSV with a header row (program, destination, sub1…sub5; program may come as ?program=).
         // All rows or none; answers JSON, or CSV when asked with Accept: text/csv.
@@ -46,7 +47,7 @@ public static partial class LastClickServer
                     ? Results.Text(LinkCsv.Write(views.Select(v => (v.Link, v.TrackingUrl))), "text/csv; charset=utf-8", statusCode: StatusCodes.Status201Created)
                     : Results.Json(new { links = views }, statusCode: StatusCodes.Status201Created);
             });
-        });
+        }).WithSummary("Create links from a CSV (header program,destination,sub1…sub5): all rows or none");
 
         api.MapGet("/links", (HttpContext http, Platform platform) => Guard(() =>
         {
@@ -76,7 +77,7 @@ public static partial class LastClickServer
             var link = platform.Links.Update(Me(http), code, new LinkChange(body.OptionalString("destination"), subs));
             Log.LinkChanged(log, code, link.PublisherId);
             return Results.Json(LinkView(http, link));
-        }).ConfigureAwait(false));
+        }).ConfigureAwait(false)).Produces<LinkResponse>().WithSummary("Change a link's destination or sub ids; the redirect follows at once");
 
         api.MapGet("/commissions", (HttpContext http, Platform platform) => Guard(() =>
         {
@@ -96,7 +97,8 @@ public static partial class LastClickServer
             var filter = new CommissionFilter(status, program, Date("date_start"), Date("date_end", end: true),
                 Sub(1), Sub(2), Sub(3), Sub(4), Sub(5), limit, offset);
             return Results.Json(platform.Store.Read(s => OrderService.ForPublisher(s, Me(http), filter)));
-        }));
+        })).Produces<IReadOnlyList<OrderView>>().WithSummary(
+            "Commissions with status, reason codes and rate traces; filters status, program, date_start, date_end, sub1…sub5, limit, offset");
 
         api.MapGet("/commissions/{orderId}", (string orderId, HttpContext http, Platform platform) =>
             platform.Orders.Find(orderId) is { } order && order.Publisher == Me(http)
@@ -110,7 +112,7 @@ public static partial class LastClickServer
             Results.Json(platform.Ledger.Transfers(Me(http)).Select(t => new { t.Id, t.Program, t.Order, t.PayoutRun, t.Kind, t.From, t.To, t.Currency, t.Amount, t.At })));
     }
 
-    internal sealed record LinkResponse(Link Link, string TrackingUrl);
+    public sealed record LinkResponse(Link Link, string TrackingUrl);
 
     /// <summary>
     /// The tracking URL: on the configured public address (`--public-url`, setting PublicUrl) — never on the Host

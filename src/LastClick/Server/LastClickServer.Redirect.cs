@@ -31,5 +31,6 @@ public static partial class LastClickServer
             });
             http.Response.Headers.CacheControl = "no-store";
             return Results.Redirect(LinkTargets.WithClickId(link.Destination, clickId));
-        });
+        }).Produces(StatusCodes.Status302Found).ProducesProblem(StatusCodes.Status404NotFound).WithTags("tracking")
+          .WithSummary("The tracking redirect (F2): stores the click, then 302 with lc_click and the lc_vid cookie");
 }

@@ -231,6 +231,8 @@ public sealed class ServerTests : IAsyncLifetime
         {
             Assert.True(paths.TryGetProperty(path, out _), path);
         }
+        var orders = paths.GetProperty("/api/v1/marketplace/orders").GetProperty("post").GetProperty("responses");
+        Assert.True(orders.TryGetProperty("201", out _) && orders.TryGetProperty("409", out _), orders.ToString());
     }
 
     [Fact]
