@@ -27,7 +27,7 @@ public sealed record OrderView(
 /// Orders and their events: stored idempotently, attributed (A), commissioned (B), carried through the lifecycle (C)
 /// into the ledger (D1), each in one transaction. The decisions are the pure functions; this loads, calls and stores.
 /// </summary>
-public sealed class OrderService(Store store, ProgramCatalog programs, TimeProvider clock)
+public sealed partial class OrderService(Store store, ProgramCatalog programs, TimeProvider clock)
 {
     private static readonly JsonSerializerOptions TraceJsonOptions = new(JsonSerializerDefaults.Web);
 
@@ -453,6 +453,26 @@ public sealed class OrderService(Store store, ProgramCatalog programs, TimeProvi
             });
         return rows.Select(row => View(row, s.Query<LineRow>("SELECT * FROM order_lines WHERE order_id = @Id ORDER BY line_no", new { row.Id }))).ToList();
     }
+
+    /// <summary>
+    /// The order as its publisher may see it: the attribution trace names only that publisher's own clicks; another
+    /// publisher's click (one skipped as invalid traffic) is "another publisher's click".
+    /// </summary>
+    public static OrderView ForItsPublisher(DbSession s, OrderView order)
+    {
+        if (order.Publisher is null || order.AttributionTrace.Count < 2) return order;
+        var trace = order.AttributionTrace.Select(line =>
+        {
+            var match = SkippedClick().Match(line);
+            if (!match.Success) return line;
+            var owner = s.Scalar<string?>("SELECT publisher_id FROM clicks WHERE id = @id", new { id = match.Groups[1].Value });
+            return owner == order.Publisher ? line : string.Concat("another publisher's click", line.AsSpan(match.Length));
+        }).ToList();
+        return order with { AttributionTrace = trace };
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^click (\S+)(?= skipped)")]
+    private static partial System.Text.RegularExpressions.Regex SkippedClick();
 
     /// <summary>Every order with its lines, in the order they were received, for exports; traces stay as stored JSON.</summary>
     public static IEnumerable<(OrderView Order, IReadOnlyList<string> LineTraces)> Export(DbSession s)

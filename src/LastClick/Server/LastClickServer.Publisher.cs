@@ -96,13 +96,13 @@ public static partial class LastClickServer
             var (limit, offset) = Page(http);
             var filter = new CommissionFilter(status, program, Date("date_start"), Date("date_end", end: true),
                 Sub(1), Sub(2), Sub(3), Sub(4), Sub(5), limit, offset);
-            return Results.Json(platform.Store.Read(s => OrderService.ForPublisher(s, Me(http), filter)));
+            return Results.Json(platform.Store.Read(s => OrderService.ForPublisher(s, Me(http), filter).Select(o => OrderService.ForItsPublisher(s, o)).ToList()));
         })).Produces<IReadOnlyList<OrderView>>().WithSummary(
             "Commissions with status, reason codes and rate traces; filters status, program, date_start, date_end, sub1…sub5, limit, offset");
 
         api.MapGet("/commissions/{orderId}", (string orderId, HttpContext http, Platform platform) =>
             platform.Orders.Find(orderId) is { } order && order.Publisher == Me(http)
-                ? Results.Json(order)
+                ? Results.Json(platform.Store.Read(s => OrderService.ForItsPublisher(s, order)))
                 : Problem(new Problem("not_found", "orderId", $"no commission for order '{orderId}'")));
 
         api.MapGet("/balance", (HttpContext http, Platform platform) =>

@@ -126,4 +126,22 @@ public sealed class AttributionTests
             Assert.All(commission.Lines, l => Assert.Equal(Commission.Reasons.InvalidTraffic, l.Reason));
         }
     }
+
+    [Fact]
+    public void I1_a_publisher_sees_its_own_skipped_clicks_in_the_trace_but_not_another_publishers_click_ids()
+    {
+        using var h = Harness.Sqlite().Publisher("p1").Publisher("p2");
+        h.Click("their-click", "v1", "2026-02-01T09:00:00Z", publisher: "p2", invalid: "cookie_stuffing");
+        h.Click("own-bad", "v1", "2026-02-01T09:30:00Z", publisher: "p1", invalid: "forced_click");
+        h.Click("own-good", "v1", "2026-02-01T10:00:00Z", publisher: "p1");
+        var order = h.Order();
+        Assert.Contains(order.AttributionTrace, l => l.Contains("their-click", StringComparison.Ordinal));
+
+        var shown = h.Platform.Store.Read(s => LastClick.Orders.OrderService.ForItsPublisher(s, order));
+
+        Assert.DoesNotContain(shown.AttributionTrace, l => l.Contains("their-click", StringComparison.Ordinal));
+        Assert.Contains("another publisher's click skipped: invalid traffic (cookie_stuffing)", shown.AttributionTrace);
+        Assert.Contains(shown.AttributionTrace, l => l.StartsWith("click own-bad skipped", StringComparison.Ordinal));
+        Assert.Equal(order.AttributionTrace.Count, shown.AttributionTrace.Count);
+    }
 }
