@@ -36,6 +36,7 @@ public sealed record ProgramDefinition
     public required int HoldDays { get; init; }
     public required PayoutTerms Payout { get; init; }
     public required int AutoAcceptRanking { get; init; }
+    public ScorecardInputs? Scorecard { get; init; }
 
     [System.Text.Json.Serialization.JsonIgnore] public TimeSpan CookieWindow => TimeSpan.FromDays(CookieWindowDays);
     [System.Text.Json.Serialization.JsonIgnore] public TimeSpan Hold => TimeSpan.FromDays(HoldDays);

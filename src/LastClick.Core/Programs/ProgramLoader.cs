@@ -11,8 +11,21 @@ public static partial class ProgramLoader
         "$schema", "id", "name", "marketplace", "model", "attribution", "cookieWindowDays", "allowedHosts", "languages", "markets",
         "regions", "deliveryRules", "categoryRates", "defaultCategory", "zeroRateCategories", "excludedSections", "storeLists",
         "nonPayingStores", "sellerRateBounds", "orderCap", "eligibility", "geoMatch", "anonymizersPay", "campaigns", "tiers",
-        "currency", "holdDays", "payout", "autoAcceptRanking",
+        "currency", "holdDays", "payout", "autoAcceptRanking", "scorecard",
     ];
+
+    /// <summary>J2 inputs: stars 1–5, internal review 1–10, every component but trust scored 0–10, and a source.</summary>
+    private static ScorecardInputs ScorecardInputs(JsonNode node)
+    {
+        node.AllowOnly("trustpilotStars", "internalReview", "scores", "source");
+        decimal Within(JsonNode n, decimal min, decimal max) =>
+            n.AsDecimal() is var v && v >= min && v <= max ? v : throw n.Error($"must be between {min} and {max}");
+        var scoresNode = node.Required("scores");
+        scoresNode.AllowOnly([.. Scorecard.ScoredComponents]);
+        var scores = Scorecard.ScoredComponents.ToDictionary(c => c, c => Within(scoresNode.Required(c), 0m, 10m), StringComparer.Ordinal);
+        return new ScorecardInputs(Within(node.Required("trustpilotStars"), 1m, 5m), Within(node.Required("internalReview"), 1m, 10m),
+            scores, node.Required("source").AsString());
+    }
 
     public static ProgramDefinition Parse(string json, string source = "program")
     {
@@ -96,6 +109,7 @@ public static partial class ProgramLoader
             HoldDays = hold.AsInt(),
             Payout = new PayoutTerms(schedule.AsString(), day, thresholds, payout.Required("methods").AsStrings()),
             AutoAcceptRanking = root.Required("autoAcceptRanking").AsInt(),
+            Scorecard = root.Optional("scorecard") is { } scorecard ? ScorecardInputs(scorecard) : null,
         };
     }
 

@@ -66,8 +66,25 @@ public static class LastClickCli
             stdout.WriteLine($"ok: {program.Id} ({program.Name})");
         }));
 
-        return new Command("programs", "Program definitions") { list, show, validate };
+        var scoredId = new Argument<string>("id") { Description = "Program id (aliexpress-ww, aliexpress-cis)" };
+        var scorecard = new Command("scorecard", "Print a program's J2 scorecard as JSON: trust, overall, components") { scoredId };
+        scorecard.SetAction(parse => Guard(stderr, () =>
+        {
+            var program = ProgramCatalog.BuiltIn().Get(parse.GetValue(scoredId)!, "id");
+            var inputs = program.Scorecard ?? throw ProblemException.Invalid("id", $"program '{program.Id}' has no scorecard inputs");
+            var result = Scorecard.Compute(program.Id, inputs);
+            stdout.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
+            {
+                program = result.Program, trust = result.Trust, overall = result.Overall, weightedSum = result.WeightedSum,
+                components = result.Components.ToDictionary(c => c.Name, c => new { score = c.Score, weight = c.Weight, weighted = c.Weighted }),
+                trustpilotStars = inputs.TrustpilotStars, internalReview = inputs.InternalReview, source = inputs.Source,
+            }, ScorecardJson));
+        }));
+
+        return new Command("programs", "Program definitions") { list, show, validate, scorecard };
     }
+
+    private static readonly System.Text.Json.JsonSerializerOptions ScorecardJson = new() { WriteIndented = true };
 
     private static Command MigrateCommand(TextWriter stdout, TextWriter stderr)
     {

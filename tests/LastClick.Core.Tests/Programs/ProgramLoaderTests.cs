@@ -67,6 +67,8 @@ public sealed class ProgramLoaderTests
     [InlineData("\"holdDays\": 0", "\"holdDays\": 0, \"colour\": \"red\"", "colour: is not a known field")]
     [InlineData("\"model\": \"CPS\",", "", "model: is required")]
     [InlineData("\"currency\": \"USD\" } ]", "\"currency\": \"XYZ\" } ]", "currency.payout[0].currency: unknown currency 'XYZ'")]
+    [InlineData("\"trustpilotStars\": \"2.2\"", "\"trustpilotStars\": \"6\"", "scorecard.trustpilotStars: must be between 1 and 5")]
+    [InlineData("\"support\": \"5\"", "\"supprt\": \"5\"", "scorecard.scores.supprt: is not a known field")]
     public void A_malformed_definition_names_the_first_wrong_field(string find, string replace, string message)
     {
         var json = BuiltInJson("aliexpress-ww");

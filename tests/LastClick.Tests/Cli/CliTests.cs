@@ -20,6 +20,18 @@ public sealed class CliTests : IClassFixture<LastClick.Tests.Support.PostgresAva
         return dir;
     }
 
+    [Fact]
+    public void J2_programs_scorecard_prints_trust_overall_and_the_components_as_json()
+    {
+        var (code, output, error) = Run("programs", "scorecard", "aliexpress-ww");
+
+        Assert.Equal((0, ""), (code, error));
+        using var card = System.Text.Json.JsonDocument.Parse(output);
+        Assert.Equal((5.2m, 5.5m), (card.RootElement.GetProperty("trust").GetDecimal(), card.RootElement.GetProperty("overall").GetDecimal()));
+        Assert.Equal(9, card.RootElement.GetProperty("components").EnumerateObject().Count());
+        Assert.Equal(2, Run("programs", "scorecard", "amazon").Code);
+    }
+
     private static (int Code, string Out, string Err) Run(params string[] args)
     {
         using var stdout = new StringWriter();
