@@ -29,7 +29,15 @@ public sealed partial class DbSession : IDisposable
         Connection = connection;
         Provider = provider;
         _readOnly = readOnly;
-        _transaction = Start();
+        try
+        {
+            _transaction = Start();
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
     }
 
     private readonly bool _readOnly;

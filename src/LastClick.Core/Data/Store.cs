@@ -67,6 +67,19 @@ public abstract class Store : IDisposable
         using var connection = Open();
         // Several nodes starting together on one PostgreSQL database migrate one at a time (released on close).
         if (Provider == StoreProvider.Postgres) connection.Execute("SELECT pg_advisory_lock(7142031)");
+        try
+        {
+            Apply(connection, clock);
+        }
+        finally
+        {
+            // Unlocked even when a migration fails: a pooled connection would otherwise keep the lock for the others.
+            if (Provider == StoreProvider.Postgres) connection.Execute("SELECT pg_advisory_unlock(7142031)");
+        }
+    }
+
+    private void Apply(DbConnection connection, TimeProvider clock)
+    {
         connection.Execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)");
         var applied = connection.Query<long>("SELECT version FROM schema_migrations").ToHashSet();
         var folder = Provider == StoreProvider.Sqlite ? "sqlite" : "postgres";
@@ -84,7 +97,6 @@ public abstract class Store : IDisposable
                 new { version, at = Times.ToMicros(clock.GetUtcNow()) }, tx);
             tx.Commit();
         }
-        if (Provider == StoreProvider.Postgres) connection.Execute("SELECT pg_advisory_unlock(7142031)");
     }
 
     public abstract void Dispose();

@@ -62,8 +62,8 @@ public sealed class WalCheckpoints
     {
         lock (Gate)
         {
-            if (--_users > 0) return;
-            Running.Remove(_store);
+            if (_users == 0 || --_users > 0) return;
+            if (Running.TryGetValue(_store, out var current) && ReferenceEquals(current, this)) Running.Remove(_store);
         }
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
@@ -98,8 +98,25 @@ public sealed class WalCheckpoints
     {
         if (!_restartDue) return;
         _restartDue = false;
-        Checkpoint(connection, "RESTART");
-        Interlocked.Increment(ref _restarts);
+        // A restart waits for the other writer and for readers to leave the WAL: never long here — if they are
+        // busy, it is left for a later batch rather than holding this writer's callers.
+        Execute(connection, "PRAGMA busy_timeout=20");
+        try
+        {
+            if (Checkpoint(connection, "RESTART", out var busy) >= 0 && busy) _restartDue = true;
+            else Interlocked.Increment(ref _restarts);
+        }
+        finally
+        {
+            Execute(connection, "PRAGMA busy_timeout=30000");
+        }
+    }
+
+    private static void Execute(DbConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
     }
 
     private async Task RunAsync(CancellationToken stopping)
@@ -107,7 +124,19 @@ public sealed class WalCheckpoints
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
         try
         {
-            while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false)) Pass();
+            while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
+            {
+                try
+                {
+                    Pass();
+                }
+#pragma warning disable CA1031 // a failed pass (disk full, I/O) must not end the loop: the writers rely on it
+                catch (Exception)
+                {
+                    Failures++;
+                }
+#pragma warning restore CA1031
+            }
         }
         catch (OperationCanceledException)
         {
@@ -122,12 +151,23 @@ public sealed class WalCheckpoints
         if (Checkpoint(connection, "PASSIVE") >= _restartFrames) _restartDue = true;
     }
 
+    /// <summary>Passes that failed (they are tried again at the next tick).</summary>
+    public long Failures { get; private set; }
+
     /// <summary>Runs a checkpoint; returns the frames in the WAL.</summary>
-    private static long Checkpoint(DbConnection connection, string mode)
+    private static long Checkpoint(DbConnection connection, string mode) => Checkpoint(connection, mode, out _);
+
+    private static long Checkpoint(DbConnection connection, string mode, out bool busy)
     {
         using var command = connection.CreateCommand();
         command.CommandText = $"PRAGMA wal_checkpoint({mode})";
         using var reader = command.ExecuteReader();
-        return reader.Read() ? reader.GetInt64(1) : 0;
+        if (!reader.Read())
+        {
+            busy = false;
+            return 0;
+        }
+        busy = reader.GetInt64(0) != 0;
+        return reader.GetInt64(1);
     }
 }

@@ -235,13 +235,18 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
                 new { program.Id, until = Times.ToMicros(now - program.Hold) });
             foreach (var candidate in due)
             {
-                // Every node runs this: lock the order and read it again; another node may have moved it already.
-                if (s.Provider == StoreProvider.Postgres && s.QuerySingleOrDefault<OrderRow>(
-                        $"SELECT {StateColumns} FROM orders WHERE id = @Id AND status = 'confirmed' FOR UPDATE", new { candidate.Id }) is null)
-                {
-                    continue;
-                }
+                // PostgreSQL: lock the order and settle from what it holds now — an event or another node may have
+                // changed it since the list was read. (SQLite: this transaction is the only writer.)
                 var row = candidate;
+                if (s.Provider == StoreProvider.Postgres)
+                {
+                    if (s.QuerySingleOrDefault<OrderRow>($"SELECT {StateColumns} FROM orders WHERE id = @Id AND status = 'confirmed' FOR UPDATE",
+                            new { candidate.Id }) is not { } locked)
+                    {
+                        continue;
+                    }
+                    row = locked;
+                }
                 var lines = s.Query<LineRow>($"SELECT {LineStateColumns} FROM order_lines WHERE order_id = @Id ORDER BY line_no", new { row.Id });
                 var order = ToDomain(row, lines);
                 Resettle(s, row, lines, order, FactsOf(row, lines, order.Currency), program, now);

@@ -97,9 +97,12 @@ public sealed class ClickWriter : IAsyncDisposable
         }
     }
 
+    private int _disposed;
+
     /// <summary>Stops taking clicks, writes what is queued, and waits for it.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         _queue.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
         if (_checkpoints is not null) await _checkpoints.ReleaseAsync().ConfigureAwait(false);

@@ -12,7 +12,7 @@ public sealed class DuplicateClicks(TimeSpan window, int capacity = 1_000_000)
     private readonly Lock _gate = new();
     private Dictionary<ulong, long> _current = [];
     private Dictionary<ulong, long> _previous = [];
-    private long _since = long.MinValue;
+    private long _since; // ticks of the current generation's start (0: none yet, so the first click starts one)
 
     public TimeSpan Window { get; } = window;
 

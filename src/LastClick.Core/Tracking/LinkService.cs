@@ -65,6 +65,8 @@ public sealed class LinkService(Store store, ProgramCatalog programs, TimeProvid
     {
         var link = store.InSession(s =>
         {
+            // PostgreSQL: two edits of one link at once apply one after the other, neither lost.
+            if (s.Provider == StoreProvider.Postgres) s.Query<string>("SELECT code FROM links WHERE code = @code FOR UPDATE", new { code });
             var current = Find(s, code);
             if (current is null || current.PublisherId != publisherId) throw new ProblemException(Problem.NotFound("code", $"no link '{code}'"));
             var program = programs.Get(current.ProgramId, "program");

@@ -90,7 +90,8 @@ public sealed class TrackingService(Store store, ClickClassifier classifier)
         var hash = Fingerprint.Of(touch);
         var inserted = s.Execute("INSERT INTO touches (id, visitor_id, at, channel, body_hash) VALUES (@Id, @VisitorId, @at, @Channel, @hash) ON CONFLICT (id) DO NOTHING",
             new { touch.Id, touch.VisitorId, at = Times.ToMicros(touch.At), touch.Channel, hash });
-        if (inserted == 0 && s.Scalar<string?>("SELECT body_hash FROM touches WHERE id = @Id", new { touch.Id }) is { } existing && existing != hash)
+        // (A touch stored before fingerprints were kept has none: a repeat of it is taken as the same.)
+        if (inserted == 0 && s.Query<string?>("SELECT body_hash FROM touches WHERE id = @Id", new { touch.Id }).FirstOrDefault() is { } existing && existing != hash)
         {
             throw new ProblemException(Problem.Conflict("touch.id", $"touch '{touch.Id}' was already received with a different body"));
         }

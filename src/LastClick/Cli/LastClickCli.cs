@@ -117,22 +117,19 @@ public static class LastClickCli
             // ASP.NET Core's own settings count too: --store, else ConnectionStrings:LastClick (appsettings.json,
             // environment ConnectionStrings__LastClick, --ConnectionStrings:LastClick=…), else the embedded file;
             // --urls, else ASPNETCORE_URLS / urls, else 127.0.0.1:5080.
+            var environment = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? "Production";
             var settings = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
                 .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
-                .AddEnvironmentVariables("ASPNETCORE_").AddEnvironmentVariables().AddCommandLine([.. parse.UnmatchedTokens]).Build();
+                .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), $"appsettings.{environment}.json"), optional: true)
+                .AddEnvironmentVariables("DOTNET_").AddEnvironmentVariables("ASPNETCORE_").AddEnvironmentVariables()
+                .AddCommandLine([.. parse.UnmatchedTokens]).Build();
             var explicitStore = parse.GetResult(store) is { Implicit: false };
             using var s = Store.Connect(explicitStore ? parse.GetValue(store)! : settings.GetConnectionString("LastClick") ?? parse.GetValue(store)!);
             List<string> args = [.. parse.UnmatchedTokens];
-            if (parse.GetResult(urls) is { Implicit: false } || settings["urls"] is null) args.AddRange(["--urls", parse.GetValue(urls)!]);
+            var addressConfigured = settings["urls"] is not null || settings["http_ports"] is not null || settings["https_ports"] is not null;
+            if (parse.GetResult(urls) is { Implicit: false } || !addressConfigured) args.AddRange(["--urls", parse.GetValue(urls)!]);
             if (parse.GetValue(proxies) is { } p) args.AddRange(["--TrustedProxies", p]);
-            if (parse.GetValue(publicUrl) is { } u)
-            {
-                if (!Uri.TryCreate(u, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("https" or "http") || parsed.PathAndQuery != "/")
-                {
-                    throw ProblemException.Invalid("public-url", "must be an http(s) address without a path, like https://go.example.com");
-                }
-                args.AddRange(["--PublicUrl", u]);
-            }
+            if (parse.GetValue(publicUrl) is { } u) args.AddRange(["--PublicUrl", u]); // checked by the server, whatever its source
             var app = Server.LastClickServer.Build(s, ProgramCatalog.BuiltIn(), [.. args]);
             var setup = parse.GetValue(demo) ? Server.Demo.Seed(app.Services.GetRequiredService<Platform>()) : null;
             app.Lifetime.ApplicationStarted.Register(() => stdout.Write(Welcome(app.Urls.FirstOrDefault() ?? parse.GetValue(urls)!, s, setup)));

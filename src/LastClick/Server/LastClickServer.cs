@@ -37,8 +37,6 @@ public static partial class LastClickServer
         store.Migrate(time);
         var platform = new Platform(store, programs, time);
         builder.Services.AddSingleton(platform);
-        builder.Services.AddSingleton(new ClickWriter(store, ClickClassifier.Default));
-        builder.Services.AddSingleton(new GroupCommit(store));
         builder.Services.AddSingleton(new LinkCache(platform.Links));
         builder.Services.AddSingleton(new DuplicateClicks(TimeSpan.FromSeconds(30)));
         builder.Services.AddHostedService<ServerLoops>();
@@ -47,6 +45,15 @@ public static partial class LastClickServer
         var trusted = (builder.Configuration["TrustedProxies"]?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [])
             .Select(p => System.Net.IPAddress.TryParse(p, out var address) ? address : throw ProblemException.Invalid("trusted-proxies", $"'{p}' is not an IP address"))
             .ToArray();
+        var publicUrl = builder.Configuration["PublicUrl"];
+        if (publicUrl is { Length: > 0 } && !(Uri.TryCreate(publicUrl, UriKind.Absolute, out var origin) && origin.Scheme is "https" or "http"
+            && origin.PathAndQuery == "/" && origin.Fragment.Length == 0 && origin.UserInfo.Length == 0))
+        {
+            throw ProblemException.Invalid("public-url", "must be an http(s) address without a path, query, fragment or user, like https://go.example.com");
+        }
+        // The writers start threads: made once the settings above are known to be good.
+        builder.Services.AddSingleton(new ClickWriter(store, ClickClassifier.Default));
+        builder.Services.AddSingleton(new GroupCommit(store));
         builder.Services.Configure<ForwardedHeadersOptions>(o =>
         {
             // The client's address comes from the connection; X-Forwarded-For only counts when a configured proxy sent it.
@@ -91,9 +98,10 @@ public static partial class LastClickServer
         });
         if (trusted.Length > 0) app.UseForwardedHeaders();
         app.MapOpenApi("/openapi/{documentName}.json");
-        app.Lifetime.ApplicationStopping.Register(() =>
+        app.Lifetime.ApplicationStopped.Register(() =>
         {
-            // Whatever was accepted is written before the process ends.
+            // After Kestrel has finished the requests in flight (so none meets a closed writer), whatever was accepted
+            // is written before the process ends.
             app.Services.GetRequiredService<ClickWriter>().DisposeAsync().AsTask().GetAwaiter().GetResult();
             app.Services.GetRequiredService<GroupCommit>().DisposeAsync().AsTask().GetAwaiter().GetResult();
         });

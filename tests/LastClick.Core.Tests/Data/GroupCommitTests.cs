@@ -82,4 +82,15 @@ public sealed class GroupCommitTests : IClassFixture<PostgresAvailability>
         Assert.Equal(0L, await read); // the uncommitted insert is not seen
         Assert.NotNull(h.Platform.Publishers.Find("p1"));
     }
+
+    [Fact]
+    public void A_touch_stored_before_fingerprints_were_kept_is_a_repeat_not_an_error()
+    {
+        using var h = Harness.Sqlite();
+        h.Platform.Store.InSession(s => s.Execute("INSERT INTO touches (id, visitor_id, at, channel, body_hash) VALUES ('t1', 'v1', 0, NULL, NULL)"));
+
+        h.Platform.Tracking.RecordTouch(new LastClick.Tracking.MarketplaceTouch("t1", "v1", DateTimeOffset.UnixEpoch, null));
+
+        Assert.Equal(1L, h.Platform.Store.Read(s => s.Scalar<long>("SELECT COUNT(*) FROM touches")));
+    }
 }

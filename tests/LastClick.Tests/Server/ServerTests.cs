@@ -456,6 +456,18 @@ public sealed class ServerTests : IAsyncLifetime
         Assert.True(refused > tried * 9 / 10, $"{refused} of {tried} refused");
     }
 
+    [Theory]
+    [InlineData("https://go.example.com/#x")]
+    [InlineData("https://user:pass@go.example.com")]
+    [InlineData("https://go.example.com/links")]
+    [InlineData("ftp://go.example.com")]
+    public void A_public_url_with_a_path_fragment_user_or_other_scheme_is_refused_naming_it(string url)
+    {
+        using var store = TemporaryStore.Create();
+        var e = Assert.Throws<LastClick.Common.ProblemException>(() => LastClickServer.Build(store.Store, ProgramCatalog.BuiltIn(), ["--urls", "http://127.0.0.1:0", "--PublicUrl", url]));
+        Assert.Equal("public-url", e.Problem.Field);
+    }
+
     private async Task<string> RedirectPath(string code)
     {
         using var response = await _http.GetAsync($"/go/{code}");
