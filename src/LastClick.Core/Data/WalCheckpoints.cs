@@ -99,12 +99,13 @@ public sealed class WalCheckpoints
         if (!_restartDue) return;
         _restartDue = false;
         // A restart waits for the other writer and for readers to leave the WAL: never long here — if they are
-        // busy, it is left for a later batch rather than holding this writer's callers.
-        Execute(connection, "PRAGMA busy_timeout=20");
+        // busy, it is left for later rather than holding this writer's callers.
+        // (When busy, the loop's next pass makes it due again: at most four tries a second.)
+        Execute(connection, "PRAGMA busy_timeout=5");
         try
         {
-            if (Checkpoint(connection, "RESTART", out var busy) >= 0 && busy) _restartDue = true;
-            else Interlocked.Increment(ref _restarts);
+            Checkpoint(connection, "RESTART", out var busy);
+            if (!busy) Interlocked.Increment(ref _restarts);
         }
         finally
         {
