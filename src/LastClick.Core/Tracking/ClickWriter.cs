@@ -1,110 +1,66 @@
-using System.Threading.Channels;
 using LastClick.Data;
 
 namespace LastClick.Tracking;
 
 /// <summary>
 /// Group commit for clicks (architecture: "the 302 is sent once the click's batch is committed"). Callers hand a
-/// click over and await it; one writer loop takes everything that queued while the previous commit ran, writes it
-/// in one transaction (SQLite: prepared inserts; PostgreSQL: one multi-row statement), commits, and only then completes the
-/// callers. An answered click is a stored click; a batch
-/// that fails to commit fails every click in it, so none is answered.
+/// click over and await it; the loop (<see cref="CommitLoop{TItem}"/>) classifies and writes a batch in one
+/// transaction (SQLite: a prepared insert bound by position; PostgreSQL: one multi-row statement), commits, and only
+/// then completes the callers. An answered click is a stored click; a batch that fails to commit fails every click
+/// in it, so none is answered.
 /// </summary>
-public sealed class ClickWriter : IAsyncDisposable
+public sealed class ClickWriter(Store store, ClickClassifier classifier, int maxBatch = 512)
+    : CommitLoop<ClickWriter.Pending>(store, maxBatch)
 {
-    private readonly Store _store;
-    private readonly ClickClassifier _classifier;
-    private readonly int _maxBatch;
-    private readonly Channel<Pending> _queue;
-    private readonly Task _loop;
-    private long _batches;
-    private long _clicks;
-
-    private sealed record Pending(Click Click, TaskCompletionSource<ClickClass> Done);
-
-    public ClickWriter(Store store, ClickClassifier classifier, int maxBatch = 512)
+    public sealed record Pending(Click Click, TaskCompletionSource<ClickClass> Done)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
-        (_store, _classifier, _maxBatch) = (store, classifier, maxBatch);
-        _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
-        // A thread of its own that blocks while idle: the loop never waits in the thread pool's queue behind the
-        // requests whose clicks it is to commit.
-        _loop = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        _checkpoints = WalCheckpoints.Acquire(store);
+        public ClickClass? Class { get; internal set; }
     }
 
-    private readonly WalCheckpoints? _checkpoints;
-
-    /// <summary>Batches committed and clicks written so far.</summary>
-    public (long Batches, long Clicks) Written => (Interlocked.Read(ref _batches), Interlocked.Read(ref _clicks));
+    private SqliteClickInsert? _insert;
 
     /// <summary>Classifies the click and completes once it is committed to the store.</summary>
     public Task<ClickClass> WriteAsync(Click click)
     {
         var done = new TaskCompletionSource<ClickClass>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_queue.Writer.TryWrite(new Pending(click, done))) done.SetException(new ObjectDisposedException(nameof(ClickWriter)));
+        if (!Enqueue(new Pending(click, done))) done.SetException(new ObjectDisposedException(nameof(ClickWriter)));
         return done.Task;
     }
 
-    private void Run()
+    // The insert stays prepared on the loop's session for its life.
+    protected override void Opened(DbSession session)
     {
-        var batch = new List<Pending>(_maxBatch);
-        var reader = _queue.Reader;
-        // One session for the writer's life: its insert stays prepared. Between batches it holds no transaction.
-        DbSession? session = null;
-        SqliteClickInsert? insert = null;
-        try
+        if (session.Connection is Microsoft.Data.Sqlite.SqliteConnection sqlite) _insert = new SqliteClickInsert(sqlite);
+    }
+
+    protected override void Closing()
+    {
+        _insert?.Dispose();
+        _insert = null;
+    }
+
+    protected override void Write(DbSession session, List<Pending> batch)
+    {
+        foreach (var pending in batch)
         {
-            while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
-            {
-                batch.Clear();
-                while (batch.Count < _maxBatch && reader.TryRead(out var pending)) batch.Add(pending);
-                var classes = new ClickClass[batch.Count];
-                try
-                {
-                    var fresh = session is null;
-                    session = WalCheckpoints.NextBatch(_store, session, _checkpoints);
-                    if (fresh && session.Connection is Microsoft.Data.Sqlite.SqliteConnection sqlite) insert = new SqliteClickInsert(sqlite);
-                    for (var i = 0; i < batch.Count; i++)
-                    {
-                        var click = batch[i].Click;
-                        classes[i] = _classifier.Classify(click.Ip, click.UserAgent, click.FlaggedAs);
-                        insert?.Insert(click, classes[i]);
-                    }
-                    if (session.Provider == StoreProvider.Postgres) TrackingService.StoreMany(session, batch.ConvertAll(p => p.Click), classes);
-                    session.Commit();
-                }
-#pragma warning disable CA1031 // every failure of the batch goes to every caller waiting on it; the next batch starts afresh
-                catch (Exception e)
-                {
-                    foreach (var p in batch) p.Done.TrySetException(e);
-                    insert?.Dispose();
-                    insert = null;
-                    session?.Dispose();
-                    session = null;
-                    continue;
-                }
-#pragma warning restore CA1031
-                Interlocked.Increment(ref _batches);
-                Interlocked.Add(ref _clicks, batch.Count);
-                for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(classes[i]);
-            }
+            var click = pending.Click;
+            pending.Class = classifier.Classify(click.Ip, click.UserAgent, click.FlaggedAs);
+            _insert?.Insert(click, pending.Class);
         }
-        finally
+        if (session.Provider == StoreProvider.Postgres)
         {
-            insert?.Dispose();
-            session?.Dispose();
+            TrackingService.StoreMany(session, batch.ConvertAll(p => p.Click), batch.ConvertAll(p => p.Class!));
         }
     }
 
-    private int _disposed;
-
-    /// <summary>Stops taking clicks, writes what is queued, and waits for it.</summary>
-    public async ValueTask DisposeAsync()
+    protected override int Committed(List<Pending> batch)
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
-        _queue.Writer.TryComplete();
-        await _loop.ConfigureAwait(false);
-        if (_checkpoints is not null) await _checkpoints.ReleaseAsync().ConfigureAwait(false);
+        foreach (var pending in batch) pending.Done.TrySetResult(pending.Class!);
+        return batch.Count;
+    }
+
+    protected override void Failed(List<Pending> batch, Exception failure)
+    {
+        foreach (var pending in batch) pending.Done.TrySetException(failure);
     }
 }

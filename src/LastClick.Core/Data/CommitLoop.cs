@@ -1,0 +1,116 @@
+using System.Threading.Channels;
+
+namespace LastClick.Data;
+
+/// <summary>
+/// The loop both group commits share (<see cref="Tracking.ClickWriter"/> for clicks, <see cref="GroupCommit"/> for
+/// the marketplace's writes). Callers queue items; one thread of its own — blocking while idle, so it never waits in
+/// the thread pool's queue behind the requests it is to answer — takes everything that queued while the previous
+/// commit ran (up to a batch), writes it in one transaction on one long-lived session (its statements stay prepared;
+/// between batches it holds no transaction), commits, and only then lets the subclass answer the callers. A batch
+/// that fails fails every item in it, so nothing is acknowledged that is not stored; the next batch starts on a fresh
+/// session.
+/// </summary>
+public abstract class CommitLoop<TItem> : IAsyncDisposable
+{
+    private readonly Store _store;
+    private readonly int _maxBatch;
+    private readonly Channel<TItem> _queue = Channel.CreateUnbounded<TItem>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly WalCheckpoints? _checkpoints;
+    private readonly Task _loop;
+    private long _batches;
+    private long _items;
+    private int _disposed;
+
+    /// <remarks>
+    /// The thread starts here, before a subclass's constructor has run; it touches the subclass only once an item
+    /// is queued, which only a constructed instance can do.
+    /// </remarks>
+    protected CommitLoop(Store store, int maxBatch)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
+        (_store, _maxBatch) = (store, maxBatch);
+        _checkpoints = WalCheckpoints.Acquire(store);
+        _loop = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    /// <summary>Batches committed and items carried to an end (stored, or refused on their own) so far.</summary>
+    public (long Batches, long Items) Written => (Interlocked.Read(ref _batches), Interlocked.Read(ref _items));
+
+    /// <summary>Queues an item for the next batch; false once the loop is disposed.</summary>
+    protected bool Enqueue(TItem item) => _queue.Writer.TryWrite(item);
+
+    /// <summary>A new session was opened for the loop (the first batch, or after a failed one).</summary>
+    protected virtual void Opened(DbSession session)
+    {
+    }
+
+    /// <summary>The session is about to be closed: release what <see cref="Opened"/> made on it.</summary>
+    protected virtual void Closing()
+    {
+    }
+
+    /// <summary>Writes the batch inside the session's open transaction; an exception fails the whole batch.</summary>
+    protected abstract void Write(DbSession session, List<TItem> batch);
+
+    /// <summary>After the commit: answers the callers; returns how many items came to an end.</summary>
+    protected abstract int Committed(List<TItem> batch);
+
+    /// <summary>The batch could not be written or committed: every item in it fails.</summary>
+    protected abstract void Failed(List<TItem> batch, Exception failure);
+
+    private void Run()
+    {
+        var batch = new List<TItem>(_maxBatch);
+        var reader = _queue.Reader;
+        DbSession? session = null;
+        try
+        {
+            while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+            {
+                batch.Clear();
+                while (batch.Count < _maxBatch && reader.TryRead(out var item)) batch.Add(item);
+                try
+                {
+                    var fresh = session is null;
+                    session = WalCheckpoints.NextBatch(_store, session, _checkpoints);
+                    if (fresh) Opened(session);
+                    Write(session, batch);
+                    session.Commit();
+                }
+#pragma warning disable CA1031 // every failure of the batch goes to every caller waiting on it
+                catch (Exception e)
+                {
+                    Failed(batch, e);
+                    Close(ref session);
+                    continue;
+                }
+#pragma warning restore CA1031
+                Interlocked.Increment(ref _batches);
+                Interlocked.Add(ref _items, Committed(batch));
+            }
+        }
+        finally
+        {
+            Close(ref session);
+        }
+    }
+
+    private void Close(ref DbSession? session)
+    {
+        if (session is null) return;
+        Closing();
+        session.Dispose();
+        session = null;
+    }
+
+    /// <summary>Stops taking items, writes and commits what is queued, and waits for it.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        _queue.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+        if (_checkpoints is not null) await _checkpoints.ReleaseAsync().ConfigureAwait(false);
+        GC.SuppressFinalize(this);
+    }
+}
