@@ -28,7 +28,7 @@ public static partial class LastClickServer
             body.AllowOnly("program", "destination", "sub1", "sub2", "sub3", "sub4", "sub5");
             var link = platform.Links.Create(Me(http), body.Required("program").AsString(), body.Required("destination").AsString(),
                 body.OptionalString("sub1"), body.OptionalString("sub2"), body.OptionalString("sub3"), body.OptionalString("sub4"), body.OptionalString("sub5"));
-            return Results.Json(LinkView(http, link), statusCode: StatusCodes.Status201Created);
+            return Results.Json(LinkView(Origin(http), link), statusCode: StatusCodes.Status201Created);
         }).ConfigureAwait(false)).Produces<LinkResponse>(StatusCodes.Status201Created).WithSummary("Create a deep link with sub1…sub5 (F1)");
 
         // Bulk creation: a CSV with a header row (program, destination, sub1…sub5; program may come as ?program=).
@@ -42,7 +42,8 @@ public static partial class LastClickServer
                 var me = Me(http);
                 var links = platform.Links.CreateMany(me, requests);
                 Log.LinksCreated(log, me, links.Count);
-                var views = links.Select(l => LinkView(http, l)).ToList();
+                var origin = Origin(http);
+                var views = links.Select(l => LinkView(origin, l)).ToList();
                 return http.Request.Headers.Accept.ToString().Contains("text/csv", StringComparison.OrdinalIgnoreCase)
                     ? Results.Text(LinkCsv.Write(views.Select(v => (v.Link, v.TrackingUrl))), "text/csv; charset=utf-8", statusCode: StatusCodes.Status201Created)
                     : Results.Json(new { links = views }, statusCode: StatusCodes.Status201Created);
@@ -52,12 +53,13 @@ public static partial class LastClickServer
         api.MapGet("/links", (HttpContext http, Platform platform) => Guard(() =>
         {
             var (limit, offset) = Page(http);
-            return Results.Json(new { links = platform.Links.ForPublisher(Me(http), limit, offset).Select(l => LinkView(http, l)), limit, offset });
+            var origin = Origin(http);
+            return Results.Json(new { links = platform.Links.ForPublisher(Me(http), limit, offset).Select(l => LinkView(origin, l)), limit, offset });
         }));
 
         api.MapGet("/links/{code}", (string code, HttpContext http, Platform platform) =>
             platform.Links.Find(code) is { } link && link.PublisherId == Me(http)
-                ? Results.Json(LinkView(http, link))
+                ? Results.Json(LinkView(Origin(http), link))
                 : Problem(new Problem("not_found", "code", $"no link '{code}'")));
 
         // A changed link redirects to its new destination at once on this node, and on every node sharing a
@@ -76,7 +78,7 @@ public static partial class LastClickServer
             }
             var link = platform.Links.Update(Me(http), code, new LinkChange(body.OptionalString("destination"), subs));
             Log.LinkChanged(log, code, link.PublisherId);
-            return Results.Json(LinkView(http, link));
+            return Results.Json(LinkView(Origin(http), link));
         }).ConfigureAwait(false)).Produces<LinkResponse>().WithSummary("Change a link's destination or sub ids; the redirect follows at once");
 
         api.MapGet("/commissions", (HttpContext http, Platform platform) => Guard(() =>
@@ -115,13 +117,13 @@ public static partial class LastClickServer
     public sealed record LinkResponse(Link Link, string TrackingUrl);
 
     /// <summary>
-    /// The tracking URL: on the configured public address (`--public-url`, setting PublicUrl) — never on the Host
+    /// Where tracking URLs point: the configured public address (`--public-url`, setting PublicUrl) — never the Host
     /// header a caller chose; without one (a local install), the address the request came to.
     /// </summary>
-    private static LinkResponse LinkView(HttpContext http, Link link)
-    {
-        var configured = http.RequestServices.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()["PublicUrl"];
-        var origin = configured is { Length: > 0 } ? configured.TrimEnd('/') : $"{http.Request.Scheme}://{http.Request.Host}";
-        return new(link, string.Create(CultureInfo.InvariantCulture, $"{origin}/go/{link.Code}"));
-    }
+    private static string Origin(HttpContext http) =>
+        http.RequestServices.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()["PublicUrl"] is { Length: > 0 } configured
+            ? configured.TrimEnd('/')
+            : $"{http.Request.Scheme}://{http.Request.Host}";
+
+    private static LinkResponse LinkView(string origin, Link link) => new(link, string.Create(CultureInfo.InvariantCulture, $"{origin}/go/{link.Code}"));
 }
