@@ -23,6 +23,9 @@ public sealed class Platform
         Ledger = new LedgerQueries(store);
         Links = new LinkService(store, programs, clock);
         Keys = new Access.ApiKeys(store, clock);
+        Accounts = new Access.Accounts(store, clock);
+        Applications = new Applications(store, programs, clock);
+        ProgramEditor = new ProgramEditor(store, programs, clock);
     }
 
     public Store Store { get; }
@@ -35,4 +38,7 @@ public sealed class Platform
     public LedgerQueries Ledger { get; }
     public LinkService Links { get; }
     public Access.ApiKeys Keys { get; }
+    public Access.Accounts Accounts { get; }
+    public Applications Applications { get; }
+    public ProgramEditor ProgramEditor { get; }
 }

@@ -21,8 +21,10 @@ public sealed class ApiKeys(Store store, TimeProvider clock)
     public static string Name(KeyRole role) => role.ToString().ToLowerInvariant();
 
     /// <summary>Creates a key and returns it; this is the only time the whole key is shown.</summary>
-    public string Create(KeyRole role, string? publisherId = null) => store.InSession(s =>
+    public string Create(KeyRole role, string? publisherId = null, string? label = null, string? actor = null) => store.InSession(s =>
     {
+        label = string.IsNullOrWhiteSpace(label) ? null : label.Trim();
+        if (label is { Length: > 100 }) throw ProblemException.Invalid("label", "at most 100 characters");
         if ((role == KeyRole.Publisher) != (publisherId is not null))
         {
             throw ProblemException.Invalid("publisher", role == KeyRole.Publisher ? "a publisher key names its publisher" : "only a publisher key names a publisher");
@@ -33,10 +35,43 @@ public sealed class ApiKeys(Store store, TimeProvider clock)
         }
         var prefix = RandomNumberGenerator.GetHexString(PrefixLength, lowercase: true);
         var key = $"lc_{prefix}_{Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_')}";
-        s.Execute("INSERT INTO api_keys (prefix, key_hash, role, publisher_id, created_at) VALUES (@prefix, @hash, @role, @publisherId, @at)",
-            new { prefix, hash = Hash(key), role = Name(role), publisherId, at = Times.ToMicros(clock.GetUtcNow()) });
+        var now = clock.GetUtcNow();
+        s.Execute("INSERT INTO api_keys (prefix, key_hash, role, publisher_id, created_at, label) VALUES (@prefix, @hash, @role, @publisherId, @at, @label)",
+            new { prefix, hash = Hash(key), role = Name(role), publisherId, at = Times.ToMicros(now), label });
+        if (actor is not null) AuditLog.Append(s, now, actor, "key.created", $"key:{prefix}", $"{Name(role)} key{(publisherId is null ? "" : $" of {publisherId}")}{(label is null ? "" : $" '{label}'")}");
         return key;
     });
+
+    /// <summary>A key as a list shows it: the prefix, never the secret.</summary>
+    public sealed record KeyView(string Prefix, string Role, string? PublisherId, string? Label, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
+
+    /// <summary>The keys of a publisher (or, with null, the operator's and marketplace's keys), newest first.</summary>
+    public IReadOnlyList<KeyView> List(string? publisherId) => store.Read(s => (IReadOnlyList<KeyView>)s.Query<ListRow>(publisherId is null
+            ? "SELECT prefix, role, publisher_id, label, created_at, revoked_at FROM api_keys WHERE publisher_id IS NULL ORDER BY created_at DESC, prefix"
+            : "SELECT prefix, role, publisher_id, label, created_at, revoked_at FROM api_keys WHERE publisher_id = @publisherId ORDER BY created_at DESC, prefix",
+            new { publisherId })
+        .Select(r => new KeyView(r.Prefix, r.Role, r.PublisherId, r.Label, Times.FromMicros(r.CreatedAt), r.RevokedAt is { } at ? Times.FromMicros(at) : null)).ToList());
+
+    /// <summary>
+    /// Revokes a key of <paramref name="publisherId"/> (null: an operator or marketplace key). Another owner's key is
+    /// not found. This node forgets the key at once; other nodes within <see cref="Remembered"/>.
+    /// </summary>
+    public void Revoke(string prefix, string? publisherId, string actor)
+    {
+        store.InSession(s =>
+        {
+            var revoked = s.Execute(publisherId is null
+                    ? "UPDATE api_keys SET revoked_at = @at WHERE prefix = @prefix AND publisher_id IS NULL AND revoked_at IS NULL"
+                    : "UPDATE api_keys SET revoked_at = @at WHERE prefix = @prefix AND publisher_id = @publisherId AND revoked_at IS NULL",
+                new { prefix, publisherId, at = Times.ToMicros(clock.GetUtcNow()) });
+            if (revoked == 0) throw new ProblemException(Problem.NotFound("prefix", $"no active key '{prefix}'"));
+            AuditLog.Append(s, clock.GetUtcNow(), actor, "key.revoked", $"key:{prefix}", publisherId is null ? "" : $"of {publisherId}");
+        });
+        foreach (var (hash, known) in _verified)
+        {
+            if (known.Caller.KeyPrefix == prefix) _verified.TryRemove(hash, out _);
+        }
+    }
 
     /// <summary>How long a verified key is trusted without asking the store again (a revocation takes effect within it).</summary>
     public static readonly TimeSpan Remembered = TimeSpan.FromSeconds(30);
@@ -66,6 +101,16 @@ public sealed class ApiKeys(Store store, TimeProvider clock)
     private static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
 #pragma warning disable CA1812 // instantiated by the row mapper
+    private sealed class ListRow
+    {
+        public string Prefix { get; set; } = "";
+        public string Role { get; set; } = "";
+        public string? PublisherId { get; set; }
+        public string? Label { get; set; }
+        public long CreatedAt { get; set; }
+        public long? RevokedAt { get; set; }
+    }
+
     private sealed class KeyRow
     {
         public string KeyHash { get; set; } = "";

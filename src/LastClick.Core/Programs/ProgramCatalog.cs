@@ -7,12 +7,24 @@ namespace LastClick.Programs;
 /// <summary>The programs a store runs: the built-in definitions, plus any loaded from files.</summary>
 public sealed class ProgramCatalog
 {
-    private readonly Dictionary<string, ProgramDefinition> _programs = new(StringComparer.Ordinal);
+    // Replaced whole on an edit (copy on write): readers never see a dictionary being changed.
+    private volatile Dictionary<string, ProgramDefinition> _programs = new(StringComparer.Ordinal);
 
     public ProgramCatalog(IEnumerable<ProgramDefinition> programs)
     {
         foreach (var p in programs) _programs[p.Id] = p;
     }
+
+    /// <summary>Puts an edited definition in force for everything that asks from now on (orders, links, clicks).</summary>
+    public void Replace(ProgramDefinition program)
+    {
+        lock (_swap)
+        {
+            _programs = new Dictionary<string, ProgramDefinition>(_programs, StringComparer.Ordinal) { [program.Id] = program };
+        }
+    }
+
+    private readonly Lock _swap = new();
 
     public static ProgramCatalog BuiltIn() => new(LoadBuiltIn());
 
@@ -21,14 +33,17 @@ public sealed class ProgramCatalog
     public ProgramDefinition Get(string id, string field = "program") =>
         _programs.TryGetValue(id, out var p) ? p : throw new ProblemException(Problem.NotFound(field, $"unknown program '{id}' (known: {string.Join(", ", _programs.Keys.Order())})"));
 
-    public static IEnumerable<ProgramDefinition> LoadBuiltIn()
+    public static IEnumerable<ProgramDefinition> LoadBuiltIn() => BuiltInSources().Select(s => ProgramLoader.Parse(s.Json, s.Name));
+
+    /// <summary>The built-in definition files as written (what an operator edits).</summary>
+    public static IEnumerable<(string Name, string Json)> BuiltInSources()
     {
         var assembly = typeof(ProgramCatalog).Assembly;
         foreach (var name in assembly.GetManifestResourceNames().Where(n => n.Contains(".Programs.BuiltIn.", StringComparison.Ordinal)).Order())
         {
             using var stream = assembly.GetManifestResourceStream(name)!;
             using var reader = new StreamReader(stream);
-            yield return ProgramLoader.Parse(reader.ReadToEnd(), name);
+            yield return (name, reader.ReadToEnd());
         }
     }
 

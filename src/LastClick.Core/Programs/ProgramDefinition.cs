@@ -37,6 +37,7 @@ public sealed record ProgramDefinition
     public required PayoutTerms Payout { get; init; }
     public required int AutoAcceptRanking { get; init; }
     public ScorecardInputs? Scorecard { get; init; }
+    public ProhibitedSources Prohibited { get; init; } = ProhibitedSources.None;
 
     [System.Text.Json.Serialization.JsonIgnore] public TimeSpan CookieWindow => TimeSpan.FromDays(CookieWindowDays);
     [System.Text.Json.Serialization.JsonIgnore] public TimeSpan Hold => TimeSpan.FromDays(HoldDays);
@@ -203,6 +204,31 @@ public sealed record InternalRateTable(DateTimeOffset Date, string Base, IReadOn
 }
 
 public sealed record PayoutTerms(string Schedule, DayOfWeek Weekday, IReadOnlyDictionary<string, decimal> Thresholds, IReadOnlyList<string> Methods);
+
+/// <summary>
+/// E4, checked when a publisher applies: traffic sources the program refuses outright, and hosts of channels it does
+/// not moderate (RU&amp;CIS: social networks banned in Russia, seed 002).
+/// </summary>
+public sealed record ProhibitedSources(IReadOnlyList<string> TrafficSources, IReadOnlyList<ProhibitedHosts> ChannelHosts)
+{
+    public static readonly ProhibitedSources None = new([], []);
+
+    /// <summary>The rule a channel URL falls under (its host or a parent domain is listed), or null.</summary>
+    public ProhibitedHosts? RuleFor(Uri channel)
+    {
+        var host = channel.IdnHost.ToLowerInvariant().TrimEnd('.');
+        foreach (var rule in ChannelHosts)
+        {
+            foreach (var listed in rule.Hosts)
+            {
+                if (host == listed || host.EndsWith("." + listed, StringComparison.Ordinal)) return rule;
+            }
+        }
+        return null;
+    }
+}
+
+public sealed record ProhibitedHosts(IReadOnlyList<string> Hosts, string Reason);
 
 /// <summary>Traffic types of product.md E1.</summary>
 public static class TrafficTypes

@@ -11,7 +11,7 @@ public static partial class ProgramLoader
         "$schema", "id", "name", "marketplace", "model", "attribution", "cookieWindowDays", "allowedHosts", "languages", "markets",
         "regions", "deliveryRules", "categoryRates", "defaultCategory", "zeroRateCategories", "excludedSections", "storeLists",
         "nonPayingStores", "sellerRateBounds", "orderCap", "eligibility", "geoMatch", "anonymizersPay", "campaigns", "tiers",
-        "currency", "holdDays", "payout", "autoAcceptRanking", "scorecard",
+        "currency", "holdDays", "payout", "autoAcceptRanking", "scorecard", "prohibited",
     ];
 
     /// <summary>J2 inputs: stars 1–5, internal review 1–10, every component but trust scored 0–10, and a source.</summary>
@@ -26,6 +26,26 @@ public static partial class ProgramLoader
         return new ScorecardInputs(Within(node.Required("trustpilotStars"), 1m, 5m), Within(node.Required("internalReview"), 1m, 10m),
             scores, node.Required("source").AsString());
     }
+
+    /// <summary>E4 at application time: traffic sources the program refuses and channel hosts it does not moderate.</summary>
+    private static ProhibitedSources Prohibited(JsonNode node)
+    {
+        node.AllowOnly("trafficSources", "channelHosts");
+        var sources = node.Optional("trafficSources")?.Items().Select(n => TrafficTypes.All.Contains(n.AsString()) ? n.AsString()
+            : throw n.Error($"unknown traffic source (one of {string.Join(", ", TrafficTypes.All)})")).ToList() ?? [];
+        var hosts = node.Optional("channelHosts")?.Items().Select(h =>
+        {
+            h.AllowOnly("hosts", "reason");
+            var names = h.Required("hosts").Items().Select(n => n.AsString() is var host && HostPattern().IsMatch(host) ? host
+                : throw n.Error("must be a lowercase host name like facebook.com")).ToList();
+            if (names.Count == 0) throw h.Required("hosts").Error("must name at least one host");
+            return new ProhibitedHosts(names, h.Required("reason").AsString());
+        }).ToList() ?? [];
+        return new ProhibitedSources(sources, hosts);
+    }
+
+    [GeneratedRegex("^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")]
+    private static partial Regex HostPattern();
 
     public static ProgramDefinition Parse(string json, string source = "program")
     {
@@ -110,6 +130,7 @@ public static partial class ProgramLoader
             Payout = new PayoutTerms(schedule.AsString(), day, thresholds, payout.Required("methods").AsStrings()),
             AutoAcceptRanking = root.Required("autoAcceptRanking").AsInt(),
             Scorecard = root.Optional("scorecard") is { } scorecard ? ScorecardInputs(scorecard) : null,
+            Prohibited = root.Optional("prohibited") is { } prohibited ? Prohibited(prohibited) : ProhibitedSources.None,
         };
     }
 

@@ -34,6 +34,7 @@ public sealed class LinkService(Store store, ProgramCatalog programs, TimeProvid
         {
             throw new ProblemException(Problem.NotFound("publisher", $"unknown publisher '{publisherId}'"));
         }
+        if (Publishers.Applications.MembershipProblem(s, publisherId, programId) is { } refused) throw ProblemException.Invalid("program", refused);
         string? Sub(int i) => i < subs.Length ? subs[i] : null;
         var now = Times.ToMicros(clock.GetUtcNow());
         for (var attempt = 0; attempt < 5; attempt++)

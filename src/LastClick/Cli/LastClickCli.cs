@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using LastClick.Common;
+using LastClick.Access;
 using LastClick.Data;
 using LastClick.Programs;
 using LastClick.Replay;
@@ -24,6 +25,7 @@ public static class LastClickCli
         root.Subcommands.Add(MigrateCommand(stdout, stderr));
         root.Subcommands.Add(ServeCommand(stdout, stderr));
         root.Subcommands.Add(KeysCommand(stdout, stderr));
+        root.Subcommands.Add(AccountsCommand(stdout, stderr));
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
     }
 
@@ -131,7 +133,7 @@ public static class LastClickCli
             if (parse.GetValue(proxies) is { } p) args.AddRange(["--TrustedProxies", p]);
             if (parse.GetValue(publicUrl) is { } u) args.AddRange(["--PublicUrl", u]); // checked by the server, whatever its source
             var app = Server.LastClickServer.Build(s, ProgramCatalog.BuiltIn(), [.. args]);
-            var setup = parse.GetValue(demo) ? Server.Demo.Seed(app.Services.GetRequiredService<Platform>()) : null;
+            var setup = parse.GetValue(demo) ? Server.Demo.Seed(app.Services.GetRequiredService<Platform>(), app.Services.GetRequiredService<Web.Passwords>()) : null;
             app.Lifetime.ApplicationStarted.Register(() => stdout.Write(Welcome(app.Urls.FirstOrDefault() ?? parse.GetValue(urls)!, s, setup)));
             app.Run();
         }));
@@ -144,18 +146,24 @@ public static class LastClickCli
         var where = store is SqliteStore sqlite ? $"SQLite {sqlite.Path}" : "PostgreSQL";
         var text = new System.Text.StringBuilder()
             .AppendLine(CultureInfo.InvariantCulture, $"LastClick is running on {url} ({where}); programs: {string.Join(", ", ProgramCatalog.BuiltIn().All.Select(p => p.Id).Order(StringComparer.Ordinal))}")
+            .AppendLine(CultureInfo.InvariantCulture, $"  Dashboard       {url}/signin")
             .AppendLine(CultureInfo.InvariantCulture, $"  API (OpenAPI)   {url}/openapi/v1.json")
             .AppendLine(CultureInfo.InvariantCulture, $"  Health          {url}/healthz");
         if (demo is null)
         {
-            text.AppendLine("Next: create an operator key (lastclick keys create --role operator), add a publisher with")
-                .AppendLine(CultureInfo.InvariantCulture, $"PUT {url}/api/v1/operator/publishers/{{id}}, or start again with --demo for a populated system.");
+            text.AppendLine("Next: create your admin sign-in (lastclick accounts create --email you@example.com --role admin), let publishers")
+                .AppendLine(CultureInfo.InvariantCulture, $"apply at {url}/apply, or start again with --demo for a populated system.");
         }
         else
         {
             var made = demo.Clicks > 0 ? string.Create(CultureInfo.InvariantCulture, $", {demo.Clicks} clicks and {demo.Orders} orders over the last day") : " (data from an earlier --demo)";
             text.AppendLine(CultureInfo.InvariantCulture, $"Demo: publisher {Server.Demo.PublisherId} with {demo.Links.Count} links{made}")
-                .AppendLine(CultureInfo.InvariantCulture, $"  Try a link      {url}/go/{demo.Links[0].Code}")
+                .AppendLine(CultureInfo.InvariantCulture, $"  Try a link      {url}/go/{demo.Links[0].Code}");
+            foreach (var (role, email, password) in demo.Accounts)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"  Sign in as {role,-10} {email} / {password}");
+            }
+            text
                 .AppendLine(CultureInfo.InvariantCulture, $"  Operator key    {demo.OperatorKey}")
                 .AppendLine(CultureInfo.InvariantCulture, $"  Marketplace key {demo.MarketplaceKey}")
                 .AppendLine(CultureInfo.InvariantCulture, $"  Publisher key   {demo.PublisherKey}")
@@ -181,6 +189,27 @@ public static class LastClickCli
             stdout.WriteLine(new Access.ApiKeys(s, TimeProvider.System).Create(r, parse.GetValue(publisher)));
         }));
         return new Command("keys", "API keys") { create };
+    }
+
+    private static Command AccountsCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var store = StoreOption();
+        var email = new Option<string>("--email") { Description = "The sign-in email", Required = true };
+        var name = new Option<string?>("--name") { Description = "The person's name (default: the email)" };
+        var role = new Option<string>("--role") { Description = "admin or moderator (publishers apply on the site)", Required = true };
+        var create = new Command("create", "Create a dashboard account for the operator's team and print its password (shown once)") { store, email, name, role };
+        create.SetAction(parse => Guard(stderr, () =>
+        {
+            var r = parse.GetValue(role)!;
+            if (!AccountRoles.Operators.Contains(r)) throw ProblemException.Invalid("role", "must be admin or moderator (publishers apply at /apply)");
+            using var s = Store.Connect(parse.GetValue(store)!);
+            s.Migrate(TimeProvider.System);
+            var password = Server.Demo.NewPassword();
+            var account = new Accounts(s, TimeProvider.System).Create(parse.GetValue(email)!, parse.GetValue(name) ?? parse.GetValue(email)!,
+                new Web.Passwords().Hash(password), r, null, "cli");
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{account.Email} ({account.Role}) password: {password}"));
+        }));
+        return new Command("accounts", "Dashboard accounts") { create };
     }
 
     private static int Guard(TextWriter stderr, Action action)

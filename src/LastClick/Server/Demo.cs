@@ -17,7 +17,16 @@ public static class Demo
 {
     public const string PublisherId = "demo-publisher";
 
-    public sealed record Setup(string OperatorKey, string MarketplaceKey, string PublisherKey, IReadOnlyList<Link> Links, int Clicks, int Orders);
+    public sealed record Setup(string OperatorKey, string MarketplaceKey, string PublisherKey, IReadOnlyList<Link> Links, int Clicks, int Orders,
+        IReadOnlyList<(string Role, string Email, string Password)> Accounts);
+
+    /// <summary>The dashboard's demo sign-ins; their passwords are new on every start, like the keys.</summary>
+    public static readonly IReadOnlyList<(string Role, string Email, string? Publisher)> DemoAccounts =
+    [
+        (AccountRoles.Admin, "admin@demo.lastclick.dev", null),
+        (AccountRoles.Moderator, "moderator@demo.lastclick.dev", null),
+        (AccountRoles.Publisher, "publisher@demo.lastclick.dev", PublisherId),
+    ];
 
     private static readonly (string Program, string Destination, string Sub1)[] LinkPlan =
     [
@@ -40,7 +49,7 @@ public static class Demo
         ("Hobby and crafts", 15.40m), ("Computer peripherals", 42.99m),
     ];
 
-    public static Setup Seed(Platform platform, int seed = 20261122)
+    public static Setup Seed(Platform platform, Web.Passwords passwords, int seed = 20261122)
     {
         var now = platform.Clock.GetUtcNow();
         var (clicks, orders) = (0, 0);
@@ -55,8 +64,36 @@ public static class Demo
         {
             links = [.. existing];
         }
-        return new Setup(platform.Keys.Create(KeyRole.Operator), platform.Keys.Create(KeyRole.Marketplace),
-            platform.Keys.Create(KeyRole.Publisher, PublisherId), links, clicks, orders);
+        var accounts = DemoAccounts.Select(a =>
+        {
+            var password = NewPassword();
+            if (platform.Accounts.FindByEmail(a.Email) is { } existing) platform.Accounts.SetPassword(existing.Id, passwords.Hash(password), "demo");
+            else platform.Accounts.Create(a.Email, $"Demo {a.Role}", passwords.Hash(password), a.Role, a.Publisher, "demo");
+            return (a.Role, a.Email, password);
+        }).ToList();
+        Applicants(platform, passwords);
+        return new Setup(platform.Keys.Create(KeyRole.Operator, label: "demo"), platform.Keys.Create(KeyRole.Marketplace, label: "demo"),
+            platform.Keys.Create(KeyRole.Publisher, PublisherId, "demo"), links, clicks, orders, accounts);
+    }
+
+    /// <summary>16 characters from an alphabet without look-alikes (96 bits).</summary>
+    public static string NewPassword() => System.Security.Cryptography.RandomNumberGenerator.GetString("23456789abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ", 16);
+
+    /// <summary>Two applicants for the moderation queue (once per store): one waits on both programs, one names a channel RU&amp;CIS prohibits.</summary>
+    private static void Applicants(Platform platform, Web.Passwords passwords)
+    {
+        (PublisherProfile Profile, string[] Programs)[] applicants =
+        [
+            (new PublisherProfile("Ana Costa", "ana@coupons.example", "PT", [new Channel("site", "https://cupoes.example/"), new Channel("social", "https://t.me/cupoes_example")],
+                "coupons and deals", "coupon", ["coupon", "email"], ["PT", "ES", "FR"]), ["aliexpress-ww", "aliexpress-cis"]),
+            (new PublisherProfile("Ivan Petrov", "ivan@gadgets.example", "KZ", [new Channel("social", "https://www.instagram.com/gadgets.example")],
+                "gadget reviews", "social", ["social"], ["KZ", "RU"]), ["aliexpress-cis", "aliexpress-ww"]),
+        ];
+        foreach (var (profile, programs) in applicants)
+        {
+            if (platform.Accounts.FindByEmail(profile.Email) is not null) continue;
+            platform.Applications.Apply(profile, null, programs, passwords.Hash(NewPassword()), platform.Accounts);
+        }
     }
 
     /// <summary>A day of clicks over the links, about one in twenty followed by an order, and the orders' events.</summary>

@@ -120,10 +120,10 @@ public static partial class LastClickServer
     /// Where tracking URLs point: the configured public address (`--public-url`, setting PublicUrl) — never the Host
     /// header a caller chose; without one (a local install), the address the request came to.
     /// </summary>
-    private static string Origin(HttpContext http) =>
+    internal static string Origin(HttpContext http) =>
         http.RequestServices.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()["PublicUrl"] is { Length: > 0 } configured
             ? configured.TrimEnd('/')
-            : $"{http.Request.Scheme}://{http.Request.Host}";
+            : $"{http.Items[Web.WebSetup.OriginalScheme] as string ?? http.Request.Scheme}://{http.Request.Host}";
 
-    private static LinkResponse LinkView(string origin, Link link) => new(link, string.Create(CultureInfo.InvariantCulture, $"{origin}/go/{link.Code}"));
+    internal static LinkResponse LinkView(string origin, Link link) => new(link, string.Create(CultureInfo.InvariantCulture, $"{origin}/go/{link.Code}"));
 }

@@ -36,6 +36,7 @@ public static partial class LastClickServer
         var time = clock ?? TimeProvider.System;
         store.Migrate(time);
         var platform = new Platform(store, programs, time);
+        platform.ProgramEditor.Load();
         builder.Services.AddSingleton(platform);
         builder.Services.AddSingleton(new LinkCache(platform.Links));
         builder.Services.AddSingleton(new DuplicateClicks(TimeSpan.FromSeconds(30)));
@@ -66,6 +67,7 @@ public static partial class LastClickServer
 #pragma warning restore ASPDEPR005
             foreach (var proxy in trusted) o.KnownProxies.Add(proxy);
         });
+        Web.WebSetup.AddDashboard(builder);
         var app = builder.Build();
         // An unexpected failure (a click that could not be committed, a store that is down) is logged and answered
         // with a 500 problem: never a 302 for a click that is not stored.
@@ -106,6 +108,7 @@ public static partial class LastClickServer
             app.Services.GetRequiredService<GroupCommit>().DisposeAsync().AsTask().GetAwaiter().GetResult();
         });
 
+        Web.WebSetup.UseDashboard(app);
         app.MapGet("/healthz", (Platform p) =>
         {
             p.Store.Read(s => s.Scalar<long>("SELECT 1"));

@@ -410,7 +410,7 @@ public sealed class ServerTests : IAsyncLifetime
     [Fact]
     public async Task The_demo_makes_a_living_system_whose_keys_work()
     {
-        var demo = Demo.Seed(_platform);
+        var demo = Demo.Seed(_platform, new LastClick.Web.Passwords());
 
         Assert.Equal((4, 600), (demo.Links.Count, demo.Clicks));
         Assert.InRange(demo.Orders, 10, 40);
@@ -421,7 +421,7 @@ public sealed class ServerTests : IAsyncLifetime
         Assert.Equal("demo-publisher", (await Get<JsonElement>("/api/v1/operator/publishers", demo.OperatorKey)).GetProperty("publishers")[0].GetProperty("id").GetString());
         Assert.Equal(HttpStatusCode.Redirect, (await _http.GetAsync($"/go/{demo.Links[0].Code}")).StatusCode);
 
-        var again = Demo.Seed(_platform);
+        var again = Demo.Seed(_platform, new LastClick.Web.Passwords());
         Assert.Equal((0, demo.Links.Count), (again.Clicks, again.Links.Count));
         Assert.NotEqual(demo.PublisherKey, again.PublisherKey);
     }

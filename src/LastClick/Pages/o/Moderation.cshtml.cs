@@ -1,0 +1,35 @@
+using LastClick.Common;
+using LastClick.Publishers;
+using LastClick.Web;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace LastClick.Pages.Operators;
+
+/// <summary>E2/E3: pending applications, oldest first; approve, or reject with a reason code and a message the applicant reads.</summary>
+public sealed class ModerationModel(Platform platform) : PageModel
+{
+    public IReadOnlyList<(ApplicationView Application, PublisherRecord Publisher)> Queue { get; private set; } = [];
+    public Problem? Problem { get; private set; }
+
+    public void OnGet() => Queue = platform.Applications.Queue();
+
+    public IActionResult OnPost(string? publisher, string? program, string? decision, string? reason, string? message)
+    {
+        try
+        {
+            if (decision is not ("approve" or "reject")) throw ProblemException.Invalid("decision", "approve or reject");
+            var decided = platform.Applications.Decide(publisher ?? "", program ?? "", decision == "approve",
+                string.IsNullOrEmpty(reason) || decision == "approve" ? null : reason, message, WebSetup.ActorOf(User));
+            TempData["Flash"] = $"{decided.PublisherId} → {decided.ProgramId}: {decided.Status}.";
+            return Redirect("/o/moderation");
+        }
+        catch (ProblemException e)
+        {
+            Problem = e.Problem;
+            Response.StatusCode = e.Problem.Type switch { "not_found" => 404, "conflict" => 409, _ => 400 };
+            Queue = platform.Applications.Queue();
+            return Page();
+        }
+    }
+}

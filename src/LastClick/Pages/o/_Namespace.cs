@@ -1,0 +1,3 @@
+namespace LastClick.Pages.Operators;
+
+internal static class OperatorPages;

@@ -1,0 +1,39 @@
+using LastClick.Common;
+using LastClick.Web;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace LastClick.Pages.Publisher;
+
+/// <summary>The publisher's profile (E1) and payout details (D3), checked as at sign-up; the change is audited.</summary>
+public sealed class ProfileModel(Platform platform) : PageModel
+{
+    [BindProperty] public ProfileForm Form { get; set; } = new();
+    public Problem? Problem { get; private set; }
+    public string PublisherId => WebSetup.PublisherOf(User);
+
+    public IActionResult OnGet()
+    {
+        if (platform.Applications.Find(PublisherId) is not { } publisher) return NotFound();
+        Form = ProfileForm.From(publisher);
+        if (Form.Email is null) Form.Email = User.Identity?.Name;
+        return Page();
+    }
+
+    public IActionResult OnPost()
+    {
+        try
+        {
+            Form.Email = User.Identity?.Name;
+            platform.Applications.UpdateProfile(PublisherId, Form.Profile(), Form.Payout(), WebSetup.ActorOf(User));
+            TempData["Flash"] = "Profile saved.";
+            return Redirect("/p/profile");
+        }
+        catch (ProblemException e)
+        {
+            Problem = e.Problem;
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+    }
+}

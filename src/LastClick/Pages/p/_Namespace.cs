@@ -1,0 +1,3 @@
+namespace LastClick.Pages.Publisher;
+
+internal static class PublisherPages;

@@ -1,0 +1,195 @@
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using LastClick.Access;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Mvc.ApplicationParts;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.FileProviders;
+
+namespace LastClick.Web;
+
+/// <summary>
+/// The dashboard: server-rendered Razor Pages for publishers (/p), the operator's team (/o) and the public (sign-in,
+/// applications, the program directory). Cookie sign-in; antiforgery tokens on every form (Razor Pages validates them on
+/// every POST); sign-in and sign-up rate limited per client address. The API keeps its bearer keys and never reads the
+/// cookie.
+/// </summary>
+public static class WebSetup
+{
+    public const string CookieName = "__Host-lastclick";
+    public const string AntiforgeryCookieName = "__Host-lastclick-af";
+    public const string PublisherClaim = "lastclick:publisher";
+    public const string StampClaim = "lastclick:stamp";
+
+    /// <summary>The scheme a loopback request really came with (tracking URLs are built on it), when it was counted as secure.</summary>
+    public const string OriginalScheme = "lastclick:scheme";
+
+    public static void AddDashboard(WebApplicationBuilder builder)
+    {
+        var assembly = typeof(WebSetup).Assembly;
+        // Static files (htmx, Chart.js, the QR code generator, the stylesheet) are embedded: one binary, no content folder.
+        builder.Environment.WebRootFileProvider = new EmbeddedFileProvider(assembly, "LastClick.wwwroot");
+        builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");
+        builder.Services.AddRazorPages(o =>
+        {
+            o.Conventions.AuthorizeFolder("/p", "publisher");
+            o.Conventions.AuthorizeFolder("/o", "operator");
+        })
+        .ConfigureApplicationPartManager(parts =>
+        {
+            // Under a test host the entry assembly is not this one: the pages are found here all the same.
+            if (parts.ApplicationParts.Any(p => p.Name == assembly.GetName().Name)) return;
+            foreach (var part in ApplicationPartFactory.GetApplicationPartFactory(assembly).GetApplicationParts(assembly)) parts.ApplicationParts.Add(part);
+        })
+        .AddCookieTempDataProvider(o =>
+        {
+            o.Cookie.Name = "__Host-lastclick-flash";
+            o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+        });
+        builder.Services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = AntiforgeryCookieName;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.HeaderName = "X-CSRF-TOKEN";
+        });
+        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(o =>
+        {
+            o.Cookie.Name = CookieName;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.Always;   // __Host- cookies must be Secure, path /, no domain
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Cookie.Path = "/";
+            o.LoginPath = "/signin";
+            o.LogoutPath = "/signout";
+            o.AccessDeniedPath = "/denied";
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            o.SlidingExpiration = true;
+            o.Events.OnValidatePrincipal = ValidateStamp;
+        });
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy("publisher", p => p.RequireRole(AccountRoles.Publisher).RequireClaim(PublisherClaim))
+            .AddPolicy("operator", p => p.RequireRole(AccountRoles.Admin, AccountRoles.Moderator))
+            .AddPolicy("admin", p => p.RequireRole(AccountRoles.Admin));
+        var signInLimit = builder.Configuration.GetValue("RateLimits:SignInPerMinute", 10);
+        var applyLimit = builder.Configuration.GetValue("RateLimits:ApplicationsPerHour", 10);
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy("signin", http => PostsBy(http, signInLimit, TimeSpan.FromMinutes(1)));
+            o.AddPolicy("apply", http => PostsBy(http, applyLimit, TimeSpan.FromHours(1)));
+        });
+        builder.Services.AddSingleton<Passwords>();
+    }
+
+    /// <summary>Only form posts count, per client address (the connection's, or a trusted proxy's X-Forwarded-For).</summary>
+    private static RateLimitPartition<string> PostsBy(HttpContext http, int limit, TimeSpan window) =>
+        HttpMethods.IsPost(http.Request.Method)
+            ? RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = limit, Window = window, QueueLimit = 0 })
+            : RateLimitPartition.GetNoLimiter("get");
+
+    public static void UseDashboard(WebApplication app)
+    {
+        app.Use(async (http, next) =>
+        {
+            // The sign-in and antiforgery cookies are __Host- cookies: Secure, so only ever sent over HTTPS. Browsers count
+            // a loopback address as a secure context even over plain HTTP (W3C Secure Contexts: 127.0.0.0/8, ::1 and
+            // localhost are potentially trustworthy), so a local install works at http://127.0.0.1:5080. Anywhere else the
+            // dashboard needs HTTPS: Kestrel's own certificate, or a TLS proxy named with --trusted-proxies.
+            if (!http.Request.IsHttps && IsDashboard(http.Request.Path))
+            {
+                if (!IsLoopback(http))
+                {
+                    http.Response.StatusCode = StatusCodes.Status400BadRequest;
+                    http.Response.ContentType = "text/plain; charset=utf-8";
+                    await http.Response.WriteAsync("The dashboard is served over HTTPS only: configure a certificate for Kestrel, or a TLS proxy with --trusted-proxies.\n").ConfigureAwait(false);
+                    return;
+                }
+                http.Items[OriginalScheme] = http.Request.Scheme;
+                http.Request.Scheme = "https";
+            }
+            await next(http).ConfigureAwait(false);
+        });
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            FileProvider = app.Environment.WebRootFileProvider,
+            OnPrepareResponse = f => f.Context.Response.Headers.CacheControl = f.Context.Request.Query.ContainsKey("v") ? "public, max-age=31536000, immutable" : "public, max-age=3600",
+        });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        app.Use(async (http, next) =>
+        {
+            // Pages are never framed, never sniffed, and send no referrer to the sites publishers link to.
+            var headers = http.Response.Headers;
+            headers.XFrameOptions = "DENY";
+            headers.XContentTypeOptions = "nosniff";
+            headers["Referrer-Policy"] = "same-origin";
+            if (!http.Request.Path.StartsWithSegments("/go"))
+            {
+                headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+            }
+            await next(http).ConfigureAwait(false);
+        });
+        app.MapRazorPages();
+    }
+
+    /// <summary>Everything but the redirect, the APIs and the probes: pages, their posts and their assets.</summary>
+    private static bool IsDashboard(PathString path) =>
+        !(path.StartsWithSegments("/go") || path.StartsWithSegments("/api") || path.StartsWithSegments("/healthz") || path.StartsWithSegments("/openapi"));
+
+    private static bool IsLoopback(HttpContext http)
+    {
+        var host = http.Request.Host.Host;
+        var loopbackHost = host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)
+            || (System.Net.IPAddress.TryParse(host.Trim('[', ']'), out var address) && System.Net.IPAddress.IsLoopback(address));
+        return loopbackHost && http.Connection.RemoteIpAddress is { } remote && System.Net.IPAddress.IsLoopback(remote);
+    }
+
+    /// <summary>A cookie stays good only while its account exists with the same stamp (a password change ends other sessions).</summary>
+    private static async Task ValidateStamp(CookieValidatePrincipalContext context)
+    {
+        var id = context.Principal?.FindFirstValue(ClaimTypes.NameIdentifier);
+        var stamp = context.Principal?.FindFirstValue(StampClaim);
+        var account = id is null ? null : context.HttpContext.RequestServices.GetRequiredService<Platform>().Accounts.Find(id);
+        if (account is null || account.Stamp != stamp)
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme).ConfigureAwait(false);
+        }
+    }
+
+    public static ClaimsPrincipal Principal(Account account)
+    {
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.NameIdentifier, account.Id), new(ClaimTypes.Name, account.Email), new(ClaimTypes.GivenName, account.Name),
+            new(ClaimTypes.Role, account.Role), new(StampClaim, account.Stamp),
+        };
+        if (account.PublisherId is not null) claims.Add(new Claim(PublisherClaim, account.PublisherId));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme));
+    }
+
+    public static string PublisherOf(ClaimsPrincipal user) => user.FindFirstValue(PublisherClaim) ?? throw new InvalidOperationException("not a publisher");
+
+    public static string ActorOf(ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.Name) ?? "unknown";
+}
+
+/// <summary>ASP.NET Core Identity's password hasher (PBKDF2-HMAC-SHA512, salted, versioned) over the account rows.</summary>
+public sealed class Passwords
+{
+    private readonly Microsoft.AspNetCore.Identity.PasswordHasher<Account> _hasher = new();
+
+    public string Hash(string password) => _hasher.HashPassword(null!, password);
+
+    /// <summary>Whether the password matches; a hash made with older parameters is replaced by a fresh one.</summary>
+    public bool Verify(Platform platform, Account account, string password)
+    {
+        var result = _hasher.VerifyHashedPassword(account, account.PasswordHash, password);
+        if (result == Microsoft.AspNetCore.Identity.PasswordVerificationResult.SuccessRehashNeeded) platform.Accounts.Rehash(account.Id, Hash(password));
+        return result != Microsoft.AspNetCore.Identity.PasswordVerificationResult.Failed;
+    }
+}

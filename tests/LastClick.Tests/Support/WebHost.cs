@@ -1,0 +1,124 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using LastClick.Access;
+using LastClick.Programs;
+using LastClick.Replay;
+using LastClick.Server;
+using LastClick.Web;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LastClick.Tests.Support;
+
+/// <summary>The whole app (API and dashboard) on a free loopback port over a temporary SQLite store.</summary>
+public sealed partial class WebHost : IAsyncDisposable
+{
+    private readonly TemporaryStore _store;
+
+    private WebHost(TemporaryStore store, WebApplication app, string address)
+    {
+        _store = store;
+        App = app;
+        BaseUrl = address;
+        Platform = app.Services.GetRequiredService<Platform>();
+        Passwords = app.Services.GetRequiredService<Passwords>();
+    }
+
+    public WebApplication App { get; }
+    public string BaseUrl { get; }
+    public Platform Platform { get; }
+    public Passwords Passwords { get; }
+
+    public static async Task<WebHost> StartAsync(params string[] settings)
+    {
+        var store = TemporaryStore.Create();
+        var port = FreePort();
+        var app = LastClickServer.Build(store.Store, ProgramCatalog.BuiltIn(), ["--urls", $"http://127.0.0.1:{port}", "--PublicUrl", $"http://127.0.0.1:{port}", .. settings]);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new WebHost(store, app, address);
+    }
+
+    /// <summary>An account of the operator's team with a known password.</summary>
+    public Account Operator(string role, string email, string password = "correct horse battery") =>
+        Platform.Accounts.Create(email, email, Passwords.Hash(password), role, null, "test");
+
+    /// <summary>A client that keeps cookies by hand (.NET's cookie container never sends a Secure cookie over http).</summary>
+    public Session NewSession() => new(new Uri(BaseUrl));
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        _store.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>A signed-in browser-like client: cookies kept across requests, antiforgery tokens read from forms.</summary>
+    public sealed partial class Session : IDisposable
+    {
+        private readonly Dictionary<string, string> _cookies = new(StringComparer.Ordinal);
+
+        public Session(Uri baseAddress) => Http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = baseAddress };
+
+        public HttpClient Http { get; }
+
+        public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, IEnumerable<KeyValuePair<string, string>>? form = null)
+        {
+            using var request = new HttpRequestMessage(method, path);
+            if (form is not null) request.Content = new FormUrlEncodedContent(form);
+            if (_cookies.Count > 0) request.Headers.Add("Cookie", string.Join("; ", _cookies.Select(c => $"{c.Key}={c.Value}")));
+            var response = await Http.SendAsync(request);
+            if (response.Headers.TryGetValues("Set-Cookie", out var set))
+            {
+                foreach (var cookie in set)
+                {
+                    var pair = cookie.Split(';')[0];
+                    var eq = pair.IndexOf('=', StringComparison.Ordinal);
+                    var (name, value) = (pair[..eq], pair[(eq + 1)..]);
+                    if (value.Length == 0 || cookie.Contains("expires=Thu, 01 Jan 1970", StringComparison.OrdinalIgnoreCase)) _cookies.Remove(name);
+                    else _cookies[name] = value;
+                }
+            }
+            return response;
+        }
+
+        public Task<HttpResponseMessage> GetAsync(string path) => SendAsync(HttpMethod.Get, path);
+
+        /// <summary>The antiforgery token of the first form on a page (and its cookie, kept).</summary>
+        public async Task<string> TokenAsync(string path)
+        {
+            using var page = await GetAsync(path);
+            var html = await page.Content.ReadAsStringAsync();
+            var match = TokenPattern().Match(html);
+            Assert.True(match.Success, $"no antiforgery token on {path} ({(int)page.StatusCode})");
+            return WebUtility.HtmlDecode(match.Groups[1].Value);
+        }
+
+        /// <summary>Posts a form as the page's own form would: with its antiforgery token.</summary>
+        public async Task<HttpResponseMessage> PostFormAsync(string path, IEnumerable<KeyValuePair<string, string>> fields, string? tokenFrom = null)
+        {
+            var token = await TokenAsync(tokenFrom ?? path.Split('?')[0]);
+            return await SendAsync(HttpMethod.Post, path, fields.Append(new("__RequestVerificationToken", token)));
+        }
+
+        public async Task SignInAsync(string email, string password)
+        {
+            using var response = await PostFormAsync("/signin", [new("email", email), new("password", password)]);
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        }
+
+        public void Dispose() => Http.Dispose();
+
+        [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+        private static partial Regex TokenPattern();
+    }
+}
