@@ -130,7 +130,7 @@ public static class WebSetup
             headers["Referrer-Policy"] = "same-origin";
             if (!http.Request.Path.StartsWithSegments("/go"))
             {
-                headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+                headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
             }
             await next(http).ConfigureAwait(false);
         });

@@ -31,7 +31,8 @@ public sealed class Harness : IDisposable
     public static Harness? Create(string provider = TestStores.Sqlite, params ProgramDefinition[] programs)
     {
         var store = TestStores.Create(provider);
-        return store is null ? null : new Harness(store, programs.Length == 0 ? Build.Catalog : new ProgramCatalog(programs));
+        // A catalog of its own: an operator edit (ProgramEditor) replaces definitions in the catalog it is given.
+        return store is null ? null : new Harness(store, new ProgramCatalog(programs.Length == 0 ? Build.Catalog.All : programs));
     }
 
     public static Harness Sqlite(params ProgramDefinition[] programs) => Create(TestStores.Sqlite, programs)!;

@@ -79,6 +79,12 @@ public sealed class BrowserTests(Chromium chromium) : IAsyncLifetime
 
         // Build a link (F1) with the link builder, then follow it (F2).
         await applicant.GotoAsync("/p/links");
+        // A page of another program's marketplace is refused, naming the field (swapped in by htmx, nothing made).
+        await applicant.SelectOptionAsync("#program", "aliexpress-ww");
+        await applicant.FillAsync("#destination", "https://evil.example/item/1005001.html");
+        await applicant.ClickAsync("#create-link");
+        await applicant.WaitForSelectorAsync(".problem[data-field=destination]");
+        Assert.Equal(0, await applicant.Locator("#links tbody tr").CountAsync());
         await applicant.FillAsync("#destination", "https://www.aliexpress.com/item/1005001.html");
         await applicant.FillAsync("#sub1", "homepage-banner");
         await applicant.ClickAsync("#create-link");

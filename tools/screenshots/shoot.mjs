@@ -1,0 +1,76 @@
+// Screenshots of the dashboard's main pages for docs/ and the README, from a running `lastclick serve --demo`.
+// Usage: node shoot.mjs BASE_URL ADMIN_PASSWORD PUBLISHER_PASSWORD OUT_DIR
+// Needs playwright-core (the copy the .NET tests restore works: PLAYWRIGHT_CORE=tests/LastClick.Tests/bin/Debug/net10.0/.playwright/package)
+// and Debian's Chromium at /usr/bin/chromium. Talks only to BASE_URL.
+import { createRequire } from "node:module";
+const require = createRequire(import.meta.url);
+const { chromium } = require(process.env.PLAYWRIGHT_CORE || "playwright-core");
+
+const [base, adminPassword, publisherPassword, out] = process.argv.slice(2);
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium", headless: true,
+  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+});
+const errors = [];
+
+async function session(email, password, viewport) {
+  const context = await browser.newContext({ baseURL: base, viewport, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  page.on("console", m => { if (m.type() === "error") errors.push(`${page.url()}: ${m.text()}`); });
+  page.on("pageerror", e => errors.push(`${page.url()}: ${e.message}`));
+  if (email) {
+    await page.goto("/signin");
+    await page.fill("input[name=email]", email);
+    await page.fill("input[name=password]", password);
+    await page.click("form.stack button[type=submit]");
+    await page.waitForURL(u => !u.pathname.startsWith("/signin"));
+  }
+  return page;
+}
+
+async function shot(page, path, name, full = true) {
+  const response = await page.goto(path);
+  if (!response.ok()) errors.push(`${path}: HTTP ${response.status()}`);
+  await page.waitForTimeout(400); // charts draw after their data arrives
+  await page.screenshot({ path: `${out}/${name}.png`, fullPage: full });
+}
+
+const desktop = { width: 1280, height: 800 };
+const pub = await session("publisher@demo.lastclick.dev", publisherPassword, desktop);
+await shot(pub, "/p", "publisher-overview");
+await shot(pub, "/p/links", "publisher-links");
+await pub.selectOption("#program", "aliexpress-ww");
+await pub.fill("#destination", "https://www.aliexpress.com/item/1005006041234567.html");
+await pub.fill("#sub1", "newsletter-week-47");
+await pub.click("#create-link");
+await pub.waitForSelector("#tracking-url");
+await pub.waitForTimeout(300);
+await pub.screenshot({ path: `${out}/publisher-link-builder.png`, fullPage: false });
+await shot(pub, "/p/commissions", "publisher-commissions");
+const first = await pub.getAttribute("#commissions tbody tr[data-order] a", "href");
+if (first) await shot(pub, first, "publisher-commission-trace");
+await shot(pub, "/p/balance", "publisher-balance");
+await shot(pub, "/p/programs", "publisher-programs");
+await shot(pub, "/p/keys", "publisher-keys");
+await shot(pub, "/p/profile", "publisher-profile");
+
+const admin = await session("admin@demo.lastclick.dev", adminPassword, desktop);
+await shot(admin, "/o", "operator-overview");
+await shot(admin, "/o/moderation", "operator-moderation");
+await shot(admin, "/o/publishers", "operator-publishers");
+await shot(admin, "/o/programs/aliexpress-cis", "operator-program-editor", false);
+await shot(admin, "/o/orders", "operator-orders");
+await shot(admin, "/o/fraud", "operator-fraud");
+await shot(admin, "/o/ranking", "operator-ranking");
+await shot(admin, "/o/audit", "operator-audit");
+
+const anonymous = await session(null, null, desktop);
+await shot(anonymous, "/programs/aliexpress-ww", "directory-terms-scorecard");
+await shot(anonymous, "/apply", "apply");
+
+const phone = await session("publisher@demo.lastclick.dev", publisherPassword, { width: 390, height: 844 });
+await shot(phone, "/p", "phone-publisher-overview");
+
+await browser.close();
+if (errors.length) { console.error(errors.join("\n")); process.exit(1); }
+console.log(`screenshots in ${out}`);
