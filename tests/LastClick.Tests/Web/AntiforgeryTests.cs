@@ -1,0 +1,126 @@
+using System.Net;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Dapper;
+using LastClick.Access;
+using LastClick.Publishers;
+using LastClick.Tests.Support;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Razor.Hosting;
+
+namespace LastClick.Tests.Web;
+
+/// <summary>
+/// Every state-changing form of the dashboard (each POST handler of each page, found from the compiled pages) is refused
+/// without its antiforgery token and changes nothing; the same post with the token does change the store.
+/// </summary>
+public sealed partial class AntiforgeryTests : IAsyncLifetime
+{
+    private const string Password = "a long enough password";
+    private WebHost _host = null!;
+    private string _publisher = "";
+    private string _link = "";
+    private string _orderId = "";
+
+    public async Task InitializeAsync()
+    {
+        // Many sign-ins from one address: the per-address limits (tested on their own) are raised here.
+        _host = await WebHost.StartAsync("--RateLimits:SignInPerMinute", "1000", "--RateLimits:ApplicationsPerHour", "1000");
+        var p = _host.Platform;
+        _host.Operator(AccountRoles.Admin, "admin@program.example", Password);
+        _publisher = p.Applications.Apply(new PublisherProfile("Pat", "pat@p.example", "DE", [new Channel("site", "https://p.example/")], "n", "content", ["content"], ["DE"]),
+            null, ["aliexpress-ww"], _host.Passwords.Hash(Password), p.Accounts);
+        p.Applications.Decide(_publisher, "aliexpress-ww", true, null, null, "mod");
+        _link = p.Links.Create(_publisher, "aliexpress-ww", "https://www.aliexpress.com/item/1.html").Code;
+        _orderId = "none";
+    }
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    private string NewApplicant() => _host.Platform.Applications.Apply(
+        new PublisherProfile("Quinn", $"q{Guid.NewGuid():N}@q.example", "FR", [new Channel("site", "https://q.example/")], "n", "coupon", ["coupon"], ["FR"]),
+        null, ["aliexpress-ww", "aliexpress-cis"], "hash", _host.Platform.Accounts);
+
+    /// <summary>Form fields any of the forms may need, valid; each handler binds the ones it reads.</summary>
+    private List<KeyValuePair<string, string>> Fields()
+    {
+        var (json, version) = _host.Platform.ProgramEditor.Current("aliexpress-ww");
+        var key = _host.Platform.Keys.Create(KeyRole.Publisher, _publisher);
+        return
+        [
+            new("Form.Programs", "aliexpress-ww"), new("Form.ContactName", "New Person"), new("Form.Email", $"n{Guid.NewGuid():N}@n.example"),
+            new("Form.Password", Password), new("Form.Country", "DE"), new("Form.ChannelKinds", "site"), new("Form.ChannelUrls", "https://n.example/"),
+            new("Form.Niche", "n"), new("Form.MainTrafficSource", "content"), new("Form.TargetGeos", "DE"),
+            new("Form.Program", "aliexpress-ww"), new("Form.Destination", "https://www.aliexpress.com/item/9.html"),
+            new("publisher", NewApplicant()), new("program", "aliexpress-cis"), new("decision", "approve"), new("message", "ok"),
+            new("definition", json.Replace("\"cookieWindowDays\": 3", $"\"cookieWindowDays\": {4 + version}", StringComparison.Ordinal)), new("baseVersion", $"{version}"),
+            new("label", "x"), new("prefix", key[3..15]), new("destination", $"https://www.aliexpress.com/item/{Guid.NewGuid():N}.html"),
+            new("email", "admin@program.example"), new("password", Password),
+        ];
+    }
+
+    /// <summary>Everything a form could change, in one string: row counts, the audit trail's end, links, profiles, rankings.</summary>
+    private string Fingerprint()
+    {
+        using var c = _host.Platform.Store.Open();
+        return string.Join("|", c.Query<string>("""
+            SELECT (SELECT COUNT(*) FROM accounts) || '/' || (SELECT COUNT(*) FROM publishers) || '/' || (SELECT COUNT(*) FROM applications)
+                || '/' || (SELECT COUNT(*) FROM links) || '/' || (SELECT COUNT(*) FROM api_keys WHERE revoked_at IS NULL) || '/' || (SELECT COUNT(*) FROM program_versions)
+                || '/' || COALESCE((SELECT MAX(seq) FROM audit_log), 0) || '/' || (SELECT COUNT(*) FROM applications WHERE status = 'pending')
+                || '/' || COALESCE((SELECT GROUP_CONCAT(destination) FROM links), '') || '/' || COALESCE((SELECT GROUP_CONCAT(COALESCE(profile, '')) FROM publishers), '')
+            """));
+    }
+
+    [Fact]
+    public async Task Every_form_post_without_its_antiforgery_token_is_refused_and_changes_nothing()
+    {
+        var assembly = typeof(LastClick.Server.LastClickServer).Assembly;
+        var posts = new List<(string Route, string Handler)>();
+        foreach (var item in assembly.GetCustomAttributes<RazorCompiledItemAttribute>().Where(i => i.Kind == "mvc.1.0.razor-page"))
+        {
+            var route = item.Type.GetCustomAttributes<RazorCompiledItemMetadataAttribute>().Single(m => m.Key == "RouteTemplate").Value;
+            var model = item.Type.GetProperty("Model")!.PropertyType;
+            if (!typeof(PageModel).IsAssignableFrom(model)) continue; // a page without a model has no handlers
+            foreach (var handler in model.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly).Select(m => PostHandler().Match(m.Name)).Where(m => m.Success))
+            {
+                posts.Add((route, handler.Groups[1].Value.ToLowerInvariant()));
+            }
+        }
+        Assert.True(posts.Count >= 12, $"only {posts.Count} post handlers found");
+
+        var failures = new List<string>();
+        foreach (var (route, handler) in posts)
+        {
+            var path = RouteParameter().Replace(route, m => m.Groups[1].Value switch
+            {
+                "code" => _link,
+                "orderId" => _orderId,
+                "id" when route.StartsWith("/o/programs", StringComparison.Ordinal) || route.StartsWith("/programs", StringComparison.Ordinal) => "aliexpress-ww",
+                "id" when route.StartsWith("/o/orders", StringComparison.Ordinal) => _orderId,
+                "id" => _publisher,
+                var other => throw new Xunit.Sdk.XunitException($"{route}: route parameter '{other}' unknown to {nameof(AntiforgeryTests)}"),
+            }) + (handler.Length > 0 ? $"?handler={handler}" : "");
+            using var session = _host.NewSession();
+            if (route == "/p" || route.StartsWith("/p/", StringComparison.Ordinal)) await session.SignInAsync("pat@p.example", Password);
+            else if (route.StartsWith("/o", StringComparison.Ordinal) || route == "/signout") await session.SignInAsync("admin@program.example", Password);
+            var fields = Fields();
+
+            var before = Fingerprint();
+            using var refused = await session.SendAsync(HttpMethod.Post, path, fields);
+            if (refused.StatusCode != HttpStatusCode.BadRequest) failures.Add($"POST {path} without a token: {(int)refused.StatusCode}");
+            if (Fingerprint() != before) failures.Add($"POST {path} without a token changed the store");
+
+            // With the token the same form does its work (so the refusal above was the token's).
+            if (route is "/signin" or "/signout") continue;
+            using var accepted = await session.PostFormAsync(path, fields);
+            if (Fingerprint() == before) failures.Add($"POST {path} with its token changed nothing ({(int)accepted.StatusCode})");
+        }
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    [GeneratedRegex("^OnPost([A-Za-z]*?)(Async)?$")]
+    private static partial Regex PostHandler();
+
+    [GeneratedRegex(@"\{([A-Za-z0-9_]+)(:[^}]*)?\}")]
+    private static partial Regex RouteParameter();
+}

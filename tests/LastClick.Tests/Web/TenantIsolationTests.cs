@@ -1,0 +1,209 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using LastClick.Access;
+using LastClick.Commissions;
+using LastClick.Common;
+using LastClick.Publishers;
+using LastClick.Tests.Support;
+using LastClick.Tracking;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Razor.Hosting;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LastClick.Tests.Web;
+
+/// <summary>
+/// Tenant isolation, generated from the app itself: every publisher-facing page handler and API route that takes the id
+/// of a publisher's own thing (a link, an order, a key) is called by another publisher with the first one's ids and must
+/// answer 404 and change nothing, while the owner gets an answer. Pages and routes without ids must not show the other
+/// publisher's ids. A new parameter fails the test until it is classified here.
+/// </summary>
+public sealed partial class TenantIsolationTests : IAsyncLifetime
+{
+    private WebHost _host = null!;
+    private Tenant _a = null!;
+    private Tenant _b = null!;
+
+    private sealed record Tenant(string Publisher, string Email, string Key, string Prefix, string LinkCode, string OrderId, WebHost.Session Session);
+
+    // Parameters naming something a publisher owns, and how to fill them with a tenant's own id.
+    private static readonly Dictionary<string, Func<Tenant, string>> TenantIds = new(StringComparer.Ordinal)
+    {
+        ["code"] = t => t.LinkCode,
+        ["orderId"] = t => t.OrderId,
+        ["prefix"] = t => t.Prefix,
+    };
+
+    // Parameters that are not anyone's: filters, paging, form fields. Sample values that are valid.
+    private static readonly Dictionary<string, string> Neutral = new(StringComparer.Ordinal)
+    {
+        ["status"] = "pending", ["program"] = "aliexpress-ww", ["currency"] = "USD", ["offset"] = "0", ["label"] = "x",
+        ["destination"] = "https://www.aliexpress.com/item/2.html", ["sub1"] = "s1", ["sub2"] = "", ["sub3"] = "", ["sub4"] = "", ["sub5"] = "",
+    };
+
+    public async Task InitializeAsync()
+    {
+        _host = await WebHost.StartAsync();
+        _a = await Tenant_("anna@a.example", "a");
+        _b = await Tenant_("boris@b.example", "b");
+    }
+
+    private async Task<Tenant> Tenant_(string email, string tag)
+    {
+        var p = _host.Platform;
+        const string password = "a long enough password";
+        var id = p.Applications.Apply(new PublisherProfile(tag, email, "DE", [new Channel("site", $"https://{tag}.example/")], "n", "content", ["content"], ["DE"]),
+            null, ["aliexpress-ww"], _host.Passwords.Hash(password), p.Accounts);
+        p.Applications.Decide(id, "aliexpress-ww", true, null, null, "mod");
+        var link = p.Links.Create(id, "aliexpress-ww", "https://www.aliexpress.com/item/1.html", $"sub-{tag}");
+        var now = p.Clock.GetUtcNow();
+        p.Tracking.RecordClick(new Click($"click-{tag}", "aliexpress-ww", id, $"visitor-{tag}", now.AddMinutes(-5), "81.2.69.142", "Mozilla/5.0 Firefox/128.0", null, link.Code, $"sub-{tag}"));
+        p.Orders.Ingest(new Order($"order-{tag}", now.AddMinutes(-1), Currency.Of("USD"), "DE",
+            [new OrderLine("l1", "1", "Mobile phone accessories", null, 100m, 1, true, null, false, null, "CN")], $"visitor-{tag}"), "aliexpress-ww");
+        var key = p.Keys.Create(KeyRole.Publisher, id, $"key-{tag}");
+        var session = _host.NewSession();
+        await session.SignInAsync(email, password);
+        return new Tenant(id, email, key, key[3..15], link.Code, $"order-{tag}", session);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _a.Session.Dispose();
+        _b.Session.Dispose();
+        await _host.DisposeAsync();
+    }
+
+    private sealed record Call(string Name, HttpMethod Method, string Path, IReadOnlyList<KeyValuePair<string, string>> Fields, bool Page, bool Addressed);
+
+    /// <summary>Every publisher page handler (from the compiled pages and their models) and publisher API route, filled with <paramref name="owner"/>'s ids.</summary>
+    private List<Call> Calls(Tenant owner)
+    {
+        var calls = new List<Call>();
+        var assembly = typeof(LastClick.Server.LastClickServer).Assembly;
+        foreach (var item in assembly.GetCustomAttributes<RazorCompiledItemAttribute>().Where(i => i.Kind == "mvc.1.0.razor-page"))
+        {
+            var route = item.Type.GetCustomAttributes<RazorCompiledItemMetadataAttribute>().Single(m => m.Key == "RouteTemplate").Value;
+            if (route != "/p" && !route.StartsWith("/p/", StringComparison.Ordinal)) continue;
+            var model = item.Type.GetProperty("Model")!.PropertyType;
+            Assert.True(typeof(PageModel).IsAssignableFrom(model), $"{route} has no page model");
+            var routeParams = RouteParameter().Matches(route).Select(m => m.Groups[1].Value).ToList();
+            var path = RouteParameter().Replace(route, m => Uri.EscapeDataString(Fill(m.Groups[1].Value, owner, route)));
+            foreach (var handler in model.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly).Where(m => HandlerName().IsMatch(m.Name)))
+            {
+                var parts = HandlerName().Match(handler.Name);
+                var method = parts.Groups[1].Value == "Get" ? HttpMethod.Get : HttpMethod.Post;
+                var name = parts.Groups[2].Value;
+                var fields = handler.GetParameters().Where(p => !routeParams.Contains(p.Name!))
+                    .Select(p => new KeyValuePair<string, string>(p.Name!, Fill(p.Name!, owner, $"{route} {handler.Name}"))).ToList();
+                var addressed = routeParams.Concat(fields.Select(f => f.Key)).Any(TenantIds.ContainsKey);
+                var query = name.Length > 0 ? $"?handler={name.ToLowerInvariant()}" : "";
+                if (method == HttpMethod.Get && fields.Count > 0) query += (query.Length == 0 ? "?" : "&") + string.Join("&", fields.Select(f => $"{f.Key}={Uri.EscapeDataString(f.Value)}"));
+                calls.Add(new Call($"{route} {handler.Name}", method, path + query, method == HttpMethod.Post ? fields : [], Page: true, addressed));
+            }
+        }
+        var endpoints = _host.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>();
+        foreach (var endpoint in endpoints)
+        {
+            var pattern = endpoint.RoutePattern.RawText ?? "";
+            if (!pattern.StartsWith("/api/v1/", StringComparison.Ordinal) || pattern.StartsWith("/api/v1/marketplace", StringComparison.Ordinal)
+                || pattern.StartsWith("/api/v1/operator", StringComparison.Ordinal)) continue;
+            var path = RouteParameter().Replace(pattern, m => Uri.EscapeDataString(Fill(m.Groups[1].Value, owner, pattern)));
+            foreach (var verb in endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"])
+            {
+                calls.Add(new Call($"{verb} {pattern}", new HttpMethod(verb), path, [], Page: false, endpoint.RoutePattern.Parameters.Any(p => TenantIds.ContainsKey(p.Name))));
+            }
+        }
+        return calls;
+    }
+
+    private static string Fill(string parameter, Tenant owner, string where) =>
+        TenantIds.TryGetValue(parameter, out var id) ? id(owner)
+        : Neutral.TryGetValue(parameter, out var value) ? value
+        : throw new Xunit.Sdk.XunitException($"{where}: parameter '{parameter}' is not classified as a tenant id or a neutral value in {nameof(TenantIsolationTests)}");
+
+    private static async Task<HttpResponseMessage> Send(Tenant caller, Call call)
+    {
+        if (!call.Page)
+        {
+            using var request = new HttpRequestMessage(call.Method, call.Path);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", caller.Key);
+            if (call.Method != HttpMethod.Get) request.Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+            return await caller.Session.Http.SendAsync(request);
+        }
+        if (call.Method == HttpMethod.Get) return await caller.Session.GetAsync(call.Path);
+        var token = await caller.Session.TokenAsync("/p/keys");
+        return await caller.Session.SendAsync(HttpMethod.Post, call.Path, call.Fields.Append(new("__RequestVerificationToken", token)));
+    }
+
+    [Fact]
+    public async Task Another_publishers_ids_give_404_on_every_publisher_page_and_api_route_and_change_nothing()
+    {
+        var calls = Calls(_a);
+        var addressed = calls.Where(c => c.Addressed).ToList();
+        // The matrix really covers the pages and routes that take ids (a guard against the generator finding nothing).
+        Assert.Contains(addressed, c => c.Path.StartsWith("/p/links/", StringComparison.Ordinal) && c.Method == HttpMethod.Post);
+        Assert.Contains(addressed, c => c.Path.StartsWith("/p/commissions/", StringComparison.Ordinal));
+        Assert.Contains(addressed, c => c.Name.Contains("OnPostRevoke", StringComparison.Ordinal));
+        Assert.Contains(addressed, c => c.Name == "PATCH /api/v1/links/{code}");
+        Assert.Contains(addressed, c => c.Name == "GET /api/v1/commissions/{orderId}");
+
+        var failures = new List<string>();
+        foreach (var call in addressed)
+        {
+            using var answer = await Send(_b, call);
+            var body = await answer.Content.ReadAsStringAsync();
+            if (answer.StatusCode != HttpStatusCode.NotFound) failures.Add($"{call.Name} as another publisher: {(int)answer.StatusCode}");
+            // What A owns, except what the request itself carried (a 404 may name the id it was asked for).
+            foreach (var secret in new[] { _a.OrderId, _a.LinkCode, "sub-a", _a.Publisher, "https://a.example" }
+                .Where(s => !Uri.UnescapeDataString(call.Path).Contains(s, StringComparison.Ordinal) && !call.Fields.Any(f => f.Value == s)))
+            {
+                if (body.Contains(secret, StringComparison.Ordinal)) failures.Add($"{call.Name} as another publisher shows '{secret}'");
+            }
+        }
+        // Nothing of A's changed: its key works, its link still goes where it went, with its sub id.
+        Assert.NotNull(_host.Platform.Keys.Verify(_a.Key));
+        var link = _host.Platform.Links.Find(_a.LinkCode)!;
+        Assert.Equal(("https://www.aliexpress.com/item/1.html", "sub-a"), (link.Destination, link.Sub1));
+
+        // The owner is answered on the same calls (so the ids were real); the revocation comes last.
+        foreach (var call in addressed.OrderBy(c => c.Name.Contains("Revoke", StringComparison.Ordinal)))
+        {
+            using var answer = await Send(_a, call);
+            if (answer.StatusCode == HttpStatusCode.NotFound) failures.Add($"{call.Name} as its owner: 404");
+        }
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+        Assert.Null(_host.Platform.Keys.Verify(_a.Key));
+    }
+
+    [Fact]
+    public async Task Pages_and_routes_without_ids_never_show_another_publishers_data()
+    {
+        var calls = Calls(_a).Where(c => !c.Addressed && c.Method == HttpMethod.Get).ToList();
+        Assert.True(calls.Count >= 12, $"only {calls.Count} id-less GETs found");
+        var failures = new List<string>();
+        foreach (var call in calls)
+        {
+            using var answer = await Send(_b, call);
+            var body = await answer.Content.ReadAsStringAsync();
+            if (answer.StatusCode != HttpStatusCode.OK) failures.Add($"{call.Name}: {(int)answer.StatusCode}");
+            foreach (var secret in new[] { _a.OrderId, _a.LinkCode, _a.Prefix, _a.Publisher, "sub-a", _a.Email })
+            {
+                if (body.Contains(secret, StringComparison.Ordinal)) failures.Add($"{call.Name} shows '{secret}'");
+            }
+            // …while it shows B's own (the page really lists things).
+        }
+        using var own = await _b.Session.GetAsync("/p/links");
+        Assert.Contains(_b.LinkCode, await own.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    [GeneratedRegex(@"\{([A-Za-z0-9_]+)(:[^}]*)?\}")]
+    private static partial Regex RouteParameter();
+
+    [GeneratedRegex("^On(Get|Post)([A-Za-z]*?)(Async)?$")]
+    private static partial Regex HandlerName();
+}

@@ -1,0 +1,149 @@
+using System.Net;
+using LastClick.Access;
+using LastClick.Tests.Support;
+
+namespace LastClick.Tests.Web;
+
+/// <summary>Sign-in cookies, lockout, rate limits, roles and the HTTPS rule of the dashboard.</summary>
+public sealed class WebSecurityTests : IAsyncLifetime
+{
+    private const string Password = "correct horse battery";
+    private WebHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        _host = await WebHost.StartAsync("--RateLimits:SignInPerMinute", "10");
+        _host.Operator(AccountRoles.Admin, "admin@program.example", Password);
+        _host.Operator(AccountRoles.Moderator, "mod@program.example", Password);
+    }
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task The_sign_in_cookie_is_a_Host_prefixed_Secure_HttpOnly_SameSite_cookie()
+    {
+        using var session = _host.NewSession();
+        var token = await session.TokenAsync("/signin");
+        using var response = await session.SendAsync(HttpMethod.Post, "/signin",
+            [new("email", "Admin@Program.example"), new("password", Password), new("__RequestVerificationToken", token)]);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/o", response.Headers.Location!.OriginalString);
+        var cookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("__Host-lastclick=", StringComparison.Ordinal)).ToLowerInvariant();
+        Assert.Contains("; secure", cookie, StringComparison.Ordinal);
+        Assert.Contains("; httponly", cookie, StringComparison.Ordinal);
+        Assert.Contains("; samesite=lax", cookie, StringComparison.Ordinal);
+        Assert.Contains("; path=/", cookie, StringComparison.Ordinal);
+        Assert.DoesNotContain("domain=", cookie, StringComparison.Ordinal);
+        using var antiforgery = await session.GetAsync("/o/moderation");
+        Assert.Equal(HttpStatusCode.OK, antiforgery.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_wrong_password_and_an_unknown_email_read_alike_and_the_fifth_failure_locks_the_account()
+    {
+        using var session = _host.NewSession();
+        async Task<string> Attempt(string email, string password)
+        {
+            using var r = await session.PostFormAsync("/signin", [new("email", email), new("password", password)]);
+            return r.StatusCode == HttpStatusCode.Redirect ? "signed in" : System.Net.WebUtility.HtmlDecode(await r.Content.ReadAsStringAsync());
+        }
+
+        var unknown = await Attempt("nobody@program.example", "whatever password");
+        Assert.Contains("The email or the password is wrong.", unknown, StringComparison.Ordinal);
+        for (var i = 1; i < Accounts.LockoutAfter; i++) Assert.Contains("The email or the password is wrong.", await Attempt("mod@program.example", "wrong password!"), StringComparison.Ordinal);
+        Assert.Contains("locked for 15 minutes", await Attempt("mod@program.example", "wrong password!"), StringComparison.Ordinal);
+        Assert.Contains("locked", await Attempt("mod@program.example", Password), StringComparison.Ordinal);
+        Assert.Equal("signed in", await Attempt("admin@program.example", Password));
+    }
+
+    [Fact]
+    public async Task Sign_in_posts_are_rate_limited_per_address()
+    {
+        using var session = _host.NewSession();
+        var token = await session.TokenAsync("/signin");
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 12; i++)
+        {
+            using var r = await session.SendAsync(HttpMethod.Post, "/signin", [new("email", $"x{i}@program.example"), new("password", "x"), new("__RequestVerificationToken", token)]);
+            statuses.Add(r.StatusCode);
+        }
+        Assert.Equal(10, statuses.Count(s => s == HttpStatusCode.OK));
+        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
+        using var page = await session.GetAsync("/signin"); // reading the page is not limited
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+    }
+
+    [Fact]
+    public async Task Pages_need_the_right_role_and_only_an_admin_changes_a_program()
+    {
+        using var anonymous = _host.NewSession();
+        using var toSignIn = await anonymous.GetAsync("/o/moderation");
+        Assert.Equal(HttpStatusCode.Redirect, toSignIn.StatusCode);
+        Assert.StartsWith("/signin", toSignIn.Headers.Location!.AbsolutePath, StringComparison.Ordinal);
+
+        using var moderator = _host.NewSession();
+        await moderator.SignInAsync("mod@program.example", Password);
+        using var publisherPage = await moderator.GetAsync("/p/links");
+        Assert.Equal("/denied", publisherPage.Headers.Location!.AbsolutePath);
+        var (json, _) = _host.Platform.ProgramEditor.Current("aliexpress-ww");
+        using var edit = await moderator.PostFormAsync("/o/programs/aliexpress-ww",
+            [new("definition", json.Replace("\"cookieWindowDays\": 3", "\"cookieWindowDays\": 30", StringComparison.Ordinal)), new("baseVersion", "0")]);
+        Assert.Equal("/denied", edit.Headers.Location!.AbsolutePath);
+        Assert.Empty(_host.Platform.ProgramEditor.History("aliexpress-ww"));
+
+        using var admin = _host.NewSession();
+        await admin.SignInAsync("admin@program.example", Password);
+        using var saved = await admin.PostFormAsync("/o/programs/aliexpress-ww",
+            [new("definition", json.Replace("\"cookieWindowDays\": 3", "\"cookieWindowDays\": 30", StringComparison.Ordinal)), new("baseVersion", "0")]);
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        Assert.Equal(30, _host.Platform.Programs.Get("aliexpress-ww").CookieWindowDays);
+        using var wrong = await admin.PostFormAsync("/o/programs/aliexpress-ww",
+            [new("definition", json.Replace("\"cookieWindowDays\": 3", "\"cookieWindowDays\": \"many\"", StringComparison.Ordinal)), new("baseVersion", "1")]);
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        Assert.Contains("data-field=\"cookieWindowDays\"", await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_new_password_ends_the_other_signed_in_sessions()
+    {
+        using var session = _host.NewSession();
+        await session.SignInAsync("admin@program.example", Password);
+        using (var before = await session.GetAsync("/o/audit")) Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+
+        var account = _host.Platform.Accounts.FindByEmail("admin@program.example")!;
+        _host.Platform.Accounts.SetPassword(account.Id, _host.Passwords.Hash("another long password"), "admin@program.example");
+
+        using var after = await session.GetAsync("/o/audit");
+        Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+        Assert.StartsWith("/signin", after.Headers.Location!.AbsolutePath, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Off_loopback_the_dashboard_needs_HTTPS_while_the_redirect_and_the_api_keep_answering()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/signin");
+        request.Headers.Host = "lastclick.example";
+        using var session = _host.NewSession();
+        using var page = await session.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.BadRequest, page.StatusCode);
+        Assert.Contains("HTTPS", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var health = new HttpRequestMessage(HttpMethod.Get, "/healthz");
+        health.Headers.Host = "lastclick.example";
+        using var ok = await session.Http.SendAsync(health);
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+    }
+
+    [Fact]
+    public async Task Pages_forbid_framing_and_inline_scripts()
+    {
+        using var session = _host.NewSession();
+        using var page = await session.GetAsync("/signin");
+        Assert.Equal("DENY", page.Headers.GetValues("X-Frame-Options").Single());
+        var csp = page.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("script-src 'self';", csp, StringComparison.Ordinal);
+        Assert.Contains("frame-ancestors 'none'", csp, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script>", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+}
