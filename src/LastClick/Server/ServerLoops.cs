@@ -6,8 +6,9 @@ using Microsoft.Extensions.Logging;
 namespace LastClick.Server;
 
 /// <summary>
-/// What runs beside the requests: on PostgreSQL, hearing other nodes' link changes (LISTEN/NOTIFY); and once a
-/// minute, moving orders on by the clock (hold periods ending: confirmed → payable, C1–C3).
+/// What runs beside the requests: on PostgreSQL, hearing other nodes' link and program changes (LISTEN/NOTIFY); once a
+/// minute, moving orders on by the clock (hold periods ending: confirmed → payable, C1–C3); once a day, storing the
+/// Affiliate Ranking (E5) that the Top-N acceptance (E2) reads.
 /// </summary>
 internal sealed partial class ServerLoops(Platform platform, LinkCache links, ILogger<ServerLoops> log) : BackgroundService
 {
@@ -16,6 +17,8 @@ internal sealed partial class ServerLoops(Platform platform, LinkCache links, IL
         var listening = platform.Store is PostgresStore postgres
             ? links.ListenAsync(postgres, e => Log.ListenFailed(log, e), stoppingToken)
             : Task.CompletedTask;
+        var programsListening = platform.Store is PostgresStore pg ? ListenForPrograms(pg, stoppingToken) : Task.CompletedTask;
+        var ranked = DateTimeOffset.MinValue;
         using var timer = new PeriodicTimer(TimeSpan.FromMinutes(1), platform.Clock);
         try
         {
@@ -25,6 +28,11 @@ internal sealed partial class ServerLoops(Platform platform, LinkCache links, IL
                 {
                     var moved = platform.Orders.Advance();
                     if (moved > 0) Log.Advanced(log, moved);
+                    if (platform.Clock.GetUtcNow() - ranked >= TimeSpan.FromDays(1))
+                    {
+                        ranked = platform.Clock.GetUtcNow();
+                        Publishers.Ranking.Recompute(platform.Store, platform.Programs, ranked, Publishers.Ranking.DefaultPeriod, "system");
+                    }
                 }
 #pragma warning disable CA1031 // a failed round is logged and tried again next minute
                 catch (Exception e)
@@ -40,5 +48,36 @@ internal sealed partial class ServerLoops(Platform platform, LinkCache links, IL
             // stopping
         }
         await listening.ConfigureAwait(false);
+        await programsListening.ConfigureAwait(false);
+    }
+
+    /// <summary>An admin's program edit on another node is loaded here as soon as its NOTIFY arrives (and all of them on every reconnect).</summary>
+    private async Task ListenForPrograms(PostgresStore store, CancellationToken cancel)
+    {
+        while (!cancel.IsCancellationRequested)
+        {
+            try
+            {
+                await store.ListenAsync(Programs.ProgramEditor.ChangeChannel, id => platform.ProgramEditor.Load(id), () => platform.ProgramEditor.Load(), cancel).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // a lost listener connection is reported and retried
+            catch (Exception e)
+            {
+                Log.ListenFailed(log, e);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), cancel).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+#pragma warning restore CA1031
+        }
     }
 }

@@ -208,6 +208,33 @@ public sealed class CliTests : IClassFixture<LastClick.Tests.Support.PostgresAva
     }
 
     [Fact]
+    public void Accounts_create_prints_a_password_that_signs_in_and_refuses_a_publisher_role_or_a_taken_email()
+    {
+        var db = Path.Combine(Path.GetTempPath(), $"accounts-{Guid.NewGuid():N}.db");
+        try
+        {
+            var (code, output, error) = Run("accounts", "create", "--email", "Admin@Program.example", "--role", "admin", "--store", db);
+            Assert.Equal((0, ""), (code, error));
+            var password = System.Text.RegularExpressions.Regex.Match(output, "^admin@program.example \\(admin\\) password: (\\S{16})$", System.Text.RegularExpressions.RegexOptions.Multiline);
+            Assert.True(password.Success, output);
+            using (var store = LastClick.Data.Store.Connect(db))
+            {
+                var account = new LastClick.Access.Accounts(store, TimeProvider.System).FindByEmail("admin@program.example")!;
+                Assert.True(new LastClick.Web.Passwords().Verify(new Platform(store, LastClick.Programs.ProgramCatalog.BuiltIn(), TimeProvider.System), account, password.Groups[1].Value));
+            }
+            Assert.Equal((LastClickCli.BadInput, "", "error: role: must be admin or moderator (publishers apply at /apply)" + Environment.NewLine),
+                Run("accounts", "create", "--email", "p@program.example", "--role", "publisher", "--store", db));
+            Assert.Equal((LastClickCli.BadInput, "", "error: email: an account with this email already exists" + Environment.NewLine),
+                Run("accounts", "create", "--email", "admin@program.example", "--role", "moderator", "--store", db));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var f in new[] { db, db + "-wal", db + "-shm" }) File.Delete(f);
+        }
+    }
+
+    [Fact]
     public void Serve_refuses_a_trusted_proxy_that_is_not_an_address()
     {
         var db = Path.Combine(Path.GetTempPath(), $"serve-{Guid.NewGuid():N}.db");

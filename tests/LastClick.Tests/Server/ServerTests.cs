@@ -421,9 +421,22 @@ public sealed class ServerTests : IAsyncLifetime
         Assert.Equal("demo-publisher", (await Get<JsonElement>("/api/v1/operator/publishers", demo.OperatorKey)).GetProperty("publishers")[0].GetProperty("id").GetString());
         Assert.Equal(HttpStatusCode.Redirect, (await _http.GetAsync($"/go/{demo.Links[0].Code}")).StatusCode);
 
+        // The printed sign-ins work: the demo publisher sees its day on the dashboard, the queue holds the demo applicants.
+        Assert.Equal(["admin", "moderator", "publisher"], demo.Accounts.Select(a => a.Role));
+        using (var publisher = new WebHost.Session(_http.BaseAddress!))
+        {
+            await publisher.SignInAsync("publisher@demo.lastclick.dev", demo.Accounts.Single(a => a.Role == "publisher").Password);
+            using var overview = await publisher.GetAsync("/p");
+            var html = await overview.Content.ReadAsStringAsync();
+            Assert.Contains($"id=\"total-clicks\">{demo.Clicks + 1}<", html, StringComparison.Ordinal); // the demo day and the click above
+        }
+        Assert.Equal(3, _platform.Applications.Queue().Count);
+
         var again = Demo.Seed(_platform, new LastClick.Web.Passwords());
         Assert.Equal((0, demo.Links.Count), (again.Clicks, again.Links.Count));
         Assert.NotEqual(demo.PublisherKey, again.PublisherKey);
+        Assert.NotEqual(demo.Accounts[0].Password, again.Accounts[0].Password);
+        Assert.Equal(3, _platform.Applications.Queue().Count);
     }
 
     [Fact]
