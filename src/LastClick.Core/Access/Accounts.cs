@@ -61,13 +61,15 @@ public sealed class Accounts(Store store, TimeProvider clock)
         if (string.IsNullOrWhiteSpace(name)) throw ProblemException.Invalid("name", "is required");
         if (!AccountRoles.All.Contains(role)) throw ProblemException.Invalid("role", $"unknown role '{role}' (one of {string.Join(", ", AccountRoles.All)})");
         if ((role == AccountRoles.Publisher) != (publisherId is not null)) throw ProblemException.Invalid("publisher", "a publisher account names its publisher, an operator account none");
-        if (FindByEmail(s, normalized) is not null) throw new ProblemException(Problem.Conflict("email", "an account with this email already exists"));
         var account = new Account($"acc_{RandomNumberGenerator.GetHexString(16, lowercase: true)}", normalized, name.Trim(), passwordHash, role, publisherId, 0, null, NewStamp());
         var now = clock.GetUtcNow();
-        s.Execute("""
+        // Two sign-ups with one email at once: the second finds the row and is a conflict, not a failure.
+        var inserted = s.Execute("""
             INSERT INTO accounts (id, email, name, password_hash, role, publisher_id, failed_sign_ins, locked_until, stamp, created_at)
             VALUES (@Id, @Email, @Name, @PasswordHash, @Role, @PublisherId, 0, NULL, @Stamp, @at)
+            ON CONFLICT (email) DO NOTHING
             """, new { account.Id, account.Email, account.Name, account.PasswordHash, account.Role, account.PublisherId, account.Stamp, at = Times.ToMicros(now) });
+        if (inserted == 0) throw new ProblemException(Problem.Conflict("email", "an account with this email already exists"));
         AuditLog.Append(s, now, actor, "account.created", $"account:{account.Id}", $"{account.Email} as {role}");
         return account;
     }

@@ -14,7 +14,7 @@ public static class AuditLog
         s.Execute("INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (@at, @actor, @action, @subject, @detail)",
             new { at = Times.ToMicros(at), actor, action, subject, detail });
 
-    /// <summary>The newest entries first; only those about <paramref name="subject"/> (and its sub-subjects, "program:x…") when given.</summary>
+    /// <summary>The newest entries first; only those about exactly <paramref name="subject"/> ("publisher:x", "program:y") when given.</summary>
     public static IReadOnlyList<AuditEntry> Recent(DbSession s, int limit, string? subject = null) =>
         s.Query<Row>(subject is null
                 ? "SELECT seq, at, actor, action, subject, detail FROM audit_log ORDER BY seq DESC LIMIT @limit"

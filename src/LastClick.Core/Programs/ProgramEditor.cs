@@ -16,6 +16,13 @@ public sealed class ProgramEditor(Store store, ProgramCatalog catalog, TimeProvi
 {
     public const string ChangeChannel = "lastclick_programs";
 
+    /// <summary>
+    /// What an edit may not change: who the program is, where its links may lead (an added host would be an open
+    /// redirect for every publisher), its currencies and rate tables (orders already converted), its hold period (orders
+    /// already waiting) and its attribution model. Rates, lists, campaigns, terms and the scorecard are edited here.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Fixed = ["id", "marketplace", "model", "attribution", "allowedHosts", "currency", "holdDays"];
+
     /// <summary>The definition in force as source JSON: the latest stored version, else the built-in file.</summary>
     public (string Json, int Version) Current(string programId)
     {
@@ -38,12 +45,18 @@ public sealed class ProgramEditor(Store store, ProgramCatalog catalog, TimeProvi
     {
         var (before, current) = Current(programId);
         var edited = ProgramLoader.Parse(json, "definition");
-        if (edited.Id != programId) throw ProblemException.Invalid("definition.id", $"must stay '{programId}'");
+        if (edited.Id != programId) throw ProblemException.Invalid("id", $"must stay '{programId}'");
         var changed = Changes(before, json);
+        foreach (var field in Fixed.Where(f => changed.Any(c => c.TrimStart('+', '-') == f || c.TrimStart('+', '-').StartsWith(f + ".", StringComparison.Ordinal) || c.TrimStart('+', '-').StartsWith(f + "[", StringComparison.Ordinal))))
+        {
+            throw ProblemException.Invalid(field, "is not edited here: it changes orders already made or where links may lead; change the program file and deploy it");
+        }
         if (changed.Count == 0) throw ProblemException.Invalid("definition", "nothing changed");
         store.InSession(s =>
         {
-            var latest = Latest(s, programId, forUpdate: true)?.Version ?? 0;
+            // One edit of a program at a time across nodes (a row lock cannot hold a version that does not exist yet).
+            if (s.Provider == StoreProvider.Postgres) s.Execute("SELECT pg_advisory_xact_lock(7142033, hashtext(@programId))", new { programId });
+            var latest = Latest(s, programId)?.Version ?? 0;
             if (latest != baseVersion || current != baseVersion)
             {
                 throw new ProblemException(Problem.Conflict("version", $"the definition was changed meanwhile (now version {latest}); reload and edit again"));
@@ -74,8 +87,9 @@ public sealed class ProgramEditor(Store store, ProgramCatalog catalog, TimeProvi
     /// <summary>The JSON paths whose values differ (added, removed or changed), in document order; at most 50.</summary>
     public static IReadOnlyList<string> Changes(string before, string after)
     {
-        using var a = JsonDocument.Parse(before);
-        using var b = JsonDocument.Parse(after);
+        var options = new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip }; // as the loader reads
+        using var a = JsonDocument.Parse(before, options);
+        using var b = JsonDocument.Parse(after, options);
         var paths = new List<string>();
         Diff(a.RootElement, b.RootElement, "", paths);
         return paths.Count > 50 ? [.. paths.Take(50), $"… {paths.Count - 50} more"] : paths;
@@ -105,8 +119,8 @@ public sealed class ProgramEditor(Store store, ProgramCatalog catalog, TimeProvi
         if (!JsonElement.DeepEquals(a, b)) paths.Add(path.Length == 0 ? "(root)" : path);
     }
 
-    private static ProgramVersion? Latest(DbSession s, string programId, bool forUpdate = false) => s.QuerySingleOrDefault<Row>(
-        $"SELECT program_id, version, definition, changed_by, changed_at FROM program_versions WHERE program_id = @programId ORDER BY version DESC LIMIT 1{(forUpdate && s.Provider == StoreProvider.Postgres ? " FOR UPDATE" : "")}",
+    private static ProgramVersion? Latest(DbSession s, string programId) => s.QuerySingleOrDefault<Row>(
+        "SELECT program_id, version, definition, changed_by, changed_at FROM program_versions WHERE program_id = @programId ORDER BY version DESC LIMIT 1",
         new { programId }) is { } r ? Map(r) : null;
 
     private static ProgramVersion Map(Row r) => new(r.ProgramId, r.Version, r.Definition, r.ChangedBy, Times.FromMicros(r.ChangedAt));

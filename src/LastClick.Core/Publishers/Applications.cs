@@ -135,6 +135,7 @@ public sealed class Applications(Store store, ProgramCatalog programs, TimeProvi
     public ApplicationView ApplyTo(string publisherId, string programId, string actor) => store.InSession(s =>
     {
         var program = programs.Get(programId, "program");
+        LockPublisher(s, publisherId);
         var publisher = Find(s, publisherId) ?? throw new ProblemException(Problem.NotFound("publisher", $"unknown publisher '{publisherId}'"));
         if (publisher.Profile is null) throw ProblemException.Invalid("profile", "complete the profile (channels, traffic sources, target GEOs) before applying");
         if (For(s, publisherId).Any(a => a.ProgramId == programId))
@@ -150,17 +151,7 @@ public sealed class Applications(Store store, ProgramCatalog programs, TimeProvi
     /// <summary>E4 then E2: the decision the platform makes by itself, or null (a moderator decides).</summary>
     public static (string Status, string Reason, string Message)? Automatic(PublisherProfile profile, int? ranking, ProgramDefinition program)
     {
-        foreach (var source in profile.TrafficSources.Where(program.Prohibited.TrafficSources.Contains))
-        {
-            return (ApplicationStatus.Rejected, DecisionReasons.ProhibitedSource, $"{program.Name} does not accept {source.Replace('_', ' ')} traffic.");
-        }
-        foreach (var channel in profile.Channels)
-        {
-            if (program.Prohibited.RuleFor(new Uri(channel.Url)) is { } rule)
-            {
-                return (ApplicationStatus.Rejected, DecisionReasons.ProhibitedSource, $"{channel.Url}: {rule.Reason}.");
-            }
-        }
+        if (Prohibited(profile, program) is { } prohibited) return (ApplicationStatus.Rejected, DecisionReasons.ProhibitedSource, prohibited.Message);
         if (ranking is { } r && r <= program.AutoAcceptRanking)
         {
             return (ApplicationStatus.Approved, DecisionReasons.TopRanked, $"Accepted at once: #{r} of the Affiliate Ranking (the Top {program.AutoAcceptRanking} join without moderation).");
@@ -168,17 +159,36 @@ public sealed class Applications(Store store, ProgramCatalog programs, TimeProvi
         return null;
     }
 
+    /// <summary>E4: the first declared traffic source or channel the program prohibits, with the form's field name.</summary>
+    public static (string Field, string Message)? Prohibited(PublisherProfile profile, ProgramDefinition program)
+    {
+        for (var i = 0; i < profile.TrafficSources.Count; i++)
+        {
+            if (program.Prohibited.TrafficSources.Contains(profile.TrafficSources[i]))
+            {
+                return ($"trafficSources[{i}]", $"{program.Name} does not accept {profile.TrafficSources[i].Replace('_', ' ')} traffic.");
+            }
+        }
+        for (var i = 0; i < profile.Channels.Count; i++)
+        {
+            if (program.Prohibited.RuleFor(new Uri(profile.Channels[i].Url)) is { } rule) return ($"channels[{i}].url", $"{profile.Channels[i].Url}: {rule.Reason}.");
+        }
+        return null;
+    }
+
     private static void Open(DbSession s, string publisherId, PublisherProfile profile, int? ranking, ProgramDefinition program, DateTimeOffset now, string actor)
     {
         var decided = Automatic(profile, ranking, program);
-        s.Execute("""
+        var inserted = s.Execute("""
             INSERT INTO applications (publisher_id, program_id, status, reason_code, message, decided_by, decided_at, applied_at)
             VALUES (@publisherId, @program, @status, @reason, @message, @by, @decidedAt, @at)
+            ON CONFLICT (publisher_id, program_id) DO NOTHING
             """, new
         {
             publisherId, program = program.Id, status = decided?.Status ?? ApplicationStatus.Pending, reason = decided?.Reason, message = decided?.Message,
             by = decided is null ? null : "system", decidedAt = decided is null ? (long?)null : Times.ToMicros(now), at = Times.ToMicros(now),
         });
+        if (inserted == 0) throw new ProblemException(Problem.Conflict("program", $"there is already an application to {program.Id}"));
         if (decided is { } d) AuditLog.Append(s, now, "system", $"application.{d.Status}", $"publisher:{publisherId}", $"{program.Id}: {d.Reason} — {d.Message}");
         Settle(s, publisherId);
     }
@@ -189,9 +199,10 @@ public sealed class Applications(Store store, ProgramCatalog programs, TimeProvi
     /// </summary>
     public ApplicationView Decide(string publisherId, string programId, bool approve, string? reason, string? message, string actor) => store.InSession(s =>
     {
-        var lockClause = s.Provider == StoreProvider.Postgres ? " FOR UPDATE" : "";
+        // The publisher's row first: two decisions on two programs of one publisher settle its status one after the other.
+        LockPublisher(s, publisherId);
         var status = s.QuerySingleOrDefault<string>(
-            $"SELECT status FROM applications WHERE publisher_id = @publisherId AND program_id = @programId{lockClause}", new { publisherId, programId })
+            "SELECT status FROM applications WHERE publisher_id = @publisherId AND program_id = @programId", new { publisherId, programId })
             ?? throw new ProblemException(Problem.NotFound("application", $"no application of '{publisherId}' to '{programId}'"));
         if (status != ApplicationStatus.Pending) throw new ProblemException(Problem.Conflict("application", $"the application was already {status}"));
         message = string.IsNullOrWhiteSpace(message) ? null : message.Trim();
@@ -219,6 +230,12 @@ public sealed class Applications(Store store, ProgramCatalog programs, TimeProvi
         Settle(s, publisherId);
         return For(s, publisherId).Single(a => a.ProgramId == programId);
     });
+
+    /// <summary>On PostgreSQL, holds the publisher's row for the transaction (SQLite's writer holds the whole store already).</summary>
+    private static void LockPublisher(DbSession s, string publisherId)
+    {
+        if (s.Provider == StoreProvider.Postgres) s.Query<string>("SELECT id FROM publishers WHERE id = @publisherId FOR UPDATE", new { publisherId });
+    }
 
     /// <summary>The publisher's own status follows its applications: approved when one is, pending while one waits.</summary>
     private static void Settle(DbSession s, string publisherId)
@@ -271,8 +288,14 @@ public sealed class Applications(Store store, ProgramCatalog programs, TimeProvi
     {
         var p = Validate(profile);
         var details = ValidatePayout(payout);
+        LockPublisher(s, publisherId);
         var before = Find(s, publisherId) ?? throw new ProblemException(Problem.NotFound("publisher", $"unknown publisher '{publisherId}'"));
         if (p.Email != before.Profile?.Email && before.Profile is not null) throw ProblemException.Invalid("email", "the contact email is the sign-in email and cannot be changed here");
+        // E4 holds after acceptance too: a channel or source a program of the publisher prohibits is refused here.
+        foreach (var application in For(s, publisherId).Where(a => a.Status != ApplicationStatus.Rejected))
+        {
+            if (Prohibited(p, programs.Get(application.ProgramId)) is { } refused) throw ProblemException.Invalid(refused.Field, refused.Message);
+        }
         s.Execute("UPDATE publishers SET traffic_type = @traffic, profile = @profile, payout_details = @payout, payout_details_complete = @complete WHERE id = @publisherId",
             new { publisherId, traffic = p.MainTrafficSource, profile = JsonSerializer.Serialize(p, Json), payout = details is null ? null : JsonSerializer.Serialize(details, Json), complete = details is not null });
         AuditLog.Append(s, clock.GetUtcNow(), actor, "publisher.profile_changed", $"publisher:{publisherId}",

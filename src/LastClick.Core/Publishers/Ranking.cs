@@ -14,6 +14,7 @@ public sealed record RankingRow(int Rank, string PublisherId, decimal ConfirmedU
 /// each program's internal rates in force at the period's end. Quality is the approval rate (C4: approved ÷ decided;
 /// 1 while nothing is decided) less twice the share of orders flagged as fraud, never below 0. The score is
 /// confirmed × quality; publishers scoring 0 are not ranked. Ties go to the larger confirmed amount, then the id.
+/// A stored run replaces every publisher's place, including one set through the operator API.
 /// </summary>
 public static class Ranking
 {
@@ -64,14 +65,30 @@ public static class Ranking
     }
 
     /// <summary>Computes the ranking and stores each publisher's place (unranked publishers lose theirs); audited.</summary>
-    public static IReadOnlyList<RankingRow> Recompute(Store store, ProgramCatalog programs, DateTimeOffset now, TimeSpan period, string actor) => store.InSession(s =>
+    public static IReadOnlyList<RankingRow> Recompute(Store store, ProgramCatalog programs, DateTimeOffset now, TimeSpan period, string actor) =>
+        store.InSession(s => Recompute(s, programs, now, period, actor));
+
+    /// <summary>
+    /// The daily run: recomputes unless a run (by anyone, on any node) was stored less than <paramref name="every"/> ago.
+    /// Nodes sharing a PostgreSQL database take turns on an advisory lock, so one of them runs it.
+    /// </summary>
+    public static bool RecomputeIfDue(Store store, ProgramCatalog programs, DateTimeOffset now, TimeSpan every) => store.InSession(s =>
+    {
+        if (s.Provider == StoreProvider.Postgres) s.Execute("SELECT pg_advisory_xact_lock(7142034)");
+        var last = s.QuerySingleOrDefault<long?>("SELECT MAX(at) FROM audit_log WHERE action = 'ranking.recomputed'");
+        if (last is { } at && now - Times.FromMicros(at) < every) return false;
+        Recompute(s, programs, now, DefaultPeriod, "system");
+        return true;
+    });
+
+    private static IReadOnlyList<RankingRow> Recompute(DbSession s, ProgramCatalog programs, DateTimeOffset now, TimeSpan period, string actor)
     {
         var rows = Compute(s, programs, now - period, now);
         s.Execute("UPDATE publishers SET ranking = NULL WHERE ranking IS NOT NULL");
         s.ExecuteEach("UPDATE publishers SET ranking = @Rank WHERE id = @PublisherId", rows);
         AuditLog.Append(s, now, actor, "ranking.recomputed", "ranking", $"{rows.Count} publishers ranked over {period.TotalDays:0} days to {now:yyyy-MM-dd}");
         return rows;
-    });
+    }
 
 #pragma warning disable CA1812 // instantiated by the row mapper
     private sealed class Row

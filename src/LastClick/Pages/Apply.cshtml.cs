@@ -28,6 +28,9 @@ public sealed class ProfileForm
     public string? Bic { get; set; }
     public string? BankName { get; set; }
 
+    /// <summary>Asked for when payout details change (a session alone must not redirect payouts).</summary>
+    public string? CurrentPassword { get; set; }
+
     public PublisherProfile Profile() => new(ContactName ?? "", Email ?? "", Country ?? "",
         ChannelUrls.Select((url, i) => (url, i)).Where(c => !string.IsNullOrWhiteSpace(c.url))
             .Select(c => new Channel(ChannelKinds.ElementAtOrDefault(c.i) ?? "site", c.url.Trim())).ToList(),

@@ -18,7 +18,6 @@ internal sealed partial class ServerLoops(Platform platform, LinkCache links, IL
             ? links.ListenAsync(postgres, e => Log.ListenFailed(log, e), stoppingToken)
             : Task.CompletedTask;
         var programsListening = platform.Store is PostgresStore pg ? ListenForPrograms(pg, stoppingToken) : Task.CompletedTask;
-        var ranked = DateTimeOffset.MinValue;
         using var timer = new PeriodicTimer(TimeSpan.FromMinutes(1), platform.Clock);
         try
         {
@@ -28,11 +27,7 @@ internal sealed partial class ServerLoops(Platform platform, LinkCache links, IL
                 {
                     var moved = platform.Orders.Advance();
                     if (moved > 0) Log.Advanced(log, moved);
-                    if (platform.Clock.GetUtcNow() - ranked >= TimeSpan.FromDays(1))
-                    {
-                        ranked = platform.Clock.GetUtcNow();
-                        Publishers.Ranking.Recompute(platform.Store, platform.Programs, ranked, Publishers.Ranking.DefaultPeriod, "system");
-                    }
+                    Publishers.Ranking.RecomputeIfDue(platform.Store, platform.Programs, platform.Clock.GetUtcNow(), TimeSpan.FromDays(1));
                 }
 #pragma warning disable CA1031 // a failed round is logged and tried again next minute
                 catch (Exception e)

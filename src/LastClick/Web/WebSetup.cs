@@ -68,6 +68,10 @@ public static class WebSetup
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
             o.SlidingExpiration = true;
             o.Events.OnValidatePrincipal = ValidateStamp;
+            // Redirects stay relative: a loopback request is counted as secure (see UseDashboard), and an absolute
+            // https:// address would send a plain-HTTP local install to a port that does not speak TLS.
+            o.Events.OnRedirectToLogin = context => Relative(context);
+            o.Events.OnRedirectToAccessDenied = context => Relative(context);
         });
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy("publisher", p => p.RequireRole(AccountRoles.Publisher).RequireClaim(PublisherClaim))
@@ -93,48 +97,57 @@ public static class WebSetup
 
     public static void UseDashboard(WebApplication app)
     {
-        app.Use(async (http, next) =>
+        // The redirect, the APIs and the probes never pass through the dashboard's middleware (cookies, authorization,
+        // rate limits, static files, page headers): the redirect's cost stays what it was.
+        app.UseWhen(http => IsDashboard(http.Request.Path), dashboard =>
         {
-            // The sign-in and antiforgery cookies are __Host- cookies: Secure, so only ever sent over HTTPS. Browsers count
-            // a loopback address as a secure context even over plain HTTP (W3C Secure Contexts: 127.0.0.0/8, ::1 and
-            // localhost are potentially trustworthy), so a local install works at http://127.0.0.1:5080. Anywhere else the
-            // dashboard needs HTTPS: Kestrel's own certificate, or a TLS proxy named with --trusted-proxies.
-            if (!http.Request.IsHttps && IsDashboard(http.Request.Path))
+            dashboard.Use(async (http, next) =>
             {
-                if (!IsLoopback(http))
+                // The sign-in and antiforgery cookies are __Host- cookies: Secure, so only ever sent over HTTPS. Browsers
+                // count a loopback address as a secure context even over plain HTTP (W3C Secure Contexts: 127.0.0.0/8,
+                // ::1 and localhost are potentially trustworthy), so a local install works at http://127.0.0.1:5080.
+                // Anywhere else the dashboard needs HTTPS: Kestrel's own certificate, or a TLS proxy named with
+                // --trusted-proxies.
+                if (!http.Request.IsHttps)
                 {
-                    http.Response.StatusCode = StatusCodes.Status400BadRequest;
-                    http.Response.ContentType = "text/plain; charset=utf-8";
-                    await http.Response.WriteAsync("The dashboard is served over HTTPS only: configure a certificate for Kestrel, or a TLS proxy with --trusted-proxies.\n").ConfigureAwait(false);
-                    return;
+                    if (!IsLoopback(http))
+                    {
+                        http.Response.StatusCode = StatusCodes.Status400BadRequest;
+                        http.Response.ContentType = "text/plain; charset=utf-8";
+                        await http.Response.WriteAsync("The dashboard is served over HTTPS only: configure a certificate for Kestrel, or a TLS proxy with --trusted-proxies.\n").ConfigureAwait(false);
+                        return;
+                    }
+                    http.Items[OriginalScheme] = http.Request.Scheme;
+                    http.Request.Scheme = "https";
                 }
-                http.Items[OriginalScheme] = http.Request.Scheme;
-                http.Request.Scheme = "https";
-            }
-            await next(http).ConfigureAwait(false);
-        });
-        app.UseStaticFiles(new StaticFileOptions
-        {
-            FileProvider = app.Environment.WebRootFileProvider,
-            OnPrepareResponse = f => f.Context.Response.Headers.CacheControl = f.Context.Request.Query.ContainsKey("v") ? "public, max-age=31536000, immutable" : "public, max-age=3600",
-        });
-        app.UseAuthentication();
-        app.UseAuthorization();
-        app.UseRateLimiter();
-        app.Use(async (http, next) =>
-        {
-            // Pages are never framed, never sniffed, and send no referrer to the sites publishers link to.
-            var headers = http.Response.Headers;
-            headers.XFrameOptions = "DENY";
-            headers.XContentTypeOptions = "nosniff";
-            headers["Referrer-Policy"] = "same-origin";
-            if (!http.Request.Path.StartsWithSegments("/go"))
-            {
+                // Pages are never framed, never sniffed, and send no referrer to the sites publishers link to.
+                var headers = http.Response.Headers;
+                headers.XFrameOptions = "DENY";
+                headers.XContentTypeOptions = "nosniff";
+                headers["Referrer-Policy"] = "same-origin";
                 headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
-            }
-            await next(http).ConfigureAwait(false);
+                await next(http).ConfigureAwait(false);
+            });
+            dashboard.UseStaticFiles(new StaticFileOptions
+            {
+                FileProvider = app.Environment.WebRootFileProvider,
+                OnPrepareResponse = f => f.Context.Response.Headers.CacheControl = f.Context.Request.Query.ContainsKey("v") ? "public, max-age=31536000, immutable" : "public, max-age=3600",
+            });
+            dashboard.UseAuthentication();
+            dashboard.UseAuthorization();
+            dashboard.UseRateLimiter();
         });
+        // WebApplication adds authentication and authorization in front of everything unless the app has added them
+        // itself; it cannot see them inside the branch above, so it is told (the keys its own Use* methods set).
+        ((IApplicationBuilder)app).Properties["__AuthenticationMiddlewareSet"] = true;
+        ((IApplicationBuilder)app).Properties["__AuthorizationMiddlewareSet"] = true;
         app.MapRazorPages();
+    }
+
+    private static Task Relative(RedirectContext<CookieAuthenticationOptions> context)
+    {
+        context.Response.Redirect(Uri.TryCreate(context.RedirectUri, UriKind.Absolute, out var uri) ? uri.PathAndQuery : context.RedirectUri);
+        return Task.CompletedTask;
     }
 
     /// <summary>Everything but the redirect, the APIs and the probes: pages, their posts and their assets.</summary>

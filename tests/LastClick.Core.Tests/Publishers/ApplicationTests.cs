@@ -80,6 +80,22 @@ public sealed class ApplicationTests : IClassFixture<PostgresAvailability>
 
     [Theory]
     [MemberData(nameof(TestStores.Providers), MemberType = typeof(TestStores))]
+    public void E4_holds_after_acceptance_a_profile_naming_a_prohibited_channel_is_refused(string provider)
+    {
+        using var h = Harness.Create(provider);
+        if (h is null) return;
+        var id = Apply(h, Profile(), "aliexpress-cis");
+        h.Platform.Applications.Decide(id, "aliexpress-cis", true, null, null, "mod");
+
+        var e = Assert.Throws<ProblemException>(() => h.Platform.Applications.UpdateProfile(id,
+            Profile(source: "content", channels: ["https://t.me/ok", "https://facebook.com/page"]), null, "lena@gadgets.example"));
+
+        Assert.Equal("channels[1].url", e.Problem.Field);
+        Assert.Equal("https://gadgets.example/", h.Platform.Applications.Find(id)!.Profile!.Channels.Single().Url);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStores.Providers), MemberType = typeof(TestStores))]
     public void E2_a_publisher_in_the_top_200_joins_another_program_at_once_and_one_below_waits(string provider)
     {
         using var h = Harness.Create(provider);

@@ -55,7 +55,7 @@ public sealed partial class AntiforgeryTests : IAsyncLifetime
             new("publisher", NewApplicant()), new("program", "aliexpress-cis"), new("decision", "approve"), new("message", "ok"),
             new("definition", json.Replace("\"cookieWindowDays\": 3", $"\"cookieWindowDays\": {4 + version}", StringComparison.Ordinal)), new("baseVersion", $"{version}"),
             new("label", "x"), new("prefix", key[3..15]), new("destination", $"https://www.aliexpress.com/item/{Guid.NewGuid():N}.html"),
-            new("email", "admin@program.example"), new("password", Password),
+            new("email", "admin@program.example"), new("password", Password), new("current", Password),
         ];
     }
 
@@ -102,7 +102,7 @@ public sealed partial class AntiforgeryTests : IAsyncLifetime
             }) + (handler.Length > 0 ? $"?handler={handler}" : "");
             using var session = _host.NewSession();
             if (route == "/p" || route.StartsWith("/p/", StringComparison.Ordinal)) await session.SignInAsync("pat@p.example", Password);
-            else if (route.StartsWith("/o", StringComparison.Ordinal) || route == "/signout") await session.SignInAsync("admin@program.example", Password);
+            else if (route.StartsWith("/o", StringComparison.Ordinal) || route.StartsWith("/account", StringComparison.Ordinal) || route == "/signout") await session.SignInAsync("admin@program.example", Password);
             var fields = Fields();
 
             var before = Fingerprint();

@@ -42,6 +42,7 @@ public sealed partial class PageTests : IClassFixture<PostgresAvailability>
 
             var failures = new List<string>();
             var pages = 0;
+            var forms = 0;
             foreach (var item in typeof(LastClickServer).Assembly.GetCustomAttributes<RazorCompiledItemAttribute>().Where(i => i.Kind == "mvc.1.0.razor-page"))
             {
                 var route = item.Type.GetCustomAttributes<RazorCompiledItemMetadataAttribute>().Single(m => m.Key == "RouteTemplate").Value;
@@ -54,10 +55,16 @@ public sealed partial class PageTests : IClassFixture<PostgresAvailability>
                     (_, "id") => "aliexpress-cis",
                     var (r, p) => throw new Xunit.Sdk.XunitException($"{r}: no sample for '{p}'"),
                 });
-                var session = route == "/p" || route.StartsWith("/p/", StringComparison.Ordinal) ? publisher : route.StartsWith("/o", StringComparison.Ordinal) ? admin : anonymous;
+                var session = route == "/p" || route.StartsWith("/p/", StringComparison.Ordinal) ? publisher : route.StartsWith("/o", StringComparison.Ordinal) || route.StartsWith("/account", StringComparison.Ordinal) ? admin : anonymous;
                 using var answer = await session.GetAsync(path);
                 pages++;
                 if (answer.StatusCode != HttpStatusCode.OK) failures.Add($"GET {path}: {(int)answer.StatusCode}");
+                // Every form that posts carries its antiforgery token (the header's sign-out form included).
+                foreach (Match form in PostForm().Matches(await answer.Content.ReadAsStringAsync()))
+                {
+                    if (!form.Value.Contains("name=\"__RequestVerificationToken\"", StringComparison.Ordinal)) failures.Add($"GET {path}: a form without its token: {form.Value[..Math.Min(120, form.Value.Length)]}");
+                    forms++;
+                }
             }
             // The charts' data answer too.
             foreach (var (session, path) in new[] { (publisher, "/p?handler=series"), (admin, "/o?handler=series&program=aliexpress-cis&currency=RUB") })
@@ -67,6 +74,7 @@ public sealed partial class PageTests : IClassFixture<PostgresAvailability>
                 if (series.StatusCode != HttpStatusCode.OK || !json.Contains("\"commission\"", StringComparison.Ordinal)) failures.Add($"GET {path}: {(int)series.StatusCode} {json[..Math.Min(json.Length, 200)]}");
             }
             Assert.True(pages >= 25, $"only {pages} pages found");
+            Assert.True(forms >= 30, $"only {forms} forms found");
             Assert.True(failures.Count == 0, string.Join("\n", failures));
         }
         finally
@@ -88,4 +96,7 @@ public sealed partial class PageTests : IClassFixture<PostgresAvailability>
 
     [GeneratedRegex(@"\{([A-Za-z0-9_]+)(:[^}]*)?\}")]
     private static partial Regex Parameter();
+
+    [GeneratedRegex("<form[^>]*method=\"post\"[^>]*>.*?</form>", RegexOptions.Singleline | RegexOptions.IgnoreCase)]
+    private static partial Regex PostForm();
 }

@@ -80,16 +80,17 @@ public sealed class WebSecurityTests : IAsyncLifetime
         using var anonymous = _host.NewSession();
         using var toSignIn = await anonymous.GetAsync("/o/moderation");
         Assert.Equal(HttpStatusCode.Redirect, toSignIn.StatusCode);
-        Assert.StartsWith("/signin", toSignIn.Headers.Location!.AbsolutePath, StringComparison.Ordinal);
+        // Relative: the loopback request counts as secure, but this server speaks plain HTTP.
+        Assert.Equal("/signin?ReturnUrl=%2Fo%2Fmoderation", toSignIn.Headers.Location!.OriginalString);
 
         using var moderator = _host.NewSession();
         await moderator.SignInAsync("mod@program.example", Password);
         using var publisherPage = await moderator.GetAsync("/p/links");
-        Assert.Equal("/denied", publisherPage.Headers.Location!.AbsolutePath);
+        Assert.StartsWith("/denied?", publisherPage.Headers.Location!.OriginalString, StringComparison.Ordinal);
         var (json, _) = _host.Platform.ProgramEditor.Current("aliexpress-ww");
         using var edit = await moderator.PostFormAsync("/o/programs/aliexpress-ww",
             [new("definition", json.Replace("\"cookieWindowDays\": 3", "\"cookieWindowDays\": 30", StringComparison.Ordinal)), new("baseVersion", "0")]);
-        Assert.Equal("/denied", edit.Headers.Location!.AbsolutePath);
+        Assert.StartsWith("/denied?", edit.Headers.Location!.OriginalString, StringComparison.Ordinal);
         Assert.Empty(_host.Platform.ProgramEditor.History("aliexpress-ww"));
 
         using var admin = _host.NewSession();
@@ -98,6 +99,11 @@ public sealed class WebSecurityTests : IAsyncLifetime
             [new("definition", json.Replace("\"cookieWindowDays\": 3", "\"cookieWindowDays\": 30", StringComparison.Ordinal)), new("baseVersion", "0")]);
         Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
         Assert.Equal(30, _host.Platform.Programs.Get("aliexpress-ww").CookieWindowDays);
+        // Where links may lead is not edited here (an added host would be an open redirect for every publisher).
+        using var hosts = await admin.PostFormAsync("/o/programs/aliexpress-ww",
+            [new("definition", _host.Platform.ProgramEditor.Current("aliexpress-ww").Json.Replace("\"allowedHosts\": [", "\"allowedHosts\": [\"evil.example\", ", StringComparison.Ordinal)), new("baseVersion", "1")]);
+        Assert.Equal(HttpStatusCode.BadRequest, hosts.StatusCode);
+        Assert.Contains("data-field=\"allowedHosts\"", await hosts.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         using var wrong = await admin.PostFormAsync("/o/programs/aliexpress-ww",
             [new("definition", json.Replace("\"cookieWindowDays\": 3", "\"cookieWindowDays\": \"many\"", StringComparison.Ordinal)), new("baseVersion", "1")]);
         Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
@@ -116,7 +122,55 @@ public sealed class WebSecurityTests : IAsyncLifetime
 
         using var after = await session.GetAsync("/o/audit");
         Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
-        Assert.StartsWith("/signin", after.Headers.Location!.AbsolutePath, StringComparison.Ordinal);
+        Assert.StartsWith("/signin", after.Headers.Location!.OriginalString, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Changing_the_password_on_its_page_keeps_this_session_and_ends_the_others()
+    {
+        using var here = _host.NewSession();
+        using var elsewhere = _host.NewSession();
+        await here.SignInAsync("mod@program.example", Password);
+        await elsewhere.SignInAsync("mod@program.example", Password);
+
+        using var wrong = await here.PostFormAsync("/account/password", [new("current", "not it at all"), new("password", "a brand new password")]);
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        using var changed = await here.PostFormAsync("/account/password", [new("current", Password), new("password", "a brand new password")]);
+        Assert.Equal(HttpStatusCode.Redirect, changed.StatusCode);
+
+        using (var stays = await here.GetAsync("/o/moderation")) Assert.Equal(HttpStatusCode.OK, stays.StatusCode);
+        using (var ended = await elsewhere.GetAsync("/o/moderation")) Assert.Equal(HttpStatusCode.Redirect, ended.StatusCode);
+        using var again = _host.NewSession();
+        await again.SignInAsync("mod@program.example", "a brand new password");
+    }
+
+    [Fact]
+    public async Task Payout_details_change_only_with_the_current_password()
+    {
+        var p = _host.Platform;
+        var id = p.Applications.Apply(new LastClick.Publishers.PublisherProfile("Pat", "pat@p.example", "DE", [new("site", "https://p.example/")], "n", "content", ["content"], ["DE"]),
+            null, ["aliexpress-ww"], _host.Passwords.Hash(Password), p.Accounts);
+        using var session = _host.NewSession();
+        await session.SignInAsync("pat@p.example", Password);
+        List<KeyValuePair<string, string>> form =
+        [
+            new("Form.ContactName", "Pat"), new("Form.Country", "DE"), new("Form.ChannelKinds", "site"), new("Form.ChannelUrls", "https://p.example/"),
+            new("Form.Niche", "n"), new("Form.MainTrafficSource", "content"), new("Form.TargetGeos", "DE"),
+            new("Form.PayoutMethod", "sepa"), new("Form.AccountHolder", "Pat"), new("Form.Iban", "DE89 3704 0044 0532 0130 00"),
+        ];
+
+        using var refused = await session.PostFormAsync("/p/profile", form);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("data-field=\"currentPassword\"", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Null(p.Applications.Find(id)!.Payout);
+
+        using var saved = await session.PostFormAsync("/p/profile", [.. form, new("Form.CurrentPassword", Password)]);
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        Assert.Equal("DE89370400440532013000", p.Applications.Find(id)!.Payout!.Iban);
+        // The rest of the profile changes without it.
+        using var niche = await session.PostFormAsync("/p/profile", [.. form.Select(f => f.Key == "Form.Niche" ? new(f.Key, "gadgets") : f)]);
+        Assert.Equal(HttpStatusCode.Redirect, niche.StatusCode);
+        Assert.Equal("gadgets", p.Applications.Find(id)!.Profile!.Niche);
     }
 
     [Fact]

@@ -1,4 +1,6 @@
+using System.Security.Claims;
 using LastClick.Common;
+using LastClick.Publishers;
 using LastClick.Web;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -6,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace LastClick.Pages.Publisher;
 
 /// <summary>The publisher's profile (E1) and payout details (D3), checked as at sign-up; the change is audited.</summary>
-public sealed class ProfileModel(Platform platform) : PageModel
+public sealed class ProfileModel(Platform platform, Passwords passwords) : PageModel
 {
     [BindProperty] public ProfileForm Form { get; set; } = new();
     public Problem? Problem { get; private set; }
@@ -25,6 +27,16 @@ public sealed class ProfileModel(Platform platform) : PageModel
         try
         {
             Form.Email = User.Identity?.Name;
+            var stored = platform.Applications.Find(PublisherId)?.Payout;
+            var payout = Applications.ValidatePayout(Form.Payout());
+            if (payout != stored)
+            {
+                var account = platform.Accounts.Find(User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "");
+                if (account is null || string.IsNullOrEmpty(Form.CurrentPassword) || !passwords.Verify(platform, account, Form.CurrentPassword))
+                {
+                    throw ProblemException.Invalid("currentPassword", "enter your current password to change payout details");
+                }
+            }
             platform.Applications.UpdateProfile(PublisherId, Form.Profile(), Form.Payout(), WebSetup.ActorOf(User));
             TempData["Flash"] = "Profile saved.";
             return Redirect("/p/profile");

@@ -58,6 +58,13 @@
     setTimeout(function () { button.textContent = label; }, 1500);
   });
 
+  // A refused form comes back as a page (400 with its problem) and is swapped in; an answer that is not a page (an
+  // expired antiforgery token, a rate limit) must not blank the page: the browser reloads it instead.
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    const xhr = e.detail.xhr;
+    if (xhr.status >= 400 && xhr.responseText.indexOf("<main") < 0) { e.detail.shouldSwap = false; window.location.reload(); }
+  });
+
   function init(root) { drawCharts(root); drawQr(root); }
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:afterSwap", function (e) { init(e.target); });
