@@ -67,7 +67,7 @@ public static partial class LastClickServer
 #pragma warning restore ASPDEPR005
             foreach (var proxy in trusted) o.KnownProxies.Add(proxy);
         });
-        Web.WebSetup.AddDashboard(builder);
+        Web.WebSetup.AddDashboard(builder, platform);
         var app = builder.Build();
         // An unexpected failure (a click that could not be committed, a store that is down) is logged and answered
         // with a 500 problem: never a 302 for a click that is not stored.

@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using LastClick.Access;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc.ApplicationParts;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.FileProviders;
@@ -25,8 +26,13 @@ public static class WebSetup
     /// <summary>The scheme a loopback request really came with (tracking URLs are built on it), when it was counted as secure.</summary>
     public const string OriginalScheme = "lastclick:scheme";
 
-    public static void AddDashboard(WebApplicationBuilder builder)
+    public static void AddDashboard(WebApplicationBuilder builder, Platform platform)
     {
+        builder.Services.AddDataProtection().SetApplicationName("LastClick");
+        builder.Services.Configure<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(o => o.XmlRepository = new StoreKeyRing(platform.Store, platform.Clock));
+        // The keys are stored as the store holds everything else (not encrypted again); the framework's warning about
+        // that would print on every start.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         var assembly = typeof(WebSetup).Assembly;
         // Static files (htmx, Chart.js, the QR code generator, the stylesheet) are embedded: one binary, no content folder.
         builder.Environment.WebRootFileProvider = new EmbeddedFileProvider(assembly, "LastClick.wwwroot");

@@ -34,10 +34,23 @@ public sealed class TwoNodeTests : IClassFixture<PostgresAvailability>
                 platform.Publishers.Upsert(new Publisher("p1", "content", null, true));
                 code = platform.Links.Create("p1", "aliexpress-ww", "https://www.aliexpress.com/item/1.html").Code;
                 key = platform.Keys.Create(KeyRole.Publisher, "p1");
+                platform.Accounts.Create("p1@example.com", "P1", new LastClick.Web.Passwords().Hash("a long enough password"), AccountRoles.Publisher, "p1", "test");
             }
 
-            using var one = await ServerProcess.StartAsync(url);
-            using var two = await ServerProcess.StartAsync(url);
+            // Each node with a home of its own, as on two machines: nothing is shared but the database.
+            var homes = new[] { Directory.CreateTempSubdirectory("node-one-").FullName, Directory.CreateTempSubdirectory("node-two-").FullName };
+            using var one = await ServerProcess.StartInAsync(null, ["--store", url], new Dictionary<string, string> { ["HOME"] = homes[0] });
+            using var two = await ServerProcess.StartInAsync(null, ["--store", url], new Dictionary<string, string> { ["HOME"] = homes[1] });
+            foreach (var home in homes) Directory.Delete(home, recursive: true);
+
+            // A dashboard sign-in made on one node is good on the other (the cookie keys live in the database).
+            using (var onOne = new WebHost.Session(one.Http.BaseAddress!))
+            {
+                await onOne.SignInAsync("p1@example.com", "a long enough password");
+                using var onTwo = onOne.With(two.Http.BaseAddress!);
+                using var overview = await onTwo.GetAsync("/p/links");
+                Assert.Equal(HttpStatusCode.OK, overview.StatusCode);
+            }
             Assert.Equal("/item/1.html", await Destination(two));  // node two now holds the link in memory
 
             using var patch = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/links/{code}")

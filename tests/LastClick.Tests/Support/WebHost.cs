@@ -71,6 +71,14 @@ public sealed partial class WebHost : IAsyncDisposable
 
         public HttpClient Http { get; }
 
+        /// <summary>The same signed-in browser talking to another address (another node).</summary>
+        public Session With(Uri baseAddress)
+        {
+            var other = new Session(baseAddress);
+            foreach (var (name, value) in _cookies) other._cookies[name] = value;
+            return other;
+        }
+
         public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, IEnumerable<KeyValuePair<string, string>>? form = null)
         {
             using var request = new HttpRequestMessage(method, path);

@@ -174,6 +174,27 @@ public sealed class WebSecurityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_key_made_on_its_page_is_shown_once_works_and_is_revoked_there()
+    {
+        var p = _host.Platform;
+        p.Applications.Apply(new LastClick.Publishers.PublisherProfile("Kim", "kim@k.example", "DE", [new("site", "https://k.example/")], "n", "content", ["content"], ["DE"]),
+            null, ["aliexpress-ww"], _host.Passwords.Hash(Password), p.Accounts);
+        using var session = _host.NewSession();
+        await session.SignInAsync("kim@k.example", Password);
+
+        using var created = await session.PostFormAsync("/p/keys?handler=create", [new("label", "reports")], tokenFrom: "/p/keys");
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        using var shown = await session.GetAsync("/p/keys");
+        var key = System.Text.RegularExpressions.Regex.Match(await shown.Content.ReadAsStringAsync(), "id=\"key-value\" readonly value=\"(lc_[^\"]+)\"").Groups[1].Value;
+        Assert.NotNull(p.Keys.Verify(key));
+        using (var again = await session.GetAsync("/p/keys")) Assert.DoesNotContain(key, await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var revoked = await session.PostFormAsync("/p/keys?handler=revoke", [new("prefix", key[3..15])], tokenFrom: "/p/keys");
+        Assert.Equal(HttpStatusCode.Redirect, revoked.StatusCode);
+        Assert.Null(p.Keys.Verify(key));
+    }
+
+    [Fact]
     public async Task Off_loopback_the_dashboard_needs_HTTPS_while_the_redirect_and_the_api_keep_answering()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/signin");

@@ -14,21 +14,25 @@ public sealed class KeysModel(Platform platform) : PageModel
     public string? NewKey { get; private set; }
     public string Origin => LastClickServer.Origin(HttpContext);
 
-    public void OnGet() => Keys = platform.Keys.List(WebSetup.PublisherOf(User));
+    public void OnGet()
+    {
+        // The key made by the post just before (carried once in the protected flash cookie, then gone).
+        NewKey = TempData["NewKey"] as string;
+        Keys = platform.Keys.List(WebSetup.PublisherOf(User));
+    }
 
+    // Post, then redirect: reloading the page never makes a second key.
     public IActionResult OnPostCreate(string? label)
     {
-        var me = WebSetup.PublisherOf(User);
         try
         {
-            NewKey = platform.Keys.Create(KeyRole.Publisher, me, label, WebSetup.ActorOf(User));
+            TempData["NewKey"] = platform.Keys.Create(KeyRole.Publisher, WebSetup.PublisherOf(User), label, WebSetup.ActorOf(User));
         }
         catch (ProblemException e)
         {
             TempData["Flash"] = $"{e.Problem.Field}: {e.Problem.Detail}";
         }
-        Keys = platform.Keys.List(me);
-        return Page();
+        return Redirect("/p/keys");
     }
 
     public IActionResult OnPostRevoke(string? prefix)
