@@ -46,12 +46,16 @@ public sealed class ProgramEditor(Store store, ProgramCatalog catalog, TimeProvi
         var (before, current) = Current(programId);
         var edited = ProgramLoader.Parse(json, "definition");
         if (edited.Id != programId) throw ProblemException.Invalid("id", $"must stay '{programId}'");
-        var changed = Changes(before, json);
-        foreach (var field in Fixed.Where(f => changed.Any(c => c.TrimStart('+', '-') == f || c.TrimStart('+', '-').StartsWith(f + ".", StringComparison.Ordinal) || c.TrimStart('+', '-').StartsWith(f + "[", StringComparison.Ordinal))))
+        var all = Paths(before, json);
+        foreach (var field in Fixed)
         {
-            throw ProblemException.Invalid(field, "is not edited here: it changes orders already made or where links may lead; change the program file and deploy it");
+            if (!SameProperty(before, json, field))
+            {
+                throw ProblemException.Invalid(field, "is not edited here: it changes orders already made or where links may lead; change the program file and deploy it");
+            }
         }
-        if (changed.Count == 0) throw ProblemException.Invalid("definition", "nothing changed");
+        if (all.Count == 0) throw ProblemException.Invalid("definition", "nothing changed");
+        var changed = all.Count > 50 ? [.. all.Take(50), $"… {all.Count - 50} more"] : all;
         store.InSession(s =>
         {
             // One edit of a program at a time across nodes (a row lock cannot hold a version that does not exist yet).
@@ -71,6 +75,40 @@ public sealed class ProgramEditor(Store store, ProgramCatalog catalog, TimeProvi
         return changed;
     }
 
+    /// <summary>
+    /// At start: where a deployed program file changes a field the editor may not (<see cref="Fixed"/>), the file wins —
+    /// the latest stored version gets those fields from the file as a new version (changed by "deploy", audited).
+    /// </summary>
+    public void Deployed()
+    {
+        foreach (var (_, file) in ProgramCatalog.BuiltInSources())
+        {
+            var id = ProgramLoader.Parse(file).Id;
+            var stored = store.Read(s => Latest(s, id));
+            if (stored is null || Fixed.All(f => SameProperty(stored.Definition, file, f))) continue;
+            var merged = System.Text.Json.Nodes.JsonNode.Parse(stored.Definition, documentOptions: Reading)!.AsObject();
+            var deployed = System.Text.Json.Nodes.JsonNode.Parse(file, documentOptions: Reading)!.AsObject();
+            foreach (var field in Fixed)
+            {
+                merged.Remove(field);
+                if (deployed[field] is { } value) merged[field] = value.DeepClone();
+            }
+            var json = merged.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+            ProgramLoader.Parse(json, $"{id} (stored version {stored.Version} with the deployed file's fixed fields)");
+            store.InSession(s =>
+            {
+                if (s.Provider == StoreProvider.Postgres) s.Execute("SELECT pg_advisory_xact_lock(7142033, hashtext(@id))", new { id });
+                var latest = Latest(s, id)!;
+                if (latest.Version != stored.Version) return; // another node did it meanwhile
+                var now = clock.GetUtcNow();
+                s.Execute("INSERT INTO program_versions (program_id, version, definition, changed_by, changed_at) VALUES (@id, @version, @json, 'deploy', @at)",
+                    new { id, version = latest.Version + 1, json, at = Times.ToMicros(now) });
+                AuditLog.Append(s, now, "deploy", "program.changed", $"program:{id}",
+                    $"version {latest.Version + 1}: {string.Join(", ", Fixed.Where(f => !SameProperty(stored.Definition, file, f)))} from the deployed file");
+            });
+        }
+    }
+
     /// <summary>Puts every program's latest stored version in force (at start, and when another node announces an edit).</summary>
     public void Load(string? programId = null)
     {
@@ -84,15 +122,46 @@ public sealed class ProgramEditor(Store store, ProgramCatalog catalog, TimeProvi
         }
     }
 
-    /// <summary>The JSON paths whose values differ (added, removed or changed), in document order; at most 50.</summary>
+    /// <summary>The JSON paths whose values differ (added, removed or changed), in document order; at most 50 (then "… N more").</summary>
     public static IReadOnlyList<string> Changes(string before, string after)
     {
-        var options = new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip }; // as the loader reads
-        using var a = JsonDocument.Parse(before, options);
-        using var b = JsonDocument.Parse(after, options);
+        var paths = Paths(before, after);
+        return paths.Count > 50 ? [.. paths.Take(50), $"… {paths.Count - 50} more"] : paths;
+    }
+
+    // As the loader reads (comments, trailing commas), except that a property named twice is refused: the loader would
+    // take the last one silently, and a reviewer of the change would see the first.
+    private static readonly JsonDocumentOptions Reading = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, AllowDuplicateProperties = false };
+
+    private static JsonDocument Read(string json)
+    {
+        try
+        {
+            return JsonDocument.Parse(json, Reading);
+        }
+        catch (JsonException e)
+        {
+            throw ProblemException.Invalid("definition", $"{e.Message.Split(" Path:")[0]} (line {e.LineNumber + 1})");
+        }
+    }
+
+    private static List<string> Paths(string before, string after)
+    {
+        using var a = Read(before);
+        using var b = Read(after);
         var paths = new List<string>();
         Diff(a.RootElement, b.RootElement, "", paths);
-        return paths.Count > 50 ? [.. paths.Take(50), $"… {paths.Count - 50} more"] : paths;
+        return paths;
+    }
+
+    /// <summary>Whether a top-level property is the same (or absent) in both definitions.</summary>
+    private static bool SameProperty(string before, string after, string name)
+    {
+        using var a = Read(before);
+        using var b = Read(after);
+        var left = a.RootElement.TryGetProperty(name, out var l);
+        var right = b.RootElement.TryGetProperty(name, out var r);
+        return left == right && (!left || JsonElement.DeepEquals(l, r));
     }
 
     private static void Diff(JsonElement a, JsonElement b, string path, List<string> paths)

@@ -294,7 +294,11 @@ public sealed class Applications(Store store, ProgramCatalog programs, TimeProvi
         // E4 holds after acceptance too: a channel or source a program of the publisher prohibits is refused here.
         foreach (var application in For(s, publisherId).Where(a => a.Status != ApplicationStatus.Rejected))
         {
-            if (Prohibited(p, programs.Get(application.ProgramId)) is { } refused) throw ProblemException.Invalid(refused.Field, refused.Message);
+            // (A program no longer loaded has no rules to check.)
+            if (programs.All.FirstOrDefault(x => x.Id == application.ProgramId) is { } program && Prohibited(p, program) is { } refused)
+            {
+                throw ProblemException.Invalid(refused.Field, refused.Message);
+            }
         }
         s.Execute("UPDATE publishers SET traffic_type = @traffic, profile = @profile, payout_details = @payout, payout_details_complete = @complete WHERE id = @publisherId",
             new { publisherId, traffic = p.MainTrafficSource, profile = JsonSerializer.Serialize(p, Json), payout = details is null ? null : JsonSerializer.Serialize(details, Json), complete = details is not null });

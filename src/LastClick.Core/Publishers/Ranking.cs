@@ -65,29 +65,38 @@ public static class Ranking
     }
 
     /// <summary>Computes the ranking and stores each publisher's place (unranked publishers lose theirs); audited.</summary>
-    public static IReadOnlyList<RankingRow> Recompute(Store store, ProgramCatalog programs, DateTimeOffset now, TimeSpan period, string actor) =>
-        store.InSession(s => Recompute(s, programs, now, period, actor));
+    public static IReadOnlyList<RankingRow> Recompute(Store store, ProgramCatalog programs, DateTimeOffset now, TimeSpan period, string actor)
+    {
+        var rows = store.Read(s => Compute(s, programs, now - period, now));
+        store.InSession(s => Store(s, rows, now, period, actor));
+        return rows;
+    }
 
     /// <summary>
     /// The daily run: recomputes unless a run (by anyone, on any node) was stored less than <paramref name="every"/> ago.
     /// Nodes sharing a PostgreSQL database take turns on an advisory lock, so one of them runs it.
     /// </summary>
-    public static bool RecomputeIfDue(Store store, ProgramCatalog programs, DateTimeOffset now, TimeSpan every) => store.InSession(s =>
+    public static bool RecomputeIfDue(Store store, ProgramCatalog programs, DateTimeOffset now, TimeSpan every)
     {
-        if (s.Provider == StoreProvider.Postgres) s.Execute("SELECT pg_advisory_xact_lock(7142034)");
-        var last = s.QuerySingleOrDefault<long?>("SELECT MAX(at) FROM audit_log WHERE action = 'ranking.recomputed'");
-        if (last is { } at && now - Times.FromMicros(at) < every) return false;
-        Recompute(s, programs, now, DefaultPeriod, "system");
-        return true;
-    });
+        static bool Due(DbSession s, DateTimeOffset now, TimeSpan every) =>
+            s.QuerySingleOrDefault<long?>("SELECT MAX(at) FROM audit_log WHERE action = 'ranking.recomputed'") is not { } at || now - Times.FromMicros(at) >= every;
+        // The aggregation runs in a read (on SQLite it never holds up the click and order writers); the write is short.
+        if (!store.Read(s => Due(s, now, every))) return false;
+        var rows = store.Read(s => Compute(s, programs, now - DefaultPeriod, now));
+        return store.InSession(s =>
+        {
+            if (s.Provider == StoreProvider.Postgres) s.Execute("SELECT pg_advisory_xact_lock(7142034)");
+            if (!Due(s, now, every)) return false; // another node stored it meanwhile
+            Store(s, rows, now, DefaultPeriod, "system");
+            return true;
+        });
+    }
 
-    private static IReadOnlyList<RankingRow> Recompute(DbSession s, ProgramCatalog programs, DateTimeOffset now, TimeSpan period, string actor)
+    private static void Store(DbSession s, IReadOnlyList<RankingRow> rows, DateTimeOffset now, TimeSpan period, string actor)
     {
-        var rows = Compute(s, programs, now - period, now);
         s.Execute("UPDATE publishers SET ranking = NULL WHERE ranking IS NOT NULL");
         s.ExecuteEach("UPDATE publishers SET ranking = @Rank WHERE id = @PublisherId", rows);
         AuditLog.Append(s, now, actor, "ranking.recomputed", "ranking", $"{rows.Count} publishers ranked over {period.TotalDays:0} days to {now:yyyy-MM-dd}");
-        return rows;
     }
 
 #pragma warning disable CA1812 // instantiated by the row mapper

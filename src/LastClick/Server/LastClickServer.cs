@@ -36,6 +36,7 @@ public static partial class LastClickServer
         var time = clock ?? TimeProvider.System;
         store.Migrate(time);
         var platform = new Platform(store, programs, time);
+        platform.ProgramEditor.Deployed();
         platform.ProgramEditor.Load();
         builder.Services.AddSingleton(platform);
         builder.Services.AddSingleton(new LinkCache(platform.Links));
@@ -69,6 +70,7 @@ public static partial class LastClickServer
         });
         Web.WebSetup.AddDashboard(builder, platform);
         var app = builder.Build();
+        Web.WebSetup.PrepareKeys(app, store);
         // An unexpected failure (a click that could not be committed, a store that is down) is logged and answered
         // with a 500 problem: never a 302 for a click that is not stored.
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("LastClick.Server");

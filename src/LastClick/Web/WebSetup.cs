@@ -94,6 +94,37 @@ public static class WebSetup
         builder.Services.AddSingleton<Passwords>();
     }
 
+    /// <summary>
+    /// Makes sure the cookie key exists before the first request. Nodes starting together on one PostgreSQL database take
+    /// turns on an advisory lock, so the second finds the first one's key instead of making its own (each node would
+    /// otherwise protect cookies with a key the other does not know yet).
+    /// </summary>
+    public static void PrepareKeys(WebApplication app, Data.Store store)
+    {
+        var protector = app.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("LastClick.KeyRing");
+        if (store is not Data.PostgresStore)
+        {
+            protector.Protect("ready");
+            return;
+        }
+        using var connection = store.Open();
+        void Run(string sql)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            command.ExecuteNonQuery();
+        }
+        Run("SELECT pg_advisory_lock(7142035)");
+        try
+        {
+            protector.Protect("ready");
+        }
+        finally
+        {
+            Run("SELECT pg_advisory_unlock(7142035)");
+        }
+    }
+
     /// <summary>Only form posts count, per client address (the connection's, or a trusted proxy's X-Forwarded-For).</summary>
     private static RateLimitPartition<string> PostsBy(HttpContext http, int limit, TimeSpan window) =>
         HttpMethods.IsPost(http.Request.Method)

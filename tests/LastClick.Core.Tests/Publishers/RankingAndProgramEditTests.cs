@@ -86,6 +86,55 @@ public sealed class RankingAndProgramEditTests : IClassFixture<PostgresAvailabil
     }
 
     [Fact]
+    public void A_fixed_field_is_refused_however_many_other_values_change_and_a_property_named_twice_is_a_problem()
+    {
+        using var h = Harness.Sqlite();
+        var (json, _) = h.Platform.ProgramEditor.Current("aliexpress-ww");
+        // Sixty categories added (sixty paths, more than the fifty an audit entry lists), and the hold period after them.
+        var many = json.Replace("\"categoryRates\": {", "\"categoryRates\": {" + string.Concat(Enumerable.Range(1, 60).Select(i => $"\"New category {i}\": \"0.05\", ")), StringComparison.Ordinal);
+        Assert.True(ProgramEditor.Changes(json, many).Count > 50);
+        var hold = many.Replace("\"holdDays\": 0", "\"holdDays\": 30", StringComparison.Ordinal);
+        Assert.NotEqual(many, hold);
+
+        Assert.Equal("holdDays", Assert.Throws<ProblemException>(() => h.Platform.ProgramEditor.Save("aliexpress-ww", hold, 0, "admin")).Problem.Field);
+        Assert.Equal("definition", Assert.Throws<ProblemException>(() => h.Platform.ProgramEditor.Save("aliexpress-ww",
+            json.Replace("\"cookieWindowDays\": 3,", "\"cookieWindowDays\": 3, \"cookieWindowDays\": 4,", StringComparison.Ordinal), 0, "admin")).Problem.Field);
+        Assert.Equal(0, h.Platform.Programs.Get("aliexpress-ww").HoldDays);
+        Assert.Empty(h.Platform.ProgramEditor.History("aliexpress-ww"));
+    }
+
+    [Fact]
+    public void A_deployed_file_changing_a_fixed_field_wins_over_the_stored_version_and_keeps_its_edits()
+    {
+        using var h = Harness.Sqlite();
+        var (json, _) = h.Platform.ProgramEditor.Current("aliexpress-ww");
+        // A version edited by an admin when the file still allowed only aliexpress.com.
+        var older = json.Replace("\"allowedHosts\": [\"aliexpress.com\", \"*.aliexpress.com\"]", "\"allowedHosts\": [\"aliexpress.com\"]", StringComparison.Ordinal)
+            .Replace("\"cookieWindowDays\": 3", "\"cookieWindowDays\": 5", StringComparison.Ordinal);
+        Assert.NotEqual(json, older);
+        h.Platform.Store.InSession(s => s.Execute("INSERT INTO program_versions (program_id, version, definition, changed_by, changed_at) VALUES ('aliexpress-ww', 1, @older, 'admin', 0)", new { older }));
+
+        h.Platform.ProgramEditor.Deployed();
+        h.Platform.ProgramEditor.Load();
+
+        var program = h.Platform.Programs.Get("aliexpress-ww");
+        Assert.Equal(("aliexpress.com,*.aliexpress.com", 5), (string.Join(",", program.AllowedHosts), program.CookieWindowDays));
+        Assert.Equal("deploy", h.Platform.ProgramEditor.History("aliexpress-ww")[0].ChangedBy);
+        h.Platform.ProgramEditor.Deployed(); // nothing more to carry over
+        Assert.Equal(2, h.Platform.ProgramEditor.History("aliexpress-ww").Count);
+    }
+
+    [Fact]
+    public void E5_the_daily_ranking_runs_once_a_day()
+    {
+        using var h = Harness.Sqlite();
+        var now = h.Clock.GetUtcNow();
+        Assert.True(Ranking.RecomputeIfDue(h.Platform.Store, h.Platform.Programs, now, TimeSpan.FromDays(1)));
+        Assert.False(Ranking.RecomputeIfDue(h.Platform.Store, h.Platform.Programs, now.AddHours(23), TimeSpan.FromDays(1)));
+        Assert.True(Ranking.RecomputeIfDue(h.Platform.Store, h.Platform.Programs, now.AddHours(25), TimeSpan.FromDays(1)));
+    }
+
+    [Fact]
     public void Changes_names_added_removed_and_changed_paths()
     {
         Assert.Equal(["a.b", "+a.d", "-c", "e[1]", "f"],

@@ -140,8 +140,16 @@ public sealed class WebSecurityTests : IAsyncLifetime
 
         using (var stays = await here.GetAsync("/o/moderation")) Assert.Equal(HttpStatusCode.OK, stays.StatusCode);
         using (var ended = await elsewhere.GetAsync("/o/moderation")) Assert.Equal(HttpStatusCode.Redirect, ended.StatusCode);
-        using var again = _host.NewSession();
-        await again.SignInAsync("mod@program.example", "a brand new password");
+        Assert.True(_host.Passwords.Verify(_host.Platform, _host.Platform.Accounts.FindByEmail("mod@program.example")!, "a brand new password"));
+
+        // Guessing the current password from a signed-in session meets the sign-in lockout.
+        for (var i = 0; i < Accounts.LockoutAfter; i++)
+        {
+            using var guess = await here.PostFormAsync("/account/password", [new("current", $"guess number {i}"), new("password", "yet another password")]);
+            Assert.Equal(HttpStatusCode.BadRequest, guess.StatusCode);
+        }
+        using var locked = await here.PostFormAsync("/account/password", [new("current", "a brand new password"), new("password", "yet another password")]);
+        Assert.Contains("locked", System.Net.WebUtility.HtmlDecode(await locked.Content.ReadAsStringAsync()), StringComparison.Ordinal);
     }
 
     [Fact]

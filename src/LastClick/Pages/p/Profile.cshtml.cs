@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace LastClick.Pages.Publisher;
 
 /// <summary>The publisher's profile (E1) and payout details (D3), checked as at sign-up; the change is audited.</summary>
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting("signin")]
 public sealed class ProfileModel(Platform platform, Passwords passwords) : PageModel
 {
     [BindProperty] public ProfileForm Form { get; set; } = new();
@@ -32,9 +33,13 @@ public sealed class ProfileModel(Platform platform, Passwords passwords) : PageM
             if (payout != stored)
             {
                 var account = platform.Accounts.Find(User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "");
-                if (account is null || string.IsNullOrEmpty(Form.CurrentPassword) || !passwords.Verify(platform, account, Form.CurrentPassword))
+                // Counted like a sign-in (the same lockout): a stolen session cannot guess its way to the payouts.
+                var result = account is null ? Access.Accounts.SignInResult.Failed
+                    : platform.Accounts.Attempt(account, !string.IsNullOrEmpty(Form.CurrentPassword) && passwords.Verify(platform, account, Form.CurrentPassword));
+                if (result != Access.Accounts.SignInResult.Succeeded)
                 {
-                    throw ProblemException.Invalid("currentPassword", "enter your current password to change payout details");
+                    throw ProblemException.Invalid("currentPassword", result == Access.Accounts.SignInResult.LockedOut
+                        ? "too many wrong passwords: the account is locked for 15 minutes" : "enter your current password to change payout details");
                 }
             }
             platform.Applications.UpdateProfile(PublisherId, Form.Profile(), Form.Payout(), WebSetup.ActorOf(User));

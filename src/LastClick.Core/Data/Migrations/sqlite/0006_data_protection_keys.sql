@@ -5,3 +5,6 @@ CREATE TABLE data_protection_keys (
     xml         TEXT NOT NULL,
     created_at  BIGINT NOT NULL
 );
+
+-- The daily ranking run asks when it last ran.
+CREATE INDEX audit_log_action_at ON audit_log (action, at);
