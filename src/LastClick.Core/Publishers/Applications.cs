@@ -10,10 +10,14 @@ namespace LastClick.Publishers;
 /// <summary>A place the publisher sends traffic from (E1): a site, a social account or an app, with its URL.</summary>
 public sealed record Channel(string Kind, string Url);
 
-/// <summary>What a publisher tells the program about itself (E1).</summary>
+/// <summary>What a publisher tells the program about itself (E1), and the time zone its days are counted in (IANA id; UTC when none).</summary>
 public sealed record PublisherProfile(
     string ContactName, string Email, string Country, IReadOnlyList<Channel> Channels, string Niche,
-    string MainTrafficSource, IReadOnlyList<string> TrafficSources, IReadOnlyList<string> TargetGeos);
+    string MainTrafficSource, IReadOnlyList<string> TrafficSources, IReadOnlyList<string> TargetGeos, string? TimeZone = null)
+{
+    /// <summary>The zone the publisher's reports and charts count days in.</summary>
+    public TimeZoneInfo Zone() => TimeZone is { Length: > 0 } id && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc;
+}
 
 /// <summary>Where the money goes (D3): a bank transfer, SEPA (IBAN) or international wire (IBAN or account number, SWIFT/BIC).</summary>
 public sealed record PayoutDetails(string Method, string AccountHolder, string Iban, string? Bic, string? BankName);
@@ -93,7 +97,9 @@ public sealed class Applications(Store store, ProgramCatalog programs, TimeProvi
             if (g.Length != 2 || !g.All(char.IsAsciiLetterUpper)) throw ProblemException.Invalid($"targetGeos[{i}]", $"'{g}' is not a two-letter country code");
         }
         var sources = p.TrafficSources.Append(p.MainTrafficSource).Distinct().ToList();
-        return new PublisherProfile(p.ContactName.Trim(), email, country, channels, p.Niche.Trim(), p.MainTrafficSource, sources, geos);
+        var zone = string.IsNullOrWhiteSpace(p.TimeZone) ? "UTC" : p.TimeZone.Trim();
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(zone, out var found)) throw ProblemException.Invalid("timeZone", $"unknown time zone '{zone}' (an IANA name like Europe/Berlin)");
+        return new PublisherProfile(p.ContactName.Trim(), email, country, channels, p.Niche.Trim(), p.MainTrafficSource, sources, geos, found.Id);
     }
 
     public static PayoutDetails? ValidatePayout(PayoutDetails? d)

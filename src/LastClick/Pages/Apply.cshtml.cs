@@ -22,6 +22,7 @@ public sealed class ProfileForm
     public string? MainTrafficSource { get; set; }
     public List<string> TrafficSources { get; set; } = [];
     public string? TargetGeos { get; set; }
+    public string? TimeZone { get; set; }
     public string? PayoutMethod { get; set; }
     public string? AccountHolder { get; set; }
     public string? Iban { get; set; }
@@ -34,9 +35,13 @@ public sealed class ProfileForm
     public PublisherProfile Profile() => new(ContactName ?? "", Email ?? "", Country ?? "",
         ChannelUrls.Select((url, i) => (url, i)).Where(c => !string.IsNullOrWhiteSpace(c.url))
             .Select(c => new Channel(ChannelKinds.ElementAtOrDefault(c.i) ?? "site", c.url.Trim())).ToList(),
-        Niche ?? "", MainTrafficSource ?? "", TrafficSources, (TargetGeos ?? "").Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries));
+        Niche ?? "", MainTrafficSource ?? "", TrafficSources, (TargetGeos ?? "").Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries), TimeZone);
 
     public PayoutDetails? Payout() => string.IsNullOrEmpty(PayoutMethod) ? null : new PayoutDetails(PayoutMethod, AccountHolder ?? "", Iban ?? "", Bic, BankName);
+
+    /// <summary>The time zones a form offers (IANA names), UTC first.</summary>
+    public static IReadOnlyList<string> Zones { get; } = [.. TimeZoneInfo.GetSystemTimeZones().Select(z => z.Id).Where(id => id.Contains('/', StringComparison.Ordinal))
+        .Prepend("UTC").Distinct(StringComparer.Ordinal)];
 
     public static ProfileForm From(PublisherRecord publisher) => new()
     {
@@ -44,6 +49,7 @@ public sealed class ProfileForm
         ChannelKinds = publisher.Profile?.Channels.Select(c => c.Kind).ToList() ?? [], ChannelUrls = publisher.Profile?.Channels.Select(c => c.Url).ToList() ?? [],
         Niche = publisher.Profile?.Niche, MainTrafficSource = publisher.Profile?.MainTrafficSource ?? publisher.TrafficType,
         TrafficSources = publisher.Profile?.TrafficSources.ToList() ?? [], TargetGeos = string.Join(", ", publisher.Profile?.TargetGeos ?? []),
+        TimeZone = publisher.Profile?.TimeZone,
         PayoutMethod = publisher.Payout?.Method, AccountHolder = publisher.Payout?.AccountHolder, Iban = publisher.Payout?.Iban, Bic = publisher.Payout?.Bic,
         BankName = publisher.Payout?.BankName,
     };

@@ -7,7 +7,7 @@ namespace LastClick.Web;
 /// <summary>Per-day figures for a chart: clicks, orders, and commission by status in one payout currency.</summary>
 public sealed record Series(
     IReadOnlyList<string> Days, IReadOnlyList<long> Clicks, IReadOnlyList<long> Orders, string? Currency, IReadOnlyList<string> Currencies,
-    IReadOnlyDictionary<string, IReadOnlyList<decimal>> Commission, IReadOnlyDictionary<string, decimal> Totals);
+    IReadOnlyDictionary<string, IReadOnlyList<decimal>> Commission, IReadOnlyDictionary<string, decimal> Totals, string TimeZone);
 
 /// <summary>A commission as the lists show it (the order, its status and reason, what it earns, the click's sub1).</summary>
 public sealed record CommissionRow(
@@ -22,45 +22,53 @@ public sealed record InvalidClicks(string Publisher, string Reason, long Clicks)
 /// </summary>
 public static class Dashboard
 {
-    public const long MicrosPerDay = 86_400_000_000;
     public static readonly IReadOnlyList<string> Statuses = ["pending", "confirmed", "payable", "paid", "declined"];
 
-    /// <summary>The last <paramref name="days"/> UTC days to now, for one publisher (or all) and one program (or all).</summary>
-    public static Series Daily(Store store, DateTimeOffset now, int days, string? publisherId, string? programId, string? currency)
+    /// <summary>Facts are counted in quarter hours, the grain of every time zone's offset, then placed on local days.</summary>
+    public const long MicrosPerQuarterHour = 900_000_000;
+
+    /// <summary>
+    /// The last <paramref name="days"/> days to now in <paramref name="zone"/> (the publisher's; UTC for the operator's
+    /// views), for one publisher (or all) and one program (or all). A click at 23:30 UTC is on the next day in Berlin.
+    /// </summary>
+    public static Series Daily(Store store, DateTimeOffset now, int days, string? publisherId, string? programId, string? currency, TimeZoneInfo? zone = null)
     {
-        var lastDay = Times.ToMicros(now) / MicrosPerDay;
-        var firstDay = lastDay - days + 1;
-        var from = firstDay * MicrosPerDay;
+        zone ??= TimeZoneInfo.Utc;
+        var today = TimeZoneInfo.ConvertTime(now, zone).Date;
+        var firstDay = today.AddDays(-(days - 1));
+        var start = firstDay;
+        while (zone.IsInvalidTime(start)) start = start.AddMinutes(15); // a zone that skips its midnight (a DST change)
+        var from = Times.ToMicros(new DateTimeOffset(start, zone.GetUtcOffset(start)));
         var where = (publisherId is null ? "" : " AND publisher_id = @publisherId") + (programId is null ? "" : " AND program_id = @programId");
         var args = new { from, publisherId, programId };
         var (clicks, orders) = store.Read(s =>
         {
-            var c = s.Connection.Query<(long Day, long Count)>(
-                $"SELECT at / {MicrosPerDay} AS day, COUNT(*) FROM clicks WHERE at >= @from{where} GROUP BY at / {MicrosPerDay}", args, s.Transaction).ToList();
-            var o = s.Connection.Query<(long Day, string Status, string Currency, long Count, long Minor)>(
-                $"SELECT at / {MicrosPerDay} AS day, status, payout_currency, COUNT(*), CAST(SUM(commission_minor) AS BIGINT) FROM orders WHERE at >= @from AND publisher_id IS NOT NULL{where} GROUP BY at / {MicrosPerDay}, status, payout_currency",
+            var c = s.Connection.Query<(long Quarter, long Count)>(
+                $"SELECT at / {MicrosPerQuarterHour} AS quarter, COUNT(*) FROM clicks WHERE at >= @from{where} GROUP BY at / {MicrosPerQuarterHour}", args, s.Transaction).ToList();
+            var o = s.Connection.Query<(long Quarter, string Status, string Currency, long Count, long Minor)>(
+                $"SELECT at / {MicrosPerQuarterHour} AS quarter, status, payout_currency, COUNT(*), CAST(SUM(commission_minor) AS BIGINT) FROM orders WHERE at >= @from AND publisher_id IS NOT NULL{where} GROUP BY at / {MicrosPerQuarterHour}, status, payout_currency",
                 args, s.Transaction).ToList();
             return (c, o);
         });
+        int Day(long quarter) => (int)(TimeZoneInfo.ConvertTime(Times.FromMicros(quarter * MicrosPerQuarterHour), zone).Date - firstDay).TotalDays;
         var currencies = orders.GroupBy(o => o.Currency).OrderByDescending(g => g.Sum(o => o.Count)).Select(g => g.Key).ToList();
         var chosen = currency is not null && currencies.Contains(currency) ? currency : currencies.FirstOrDefault();
-        var index = Enumerable.Range(0, days).ToDictionary(i => firstDay + i, i => i);
         var clickCounts = new long[days];
-        foreach (var (day, count) in clicks) if (index.TryGetValue(day, out var i)) clickCounts[i] += count;
+        foreach (var (quarter, count) in clicks) if (Day(quarter) is var i && i >= 0 && i < days) clickCounts[i] += count;
         var orderCounts = new long[days];
         var commission = Statuses.ToDictionary(s => s, _ => new decimal[days]);
         foreach (var o in orders)
         {
-            if (!index.TryGetValue(o.Day, out var i)) continue;
+            if (Day(o.Quarter) is not (var i and >= 0) || i >= days) continue;
             orderCounts[i] += o.Count;
             if (o.Currency == chosen && commission.TryGetValue(o.Status, out var values)) values[i] += Currency.Of(o.Currency).FromMinor(o.Minor);
         }
-        var labels = Enumerable.Range(0, days).Select(i => Times.FromMicros((firstDay + i) * MicrosPerDay).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var labels = Enumerable.Range(0, days).Select(i => firstDay.AddDays(i).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)).ToList();
         var totals = Statuses.ToDictionary(s => s, s => commission[s].Sum());
         totals["clicks"] = clickCounts.Sum();
         totals["orders"] = orderCounts.Sum();
         return new Series(labels, clickCounts, orderCounts, chosen, currencies,
-            commission.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<decimal>)kv.Value), totals);
+            commission.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<decimal>)kv.Value), totals, zone.Id);
     }
 
     /// <summary>Commissions newest first, for a publisher (or all), with filters; each with its click's sub1 and country.</summary>

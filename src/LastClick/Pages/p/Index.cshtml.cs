@@ -16,10 +16,16 @@ public sealed class OverviewModel(Platform platform) : PageModel
     public void OnGet(string? currency)
     {
         var me = WebSetup.PublisherOf(User);
-        Series = Dashboard.Daily(platform.Store, platform.Clock.GetUtcNow(), Days, me, null, currency);
+        Series = Dashboard.Daily(platform.Store, platform.Clock.GetUtcNow(), Days, me, null, currency, Zone(me));
         Applications = platform.Applications.For(me);
     }
 
-    public IActionResult OnGetSeries(string? currency) =>
-        new JsonResult(Dashboard.Daily(platform.Store, platform.Clock.GetUtcNow(), Days, WebSetup.PublisherOf(User), null, currency));
+    public IActionResult OnGetSeries(string? currency)
+    {
+        var me = WebSetup.PublisherOf(User);
+        return new JsonResult(Dashboard.Daily(platform.Store, platform.Clock.GetUtcNow(), Days, me, null, currency, Zone(me)));
+    }
+
+    /// <summary>The publisher's days are its own time zone's (profile; UTC when none is set).</summary>
+    private TimeZoneInfo Zone(string publisherId) => platform.Applications.Find(publisherId)?.Profile?.Zone() ?? TimeZoneInfo.Utc;
 }
