@@ -189,6 +189,39 @@ public sealed class PostgresStore(string connectionString) : Store
         }
     }
 
+    /// <summary>
+    /// <see cref="ListenAsync"/> until cancelled: a lost connection is reported to <paramref name="failed"/> and the
+    /// LISTEN is made again a second later (<paramref name="listening"/> runs again each time it is in place).
+    /// </summary>
+    public async Task ListenUntilCancelledAsync(string channel, Action<string> notified, Action listening, Action<Exception> failed, CancellationToken cancel)
+    {
+        while (!cancel.IsCancellationRequested)
+        {
+            try
+            {
+                await ListenAsync(channel, notified, listening, cancel).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // a lost listener connection is reported and retried, never fatal to the node
+            catch (Exception e)
+            {
+                failed(e);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), cancel).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+#pragma warning restore CA1031
+        }
+    }
+
     /// <summary>postgres://user:password@host:port/database?option=value → an Npgsql connection string.</summary>
     public static string FromUrl(string url)
     {

@@ -58,37 +58,14 @@ public sealed class LinkCache
     /// PostgreSQL: hears every node's link changes until cancelled, reconnecting after a failure (and forgetting the
     /// whole cache each time it starts listening, since changes made meanwhile went unheard).
     /// </summary>
-    public async Task ListenAsync(PostgresStore store, Action<Exception> failed, CancellationToken cancel)
-    {
-        while (!cancel.IsCancellationRequested)
+    public Task ListenAsync(PostgresStore store, Action<Exception> failed, CancellationToken cancel) =>
+        store.ListenUntilCancelledAsync(LinkService.ChangeChannel, Invalidate, () =>
         {
-            try
-            {
-                await store.ListenAsync(LinkService.ChangeChannel, Invalidate, () =>
-                {
-                    Clear();
-                    _listening.TrySetResult();
-                }, cancel).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // a lost listener connection is reported and retried, never fatal to the redirect
-            catch (Exception e)
-            {
-                failed(e);
-                Clear();
-                try
-                {
-                    await Task.Delay(TimeSpan.FromSeconds(1), cancel).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-#pragma warning restore CA1031
-        }
-    }
+            Clear();
+            _listening.TrySetResult();
+        }, e =>
+        {
+            failed(e);
+            Clear();
+        }, cancel);
 }

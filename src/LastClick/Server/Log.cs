@@ -17,8 +17,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Publisher {Publisher} created {Count} links in bulk")]
     public static partial void LinksCreated(ILogger logger, string publisher, int count);
 
-    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Listening for link changes failed; retrying in a second")]
-    public static partial void ListenFailed(ILogger logger, Exception exception);
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Listening on {Channel} failed; retrying in a second")]
+    public static partial void ListenFailed(ILogger logger, string channel, Exception exception);
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Operator key {Prefix} created a {Role} key {NewPrefix} for publisher {Publisher}")]
     public static partial void KeyCreated(ILogger logger, string prefix, string role, string newPrefix, string? publisher);

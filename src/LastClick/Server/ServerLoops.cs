@@ -15,7 +15,7 @@ internal sealed partial class ServerLoops(Platform platform, LinkCache links, IL
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var listening = platform.Store is PostgresStore postgres
-            ? links.ListenAsync(postgres, e => Log.ListenFailed(log, e), stoppingToken)
+            ? links.ListenAsync(postgres, e => Log.ListenFailed(log, LinkService.ChangeChannel, e), stoppingToken)
             : Task.CompletedTask;
         var programsListening = platform.Store is PostgresStore pg ? ListenForPrograms(pg, stoppingToken) : Task.CompletedTask;
         using var timer = new PeriodicTimer(TimeSpan.FromMinutes(1), platform.Clock);
@@ -47,32 +47,7 @@ internal sealed partial class ServerLoops(Platform platform, LinkCache links, IL
     }
 
     /// <summary>An admin's program edit on another node is loaded here as soon as its NOTIFY arrives (and all of them on every reconnect).</summary>
-    private async Task ListenForPrograms(PostgresStore store, CancellationToken cancel)
-    {
-        while (!cancel.IsCancellationRequested)
-        {
-            try
-            {
-                await store.ListenAsync(Programs.ProgramEditor.ChangeChannel, id => platform.ProgramEditor.Load(id), () => platform.ProgramEditor.Load(), cancel).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // a lost listener connection is reported and retried
-            catch (Exception e)
-            {
-                Log.ListenFailed(log, e);
-                try
-                {
-                    await Task.Delay(TimeSpan.FromSeconds(1), cancel).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-#pragma warning restore CA1031
-        }
-    }
+    private Task ListenForPrograms(PostgresStore store, CancellationToken cancel) =>
+        store.ListenUntilCancelledAsync(Programs.ProgramEditor.ChangeChannel, id => platform.ProgramEditor.Load(id), () => platform.ProgramEditor.Load(),
+            e => Log.ListenFailed(log, Programs.ProgramEditor.ChangeChannel, e), cancel);
 }
