@@ -34,7 +34,7 @@ public sealed class SignInModel(Platform platform, Passwords passwords) : PageMo
             Error = "The email or the password is wrong.";
             return Page();
         }
-        var result = platform.Accounts.Attempt(account, passwords.Verify(platform, account, password ?? ""));
+        var result = passwords.Attempt(platform, account, password);
         if (result != Accounts.SignInResult.Succeeded)
         {
             Error = result == Accounts.SignInResult.LockedOut

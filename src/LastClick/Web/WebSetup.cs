@@ -235,6 +235,22 @@ public sealed class Passwords
 
     public string Hash(string password) => _hasher.HashPassword(null!, password);
 
+    /// <summary>A password given for an account, counted as a sign-in attempt: the lockout sees every wrong one.</summary>
+    public Accounts.SignInResult Attempt(Platform platform, Account account, string? password) =>
+        platform.Accounts.Attempt(account, !string.IsNullOrEmpty(password) && Verify(platform, account, password));
+
+    /// <summary>
+    /// A signed-in account confirms its current password before a sensitive change (a new password, payout details), so
+    /// a stolen session cannot make it; a wrong one counts toward the lockout. Otherwise a problem naming <paramref name="field"/>.
+    /// </summary>
+    public void Confirm(Platform platform, Account? account, string? password, string field, string wrong)
+    {
+        var result = account is null ? Accounts.SignInResult.Failed : Attempt(platform, account, password);
+        if (result == Accounts.SignInResult.Succeeded) return;
+        throw Common.ProblemException.Invalid(field, result == Accounts.SignInResult.LockedOut
+            ? $"too many wrong passwords: the account is locked for {Accounts.LockoutFor.TotalMinutes:0} minutes" : wrong);
+    }
+
     /// <summary>Whether the password matches; a hash made with older parameters is replaced by a fresh one.</summary>
     public bool Verify(Platform platform, Account account, string password)
     {

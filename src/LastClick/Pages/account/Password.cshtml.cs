@@ -26,12 +26,7 @@ public sealed class PasswordModel(Platform platform, Passwords passwords) : Page
         if (account is null) return NotFound();
         try
         {
-            // A wrong current password counts like a failed sign-in (the same lockout), so a stolen session cannot guess it.
-            var result = platform.Accounts.Attempt(account, current is not null && passwords.Verify(platform, account, current));
-            if (result != Accounts.SignInResult.Succeeded)
-            {
-                throw ProblemException.Invalid("current", result == Accounts.SignInResult.LockedOut ? "too many wrong passwords: the account is locked for 15 minutes" : "is not your current password");
-            }
+            passwords.Confirm(platform, account, current, "current", "is not your current password");
             Accounts.ValidPassword(password, "password");
             platform.Accounts.SetPassword(account.Id, passwords.Hash(password!), account.Email);
         }

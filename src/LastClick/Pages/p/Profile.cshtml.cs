@@ -32,15 +32,8 @@ public sealed class ProfileModel(Platform platform, Passwords passwords) : PageM
             var payout = Applications.ValidatePayout(Form.Payout());
             if (payout != stored)
             {
-                var account = platform.Accounts.Find(User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "");
-                // Counted like a sign-in (the same lockout): a stolen session cannot guess its way to the payouts.
-                var result = account is null ? Access.Accounts.SignInResult.Failed
-                    : platform.Accounts.Attempt(account, !string.IsNullOrEmpty(Form.CurrentPassword) && passwords.Verify(platform, account, Form.CurrentPassword));
-                if (result != Access.Accounts.SignInResult.Succeeded)
-                {
-                    throw ProblemException.Invalid("currentPassword", result == Access.Accounts.SignInResult.LockedOut
-                        ? "too many wrong passwords: the account is locked for 15 minutes" : "enter your current password to change payout details");
-                }
+                passwords.Confirm(platform, platform.Accounts.Find(User.FindFirstValue(ClaimTypes.NameIdentifier) ?? ""), Form.CurrentPassword,
+                    "currentPassword", "enter your current password to change payout details");
             }
             platform.Applications.UpdateProfile(PublisherId, Form.Profile(), Form.Payout(), WebSetup.ActorOf(User));
             TempData["Flash"] = "Profile saved.";
