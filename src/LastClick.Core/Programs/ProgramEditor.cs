@@ -47,12 +47,9 @@ public sealed class ProgramEditor(Store store, ProgramCatalog catalog, TimeProvi
         var edited = ProgramLoader.Parse(json, "definition");
         if (edited.Id != programId) throw ProblemException.Invalid("id", $"must stay '{programId}'");
         var all = Paths(before, json);
-        foreach (var field in Fixed)
+        if (FixedChanges(before, json) is [var field, ..])
         {
-            if (!SameProperty(before, json, field))
-            {
-                throw ProblemException.Invalid(field, "is not edited here: it changes orders already made or where links may lead; change the program file and deploy it");
-            }
+            throw ProblemException.Invalid(field, "is not edited here: it changes orders already made or where links may lead; change the program file and deploy it");
         }
         if (all.Count == 0) throw ProblemException.Invalid("definition", "nothing changed");
         var changed = all.Count > 50 ? [.. all.Take(50), $"… {all.Count - 50} more"] : all;
@@ -85,7 +82,7 @@ public sealed class ProgramEditor(Store store, ProgramCatalog catalog, TimeProvi
         {
             var id = ProgramLoader.Parse(file).Id;
             var stored = store.Read(s => Latest(s, id));
-            if (stored is null || Fixed.All(f => SameProperty(stored.Definition, file, f))) continue;
+            if (stored is null || FixedChanges(stored.Definition, file) is not { Count: > 0 } fixedChanges) continue;
             var merged = System.Text.Json.Nodes.JsonNode.Parse(stored.Definition, documentOptions: Reading)!.AsObject();
             var deployed = System.Text.Json.Nodes.JsonNode.Parse(file, documentOptions: Reading)!.AsObject();
             foreach (var field in Fixed)
@@ -104,7 +101,7 @@ public sealed class ProgramEditor(Store store, ProgramCatalog catalog, TimeProvi
                 s.Execute("INSERT INTO program_versions (program_id, version, definition, changed_by, changed_at) VALUES (@id, @version, @json, 'deploy', @at)",
                     new { id, version = latest.Version + 1, json, at = Times.ToMicros(now) });
                 AuditLog.Append(s, now, "deploy", "program.changed", $"program:{id}",
-                    $"version {latest.Version + 1}: {string.Join(", ", Fixed.Where(f => !SameProperty(stored.Definition, file, f)))} from the deployed file");
+                    $"version {latest.Version + 1}: {string.Join(", ", fixedChanges)} from the deployed file");
             });
         }
     }
@@ -154,14 +151,17 @@ public sealed class ProgramEditor(Store store, ProgramCatalog catalog, TimeProvi
         return paths;
     }
 
-    /// <summary>Whether a top-level property is the same (or absent) in both definitions.</summary>
-    private static bool SameProperty(string before, string after, string name)
+    /// <summary>The <see cref="Fixed"/> fields whose values differ (or that one side lacks), compared whole.</summary>
+    private static List<string> FixedChanges(string before, string after)
     {
         using var a = Read(before);
         using var b = Read(after);
-        var left = a.RootElement.TryGetProperty(name, out var l);
-        var right = b.RootElement.TryGetProperty(name, out var r);
-        return left == right && (!left || JsonElement.DeepEquals(l, r));
+        return Fixed.Where(name =>
+        {
+            var left = a.RootElement.TryGetProperty(name, out var l);
+            var right = b.RootElement.TryGetProperty(name, out var r);
+            return left != right || (left && !JsonElement.DeepEquals(l, r));
+        }).ToList();
     }
 
     private static void Diff(JsonElement a, JsonElement b, string path, List<string> paths)
