@@ -72,33 +72,33 @@ public static class Dashboard
     }
 
     /// <summary>Commissions newest first, for a publisher (or all), with filters; each with its click's sub1 and country.</summary>
-    public static IReadOnlyList<CommissionRow> Commissions(Store store, string? publisherId, string? programId, string? status, string? orderId, int limit, int offset) =>
+    public static IReadOnlyList<CommissionRow> Commissions(Store store, string? publisherId, string? programId, string? status, string? orderId, int limit, int offset,
+        bool fraudOnly = false) =>
         store.Read(s => s.Connection.Query<Row>($"""
             SELECT o.id AS order_id, o.at, o.program_id, o.publisher_id, o.status, COALESCE(o.decline_reason, o.attribution_reason) AS reason,
                    o.payout_currency, o.currency AS order_currency, o.amount_minor, o.commission_minor, o.attributed_click_id AS click_id,
                    c.sub1, c.country, o.fraud_at
             FROM orders o LEFT JOIN clicks c ON c.id = o.attributed_click_id
-            WHERE 1 = 1{(publisherId is null ? "" : " AND o.publisher_id = @publisherId")}{(programId is null ? "" : " AND o.program_id = @programId")}{(status is null ? "" : " AND o.status = @status")}{(orderId is null ? "" : " AND o.id = @orderId")}
-            ORDER BY o.at DESC, o.id LIMIT @limit OFFSET @offset
+            WHERE 1 = 1{(publisherId is null ? "" : " AND o.publisher_id = @publisherId")}{(programId is null ? "" : " AND o.program_id = @programId")}{(status is null ? "" : " AND o.status = @status")}{(orderId is null ? "" : " AND o.id = @orderId")}{(fraudOnly ? " AND o.fraud_at IS NOT NULL" : "")}
+            ORDER BY {(fraudOnly ? "o.fraud_at" : "o.at")} DESC, o.id LIMIT @limit OFFSET @offset
             """, new { publisherId, programId, status, orderId, limit, offset }, s.Transaction)
         .Select(r => new CommissionRow(r.OrderId, Times.FromMicros(r.At), r.ProgramId, r.PublisherId, r.Status, r.Reason, r.PayoutCurrency,
             Currency.Of(r.OrderCurrency).FromMinor(r.AmountMinor), Currency.Of(r.PayoutCurrency).FromMinor(r.CommissionMinor), r.ClickId, r.Sub1, r.Country,
             r.FraudAt is { } f ? Times.FromMicros(f) : null)).ToList());
 
     /// <summary>Orders flagged as fraud, newest first.</summary>
-    public static IReadOnlyList<CommissionRow> FraudOrders(Store store, int limit) => store.Read(s => s.Connection.Query<string>(
-        "SELECT id FROM orders WHERE fraud_at IS NOT NULL ORDER BY fraud_at DESC LIMIT @limit", new { limit }, s.Transaction).ToList())
-        .SelectMany(id => Commissions(store, null, null, null, id, 1, 0)).ToList();
+    public static IReadOnlyList<CommissionRow> FraudOrders(Store store, int limit) => Commissions(store, null, null, null, null, limit, 0, fraudOnly: true);
 
     /// <summary>Invalid clicks of the last days by publisher and reason (bots, hosting networks, geo …), most first.</summary>
     public static IReadOnlyList<InvalidClicks> Invalid(Store store, DateTimeOffset now, int days) => store.Read(s => s.Connection.Query<(string Publisher, string Reason, long Clicks)>(
         "SELECT publisher_id, invalid_reason, COUNT(*) FROM clicks WHERE at >= @from AND invalid_reason IS NOT NULL GROUP BY publisher_id, invalid_reason ORDER BY COUNT(*) DESC LIMIT 200",
         new { from = Times.ToMicros(now.AddDays(-days)) }, s.Transaction).Select(r => new InvalidClicks(r.Publisher, r.Reason, r.Clicks)).ToList());
 
-    /// <summary>Clicks per link of a publisher over the last days (code → clicks).</summary>
-    public static IReadOnlyDictionary<string, long> ClicksByLink(Store store, string publisherId, DateTimeOffset now, int days) => store.Read(s => s.Connection.Query<(string Code, long Clicks)>(
-        "SELECT link_id, COUNT(*) FROM clicks WHERE publisher_id = @publisherId AND at >= @from AND link_id IS NOT NULL GROUP BY link_id",
-        new { publisherId, from = Times.ToMicros(now.AddDays(-days)) }, s.Transaction).ToDictionary(r => r.Code, r => r.Clicks, StringComparer.Ordinal));
+    /// <summary>Clicks per link of a publisher over the last days (code → clicks), or of one of its links.</summary>
+    public static IReadOnlyDictionary<string, long> ClicksByLink(Store store, string publisherId, DateTimeOffset now, int days, string? code = null) =>
+        store.Read(s => s.Connection.Query<(string Code, long Clicks)>(
+            $"SELECT link_id, COUNT(*) FROM clicks WHERE publisher_id = @publisherId AND at >= @from AND link_id {(code is null ? "IS NOT NULL" : "= @code")} GROUP BY link_id",
+            new { publisherId, code, from = Times.ToMicros(now.AddDays(-days)) }, s.Transaction).ToDictionary(r => r.Code, r => r.Clicks, StringComparer.Ordinal));
 
 #pragma warning disable CA1812 // instantiated by the row mapper
     private sealed class Row

@@ -40,7 +40,7 @@ public sealed class LinkModel(Platform platform) : PageModel
         var me = WebSetup.PublisherOf(User);
         if (platform.Links.Find(code) is not { } link || link.PublisherId != me) return false;
         View = LastClickServer.LinkView(LastClickServer.Origin(HttpContext), link);
-        Clicks = Dashboard.ClicksByLink(platform.Store, me, platform.Clock.GetUtcNow(), 30).GetValueOrDefault(code);
+        Clicks = Dashboard.ClicksByLink(platform.Store, me, platform.Clock.GetUtcNow(), 30, code).GetValueOrDefault(code);
         return true;
     }
 }
