@@ -31,9 +31,11 @@ public sealed partial class WebHost : IAsyncDisposable
     public Platform Platform { get; }
     public Passwords Passwords { get; }
 
-    public static async Task<WebHost> StartAsync(params string[] settings)
+    public static Task<WebHost> StartAsync(params string[] settings) => StartAsync(TemporaryStore.Create(), settings);
+
+    /// <summary>The app on <paramref name="store"/> (SQLite or PostgreSQL), which the host removes when it is disposed.</summary>
+    public static async Task<WebHost> StartAsync(TemporaryStore store, params string[] settings)
     {
-        var store = TemporaryStore.Create();
         var port = FreePort();
         var app = LastClickServer.Build(store.Store, ProgramCatalog.BuiltIn(), ["--urls", $"http://127.0.0.1:{port}", "--PublicUrl", $"http://127.0.0.1:{port}", .. settings]);
         await app.StartAsync();

@@ -1,12 +1,8 @@
 using System.Net;
-using System.Reflection;
-using System.Text.RegularExpressions;
 using Dapper;
 using LastClick.Access;
 using LastClick.Publishers;
 using LastClick.Tests.Support;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.Razor.Hosting;
 
 namespace LastClick.Tests.Web;
 
@@ -14,7 +10,7 @@ namespace LastClick.Tests.Web;
 /// Every state-changing form of the dashboard (each POST handler of each page, found from the compiled pages) is refused
 /// without its antiforgery token and changes nothing; the same post with the token does change the store.
 /// </summary>
-public sealed partial class AntiforgeryTests : IAsyncLifetime
+public sealed class AntiforgeryTests : IAsyncLifetime
 {
     private const string Password = "a long enough password";
     private WebHost _host = null!;
@@ -74,24 +70,13 @@ public sealed partial class AntiforgeryTests : IAsyncLifetime
     [Fact]
     public async Task Every_form_post_without_its_antiforgery_token_is_refused_and_changes_nothing()
     {
-        var assembly = typeof(LastClick.Server.LastClickServer).Assembly;
-        var posts = new List<(string Route, string Handler)>();
-        foreach (var item in assembly.GetCustomAttributes<RazorCompiledItemAttribute>().Where(i => i.Kind == "mvc.1.0.razor-page"))
-        {
-            var route = item.Type.GetCustomAttributes<RazorCompiledItemMetadataAttribute>().Single(m => m.Key == "RouteTemplate").Value;
-            var model = item.Type.GetProperty("Model")!.PropertyType;
-            if (!typeof(PageModel).IsAssignableFrom(model)) continue; // a page without a model has no handlers
-            foreach (var handler in model.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly).Select(m => PostHandler().Match(m.Name)).Where(m => m.Success))
-            {
-                posts.Add((route, handler.Groups[1].Value.ToLowerInvariant()));
-            }
-        }
+        var posts = DashboardPages.All().SelectMany(p => p.Handlers().Where(h => h.Verb == HttpMethod.Post).Select(h => (p.Route, Handler: h.Name))).ToList();
         Assert.True(posts.Count >= 12, $"only {posts.Count} post handlers found");
 
         var failures = new List<string>();
         foreach (var (route, handler) in posts)
         {
-            var path = RouteParameter().Replace(route, m => m.Groups[1].Value switch
+            var path = DashboardPages.Fill(route, parameter => parameter switch
             {
                 "code" => _link,
                 "orderId" => _orderId,
@@ -101,7 +86,7 @@ public sealed partial class AntiforgeryTests : IAsyncLifetime
                 var other => throw new Xunit.Sdk.XunitException($"{route}: route parameter '{other}' unknown to {nameof(AntiforgeryTests)}"),
             }) + (handler.Length > 0 ? $"?handler={handler}" : "");
             using var session = _host.NewSession();
-            if (route == "/p" || route.StartsWith("/p/", StringComparison.Ordinal)) await session.SignInAsync("pat@p.example", Password);
+            if (DashboardPages.IsPublisherRoute(route)) await session.SignInAsync("pat@p.example", Password);
             else if (route.StartsWith("/o", StringComparison.Ordinal) || route.StartsWith("/account", StringComparison.Ordinal) || route == "/signout") await session.SignInAsync("admin@program.example", Password);
             var fields = Fields();
 
@@ -117,10 +102,4 @@ public sealed partial class AntiforgeryTests : IAsyncLifetime
         }
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
-
-    [GeneratedRegex("^OnPost([A-Za-z]*?)(Async)?$")]
-    private static partial Regex PostHandler();
-
-    [GeneratedRegex(@"\{([A-Za-z0-9_]+)(:[^}]*)?\}")]
-    private static partial Regex RouteParameter();
 }

@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Reflection;
-using System.Text.RegularExpressions;
 using LastClick.Access;
 using LastClick.Commissions;
 using LastClick.Common;
@@ -9,8 +7,6 @@ using LastClick.Publishers;
 using LastClick.Tests.Support;
 using LastClick.Tracking;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.Razor.Hosting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -22,7 +18,7 @@ namespace LastClick.Tests.Web;
 /// answer 404 and change nothing, while the owner gets an answer. Pages and routes without ids must not show the other
 /// publisher's ids. A new parameter fails the test until it is classified here.
 /// </summary>
-public sealed partial class TenantIsolationTests : IAsyncLifetime
+public sealed class TenantIsolationTests : IAsyncLifetime
 {
     private WebHost _host = null!;
     private Tenant _a = null!;
@@ -83,24 +79,18 @@ public sealed partial class TenantIsolationTests : IAsyncLifetime
     private List<Call> Calls(Tenant owner)
     {
         var calls = new List<Call>();
-        var assembly = typeof(LastClick.Server.LastClickServer).Assembly;
-        foreach (var item in assembly.GetCustomAttributes<RazorCompiledItemAttribute>().Where(i => i.Kind == "mvc.1.0.razor-page"))
+        foreach (var page in DashboardPages.All().Where(p => DashboardPages.IsPublisherRoute(p.Route)))
         {
-            var route = item.Type.GetCustomAttributes<RazorCompiledItemMetadataAttribute>().Single(m => m.Key == "RouteTemplate").Value;
-            if (route != "/p" && !route.StartsWith("/p/", StringComparison.Ordinal)) continue;
-            var model = item.Type.GetProperty("Model")!.PropertyType;
-            Assert.True(typeof(PageModel).IsAssignableFrom(model), $"{route} has no page model");
-            var routeParams = RouteParameter().Matches(route).Select(m => m.Groups[1].Value).ToList();
-            var path = RouteParameter().Replace(route, m => Uri.EscapeDataString(Fill(m.Groups[1].Value, owner, route)));
-            foreach (var handler in model.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly).Where(m => HandlerName().IsMatch(m.Name)))
+            var route = page.Route;
+            Assert.True(page.Model is not null, $"{route} has no page model");
+            var routeParams = page.Parameters;
+            var path = DashboardPages.Fill(route, name => Fill(name, owner, route));
+            foreach (var (handler, method, name) in page.Handlers())
             {
-                var parts = HandlerName().Match(handler.Name);
-                var method = parts.Groups[1].Value == "Get" ? HttpMethod.Get : HttpMethod.Post;
-                var name = parts.Groups[2].Value;
                 var fields = handler.GetParameters().Where(p => !routeParams.Contains(p.Name!))
                     .Select(p => new KeyValuePair<string, string>(p.Name!, Fill(p.Name!, owner, $"{route} {handler.Name}"))).ToList();
                 var addressed = routeParams.Concat(fields.Select(f => f.Key)).Any(TenantIds.ContainsKey);
-                var query = name.Length > 0 ? $"?handler={name.ToLowerInvariant()}" : "";
+                var query = name.Length > 0 ? $"?handler={name}" : "";
                 if (method == HttpMethod.Get && fields.Count > 0) query += (query.Length == 0 ? "?" : "&") + string.Join("&", fields.Select(f => $"{f.Key}={Uri.EscapeDataString(f.Value)}"));
                 calls.Add(new Call($"{route} {handler.Name}", method, path + query, method == HttpMethod.Post ? fields : [], Page: true, addressed));
             }
@@ -111,7 +101,7 @@ public sealed partial class TenantIsolationTests : IAsyncLifetime
             var pattern = endpoint.RoutePattern.RawText ?? "";
             if (!pattern.StartsWith("/api/v1/", StringComparison.Ordinal) || pattern.StartsWith("/api/v1/marketplace", StringComparison.Ordinal)
                 || pattern.StartsWith("/api/v1/operator", StringComparison.Ordinal)) continue;
-            var path = RouteParameter().Replace(pattern, m => Uri.EscapeDataString(Fill(m.Groups[1].Value, owner, pattern)));
+            var path = DashboardPages.Fill(pattern, name => Fill(name, owner, pattern));
             foreach (var verb in endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"])
             {
                 calls.Add(new Call($"{verb} {pattern}", new HttpMethod(verb), path, [], Page: false, endpoint.RoutePattern.Parameters.Any(p => TenantIds.ContainsKey(p.Name))));
@@ -201,9 +191,4 @@ public sealed partial class TenantIsolationTests : IAsyncLifetime
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
-    [GeneratedRegex(@"\{([A-Za-z0-9_]+)(:[^}]*)?\}")]
-    private static partial Regex RouteParameter();
-
-    [GeneratedRegex("^On(Get|Post)([A-Za-z]*?)(Async)?$")]
-    private static partial Regex HandlerName();
 }
