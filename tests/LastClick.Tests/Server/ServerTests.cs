@@ -27,7 +27,7 @@ public sealed class ServerTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var port = FreePort();
+        var port = ServerProcess.FreePort();
         _app = LastClickServer.Build(_store.Store, ProgramCatalog.BuiltIn(), ["--urls", $"http://127.0.0.1:{port}", "--PublicUrl", $"http://127.0.0.1:{port}"]);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -486,13 +486,6 @@ public sealed class ServerTests : IAsyncLifetime
         using var response = await _http.GetAsync($"/go/{code}");
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         return response.Headers.Location!.AbsolutePath;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private async Task<T> Get<T>(string path, string key)

@@ -84,7 +84,8 @@ public sealed class ServerProcess : IDisposable
         Http.Dispose();
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port nothing listens on now (for the servers the tests start).</summary>
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

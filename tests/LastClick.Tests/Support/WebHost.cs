@@ -36,7 +36,7 @@ public sealed partial class WebHost : IAsyncDisposable
     /// <summary>The app on <paramref name="store"/> (SQLite or PostgreSQL), which the host removes when it is disposed.</summary>
     public static async Task<WebHost> StartAsync(TemporaryStore store, params string[] settings)
     {
-        var port = FreePort();
+        var port = ServerProcess.FreePort();
         var app = LastClickServer.Build(store.Store, ProgramCatalog.BuiltIn(), ["--urls", $"http://127.0.0.1:{port}", "--PublicUrl", $"http://127.0.0.1:{port}", .. settings]);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -55,13 +55,6 @@ public sealed partial class WebHost : IAsyncDisposable
         await App.StopAsync();
         await App.DisposeAsync();
         _store.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>A signed-in browser-like client: cookies kept across requests, antiforgery tokens read from forms.</summary>
