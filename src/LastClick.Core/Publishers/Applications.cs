@@ -276,8 +276,16 @@ public sealed class Applications(Store store, ProgramCatalog programs, TimeProvi
 
     /// <summary>The moderation queue: pending applications, oldest first.</summary>
     public IReadOnlyList<(ApplicationView Application, PublisherRecord Publisher)> Queue(int limit = 200) => store.Read(s =>
-        (IReadOnlyList<(ApplicationView, PublisherRecord)>)s.Query<Row>($"{SelectApplications} WHERE status = 'pending' ORDER BY applied_at, publisher_id, program_id LIMIT @limit", new { limit })
-            .Select(r => (Map(r), Find(s, r.PublisherId)!)).ToList());
+    {
+        var waiting = s.Query<Row>($"{SelectApplications} WHERE status = 'pending' ORDER BY applied_at, publisher_id, program_id LIMIT @limit", new { limit });
+        // Their publishers in one query.
+        var publishers = s.Query<PublisherRow>($"{SelectPublishers} WHERE id IN (SELECT publisher_id FROM applications WHERE status = 'pending' ORDER BY applied_at, publisher_id, program_id LIMIT @limit)", new { limit })
+            .Select(Map).ToDictionary(p => p.Id, StringComparer.Ordinal);
+        return (IReadOnlyList<(ApplicationView, PublisherRecord)>)waiting.Select(r => (Map(r), publishers[r.PublisherId])).ToList();
+    });
+
+    /// <summary>How many applications wait for a moderator.</summary>
+    public long Pending() => store.Read(s => s.Scalar<long>("SELECT COUNT(*) FROM applications WHERE status = 'pending'"));
 
     public PublisherRecord? Find(string publisherId) => store.Read(s => Find(s, publisherId));
 

@@ -56,6 +56,11 @@ public static class Ranking
         .ToList();
     }
 
+    /// <summary>Each ranked publisher's stored place (what the Top-N acceptance reads).</summary>
+    public static IReadOnlyDictionary<string, int> Stored(DbSession s) =>
+        s.Connection.Query<(string Id, int Ranking)>("SELECT id, ranking FROM publishers WHERE ranking IS NOT NULL", transaction: s.Transaction)
+            .ToDictionary(r => r.Id, r => r.Ranking, StringComparer.Ordinal);
+
     /// <summary>Approval rate less twice the fraud share, within 0…1, to four places.</summary>
     public static decimal Quality(int approved, int declined, int fraud, int orders)
     {

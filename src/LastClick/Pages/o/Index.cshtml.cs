@@ -11,7 +11,7 @@ public sealed class OperatorOverviewModel(Platform platform) : PageModel
     public string Program { get; private set; } = "";
     public IReadOnlyList<string> Programs { get; private set; } = [];
     public decimal? Approval { get; private set; }
-    public int Pending { get; private set; }
+    public long Pending { get; private set; }
 
     public IActionResult OnGet(string? program, string? currency)
     {
@@ -19,7 +19,7 @@ public sealed class OperatorOverviewModel(Platform platform) : PageModel
         Program = program is not null && Programs.Contains(program) ? program : Programs[0];
         Series = Dashboard.Daily(platform.Store, platform.Clock.GetUtcNow(), 30, null, Program, currency);
         Approval = platform.Ledger.ApprovalRates(Program).Single(a => a.Publisher is null).Rate;
-        Pending = platform.Applications.Queue().Count;
+        Pending = platform.Applications.Pending();
         return Page();
     }
 

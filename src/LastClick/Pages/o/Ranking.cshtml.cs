@@ -10,12 +10,12 @@ namespace LastClick.Pages.Operators;
 public sealed class RankingModel(Platform platform) : PageModel
 {
     public IReadOnlyList<RankingRow> Rows { get; private set; } = [];
-    public IReadOnlyDictionary<string, int?> Stored { get; private set; } = new Dictionary<string, int?>();
+    public IReadOnlyDictionary<string, int> Stored { get; private set; } = new Dictionary<string, int>();
 
     public void OnGet()
     {
-        Rows = platform.Store.Read(s => Ranking.Compute(s, platform.Programs, platform.Clock.GetUtcNow() - Ranking.DefaultPeriod, platform.Clock.GetUtcNow()));
-        Stored = Rows.ToDictionary(r => r.PublisherId, r => platform.Publishers.Find(r.PublisherId)?.Ranking, StringComparer.Ordinal);
+        (Rows, Stored) = platform.Store.Read(s =>
+            (Ranking.Compute(s, platform.Programs, platform.Clock.GetUtcNow() - Ranking.DefaultPeriod, platform.Clock.GetUtcNow()), Ranking.Stored(s)));
     }
 
     public IActionResult OnPost()
