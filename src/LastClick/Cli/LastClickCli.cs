@@ -204,7 +204,7 @@ public static class LastClickCli
             if (!AccountRoles.Operators.Contains(r)) throw ProblemException.Invalid("role", "must be admin or moderator (publishers apply at /apply)");
             using var s = Store.Connect(parse.GetValue(store)!);
             s.Migrate(TimeProvider.System);
-            var password = Server.Demo.NewPassword();
+            var password = Web.Passwords.Generate();
             var account = new Accounts(s, TimeProvider.System).Create(parse.GetValue(email)!, parse.GetValue(name) ?? parse.GetValue(email)!,
                 new Web.Passwords().Hash(password), r, null, "cli");
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{account.Email} ({account.Role}) password: {password}"));

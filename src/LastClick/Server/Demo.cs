@@ -66,7 +66,7 @@ public static class Demo
         }
         var accounts = DemoAccounts.Select(a =>
         {
-            var password = NewPassword();
+            var password = Web.Passwords.Generate();
             if (platform.Accounts.FindByEmail(a.Email) is { } existing) platform.Accounts.SetPassword(existing.Id, passwords.Hash(password), "demo");
             else platform.Accounts.Create(a.Email, $"Demo {a.Role}", passwords.Hash(password), a.Role, a.Publisher, "demo");
             return (a.Role, a.Email, password);
@@ -75,9 +75,6 @@ public static class Demo
         return new Setup(platform.Keys.Create(KeyRole.Operator, label: "demo"), platform.Keys.Create(KeyRole.Marketplace, label: "demo"),
             platform.Keys.Create(KeyRole.Publisher, PublisherId, "demo"), links, clicks, orders, accounts);
     }
-
-    /// <summary>16 characters from an alphabet without look-alikes (96 bits).</summary>
-    public static string NewPassword() => System.Security.Cryptography.RandomNumberGenerator.GetString("23456789abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ", 16);
 
     /// <summary>Two applicants for the moderation queue (once per store): one waits on both programs, one names a channel RU&amp;CIS prohibits.</summary>
     private static void Applicants(Platform platform, Web.Passwords passwords)
@@ -92,7 +89,7 @@ public static class Demo
         foreach (var (profile, programs) in applicants)
         {
             if (platform.Accounts.FindByEmail(profile.Email) is not null) continue;
-            platform.Applications.Apply(profile, null, programs, passwords.Hash(NewPassword()), platform.Accounts);
+            platform.Applications.Apply(profile, null, programs, passwords.Hash(Web.Passwords.Generate()), platform.Accounts);
         }
     }
 

@@ -235,6 +235,9 @@ public sealed class Passwords
 
     public string Hash(string password) => _hasher.HashPassword(null!, password);
 
+    /// <summary>A password to print once (the CLI's accounts, the demo's sign-ins): 16 characters without look-alikes, 92 bits.</summary>
+    public static string Generate() => System.Security.Cryptography.RandomNumberGenerator.GetString("23456789abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ", 16);
+
     /// <summary>A password given for an account, counted as a sign-in attempt: the lockout sees every wrong one.</summary>
     public Accounts.SignInResult Attempt(Platform platform, Account account, string? password) =>
         platform.Accounts.Attempt(account, !string.IsNullOrEmpty(password) && Verify(platform, account, password));
