@@ -186,8 +186,24 @@ public sealed partial class DbSession : IDisposable
         return cached.Command;
     }
 
+    private Dictionary<Type, IDisposable>? _resources;
+
+    /// <summary>
+    /// Something made once per session on its connection (a raw prepared statement) and reused by later calls in
+    /// it; disposed with the session.
+    /// </summary>
+    internal T Resource<T>(Func<DbSession, T> create) where T : class, IDisposable
+    {
+        _resources ??= [];
+        if (_resources.TryGetValue(typeof(T), out var made)) return (T)made;
+        var resource = create(this);
+        _resources[typeof(T)] = resource;
+        return resource;
+    }
+
     public void Dispose()
     {
+        if (_resources is not null) foreach (var resource in _resources.Values) resource.Dispose();
         foreach (var (command, _) in _commands.Values) command.Dispose();
         _transaction?.Dispose();
         Connection.Dispose();

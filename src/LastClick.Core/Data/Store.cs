@@ -90,7 +90,7 @@ public abstract class Store : IDisposable
             var version = long.Parse(name[prefix.Length..].Split('_')[0], System.Globalization.CultureInfo.InvariantCulture);
             if (applied.Contains(version)) continue;
             using var reader = new StreamReader(assembly.GetManifestResourceStream(name)!);
-            var sql = reader.ReadToEnd();
+            var sql = reader.ReadToEnd().Replace("-- @rollups", Reports.Cubes.Ddl(Provider) + Reports.RollupRebuild.Sql(Provider), StringComparison.Ordinal);
             using var tx = connection.BeginTransaction();
             connection.Execute(sql, transaction: tx);
             connection.Execute("INSERT INTO schema_migrations (version, applied_at) VALUES (@version, @at)",

@@ -36,6 +36,15 @@ internal sealed class OrderRow
     public long? FraudAt { get; set; }
     public bool FullyRefunded { get; set; }
     public long UpdatedAt { get; set; }
+    public long DeclinedMinor { get; set; }
+    public string? LinkId { get; set; }
+    public string? Sub1 { get; set; }
+    public string? Sub2 { get; set; }
+    public string? Sub3 { get; set; }
+    public string? Sub4 { get; set; }
+    public string? Sub5 { get; set; }
+    public string? ClickCountry { get; set; }
+    public string? Device { get; set; }
 }
 
 internal sealed class LineRow

@@ -7,6 +7,7 @@ using LastClick.Data;
 using LastClick.Ledger;
 using LastClick.Lifecycle;
 using LastClick.Programs;
+using LastClick.Reports;
 
 namespace LastClick.Orders;
 
@@ -122,6 +123,7 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
             AttributionTrace = JsonSerializer.Serialize(attribution.Trace, TraceJsonOptions), TrafficType = won.TrafficType,
             PayoutCurrency = clickProgram.PayoutCurrencyAt(order.At).Code,
         };
+        if (row.AttributedClickId is { } clickId) ReportKeyOfClick(s, row, clickId);
         var lines = order.Lines.Select((l, i) => new LineRow
         {
             OrderId = order.Id, LineNo = i, LineId = l.Id, ProductId = l.ProductId, Category = l.Category, Store = l.Store,
@@ -136,11 +138,13 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
             INSERT INTO orders (id, body_hash, program_id, visitor_id, click_id, at, currency, delivery_country, amount_minor,
                 publisher_id, attributed_click_id, attribution_reason, attribution_trace, traffic_type, status, decline_reason,
                 payout_currency, fx_rate, sales_minor, commission_minor, capped, cap_trace, held_account, held_minor, paid_out, settled_minor,
-                paid_at, confirmed_at, cancelled_at, fraud_at, fully_refunded, updated_at)
+                paid_at, confirmed_at, cancelled_at, fraud_at, fully_refunded, updated_at,
+                declined_minor, link_id, sub1, sub2, sub3, sub4, sub5, click_country, device)
             VALUES (@Id, @BodyHash, @ProgramId, @VisitorId, @ClickId, @At, @Currency, @DeliveryCountry, @AmountMinor,
                 @PublisherId, @AttributedClickId, @AttributionReason, @AttributionTrace, @TrafficType, @Status, @DeclineReason,
                 @PayoutCurrency, @FxRate, @SalesMinor, @CommissionMinor, @Capped, @CapTrace, @HeldAccount, @HeldMinor, @PaidOut, @SettledMinor,
-                @PaidAt, @ConfirmedAt, @CancelledAt, @FraudAt, @FullyRefunded, @UpdatedAt)
+                @PaidAt, @ConfirmedAt, @CancelledAt, @FraudAt, @FullyRefunded, @UpdatedAt,
+                @DeclinedMinor, @LinkId, @Sub1, @Sub2, @Sub3, @Sub4, @Sub5, @ClickCountry, @Device)
             ON CONFLICT (id) DO NOTHING
             """, row);
         if (inserted == 0)
@@ -158,6 +162,7 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
                 @SellerRate, @IsVirtual, @Section, @SellerOrigin, @Rate, @RateReason, @Trace, @Reason, @RefundedMinor, @CommissionMinor)
             """, lines);
         if (row.PublisherId is not null) PostTransfers(s, row.ProgramId, row.PublisherId, Currency.Of(row.PayoutCurrency), row.Id, null, transfers, now);
+        OrderRollup.Write(s, null, row);
         var capStep = row.CapTrace is null ? null : TraceJson.Read(row.CapTrace)[0];
         return View(row, lines, l => capStep is not null && rates[l.LineNo].Reason is null ? [.. rates[l.LineNo].Trace, capStep] : rates[l.LineNo].Trace,
             attribution.Trace);
@@ -215,7 +220,8 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
     private const string StateColumns =
         "id, program_id, visitor_id, click_id, at, currency, delivery_country, amount_minor, publisher_id, attributed_click_id, " +
         "attribution_reason, traffic_type, status, decline_reason, payout_currency, fx_rate, sales_minor, commission_minor, capped, " +
-        "held_account, held_minor, paid_out, settled_minor, paid_at, confirmed_at, cancelled_at, fraud_at, fully_refunded, updated_at";
+        "held_account, held_minor, paid_out, settled_minor, paid_at, confirmed_at, cancelled_at, fraud_at, fully_refunded, updated_at, " +
+        "declined_minor, link_id, sub1, sub2, sub3, sub4, sub5, click_country, device";
 
     private const string LineStateColumns =
         "order_id, line_no, line_id, product_id, category, store, price_minor, quantity, affiliated, seller_rate, is_virtual, section, " +
@@ -256,18 +262,43 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
         return moved;
     }
 
-    /// <summary>Marks a publisher's payable orders of a program and currency as paid out (called inside a payout run).</summary>
-    internal static void MarkPaidOut(DbSession s, string programId, string publisherId, string currency, DateTimeOffset now) =>
-        s.Execute("""
-            UPDATE orders SET status = 'paid', paid_out = @yes, settled_minor = held_minor, held_minor = 0, held_account = NULL, updated_at = @now
-            WHERE program_id = @programId AND publisher_id = @publisherId AND payout_currency = @currency AND held_account = 'payable'
-            """, new { yes = true, programId, publisherId, currency, now = Times.ToMicros(now) });
+    /// <summary>
+    /// Marks a publisher's payable orders of a program and currency as paid out (called inside a payout run), and
+    /// moves their commission from the payable to the paid column of the rollups.
+    /// </summary>
+    internal static void MarkPaidOut(DbSession s, string programId, string publisherId, string currency, DateTimeOffset now)
+    {
+        var args = new { yes = true, programId, publisherId, currency, now = Times.ToMicros(now) };
+        const string Payable = "program_id = @programId AND publisher_id = @publisherId AND payout_currency = @currency AND held_account = 'payable'";
+        var rollups = new RollupBatch();
+        foreach (var row in s.Query<OrderRow>($"SELECT {StateColumns} FROM orders WHERE {Payable}", args))
+        {
+            OrderRollup.Add(rollups, row, -1);
+            row.Status = Name(OrderStatus.Paid);
+            OrderRollup.Add(rollups, row, +1);
+        }
+        s.Execute($"UPDATE orders SET status = 'paid', paid_out = @yes, settled_minor = held_minor, held_minor = 0, held_account = NULL, updated_at = @now WHERE {Payable}", args);
+        RollupWriter.Write(s, rollups);
+    }
+
+    /// <summary>The report key of the attributed click (link, sub ids, country, device), kept on the order.</summary>
+    private static void ReportKeyOfClick(DbSession s, OrderRow row, string clickId)
+    {
+        if (s.QuerySingleOrDefault<OrderRow>("SELECT link_id, sub1, sub2, sub3, sub4, sub5, country AS click_country, device FROM clicks WHERE id = @clickId",
+                new { clickId }) is not { } key)
+        {
+            return;
+        }
+        (row.LinkId, row.Sub1, row.Sub2, row.Sub3, row.Sub4, row.Sub5, row.ClickCountry, row.Device) =
+            (key.LinkId, key.Sub1, key.Sub2, key.Sub3, key.Sub4, key.Sub5, key.ClickCountry, key.Device);
+    }
 
     /// <summary>Recomputes a stored order from its events and writes what changed: the order, its lines, the transfers.</summary>
     private static void Resettle(DbSession s, OrderRow row, List<LineRow> lines, Order order, OrderFacts facts,
         ProgramDefinition program, DateTimeOffset now)
     {
         var before = lines.Select(l => (l.Reason, l.CommissionMinor, l.RefundedMinor)).ToList();
+        var reported = OrderRollup.Snapshot(row);
         var decision = (row.Status, row.DeclineReason, row.FxRate, row.SalesMinor, row.CommissionMinor, row.Capped, row.HeldAccount, row.HeldMinor, row.SettledMinor);
         var rates = lines.Select(l => new LineRate(l.LineId, decimal.Parse(l.Rate, CultureInfo.InvariantCulture), l.RateReason, [])).ToList();
         var transfers = Settle(row, lines, order, rates, facts, program, now);
@@ -287,7 +318,7 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
             UPDATE orders SET status = @Status, decline_reason = @DeclineReason, fx_rate = @FxRate, sales_minor = @SalesMinor,
                 commission_minor = @CommissionMinor, capped = @Capped, cap_trace = @CapTrace, held_account = @HeldAccount, held_minor = @HeldMinor,
                 settled_minor = @SettledMinor, paid_at = @PaidAt, confirmed_at = @ConfirmedAt, cancelled_at = @CancelledAt,
-                fraud_at = @FraudAt, fully_refunded = @FullyRefunded, updated_at = @UpdatedAt
+                fraud_at = @FraudAt, fully_refunded = @FullyRefunded, updated_at = @UpdatedAt, declined_minor = @DeclinedMinor
             WHERE id = @Id
             """, row);
         if (changed.Count > 0)
@@ -296,6 +327,7 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
                 changed);
         }
         if (row.PublisherId is not null) PostTransfers(s, row.ProgramId, row.PublisherId, Currency.Of(row.PayoutCurrency), row.Id, null, transfers, now);
+        OrderRollup.Write(s, reported, row);
     }
 
     /// <summary>
@@ -330,6 +362,8 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
         row.FxRate = Decimals.Canonical(commission.FxRate);
         row.SalesMinor = declined is null ? payout.ToMinor(payout.Round(netSales * commission.FxRate)) : 0;
         row.CommissionMinor = payout.ToMinor(amount);
+        // What a declined order would have earned (before refunds), reported as declined commission.
+        row.DeclinedMinor = declined is not null && credited ? payout.ToMinor(Commission.Total(order, rates, program).Total) : 0;
         row.Capped = commission.Cap is not null;
         row.CapTrace = commission.CapStep is { } capStep ? TraceJson.Write(capStep) : null;
         row.PaidAt = Micros(facts.PaidAt);

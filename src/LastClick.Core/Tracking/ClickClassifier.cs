@@ -15,7 +15,36 @@ public static class InvalidReasons
 }
 
 /// <summary>What the tracker knows of a click once it has looked at it.</summary>
-public sealed record ClickClass(string? Country, uint Asn, bool Anonymizer, string? InvalidReason);
+public sealed record ClickClass(string? Country, uint Asn, bool Anonymizer, string? InvalidReason, string Device = Devices.Unknown);
+
+/// <summary>
+/// The device class reports group clicks by, from the user agent: the tokens browsers have sent for a decade
+/// (iPad/tablet before phone, since Android tablets leave out "Mobile"). No device database: the class is coarse.
+/// </summary>
+public static class Devices
+{
+    public const string Desktop = "desktop", Mobile = "mobile", Tablet = "tablet", Bot = "bot", Unknown = "unknown";
+
+    public static readonly IReadOnlyList<string> All = [Desktop, Mobile, Tablet, Bot, Unknown];
+
+    public static string Of(string? userAgent, bool bot)
+    {
+        if (bot) return Bot;
+        if (string.IsNullOrWhiteSpace(userAgent)) return Unknown;
+        var ua = userAgent.AsSpan();
+        if (ua.Contains("iPad", StringComparison.Ordinal) || ua.Contains("Tablet", StringComparison.OrdinalIgnoreCase)
+            || (ua.Contains("Android", StringComparison.Ordinal) && !ua.Contains("Mobile", StringComparison.Ordinal)))
+        {
+            return Tablet;
+        }
+        if (ua.Contains("Mobi", StringComparison.Ordinal) || ua.Contains("iPhone", StringComparison.Ordinal) || ua.Contains("Android", StringComparison.Ordinal)
+            || ua.Contains("Opera Mini", StringComparison.Ordinal))
+        {
+            return Mobile;
+        }
+        return ua.Contains("Mozilla/", StringComparison.Ordinal) ? Desktop : Unknown;
+    }
+}
 
 /// <summary>Classifies a click from its IP (country, hosting/VPN network) and user agent (known bots).</summary>
 public sealed class ClickClassifier(IpIntelligence ip, BotDetector bots)
@@ -27,8 +56,9 @@ public sealed class ClickClassifier(IpIntelligence ip, BotDetector bots)
     public ClickClass Classify(string? ipAddress, string? userAgent, string? flaggedAs = null)
     {
         var info = ip.Lookup(ipAddress);
-        var invalid = flaggedAs ?? (bots.IsBot(userAgent) ? InvalidReasons.Bot : null);
-        return new ClickClass(info.Country, info.Asn, info.Anonymizer, invalid);
+        var bot = bots.IsBot(userAgent);
+        var invalid = flaggedAs ?? (bot ? InvalidReasons.Bot : null);
+        return new ClickClass(info.Country, info.Asn, info.Anonymizer, invalid, Devices.Of(userAgent, bot));
     }
 }
 

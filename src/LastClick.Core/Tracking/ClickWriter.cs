@@ -5,7 +5,7 @@ namespace LastClick.Tracking;
 /// <summary>
 /// Group commit for clicks (architecture: "the 302 is sent once the click's batch is committed"). Callers hand a
 /// click over and await it; the loop (<see cref="CommitLoop{TItem}"/>) classifies and writes a batch in one
-/// transaction (SQLite: a prepared insert bound by position; PostgreSQL: one multi-row statement), commits, and only
+/// transaction with their rollups (SQLite: a prepared insert bound by position; PostgreSQL: one multi-row statement), commits, and only
 /// then completes the callers. An answered click is a stored click; a batch that fails to commit fails every click
 /// in it, so none is answered.
 /// </summary>
@@ -41,15 +41,20 @@ public sealed class ClickWriter(Store store, ClickClassifier classifier, int max
 
     protected override void Write(DbSession session, List<Pending> batch)
     {
+        var rollups = new Reports.RollupBatch();
         foreach (var pending in batch)
         {
             var click = pending.Click;
             pending.Class = classifier.Classify(click.Ip, click.UserAgent, click.FlaggedAs);
-            _insert?.Insert(click, pending.Class);
+            _insert?.Insert(click, pending.Class, rollups);
         }
         if (session.Provider == StoreProvider.Postgres)
         {
             TrackingService.StoreMany(session, batch.ConvertAll(p => p.Click), batch.ConvertAll(p => p.Class!));
+        }
+        else
+        {
+            Reports.RollupWriter.Write(session, rollups);
         }
     }
 

@@ -14,21 +14,28 @@ internal sealed class SqliteClickInsert : IDisposable
 {
     private const string Sql = """
         INSERT INTO clicks (id, program_id, publisher_id, link_id, visitor_id, at, ip, country, asn, anonymizer, invalid_reason,
-                            user_agent, referrer, sub1, sub2, sub3, sub4, sub5, duplicate)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
+                            user_agent, referrer, sub1, sub2, sub3, sub4, sub5, duplicate, device, traffic_source)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
+                (SELECT traffic_type FROM publishers WHERE id = ?3))
         ON CONFLICT (id) DO NOTHING
+        RETURNING seq, traffic_source
         """;
+
+    private const string PriorSql = "SELECT 1 FROM clicks WHERE visitor_id = ?1 AND at >= ?2 AND at < ?3 AND COALESCE(link_id, '') = ?4 AND seq < ?5 LIMIT 1";
 
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;
+    private readonly sqlite3_stmt _prior;
 
     public SqliteClickInsert(SqliteConnection connection)
     {
         _db = connection.Handle!;
         SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(_db, Sql, out _statement), _db);
+        SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(_db, PriorSql, out _prior), _db);
     }
 
-    public void Insert(Click click, ClickClass cls)
+    /// <summary>Stores the click and adds it to the rollups when it is new (a click already stored counts once).</summary>
+    public void Insert(Click click, ClickClass cls, Reports.RollupBatch rollups)
     {
         var s = _statement;
         try
@@ -52,8 +59,15 @@ internal sealed class SqliteClickInsert : IDisposable
             Text(17, click.Sub4);
             Text(18, click.Sub5);
             raw.sqlite3_bind_int(s, 19, click.Duplicate ? 1 : 0);
+            Text(20, cls.Device);
             var rc = raw.sqlite3_step(s);
+            if (rc == raw.SQLITE_DONE) return; // stored before
+            if (rc != raw.SQLITE_ROW) SqliteException.ThrowExceptionForRC(rc, _db);
+            var seq = raw.sqlite3_column_int64(s, 0);
+            var source = raw.sqlite3_column_type(s, 1) == raw.SQLITE_NULL ? null : raw.sqlite3_column_text(s, 1).utf8_to_string();
+            rc = raw.sqlite3_step(s);
             if (rc != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(rc, _db);
+            ClickRollup.Add(rollups, click, cls, source, ClickRollup.MayBeRepeat(click) ? !Prior(click, seq) : true);
         }
         finally
         {
@@ -68,5 +82,31 @@ internal sealed class SqliteClickInsert : IDisposable
         }
     }
 
-    public void Dispose() => _statement.Dispose();
+    // Whether the visitor clicked the link earlier the same UTC day (a click stored before this one).
+    private bool Prior(Click click, long seq)
+    {
+        var p = _prior;
+        try
+        {
+            var (from, to) = ClickRollup.Day(click.At);
+            raw.sqlite3_bind_text(p, 1, click.VisitorId);
+            raw.sqlite3_bind_int64(p, 2, from);
+            raw.sqlite3_bind_int64(p, 3, to);
+            raw.sqlite3_bind_text(p, 4, click.LinkId ?? "");
+            raw.sqlite3_bind_int64(p, 5, seq);
+            var rc = raw.sqlite3_step(p);
+            if (rc is not (raw.SQLITE_ROW or raw.SQLITE_DONE)) SqliteException.ThrowExceptionForRC(rc, _db);
+            return rc == raw.SQLITE_ROW;
+        }
+        finally
+        {
+            raw.sqlite3_reset(p);
+        }
+    }
+
+    public void Dispose()
+    {
+        _statement.Dispose();
+        _prior.Dispose();
+    }
 }

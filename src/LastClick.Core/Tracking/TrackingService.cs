@@ -7,7 +7,7 @@ public sealed record Click(
     string Id, string ProgramId, string PublisherId, string? VisitorId, DateTimeOffset At,
     string? Ip, string? UserAgent, string? Referrer, string? LinkId = null,
     string? Sub1 = null, string? Sub2 = null, string? Sub3 = null, string? Sub4 = null, string? Sub5 = null,
-    string? FlaggedAs = null, bool Duplicate = false);
+    string? FlaggedAs = null, bool Duplicate = false, bool NewVisitor = false);
 
 /// <summary>A paid touch from the marketplace's own channels (A1).</summary>
 public sealed record MarketplaceTouch(string Id, string VisitorId, DateTimeOffset At, string? Channel);
@@ -29,35 +29,58 @@ public sealed class TrackingService(Store store, ClickClassifier classifier)
         return cls;
     }
 
-    /// <summary>Writes a classified click; a click already stored (same id) is left as it is.</summary>
-    internal static void Store(DbSession s, Click click, ClickClass cls) =>
-        s.Execute("""
-            INSERT INTO clicks (id, program_id, publisher_id, link_id, visitor_id, at, ip, country, asn, anonymizer, invalid_reason,
-                                user_agent, referrer, sub1, sub2, sub3, sub4, sub5, duplicate)
+    private const string Columns = """
+        id, program_id, publisher_id, link_id, visitor_id, at, ip, country, asn, anonymizer, invalid_reason,
+        user_agent, referrer, sub1, sub2, sub3, sub4, sub5, duplicate, device, traffic_source
+        """;
+
+    /// <summary>
+    /// Writes a classified click and adds it to the rollups in the same transaction; a click already stored (same id)
+    /// is left as it is and counted once.
+    /// </summary>
+    internal static void Store(DbSession s, Click click, ClickClass cls)
+    {
+        var stored = s.Query<(long Seq, string? Source)>($"""
+            INSERT INTO clicks ({Columns})
             VALUES (@Id, @ProgramId, @PublisherId, @LinkId, @VisitorId, @at, @Ip, @country, @asn, @anonymizer, @invalid,
-                    @UserAgent, @Referrer, @Sub1, @Sub2, @Sub3, @Sub4, @Sub5, @Duplicate)
+                    @UserAgent, @Referrer, @Sub1, @Sub2, @Sub3, @Sub4, @Sub5, @Duplicate, @device,
+                    (SELECT traffic_type FROM publishers WHERE id = @PublisherId))
             ON CONFLICT (id) DO NOTHING
+            RETURNING seq, traffic_source
             """,
             new
             {
                 click.Id, click.ProgramId, click.PublisherId, click.LinkId, click.VisitorId, at = Times.ToMicros(click.At), click.Ip,
                 country = cls.Country, asn = (long)cls.Asn, anonymizer = cls.Anonymizer, invalid = cls.InvalidReason,
-                click.UserAgent, click.Referrer, click.Sub1, click.Sub2, click.Sub3, click.Sub4, click.Sub5, click.Duplicate,
+                click.UserAgent, click.Referrer, click.Sub1, click.Sub2, click.Sub3, click.Sub4, click.Sub5, click.Duplicate, device = cls.Device,
             });
+        if (stored.Count == 0) return;
+        var (from, to) = ClickRollup.Day(click.At);
+        var unique = !ClickRollup.MayBeRepeat(click) ||
+                     s.Query<long>(ClickRollup.PriorSql, new { visitor = click.VisitorId, from, to, link = click.LinkId ?? "", seq = stored[0].Seq }).Count == 0;
+        var rollups = new Reports.RollupBatch();
+        ClickRollup.Add(rollups, click, cls, stored[0].Source, unique);
+        Reports.RollupWriter.Write(s, rollups);
+    }
 
     /// <summary>
     /// PostgreSQL: a batch of clicks in one statement (one array per column, unnested), inside the session's
-    /// transaction. Like <see cref="Store"/>, a click already stored is left as it is.
+    /// transaction, then their rollups. Like <see cref="Store"/>, a click already stored is left as it is.
     /// </summary>
     internal static void StoreMany(DbSession s, IReadOnlyList<Click> clicks, IReadOnlyList<ClickClass> classes)
     {
-        using var command = new Npgsql.NpgsqlCommand("""
-            INSERT INTO clicks (id, program_id, publisher_id, link_id, visitor_id, at, ip, country, asn, anonymizer, invalid_reason,
-                                user_agent, referrer, sub1, sub2, sub3, sub4, sub5, duplicate)
-            SELECT * FROM unnest(@id, @program, @publisher, @link, @visitor, @at, @ip, @country, @asn, @anonymizer, @invalid,
-                                 @agent, @referrer, @sub1, @sub2, @sub3, @sub4, @sub5, @duplicate)
+        var connection = (Npgsql.NpgsqlConnection)s.Connection;
+        var transaction = (Npgsql.NpgsqlTransaction)s.Transaction;
+        using var command = new Npgsql.NpgsqlCommand($"""
+            INSERT INTO clicks ({Columns})
+            SELECT u.*, (SELECT p.traffic_type FROM publishers p WHERE p.id = u.publisher)
+            FROM unnest(@id, @program, @publisher, @link, @visitor, @at, @ip, @country, @asn, @anonymizer, @invalid,
+                        @agent, @referrer, @sub1, @sub2, @sub3, @sub4, @sub5, @duplicate, @device)
+                 AS u(id, program, publisher, link, visitor, at, ip, country, asn, anonymizer, invalid, agent, referrer,
+                      sub1, sub2, sub3, sub4, sub5, duplicate, device)
             ON CONFLICT (id) DO NOTHING
-            """, (Npgsql.NpgsqlConnection)s.Connection, (Npgsql.NpgsqlTransaction)s.Transaction);
+            RETURNING id, seq, traffic_source
+            """, connection, transaction);
         void Column<T>(string name, Func<int, T> value) =>
             command.Parameters.Add(new Npgsql.NpgsqlParameter<T[]>(name, Enumerable.Range(0, clicks.Count).Select(value).ToArray()));
         Column("id", i => clicks[i].Id);
@@ -79,7 +102,41 @@ public sealed class TrackingService(Store store, ClickClassifier classifier)
         Column("sub4", i => clicks[i].Sub4);
         Column("sub5", i => clicks[i].Sub5);
         Column("duplicate", i => clicks[i].Duplicate);
-        command.ExecuteNonQuery();
+        Column("device", i => classes[i].Device);
+        var stored = new Dictionary<string, (long Seq, string? Source)>(StringComparer.Ordinal);
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read()) stored[reader.GetString(0)] = (reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetString(2));
+        }
+        if (stored.Count == 0) return;
+
+        // Which of the stored clicks had one of the same visitor, link and UTC day stored before them (earlier in
+        // this batch included): one query for the batch.
+        var repeats = new HashSet<long>();
+        var probe = Enumerable.Range(0, clicks.Count).Where(i => stored.ContainsKey(clicks[i].Id) && ClickRollup.MayBeRepeat(clicks[i])).ToList();
+        if (probe.Count > 0)
+        {
+            using var prior = new Npgsql.NpgsqlCommand("""
+                SELECT u.seq FROM unnest(@seq, @visitor, @link, @from) AS u(seq, visitor, link, day_from)
+                WHERE EXISTS (SELECT 1 FROM clicks c WHERE c.visitor_id = u.visitor AND c.at >= u.day_from AND c.at < u.day_from + @day
+                                                     AND COALESCE(c.link_id, '') = u.link AND c.seq < u.seq)
+                """, connection, transaction);
+            prior.Parameters.Add(new Npgsql.NpgsqlParameter<long[]>("seq", [.. probe.Select(i => stored[clicks[i].Id].Seq)]));
+            prior.Parameters.Add(new Npgsql.NpgsqlParameter<string[]>("visitor", [.. probe.Select(i => clicks[i].VisitorId!)]));
+            prior.Parameters.Add(new Npgsql.NpgsqlParameter<string[]>("link", [.. probe.Select(i => clicks[i].LinkId ?? "")]));
+            prior.Parameters.Add(new Npgsql.NpgsqlParameter<long[]>("from", [.. probe.Select(i => ClickRollup.Day(clicks[i].At).From)]));
+            prior.Parameters.Add(new Npgsql.NpgsqlParameter<long>("day", Reports.Cubes.Day));
+            using var reader = prior.ExecuteReader();
+            while (reader.Read()) repeats.Add(reader.GetInt64(0));
+        }
+        var rollups = new Reports.RollupBatch();
+        for (var i = 0; i < clicks.Count; i++)
+        {
+            // The same id twice in one batch is stored once: count it once.
+            if (!stored.Remove(clicks[i].Id, out var row)) continue;
+            ClickRollup.Add(rollups, clicks[i], classes[i], row.Source, !repeats.Contains(row.Seq));
+        }
+        Reports.RollupWriter.Write(s, rollups);
     }
 
     public void RecordTouch(MarketplaceTouch touch) => store.InSession(s => RecordTouch(s, touch));

@@ -24,7 +24,7 @@ public static partial class LastClickServer
             var userAgent = http.Request.Headers.UserAgent.ToString();
             var duplicate = repeats.Repeat(link.Code, cookie, ip, userAgent, now, cookie is null ? visitor : null);
             await writer.WriteAsync(new Click(clickId, link.ProgramId, link.PublisherId, visitor, now, ip, userAgent, http.Request.Headers.Referer.ToString(),
-                link.Code, link.Sub1, link.Sub2, link.Sub3, link.Sub4, link.Sub5, Duplicate: duplicate)).ConfigureAwait(false);
+                link.Code, link.Sub1, link.Sub2, link.Sub3, link.Sub4, link.Sub5, Duplicate: duplicate, NewVisitor: cookie is null)).ConfigureAwait(false);
             http.Response.Cookies.Append("lc_vid", visitor, new CookieOptions
             {
                 MaxAge = program.CookieWindow, HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = http.Request.IsHttps, Path = "/",

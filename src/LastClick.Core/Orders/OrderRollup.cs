@@ -1,0 +1,56 @@
+using LastClick.Data;
+using LastClick.Reports;
+
+namespace LastClick.Orders;
+
+/// <summary>
+/// What an order adds to the rollups, by its state: one order (approved or declined by status), its net sales and its
+/// commission in the column of its status (the would-be commission for a declined one), at the order's time, under
+/// the report key of its attributed click. A change writes the difference between the order before and after, so
+/// one function serves the insert, every event, the hold's end and the payout run. An order no publisher is credited
+/// with is in no publisher's report.
+/// </summary>
+internal static class OrderRollup
+{
+    public static long[]? Snapshot(OrderRow row)
+    {
+        if (row.PublisherId is null) return null;
+        var m = new long[Measure.Count];
+        m[Measure.Orders] = 1;
+        switch (row.Status)
+        {
+            case "pending": m[Measure.Pending] = row.CommissionMinor; break;
+            case "confirmed": m[Measure.Confirmed] = row.CommissionMinor; m[Measure.OrdersApproved] = 1; break;
+            case "payable": m[Measure.Payable] = row.CommissionMinor; m[Measure.OrdersApproved] = 1; break;
+            case "paid": m[Measure.Paid] = row.CommissionMinor; m[Measure.OrdersApproved] = 1; break;
+            case "declined": m[Measure.OrdersDeclined] = 1; break;
+            default: throw new InvalidOperationException($"order '{row.Id}' has an unknown status '{row.Status}'");
+        }
+        m[Measure.Sales] = row.SalesMinor;
+        m[Measure.Declined] = row.DeclinedMinor;
+        return m;
+    }
+
+    public static void Add(RollupBatch batch, OrderRow row, int sign)
+    {
+        if (Snapshot(row) is { } measures) batch.Add(row.At, Key(row), measures, sign);
+    }
+
+    /// <summary>Writes what changed between <paramref name="before"/> (null: the order is new) and the row as it is now.</summary>
+    public static void Write(DbSession s, long[]? before, OrderRow row)
+    {
+        if (Snapshot(row) is not { } after) return;
+        if (before is not null)
+        {
+            for (var i = 0; i < after.Length; i++) after[i] -= before[i];
+            if (after.All(m => m == 0)) return;
+        }
+        var batch = new RollupBatch();
+        batch.Add(row.At, Key(row), after);
+        RollupWriter.Write(s, batch);
+    }
+
+    private static string[] Key(OrderRow row) =>
+        RollupBatch.Key(row.ProgramId, row.PublisherId!, row.LinkId, row.Sub1, row.Sub2, row.Sub3, row.Sub4, row.Sub5,
+            row.ClickCountry, row.Device, row.TrafficType, row.PayoutCurrency);
+}

@@ -1,0 +1,312 @@
+using System.Globalization;
+using System.Text;
+using LastClick.Common;
+using LastClick.Data;
+
+namespace LastClick.Reports;
+
+/// <summary>A report asked for: one dimension, local days [Start, End] in a zone, filters, one payout currency, order and page.</summary>
+public sealed record ReportQuery(
+    string Dimension, DateOnly Start, DateOnly End, TimeZoneInfo Zone, IReadOnlyDictionary<Dimension, string> Filters,
+    string? Currency, string OrderBy, int Limit, int Offset);
+
+/// <summary>
+/// One row: the dimension's value and every metric (H1). Money is in the report's currency; orders and clicks count
+/// every currency. Ratios: CR and approval rate in percent, EPC in currency per click.
+/// </summary>
+public sealed record ReportRow(
+    string Key, long Clicks, long UniqueClicks, long InvalidClicks, long Orders, long OrdersApproved, long OrdersDeclined,
+    decimal Sales, decimal CommissionPending, decimal CommissionConfirmed, decimal CommissionPayable, decimal CommissionPaid,
+    decimal CommissionDeclined, decimal Commission, decimal? Cr, decimal? Epc, decimal? ApprovalRate);
+
+public sealed record ReportResult(
+    string Dimension, IReadOnlyList<ReportRow> Rows, ReportRow Totals, int Count, int Limit, int Offset,
+    string? Currency, IReadOnlyList<string> Currencies, string TimeZone, DateOnly Start, DateOnly End, IReadOnlyList<string> Tables);
+
+/// <summary>
+/// Reports over the rollups (never the raw clicks). A report reads the smallest rollup that has what it groups and
+/// filters by: whole UTC days inside the range from a daily rollup, the quarter hours at its local edges (and every
+/// time series) from a quarter-hour rollup — so a day is the publisher's local day in every time zone.
+/// </summary>
+public static class Reports
+{
+    public static readonly IReadOnlyList<string> TimeDimensions = ["day", "week", "month"];
+
+    public static readonly IReadOnlyDictionary<string, Dimension> KeyDimensions = new Dictionary<string, Dimension>(StringComparer.Ordinal)
+    {
+        ["program"] = Dimension.Program, ["publisher"] = Dimension.Publisher, ["link"] = Dimension.Link,
+        ["sub1"] = Dimension.Sub1, ["sub2"] = Dimension.Sub2, ["sub3"] = Dimension.Sub3, ["sub4"] = Dimension.Sub4, ["sub5"] = Dimension.Sub5,
+        ["country"] = Dimension.Country, ["device"] = Dimension.Device, ["source"] = Dimension.Source,
+    };
+
+    /// <summary>The columns of a row, in API and CSV order (after the dimension's own column).</summary>
+    public static readonly IReadOnlyList<string> Metrics =
+    [
+        "clicks", "unique_clicks", "invalid_clicks", "orders", "orders_approved", "orders_declined", "cr", "sales",
+        "commission_pending", "commission_confirmed", "commission_payable", "commission_paid", "commission_declined", "commission", "epc", "approval_rate",
+    ];
+
+    public const int MaxLimit = 500;
+    public const int MaxDays = 3660;
+
+    public static ReportResult Run(Store store, ReportQuery q)
+    {
+        var (from, to) = UtcRange(q.Start, q.End, q.Zone);
+        var time = TimeDimensions.Contains(q.Dimension);
+        var needed = new HashSet<Dimension>(q.Filters.Keys) { Dimension.Currency };
+        if (!time) needed.Add(KeyDimensions[q.Dimension]);
+        var quarter = Cubes.All.First(c => c.Grain == Cubes.Quarter && needed.All(c.Has));
+        var daily = time ? null : Cubes.All.FirstOrDefault(c => c.Grain == Cubes.Day && needed.All(c.Has));
+        var group = time ? null : Cube.Column(KeyDimensions[q.Dimension]);
+
+        var raw = new List<(string Key, string Currency, long[] M)>();
+        var tables = new List<string>();
+        store.Read(s =>
+        {
+            // Whole UTC days from the daily rollup; the quarter hours before the first and after the last from the quarter-hour one.
+            long firstDay = (from + Cubes.Day - 1) / Cubes.Day, lastDay = to / Cubes.Day;
+            if (daily is not null && firstDay < lastDay)
+            {
+                Read(s, daily, group, firstDay, lastDay, q.Filters, raw);
+                tables.Add(daily.Table);
+                var perDay = Cubes.Day / Cubes.Quarter;
+                if (from / Cubes.Quarter < firstDay * perDay) Read(s, quarter, group, from / Cubes.Quarter, firstDay * perDay, q.Filters, raw);
+                if (lastDay * perDay < to / Cubes.Quarter) Read(s, quarter, group, lastDay * perDay, to / Cubes.Quarter, q.Filters, raw);
+                if (from % Cubes.Day != 0 || to % Cubes.Day != 0) tables.Add(quarter.Table);
+            }
+            else
+            {
+                Read(s, quarter, group, from / Cubes.Quarter, to / Cubes.Quarter, q.Filters, raw);
+                tables.Add(quarter.Table);
+            }
+            return 0;
+        });
+
+        var currencies = raw.Where(r => r.Currency.Length > 0).GroupBy(r => r.Currency)
+            .OrderByDescending(g => g.Sum(r => r.M[Measure.Orders])).ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Key).ToList();
+        var currency = q.Currency ?? currencies.FirstOrDefault();
+        var unit = currency is null ? null : Common.Currency.Of(currency);
+
+        var sums = new Dictionary<string, long[]>(StringComparer.Ordinal);
+        if (time) foreach (var period in Periods(q)) sums[period] = new long[Measure.Count];
+        foreach (var (key, rowCurrency, m) in raw)
+        {
+            var label = time ? Period(q, key) : key;
+            if (label is null) continue;
+            if (!sums.TryGetValue(label, out var total)) sums[label] = total = new long[Measure.Count];
+            var money = rowCurrency.Length == 0 || rowCurrency == currency;
+            for (var i = 0; i < Measure.Count; i++) if (money || i < Measure.Sales) total[i] += m[i];
+        }
+
+        var rows = sums.Select(kv => Row(kv.Key, kv.Value, unit)).ToList();
+        var all = new long[Measure.Count];
+        foreach (var m in sums.Values) for (var i = 0; i < Measure.Count; i++) all[i] += m[i];
+        var sorted = Sort(rows, q.OrderBy, q.Dimension).Skip(q.Offset).Take(q.Limit).ToList();
+        return new ReportResult(q.Dimension, sorted, Row("total", all, unit), rows.Count, q.Limit, q.Offset, currency, currencies, q.Zone.Id, q.Start, q.End, tables);
+    }
+
+    private static void Read(DbSession s, Cube cube, string? group, long fromBucket, long toBucket, IReadOnlyDictionary<Dimension, string> filters,
+        List<(string, string, long[])> into)
+    {
+        if (fromBucket >= toBucket) return;
+        var key = group ?? "bucket";
+        var where = new StringBuilder();
+        var args = new Dapper.DynamicParameters();
+        args.Add("a", fromBucket);
+        args.Add("b", toBucket);
+        var i = 0;
+        // Publisher first: it leads the primary key of every table that has it.
+        foreach (var (dim, value) in filters.OrderBy(f => f.Key == Dimension.Publisher ? 0 : 1))
+        {
+            where.Append(" AND ").Append(Cube.Column(dim)).Append(" = @f").Append(i);
+            args.Add($"f{i++}", value);
+        }
+        var sql = $"SELECT CAST({key} AS TEXT) AS k, currency, {string.Join(", ", Measure.Columns.Select(m => $"CAST(SUM({m}) AS BIGINT)"))} " +
+                  $"FROM {cube.Table} WHERE bucket >= @a AND bucket < @b{where} GROUP BY {key}, currency";
+        using var reader = Dapper.SqlMapper.ExecuteReader(s.Connection, sql, args, s.Transaction);
+        while (reader.Read())
+        {
+            var m = new long[Measure.Count];
+            for (var c = 0; c < Measure.Count; c++) m[c] = reader.GetInt64(c + 2);
+            into.Add((reader.GetString(0), reader.GetString(1), m));
+        }
+    }
+
+    private static ReportRow Row(string key, long[] m, Currency? unit)
+    {
+        decimal Money(int measure) => unit is null ? 0m : unit.FromMinor(m[measure]);
+        var commission = Money(Measure.Pending) + Money(Measure.Confirmed) + Money(Measure.Payable) + Money(Measure.Paid);
+        var decided = m[Measure.OrdersApproved] + m[Measure.OrdersDeclined];
+        return new ReportRow(key, m[Measure.Clicks], m[Measure.UniqueClicks], m[Measure.InvalidClicks], m[Measure.Orders],
+            m[Measure.OrdersApproved], m[Measure.OrdersDeclined], Money(Measure.Sales), Money(Measure.Pending), Money(Measure.Confirmed),
+            Money(Measure.Payable), Money(Measure.Paid), Money(Measure.Declined), commission,
+            m[Measure.Clicks] == 0 ? null : Math.Round(100m * m[Measure.Orders] / m[Measure.Clicks], 2, MidpointRounding.AwayFromZero),
+            m[Measure.Clicks] == 0 ? null : Math.Round(commission / m[Measure.Clicks], 4, MidpointRounding.AwayFromZero),
+            decided == 0 ? null : Math.Round(100m * m[Measure.OrdersApproved] / decided, 2, MidpointRounding.AwayFromZero));
+    }
+
+    /// <summary>A row's value by column name (the dimension's own name for its key), for sorting and CSV.</summary>
+    public static object? Value(ReportRow r, string column) => column switch
+    {
+        "clicks" => r.Clicks, "unique_clicks" => r.UniqueClicks, "invalid_clicks" => r.InvalidClicks, "orders" => r.Orders,
+        "orders_approved" => r.OrdersApproved, "orders_declined" => r.OrdersDeclined, "cr" => r.Cr, "sales" => r.Sales,
+        "commission_pending" => r.CommissionPending, "commission_confirmed" => r.CommissionConfirmed, "commission_payable" => r.CommissionPayable,
+        "commission_paid" => r.CommissionPaid, "commission_declined" => r.CommissionDeclined, "commission" => r.Commission, "epc" => r.Epc,
+        "approval_rate" => r.ApprovalRate,
+        _ => r.Key,
+    };
+
+    private static IEnumerable<ReportRow> Sort(List<ReportRow> rows, string orderBy, string dimension)
+    {
+        var descending = orderBy.StartsWith('-');
+        var column = orderBy.TrimStart('-');
+        if (column == dimension)
+        {
+            return descending ? rows.OrderByDescending(r => r.Key, StringComparer.Ordinal) : rows.OrderBy(r => r.Key, StringComparer.Ordinal);
+        }
+        // Ties (and empty ratios, last) keep a stable order by key.
+        decimal? Number(ReportRow r) => Value(r, column) is { } v ? Convert.ToDecimal(v, CultureInfo.InvariantCulture) : null;
+        var ordered = descending
+            ? rows.OrderBy(r => Number(r) is null).ThenByDescending(Number)
+            : rows.OrderBy(r => Number(r) is null).ThenBy(Number);
+        return ordered.ThenBy(r => r.Key, StringComparer.Ordinal);
+    }
+
+    /// <summary>The UTC µs range of local days [start, end] in a zone (a midnight the zone skips starts at its first valid quarter hour).</summary>
+    public static (long From, long To) UtcRange(DateOnly start, DateOnly end, TimeZoneInfo zone) =>
+        (Times.ToMicros(LocalMidnight(start, zone)), Times.ToMicros(LocalMidnight(end.AddDays(1), zone)));
+
+    private static DateTimeOffset LocalMidnight(DateOnly day, TimeZoneInfo zone)
+    {
+        var local = day.ToDateTime(TimeOnly.MinValue);
+        while (zone.IsInvalidTime(local)) local = local.AddMinutes(15);
+        return new DateTimeOffset(local, zone.GetUtcOffset(local));
+    }
+
+    private static IEnumerable<string> Periods(ReportQuery q)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var day = q.Start; day <= q.End; day = day.AddDays(1)) if (seen.Add(Label(q.Dimension, day))) yield return Label(q.Dimension, day);
+    }
+
+    // A quarter-hour bucket → the local day, week or month it falls in (null outside the range).
+    private static string? Period(ReportQuery q, string bucket)
+    {
+        var at = Times.FromMicros(long.Parse(bucket, CultureInfo.InvariantCulture) * Cubes.Quarter);
+        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, q.Zone).DateTime);
+        return day < q.Start || day > q.End ? null : Label(q.Dimension, day);
+    }
+
+    /// <summary>day: 2026-11-21; week: its Monday (ISO weeks), 2026-11-16; month: 2026-11.</summary>
+    public static string Label(string dimension, DateOnly day) => dimension switch
+    {
+        "week" => day.AddDays(-(((int)day.DayOfWeek + 6) % 7)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        "month" => day.ToString("yyyy-MM", CultureInfo.InvariantCulture),
+        _ => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>The report as CSV: the dimension's column, then <see cref="Metrics"/>; the totals row last; cells formula-escaped.</summary>
+    public static string Csv(ReportResult result)
+    {
+        var csv = new StringBuilder();
+        csv.Append(result.Dimension).Append(',').AppendJoin(',', Metrics).Append(",currency\r\n");
+        foreach (var row in result.Rows.Append(result.Totals))
+        {
+            csv.Append(Cell(row.Key));
+            foreach (var metric in Metrics) csv.Append(',').Append(Format(Value(row, metric)));
+            csv.Append(',').Append(result.Currency ?? "").Append("\r\n");
+        }
+        return csv.ToString();
+    }
+
+    private static string Format(object? value) => value switch
+    {
+        null => "",
+        decimal d => d.ToString(CultureInfo.InvariantCulture),
+        long l => l.ToString(CultureInfo.InvariantCulture),
+        _ => Cell(Convert.ToString(value, CultureInfo.InvariantCulture) ?? ""),
+    };
+
+    /// <summary>A text cell: quoted when it must be, and a leading =, +, -, @ neutralised (a sub id is the publisher's own text).</summary>
+    private static string Cell(string text)
+    {
+        if (text.Length > 0 && text[0] is '=' or '+' or '-' or '@' or '\t' or '\r') text = "'" + text;
+        return text.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : text;
+    }
+}
+
+/// <summary>
+/// A report's query string, Admitad's statistics API where it fits (docs/api.md#reports): date_start / date_end
+/// (2026-11-01 or 01.11.2026, local days of the time zone, both included), subid1…subid5, order_by=-clicks,
+/// limit / offset. Any bad parameter is a problem naming it; nothing is read.
+/// </summary>
+public static class ReportRequest
+{
+    private static readonly IReadOnlyDictionary<string, Dimension> FilterParameters = new Dictionary<string, Dimension>(StringComparer.Ordinal)
+    {
+        ["program"] = Dimension.Program, ["publisher"] = Dimension.Publisher, ["link"] = Dimension.Link,
+        ["subid1"] = Dimension.Sub1, ["subid2"] = Dimension.Sub2, ["subid3"] = Dimension.Sub3, ["subid4"] = Dimension.Sub4, ["subid5"] = Dimension.Sub5,
+        ["country"] = Dimension.Country, ["device"] = Dimension.Device, ["source"] = Dimension.Source,
+    };
+
+    public static readonly IReadOnlySet<string> Parameters = new HashSet<string>(
+        [.. FilterParameters.Keys, "date_start", "date_end", "time_zone", "currency", "order_by", "limit", "offset", "format"], StringComparer.Ordinal);
+
+    /// <param name="publisherId">The caller's publisher (its reports only), or null for the operator's reports over all publishers.</param>
+    public static ReportQuery Parse(string dimension, Func<string, string?> get, string? publisherId, TimeZoneInfo zone, DateOnly today, bool csv = false)
+    {
+        var dimensions = Reports.TimeDimensions.Concat(Reports.KeyDimensions.Keys).Where(d => publisherId is null || d != "publisher").ToList();
+        if (!dimensions.Contains(dimension)) throw ProblemException.Invalid("dimension", $"unknown report '{dimension}' (one of {string.Join(", ", dimensions)})");
+        if (get("time_zone") is { } zoneId)
+        {
+            zone = TimeZoneInfo.TryFindSystemTimeZoneById(zoneId, out var found) ? found
+                : throw ProblemException.Invalid("time_zone", $"unknown time zone '{zoneId}' (an IANA name such as Europe/Berlin)");
+        }
+        var localToday = today;
+        var end = Date(get, "date_end") ?? localToday;
+        var start = Date(get, "date_start") ?? end.AddDays(-29);
+        if (start > end) throw ProblemException.Invalid("date_start", "is after date_end");
+        if (end.DayNumber - start.DayNumber >= Reports.MaxDays) throw ProblemException.Invalid("date_start", $"the range is longer than {Reports.MaxDays} days");
+
+        var filters = new Dictionary<Dimension, string>();
+        foreach (var (name, dim) in FilterParameters)
+        {
+            if (get(name) is not { } value) continue;
+            if (publisherId is not null && dim == Dimension.Publisher) throw ProblemException.Invalid(name, "is not a filter of a publisher's reports");
+            if (value.Length == 0 || value.Length > 256) throw ProblemException.Invalid(name, "must be 1 to 256 characters");
+            filters[dim] = value;
+        }
+        if (publisherId is not null) filters[Dimension.Publisher] = publisherId;
+        if (publisherId is null && !filters.ContainsKey(Dimension.Publisher) && dimension is "link" or "sub1" or "sub2" or "sub3" or "sub4" or "sub5")
+        {
+            throw ProblemException.Invalid("publisher", $"a report by {dimension} is per publisher: links and sub ids are each publisher's own");
+        }
+
+        var currency = get("currency") is { } c
+            ? (c.Length == 3 && c.All(char.IsAsciiLetterUpper) ? c : throw ProblemException.Invalid("currency", "must be an ISO 4217 code such as USD"))
+            : null;
+        var time = Reports.TimeDimensions.Contains(dimension);
+        var orderBy = get("order_by") ?? (time ? dimension : "-clicks");
+        if (orderBy.TrimStart('-') is var column && column != dimension && !Reports.Metrics.Contains(column))
+        {
+            throw ProblemException.Invalid("order_by", $"unknown column '{column}' (the dimension '{dimension}' or one of {string.Join(", ", Reports.Metrics)}, '-' first for descending)");
+        }
+        var limit = Number(get, "limit", 1, csv ? 100_000 : Reports.MaxLimit) ?? (csv ? 100_000 : 20);
+        var offset = Number(get, "offset", 0, int.MaxValue) ?? 0;
+        return new ReportQuery(dimension, start, end, zone, filters, currency, orderBy, limit, offset);
+    }
+
+    private static DateOnly? Date(Func<string, string?> get, string name)
+    {
+        if (get(name) is not { } text) return null;
+        return DateOnly.TryParseExact(text, ["yyyy-MM-dd", "dd.MM.yyyy"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) && date.Year >= 2000
+            ? date
+            : throw ProblemException.Invalid(name, $"'{text}' is not a date (2026-11-01 or 01.11.2026)");
+    }
+
+    private static int? Number(Func<string, string?> get, string name, int min, int max) =>
+        get(name) is { } text
+            ? int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max ? n
+                : throw ProblemException.Invalid(name, $"must be a whole number from {min} to {max}")
+            : null;
+}

@@ -1,0 +1,289 @@
+using System.Text;
+using LastClick.Data;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace LastClick.Reports;
+
+/// <summary>What a rollup row is keyed by, besides its time bucket. '' stands for "none" (key columns are NOT NULL).</summary>
+public enum Dimension { Program, Publisher, Link, Sub1, Sub2, Sub3, Sub4, Sub5, Country, Device, Source, Currency }
+
+/// <summary>The counted columns every rollup carries, in this order. Money in minor units of the row's currency.</summary>
+public static class Measure
+{
+    public const int Clicks = 0, UniqueClicks = 1, InvalidClicks = 2, Orders = 3, OrdersApproved = 4, OrdersDeclined = 5, Sales = 6,
+        Pending = 7, Confirmed = 8, Payable = 9, Paid = 10, Declined = 11, Count = 12;
+
+    public static readonly IReadOnlyList<string> Columns =
+    [
+        "clicks", "unique_clicks", "invalid_clicks", "orders", "orders_approved", "orders_declined", "sales_minor",
+        "commission_pending_minor", "commission_confirmed_minor", "commission_payable_minor", "commission_paid_minor", "commission_declined_minor",
+    ];
+}
+
+/// <summary>
+/// One rollup table: a time grain (quarter hour or UTC day) and the dimensions it keeps. Reports read the smallest
+/// table that holds what they group and filter by (docs/decisions/0009-report-rollups.md).
+/// </summary>
+public sealed record Cube(string Table, long Grain, IReadOnlyList<Dimension> Dims)
+{
+    public bool Has(Dimension dim) => Dims.Contains(dim);
+
+    public static string Column(Dimension dim) => dim switch
+    {
+        Dimension.Program => "program_id",
+        Dimension.Publisher => "publisher_id",
+        Dimension.Link => "link_id",
+        _ => dim.ToString().ToLowerInvariant(),
+    };
+
+    /// <summary>The primary key: publisher first where there is one (a publisher's report is one range), then time.</summary>
+    public IReadOnlyList<string> KeyColumns =>
+        Has(Dimension.Publisher)
+            ? ["publisher_id", "bucket", .. Dims.Where(d => d != Dimension.Publisher).Select(Column)]
+            : ["bucket", .. Dims.Select(Column)];
+}
+
+public static class Cubes
+{
+    /// <summary>A quarter hour in microseconds: the finest offset of any time zone, so every local day is whole quarters.</summary>
+    public const long Quarter = 900_000_000;
+    public const long Day = 86_400_000_000;
+
+    private static readonly Dimension[] Full = [Dimension.Program, Dimension.Publisher, Dimension.Link, Dimension.Sub1, Dimension.Country, Dimension.Device, Dimension.Source, Dimension.Currency];
+
+    /// <summary>Smallest first within a grain: a report takes the first that has its columns.</summary>
+    public static readonly IReadOnlyList<Cube> All =
+    [
+        new("rollup_program_q", Quarter, [Dimension.Program, Dimension.Currency]),
+        new("rollup_publisher_q", Quarter, [Dimension.Program, Dimension.Publisher, Dimension.Currency]),
+        new("rollup_full_q", Quarter, Full),
+        new("rollup_subs_q", Quarter, [Dimension.Program, Dimension.Publisher, Dimension.Link, Dimension.Sub2, Dimension.Sub3, Dimension.Sub4, Dimension.Sub5, Dimension.Currency]),
+        new("rollup_geo_d", Day, [Dimension.Program, Dimension.Country, Dimension.Device, Dimension.Source, Dimension.Currency]),
+        new("rollup_publisher_d", Day, [Dimension.Program, Dimension.Publisher, Dimension.Currency]),
+        new("rollup_full_d", Day, Full),
+    ];
+
+    /// <summary>The table DDL of every rollup (used by the migration, so both stores' tables come from one place).</summary>
+    public static string Ddl(StoreProvider provider)
+    {
+        var sql = new StringBuilder();
+        foreach (var cube in All)
+        {
+            sql.Append("CREATE TABLE ").Append(cube.Table).Append(" (\n    bucket BIGINT NOT NULL");
+            foreach (var dim in cube.Dims) sql.Append(",\n    ").Append(Cube.Column(dim)).Append(" TEXT NOT NULL");
+            foreach (var m in Measure.Columns) sql.Append(",\n    ").Append(m).Append(" BIGINT NOT NULL");
+            sql.Append(",\n    PRIMARY KEY (").Append(string.Join(", ", cube.KeyColumns)).Append(")\n)");
+            sql.Append(provider == StoreProvider.Sqlite ? " WITHOUT ROWID;\n" : ";\n");
+        }
+        return sql.ToString();
+    }
+}
+
+/// <summary>
+/// Changes to the rollups, summed per row before they are written: a click batch or an order's status change adds
+/// here, then <see cref="RollupWriter.Write"/> applies each changed row once, in key order (so two PostgreSQL nodes
+/// lock rows in the same order).
+/// </summary>
+public sealed class RollupBatch
+{
+    internal sealed class Cell(long bucket, string[] values)
+    {
+        public long Bucket { get; } = bucket;
+        public string[] Values { get; } = values;
+        public long[] Measures { get; } = new long[Measure.Count];
+    }
+
+    internal readonly Dictionary<(long Bucket, string Key), Cell>[] Cells =
+        [.. Cubes.All.Select(_ => new Dictionary<(long, string), Cell>())];
+
+    public bool IsEmpty => Cells.All(c => c.Count == 0);
+
+    /// <summary>Adds <paramref name="measures"/> × <paramref name="sign"/> at <paramref name="at"/> (µs) under a full key (one value per <see cref="Dimension"/>).</summary>
+    public void Add(long at, string[] key, ReadOnlySpan<long> measures, int sign = 1)
+    {
+        for (var c = 0; c < Cubes.All.Count; c++)
+        {
+            var cube = Cubes.All[c];
+            var bucket = at / cube.Grain;
+            var values = new string[cube.Dims.Count];
+            for (var i = 0; i < values.Length; i++) values[i] = key[(int)cube.Dims[i]];
+            var joined = string.Join('\u001f', values);
+            if (!Cells[c].TryGetValue((bucket, joined), out var cell)) Cells[c][(bucket, joined)] = cell = new Cell(bucket, values);
+            for (var m = 0; m < Measure.Count; m++) cell.Measures[m] += sign * measures[m];
+        }
+    }
+
+    /// <summary>The key of a fact, '' for what it does not have.</summary>
+    public static string[] Key(string program, string publisher, string? link, string? sub1, string? sub2, string? sub3, string? sub4, string? sub5,
+        string? country, string? device, string? source, string? currency) =>
+        [program, publisher, link ?? "", sub1 ?? "", sub2 ?? "", sub3 ?? "", sub4 ?? "", sub5 ?? "", country ?? "", device ?? "", source ?? "", currency ?? ""];
+}
+
+/// <summary>Adds a batch to the rollup tables inside the caller's transaction (the one that writes the facts).</summary>
+public static class RollupWriter
+{
+    public static void Write(DbSession s, RollupBatch batch)
+    {
+        if (batch.IsEmpty) return;
+        if (s.Provider == StoreProvider.Sqlite) s.Resource(session => new SqliteUpserts((SqliteConnection)session.Connection)).Write(batch);
+        else WritePostgres(s, batch);
+    }
+
+    private static List<RollupBatch.Cell> Ordered(Dictionary<(long Bucket, string Key), RollupBatch.Cell> cells) =>
+        [.. cells.OrderBy(c => c.Key.Bucket).ThenBy(c => c.Key.Key, StringComparer.Ordinal).Select(c => c.Value).Where(c => c.Measures.Any(m => m != 0))];
+
+    private static string Upsert(Cube cube, Func<int, string> value)
+    {
+        var columns = new List<string> { "bucket" };
+        columns.AddRange(cube.Dims.Select(Cube.Column));
+        columns.AddRange(Measure.Columns);
+        return $"INSERT INTO {cube.Table} ({string.Join(", ", columns)}) {value(columns.Count)} ON CONFLICT ({string.Join(", ", cube.KeyColumns)}) DO UPDATE SET " +
+               string.Join(", ", Measure.Columns.Select(m => $"{m} = {cube.Table}.{m} + excluded.{m}"));
+    }
+
+    /// <summary>PostgreSQL: every table's changed rows in one statement (one data-modifying WITH per table, arrays unnested).</summary>
+    private static void WritePostgres(DbSession s, RollupBatch batch)
+    {
+        using var command = new Npgsql.NpgsqlCommand { Connection = (Npgsql.NpgsqlConnection)s.Connection, Transaction = (Npgsql.NpgsqlTransaction)s.Transaction };
+        var parts = new List<string>();
+        for (var c = 0; c < Cubes.All.Count; c++)
+        {
+            var cube = Cubes.All[c];
+            var cells = Ordered(batch.Cells[c]);
+            if (cells.Count == 0) continue;
+            command.Parameters.Add(new Npgsql.NpgsqlParameter<long[]>($"c{c}b", [.. cells.Select(x => x.Bucket)]));
+            for (var d = 0; d < cube.Dims.Count; d++) command.Parameters.Add(new Npgsql.NpgsqlParameter<string[]>($"c{c}d{d}", [.. cells.Select(x => x.Values[d])]));
+            for (var m = 0; m < Measure.Count; m++) command.Parameters.Add(new Npgsql.NpgsqlParameter<long[]>($"c{c}m{m}", [.. cells.Select(x => x.Measures[m])]));
+            var arrays = new List<string> { $"@c{c}b" };
+            arrays.AddRange(Enumerable.Range(0, cube.Dims.Count).Select(d => $"@c{c}d{d}"));
+            arrays.AddRange(Enumerable.Range(0, Measure.Count).Select(m => $"@c{c}m{m}"));
+            parts.Add($"w{c} AS ({Upsert(cube, _ => $"SELECT * FROM unnest({string.Join(", ", arrays)})")})");
+        }
+        if (parts.Count == 0) return;
+        command.CommandText = $"WITH {string.Join(",\n", parts)} SELECT 1";
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>SQLite: one upsert per table, prepared once per session and bound by position (the click writer's hot path).</summary>
+    private sealed class SqliteUpserts : IDisposable
+    {
+        private readonly sqlite3 _db;
+        private readonly sqlite3_stmt[] _statements;
+
+        public SqliteUpserts(SqliteConnection connection)
+        {
+            _db = connection.Handle!;
+            _statements = new sqlite3_stmt[Cubes.All.Count];
+            for (var c = 0; c < Cubes.All.Count; c++)
+            {
+                var sql = Upsert(Cubes.All[c], n => $"VALUES ({string.Join(", ", Enumerable.Range(1, n).Select(i => $"?{i}"))})");
+                SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(_db, sql, out _statements[c]), _db);
+            }
+        }
+
+        public void Write(RollupBatch batch)
+        {
+            for (var c = 0; c < _statements.Length; c++)
+            {
+                var s = _statements[c];
+                foreach (var cell in Ordered(batch.Cells[c]))
+                {
+                    try
+                    {
+                        var i = 1;
+                        Check(raw.sqlite3_bind_int64(s, i++, cell.Bucket));
+                        foreach (var value in cell.Values) Check(raw.sqlite3_bind_text(s, i++, value));
+                        foreach (var measure in cell.Measures) Check(raw.sqlite3_bind_int64(s, i++, measure));
+                        var rc = raw.sqlite3_step(s);
+                        if (rc != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(rc, _db);
+                    }
+                    finally
+                    {
+                        raw.sqlite3_reset(s);
+                    }
+                }
+            }
+        }
+
+        private void Check(int rc)
+        {
+            if (rc != raw.SQLITE_OK) SqliteException.ThrowExceptionForRC(rc, _db);
+        }
+
+        public void Dispose()
+        {
+            foreach (var statement in _statements) statement.Dispose();
+        }
+    }
+}
+
+/// <summary>
+/// The rollups computed again from the facts, in SQL: fills the tables when the migration adds them to a store that
+/// already holds clicks and orders, and loads the benchmark's generated facts. The incremental writers must agree
+/// with it (tests compare both with a direct aggregation).
+/// </summary>
+public static class RollupRebuild
+{
+    /// <summary>Empties every rollup and sums the facts into them again.</summary>
+    public static string Sql(StoreProvider provider)
+    {
+        var sql = new StringBuilder();
+        foreach (var cube in Cubes.All) sql.Append("DELETE FROM ").Append(cube.Table).Append(";\n");
+        foreach (var cube in Cubes.All)
+        {
+            sql.Append(Insert(cube, ClickDim, ClickMeasures, $"""
+                (SELECT k.*, CASE WHEN k.visitor_id IS NULL OR NOT EXISTS (
+                    SELECT 1 FROM clicks e WHERE e.visitor_id = k.visitor_id AND e.at >= k.at - (k.at % {Cubes.Day}) AND e.at < k.at - (k.at % {Cubes.Day}) + {Cubes.Day}
+                        AND COALESCE(e.link_id, '') = COALESCE(k.link_id, '') AND e.seq < k.seq) THEN 1 ELSE 0 END AS first_of_day
+                 FROM clicks k) f
+                """, "TRUE", provider)).Append(";\n");
+            sql.Append(Insert(cube, OrderDim, OrderMeasures, "orders f", "f.publisher_id IS NOT NULL", provider)).Append(";\n");
+        }
+        return sql.ToString();
+    }
+
+    private static string ClickDim(Dimension dim) => dim switch
+    {
+        Dimension.Program => "f.program_id",
+        Dimension.Publisher => "f.publisher_id",
+        Dimension.Source => "COALESCE(f.traffic_source, '')",
+        Dimension.Currency => "''",
+        _ => $"COALESCE(f.{Cube.Column(dim)}, '')",
+    };
+
+    private static string OrderDim(Dimension dim) => dim switch
+    {
+        Dimension.Program => "f.program_id",
+        Dimension.Publisher => "f.publisher_id",
+        Dimension.Country => "COALESCE(f.click_country, '')",
+        Dimension.Source => "COALESCE(f.traffic_type, '')",
+        Dimension.Currency => "f.payout_currency",
+        _ => $"COALESCE(f.{Cube.Column(dim)}, '')",
+    };
+
+    private static readonly string[] ClickMeasures =
+        ["COUNT(*)", "SUM(f.first_of_day)", "SUM(CASE WHEN f.invalid_reason IS NULL THEN 0 ELSE 1 END)", "0", "0", "0", "0", "0", "0", "0", "0", "0"];
+
+    private static string When(string status, string value) => $"SUM(CASE WHEN f.status = '{status}' THEN {value} ELSE 0 END)";
+
+    private static readonly string[] OrderMeasures =
+    [
+        "0", "0", "0", "COUNT(*)", "SUM(CASE WHEN f.status IN ('confirmed', 'payable', 'paid') THEN 1 ELSE 0 END)", When("declined", "1"),
+        "SUM(f.sales_minor)", When("pending", "f.commission_minor"), When("confirmed", "f.commission_minor"), When("payable", "f.commission_minor"),
+        When("paid", "f.commission_minor"), "SUM(f.declined_minor)",
+    ];
+
+    private static string Insert(Cube cube, Func<Dimension, string> dim, string[] measures, string from, string where, StoreProvider provider)
+    {
+        var keys = new List<string> { $"f.at / {cube.Grain}" };
+        keys.AddRange(cube.Dims.Select(dim));
+        var columns = new List<string> { "bucket" };
+        columns.AddRange(cube.Dims.Select(Cube.Column));
+        columns.AddRange(Measure.Columns);
+        var sums = provider == StoreProvider.Postgres ? measures.Select(m => $"CAST({m} AS BIGINT)") : measures;
+        return $"INSERT INTO {cube.Table} ({string.Join(", ", columns)})\nSELECT {string.Join(", ", keys)}, {string.Join(", ", sums)}\nFROM {from}\nWHERE {where}\n" +
+               $"GROUP BY {string.Join(", ", keys.Where(k => k != "''"))}\nON CONFLICT ({string.Join(", ", cube.KeyColumns)}) DO UPDATE SET " +
+               string.Join(", ", Measure.Columns.Select(m => $"{m} = {cube.Table}.{m} + excluded.{m}"));
+    }
+}
