@@ -120,6 +120,7 @@ public static partial class LastClickServer
         MapMarketplace(app);
         MapPublisher(app);
         MapOperator(app);
+        MapReports(app);
         return app;
     }
 

@@ -1,6 +1,7 @@
 using Dapper;
 using LastClick.Common;
 using LastClick.Data;
+using LastClick.Reports;
 
 namespace LastClick.Web;
 
@@ -17,58 +18,44 @@ public sealed record CommissionRow(
 public sealed record InvalidClicks(string Publisher, string Reason, long Clicks);
 
 /// <summary>
-/// The dashboard's read queries, over the facts themselves (bounded by date; no raw click is ever sent to a page).
-/// Issue 5's rollups will replace the click counts here; until then the periods are short (at most 90 days).
+/// The dashboard's read queries: figures over time and by link from the reports (rollups); lists of orders from the
+/// orders themselves; invalid clicks of the last days through their own partial index (no raw click is sent to a page).
 /// </summary>
 public static class Dashboard
 {
     public static readonly IReadOnlyList<string> Statuses = ["pending", "confirmed", "payable", "paid", "declined"];
 
-    /// <summary>Facts are counted in quarter hours, the grain of every time zone's offset, then placed on local days.</summary>
-    public const long MicrosPerQuarterHour = 900_000_000;
-
     /// <summary>
     /// The last <paramref name="days"/> days to now in <paramref name="zone"/> (the publisher's; UTC for the operator's
-    /// views), for one publisher (or all) and one program (or all). A click at 23:30 UTC is on the next day in Berlin.
+    /// views), for one publisher (or all) and one program (or all), from the day report (rollups; a click at 23:30 UTC
+    /// is on the next day in Berlin).
     /// </summary>
     public static Series Daily(Store store, DateTimeOffset now, int days, string? publisherId, string? programId, string? currency, TimeZoneInfo? zone = null)
     {
         zone ??= TimeZoneInfo.Utc;
-        var today = TimeZoneInfo.ConvertTime(now, zone).Date;
-        var firstDay = today.AddDays(-(days - 1));
-        var start = firstDay;
-        while (zone.IsInvalidTime(start)) start = start.AddMinutes(15); // a zone that skips its midnight (a DST change)
-        var from = Times.ToMicros(new DateTimeOffset(start, zone.GetUtcOffset(start)));
-        var where = (publisherId is null ? "" : " AND publisher_id = @publisherId") + (programId is null ? "" : " AND program_id = @programId");
-        var args = new { from, publisherId, programId };
-        var (clicks, orders) = store.Read(s =>
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
+        var filters = new Dictionary<Dimension, string>();
+        if (publisherId is not null) filters[Dimension.Publisher] = publisherId;
+        if (programId is not null) filters[Dimension.Program] = programId;
+        var report = Reports.Reports.Run(store, new ReportQuery("day", today.AddDays(-(days - 1)), today, zone, filters,
+            currency is { Length: 3 } ? currency : null, "day", days, 0));
+        if (currency is not null && !report.Currencies.Contains(currency) && report.Currencies.Count > 0)
         {
-            var c = s.Connection.Query<(long Quarter, long Count)>(
-                $"SELECT at / {MicrosPerQuarterHour} AS quarter, COUNT(*) FROM clicks WHERE at >= @from{where} GROUP BY at / {MicrosPerQuarterHour}", args, s.Transaction).ToList();
-            var o = s.Connection.Query<(long Quarter, string Status, string Currency, long Count, long Minor)>(
-                $"SELECT at / {MicrosPerQuarterHour} AS quarter, status, payout_currency, COUNT(*), CAST(SUM(commission_minor) AS BIGINT) FROM orders WHERE at >= @from AND publisher_id IS NOT NULL{where} GROUP BY at / {MicrosPerQuarterHour}, status, payout_currency",
-                args, s.Transaction).ToList();
-            return (c, o);
-        });
-        int Day(long quarter) => (int)(TimeZoneInfo.ConvertTime(Times.FromMicros(quarter * MicrosPerQuarterHour), zone).Date - firstDay).TotalDays;
-        var currencies = orders.GroupBy(o => o.Currency).OrderByDescending(g => g.Sum(o => o.Count)).Select(g => g.Key).ToList();
-        var chosen = currency is not null && currencies.Contains(currency) ? currency : currencies.FirstOrDefault();
-        var clickCounts = new long[days];
-        foreach (var (quarter, count) in clicks) if (Day(quarter) is var i && i >= 0 && i < days) clickCounts[i] += count;
-        var orderCounts = new long[days];
-        var commission = Statuses.ToDictionary(s => s, _ => new decimal[days]);
-        foreach (var o in orders)
-        {
-            if (Day(o.Quarter) is not (var i and >= 0) || i >= days) continue;
-            orderCounts[i] += o.Count;
-            if (o.Currency == chosen && commission.TryGetValue(o.Status, out var values)) values[i] += Currency.Of(o.Currency).FromMinor(o.Minor);
+            // A currency none of the orders pays in: show the main one instead.
+            report = Reports.Reports.Run(store, new ReportQuery("day", today.AddDays(-(days - 1)), today, zone, filters, null, "day", days, 0));
         }
-        var labels = Enumerable.Range(0, days).Select(i => firstDay.AddDays(i).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var rows = report.Rows;
+        var commission = new Dictionary<string, IReadOnlyList<decimal>>
+        {
+            ["pending"] = [.. rows.Select(r => r.CommissionPending)], ["confirmed"] = [.. rows.Select(r => r.CommissionConfirmed)],
+            ["payable"] = [.. rows.Select(r => r.CommissionPayable)], ["paid"] = [.. rows.Select(r => r.CommissionPaid)],
+            ["declined"] = [.. rows.Select(r => r.CommissionDeclined)],
+        };
         var totals = Statuses.ToDictionary(s => s, s => commission[s].Sum());
-        totals["clicks"] = clickCounts.Sum();
-        totals["orders"] = orderCounts.Sum();
-        return new Series(labels, clickCounts, orderCounts, chosen, currencies,
-            commission.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<decimal>)kv.Value), totals, zone.Id);
+        totals["clicks"] = report.Totals.Clicks;
+        totals["orders"] = report.Totals.Orders;
+        return new Series([.. rows.Select(r => r.Key)], [.. rows.Select(r => r.Clicks)], [.. rows.Select(r => r.Orders)], report.Currency,
+            report.Currencies, commission, totals, zone.Id);
     }
 
     /// <summary>Commissions newest first, for a publisher (or all), with filters; each with its click's sub1 and country.</summary>
@@ -94,11 +81,15 @@ public static class Dashboard
         "SELECT publisher_id, invalid_reason, COUNT(*) FROM clicks WHERE at >= @from AND invalid_reason IS NOT NULL GROUP BY publisher_id, invalid_reason ORDER BY COUNT(*) DESC LIMIT 200",
         new { from = Times.ToMicros(now.AddDays(-days)) }, s.Transaction).Select(r => new InvalidClicks(r.Publisher, r.Reason, r.Clicks)).ToList());
 
-    /// <summary>Clicks per link of a publisher over the last days (code → clicks), or of one of its links.</summary>
-    public static IReadOnlyDictionary<string, long> ClicksByLink(Store store, string publisherId, DateTimeOffset now, int days, string? code = null) =>
-        store.Read(s => s.Connection.Query<(string Code, long Clicks)>(
-            $"SELECT link_id, COUNT(*) FROM clicks WHERE publisher_id = @publisherId AND at >= @from AND link_id {(code is null ? "IS NOT NULL" : "= @code")} GROUP BY link_id",
-            new { publisherId, code, from = Times.ToMicros(now.AddDays(-days)) }, s.Transaction).ToDictionary(r => r.Code, r => r.Clicks, StringComparer.Ordinal));
+    /// <summary>Clicks per link of a publisher over the last days (code → clicks), or of one of its links (link report, rollups).</summary>
+    public static IReadOnlyDictionary<string, long> ClicksByLink(Store store, string publisherId, DateTimeOffset now, int days, string? code = null)
+    {
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var filters = new Dictionary<Dimension, string> { [Dimension.Publisher] = publisherId };
+        if (code is not null) filters[Dimension.Link] = code;
+        var report = Reports.Reports.Run(store, new ReportQuery("link", today.AddDays(-(days - 1)), today, TimeZoneInfo.Utc, filters, null, "link", int.MaxValue, 0));
+        return report.Rows.Where(r => r.Key.Length > 0).ToDictionary(r => r.Key, r => r.Clicks, StringComparer.Ordinal);
+    }
 
 #pragma warning disable CA1812 // instantiated by the row mapper
     private sealed class Row

@@ -4,22 +4,29 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace LastClick.Pages.Operators;
 
-/// <summary>Program-wide charts for the operator's team: clicks, orders, commission by status, approval rate.</summary>
-public sealed class OperatorOverviewModel(Platform platform) : PageModel
+/// <summary>
+/// Program-wide charts for the operator's team from the reports (rollups): clicks, orders, commission by status,
+/// approval rate (C4) of the 30 days, top publishers, countries, devices and traffic sources with CSV.
+/// </summary>
+public sealed class OperatorOverviewModel(Platform platform, Microsoft.Extensions.Localization.IStringLocalizer<Text> text) : PageModel
 {
     public Series Series { get; private set; } = null!;
     public string Program { get; private set; } = "";
     public IReadOnlyList<string> Programs { get; private set; } = [];
     public decimal? Approval { get; private set; }
     public long Pending { get; private set; }
+    public IReadOnlyList<TopReport> Tops { get; private set; } = [];
 
     public IActionResult OnGet(string? program, string? currency)
     {
         Programs = [.. platform.Programs.All.Select(p => p.Id).Order(StringComparer.Ordinal)];
         Program = program is not null && Programs.Contains(program) ? program : Programs[0];
         Series = Dashboard.Daily(platform.Store, platform.Clock.GetUtcNow(), 30, null, Program, currency);
-        Approval = platform.Ledger.ApprovalRates(Program).Single(a => a.Publisher is null).Rate;
         Pending = platform.Applications.Pending();
+        var ofProgram = new Dictionary<LastClick.Reports.Dimension, string> { [LastClick.Reports.Dimension.Program] = Program };
+        Tops = [.. new[] { ("publisher", "Top publishers"), ("country", "Countries"), ("device", "Devices"), ("source", "Traffic sources") }
+            .Select(t => TopReport.Of(platform, text[t.Item2], t.Item1, "/o/reports", ofProgram, TimeZoneInfo.Utc, Series.Currency))];
+        Approval = Tops[0].Result.Totals.ApprovalRate is { } rate ? rate / 100m : null;
         return Page();
     }
 

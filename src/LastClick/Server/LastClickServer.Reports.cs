@@ -1,0 +1,79 @@
+using System.Globalization;
+using LastClick.Access;
+using LastClick.Common;
+using LastClick.Reports;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace LastClick.Server;
+
+public static partial class LastClickServer
+{
+    /// <summary>
+    /// Reports (H1) over the rollups: a publisher's own (its time zone's days), and the operator's over every
+    /// publisher (UTC days unless time_zone says otherwise). JSON in Admitad's shape, or CSV with the same columns.
+    /// </summary>
+    private static void MapReports(WebApplication app)
+    {
+        RequireKey(app.MapGroup("/api/v1/reports"), KeyRole.Publisher).WithTags("publisher")
+            .MapGet("/{dimension}", (string dimension, HttpContext http, Platform platform) => Guard(() =>
+            {
+                var me = CallerOf(http).PublisherId!;
+                var zone = platform.Applications.Find(me)?.Profile?.Zone() ?? TimeZoneInfo.Utc;
+                return Report(http, platform, dimension, me, zone);
+            }))
+            .Produces(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
+            .WithSummary("Statistics by day, week, month, program, link, sub1…sub5, country, device or source (H1); ?format=csv for CSV");
+
+        RequireKey(app.MapGroup("/api/v1/operator/reports"), KeyRole.Operator).WithTags("operator")
+            .MapGet("/{dimension}", (string dimension, HttpContext http, Platform platform) => Guard(() =>
+                Report(http, platform, dimension, null, TimeZoneInfo.Utc)))
+            .Produces(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
+            .WithSummary("Statistics over every publisher, also by publisher (H1, C4); link and sub id reports take a publisher");
+    }
+
+    private static IResult Report(HttpContext http, Platform platform, string dimension, string? publisherId, TimeZoneInfo zone)
+    {
+        var query = http.Request.Query;
+        if (query.Keys.FirstOrDefault(k => !ReportRequest.Parameters.Contains(k)) is { } unknown)
+        {
+            throw ProblemException.Invalid(unknown, $"unknown parameter (one of {string.Join(", ", ReportRequest.Parameters.Order(StringComparer.Ordinal))})");
+        }
+        var format = query["format"].FirstOrDefault();
+        if (format is not (null or "json" or "csv")) throw ProblemException.Invalid("format", "must be json or csv");
+        var csv = format == "csv" || (format is null && http.Request.Headers.Accept.ToString().Contains("text/csv", StringComparison.OrdinalIgnoreCase));
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(platform.Clock.GetUtcNow(), zone).DateTime);
+        var request = ReportRequest.Parse(dimension, name => query.TryGetValue(name, out var v) ? v.FirstOrDefault() : null, publisherId, zone, today, csv);
+        var result = Reports.Reports.Run(platform.Store, request);
+        if (csv)
+        {
+            var name = string.Create(CultureInfo.InvariantCulture, $"lastclick-{dimension}-{result.Start:yyyy-MM-dd}-{result.End:yyyy-MM-dd}.csv");
+            http.Response.Headers.ContentDisposition = $"attachment; filename=\"{name}\"";
+            return Results.Text(Reports.Reports.Csv(result), "text/csv; charset=utf-8");
+        }
+        return Results.Json(ReportJson(result));
+    }
+
+    /// <summary>The JSON of a report: results (one object per row, the dimension's value under its own name), totals, _meta.</summary>
+    internal static Dictionary<string, object?> ReportJson(ReportResult result)
+    {
+        Dictionary<string, object?> Row(ReportRow row, bool total)
+        {
+            var json = new Dictionary<string, object?>(StringComparer.Ordinal);
+            if (!total) json[result.Dimension] = row.Key;
+            foreach (var metric in Reports.Reports.Metrics) json[metric] = Reports.Reports.Value(row, metric);
+            return json;
+        }
+        return new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["results"] = result.Rows.Select(r => Row(r, false)).ToList(),
+            ["totals"] = Row(result.Totals, true),
+            ["_meta"] = new Dictionary<string, object?> { ["count"] = result.Count, ["limit"] = result.Limit, ["offset"] = result.Offset },
+            ["currency"] = result.Currency,
+            ["currencies"] = result.Currencies,
+            ["time_zone"] = result.TimeZone,
+            ["date_start"] = result.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["date_end"] = result.End.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        };
+    }
+}

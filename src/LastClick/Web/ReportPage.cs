@@ -1,0 +1,103 @@
+using System.Globalization;
+using LastClick.Common;
+using LastClick.Reports;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace LastClick.Web;
+
+/// <summary>
+/// What the reports page shows (publisher's and operator's): the report asked for in the query string (the API's
+/// parameters), or the problem with it; links keep every parameter but the one they change.
+/// </summary>
+public sealed class ReportView
+{
+    public required string Path { get; init; }
+    public required string Dimension { get; init; }
+    public required IReadOnlyList<string> Dimensions { get; init; }
+    public required IReadOnlyList<string> Programs { get; init; }
+    public required bool Operator { get; init; }
+    public required IReadOnlyDictionary<string, string> Query { get; init; }
+    public ReportResult? Result { get; init; }
+    public Problem? Problem { get; init; }
+
+    public string? this[string name] => Query.GetValueOrDefault(name);
+
+    /// <summary>This page's address with <paramref name="name"/> set to <paramref name="value"/> (null removes it).</summary>
+    public string With(string name, string? value, string? handler = null)
+    {
+        var query = new Dictionary<string, string?>(Query.ToDictionary(kv => kv.Key, kv => (string?)kv.Value), StringComparer.Ordinal)
+        {
+            ["dimension"] = Dimension, [name] = value,
+        };
+        if (name != "offset") query.Remove("offset");
+        if (handler is not null) query["handler"] = handler;
+        return Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(Path, query.Where(kv => !string.IsNullOrEmpty(kv.Value)));
+    }
+
+    /// <summary>Sorting by a column: descending first, ascending when it already is.</summary>
+    public string SortBy(string column) => With("order_by", this["order_by"] == "-" + column ? column : "-" + column);
+
+    public static string Number(object? value) => value switch
+    {
+        null => "–",
+        decimal d => d.ToString("#,0.00##", CultureInfo.InvariantCulture),
+        long l => l.ToString("#,0", CultureInfo.InvariantCulture),
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
+    };
+
+    private static readonly HashSet<string> PageParameters = new(StringComparer.Ordinal) { "dimension", "handler" };
+
+    /// <summary>Runs the report of the request (or keeps its problem); a CSV download when <paramref name="csv"/>.</summary>
+    public static (ReportView View, IActionResult? Csv) Load(HttpRequest request, Platform platform, string path, string? publisherId, TimeZoneInfo zone, bool csv)
+    {
+        var query = request.Query.Where(q => q.Value.Count > 0 && !string.IsNullOrEmpty(q.Value[0]) && !PageParameters.Contains(q.Key))
+            .ToDictionary(q => q.Key, q => q.Value[0]!, StringComparer.Ordinal);
+        var dimension = request.Query["dimension"].FirstOrDefault() is { Length: > 0 } d ? d : "day";
+        var dimensions = Reports.Reports.TimeDimensions.Concat(Reports.Reports.KeyDimensions.Keys).Where(x => publisherId is null || x != "publisher").ToList();
+        var programs = platform.Programs.All.Select(p => p.Id).Order(StringComparer.Ordinal).ToList();
+        ReportResult? result = null;
+        Problem? problem = null;
+        try
+        {
+            if (query.Keys.FirstOrDefault(k => !ReportRequest.Parameters.Contains(k)) is { } unknown) throw ProblemException.Invalid(unknown, "unknown parameter");
+            var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(platform.Clock.GetUtcNow(), zone).DateTime);
+            var parsed = ReportRequest.Parse(dimension, name => query.GetValueOrDefault(name), publisherId, zone, today, csv);
+            result = Reports.Reports.Run(platform.Store, parsed);
+        }
+        catch (ProblemException e)
+        {
+            problem = e.Problem;
+        }
+        var view = new ReportView
+        {
+            Path = path, Dimension = dimension, Dimensions = dimensions, Programs = programs, Operator = publisherId is null,
+            Query = query, Result = result, Problem = problem,
+        };
+        if (!csv) return (view, null);
+        if (result is null) return (view, new BadRequestObjectResult(problem));
+        var name = string.Create(CultureInfo.InvariantCulture, $"lastclick-{dimension}-{result.Start:yyyy-MM-dd}-{result.End:yyyy-MM-dd}.csv");
+        return (view, new FileContentResult(System.Text.Encoding.UTF8.GetBytes(Reports.Reports.Csv(result)), "text/csv; charset=utf-8") { FileDownloadName = name });
+    }
+}
+
+/// <summary>A short table of a report on an overview (the first rows by clicks), linking to the full report and its CSV.</summary>
+public sealed record TopReport(string Title, ReportResult Result, string More, string Csv)
+{
+    /// <summary>The top rows of <paramref name="dimension"/> over the last 30 local days, for a publisher or a program.</summary>
+    public static TopReport Of(Platform platform, string title, string dimension, string path, Dictionary<Dimension, string> filters, TimeZoneInfo zone,
+        string? currency, int rows = 5)
+    {
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(platform.Clock.GetUtcNow(), zone).DateTime);
+        var start = today.AddDays(-29);
+        var result = Reports.Reports.Run(platform.Store, new ReportQuery(dimension, start, today, zone, filters, currency, "-clicks", rows, 0));
+        var query = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["dimension"] = dimension, ["date_start"] = start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["date_end"] = today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), ["currency"] = result.Currency,
+            ["program"] = filters.GetValueOrDefault(Dimension.Program),
+        };
+        var more = Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(path, query.Where(kv => kv.Value is not null));
+        return new TopReport(title, result, more, more + "&handler=csv");
+    }
+}
