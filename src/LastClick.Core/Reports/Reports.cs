@@ -204,35 +204,6 @@ public static class Reports
         "month" => day.ToString("yyyy-MM", CultureInfo.InvariantCulture),
         _ => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
     };
-
-    /// <summary>The report as CSV: the dimension's column, then <see cref="Metrics"/>; the totals row last; cells formula-escaped.</summary>
-    public static string Csv(ReportResult result)
-    {
-        var csv = new StringBuilder();
-        csv.Append(result.Dimension).Append(',').AppendJoin(',', Metrics).Append(",currency\r\n");
-        foreach (var row in result.Rows.Append(result.Totals))
-        {
-            csv.Append(Cell(row.Key));
-            foreach (var metric in Metrics) csv.Append(',').Append(Format(Value(row, metric)));
-            csv.Append(',').Append(result.Currency ?? "").Append("\r\n");
-        }
-        return csv.ToString();
-    }
-
-    private static string Format(object? value) => value switch
-    {
-        null => "",
-        decimal d => d.ToString(CultureInfo.InvariantCulture),
-        long l => l.ToString(CultureInfo.InvariantCulture),
-        _ => Cell(Convert.ToString(value, CultureInfo.InvariantCulture) ?? ""),
-    };
-
-    /// <summary>A text cell: quoted when it must be, and a leading =, +, -, @ neutralised (a sub id is the publisher's own text).</summary>
-    private static string Cell(string text)
-    {
-        if (text.Length > 0 && text[0] is '=' or '+' or '-' or '@' or '\t' or '\r') text = "'" + text;
-        return text.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : text;
-    }
 }
 
 /// <summary>

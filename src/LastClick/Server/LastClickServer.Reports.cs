@@ -49,7 +49,7 @@ public static partial class LastClickServer
         {
             var name = string.Create(CultureInfo.InvariantCulture, $"lastclick-{dimension}-{result.Start:yyyy-MM-dd}-{result.End:yyyy-MM-dd}.csv");
             http.Response.Headers.ContentDisposition = $"attachment; filename=\"{name}\"";
-            return Results.Text(Reports.Reports.Csv(result), "text/csv; charset=utf-8");
+            return Results.Text(ReportCsv.Write(result), "text/csv; charset=utf-8");
         }
         return Results.Json(ReportJson(result));
     }

@@ -32,6 +32,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "{Count} orders moved on by the clock")]
     public static partial void Advanced(ILogger logger, int count);
 
+    [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "Dropped {Count} raw clicks before {FirstKeptDay} (retention; the rollups keep them counted)")]
+    public static partial void ClicksDropped(ILogger logger, long count, DateOnly firstKeptDay);
+
     [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "Moving orders on by the clock failed")]
     public static partial void AdvanceFailed(ILogger logger, Exception exception);
 }

@@ -8,10 +8,13 @@ namespace LastClick.Server;
 /// <summary>
 /// What runs beside the requests: on PostgreSQL, hearing other nodes' link and program changes (LISTEN/NOTIFY); once a
 /// minute, moving orders on by the clock (hold periods ending: confirmed → payable, C1–C3); once a day, storing the
-/// Affiliate Ranking (E5) that the Top-N acceptance (E2) reads.
+/// Affiliate Ranking (E5) that the Top-N acceptance (E2) reads; once an hour, dropping raw clicks past retention.
 /// </summary>
-internal sealed partial class ServerLoops(Platform platform, LinkCache links, ILogger<ServerLoops> log) : BackgroundService
+internal sealed partial class ServerLoops(Platform platform, LinkCache links, ILogger<ServerLoops> log, Microsoft.Extensions.Configuration.IConfiguration configuration)
+    : BackgroundService
 {
+    private DateTimeOffset _retainedAt = DateTimeOffset.MinValue;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var listening = platform.Store is PostgresStore postgres
@@ -28,6 +31,7 @@ internal sealed partial class ServerLoops(Platform platform, LinkCache links, IL
                     var moved = platform.Orders.Advance();
                     if (moved > 0) Log.Advanced(log, moved);
                     Publishers.Ranking.RecomputeIfDue(platform.Store, platform.Programs, platform.Clock.GetUtcNow(), TimeSpan.FromDays(1));
+                    DropOldClicks();
                 }
 #pragma warning disable CA1031 // a failed round is logged and tried again next minute
                 catch (Exception e)
@@ -44,6 +48,18 @@ internal sealed partial class ServerLoops(Platform platform, LinkCache links, IL
         }
         await listening.ConfigureAwait(false);
         await programsListening.ConfigureAwait(false);
+    }
+
+    /// <summary>Once an hour: raw clicks older than Retention:ClickDays (400 by default) are dropped; the rollups keep them counted.</summary>
+    private void DropOldClicks()
+    {
+        var now = platform.Clock.GetUtcNow();
+        if (now - _retainedAt < TimeSpan.FromHours(1)) return;
+        _retainedAt = now;
+        var days = configuration.GetValue("Retention:ClickDays", Reports.Retention.DefaultClickDays);
+        var dropped = Reports.Retention.DropClicks(platform.Store, now, days);
+        var firstKept = Reports.Retention.FirstKeptDay(now, days);
+        if (dropped > 0) Log.ClicksDropped(log, dropped, firstKept);
     }
 
     /// <summary>An admin's program edit on another node is loaded here as soon as its NOTIFY arrives (and all of them on every reconnect).</summary>

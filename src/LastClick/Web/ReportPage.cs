@@ -77,7 +77,7 @@ public sealed class ReportView
         if (!csv) return (view, null);
         if (result is null) return (view, new BadRequestObjectResult(problem));
         var name = string.Create(CultureInfo.InvariantCulture, $"lastclick-{dimension}-{result.Start:yyyy-MM-dd}-{result.End:yyyy-MM-dd}.csv");
-        return (view, new FileContentResult(System.Text.Encoding.UTF8.GetBytes(Reports.Reports.Csv(result)), "text/csv; charset=utf-8") { FileDownloadName = name });
+        return (view, new FileContentResult(System.Text.Encoding.UTF8.GetBytes(Server.ReportCsv.Write(result)), "text/csv; charset=utf-8") { FileDownloadName = name });
     }
 }
 
