@@ -10,6 +10,7 @@ using LastClick.Replay;
 // LastClick benchmarks. Prints figures for this machine; docs/performance.md records them.
 //   dotnet run -c Release --project bench/LastClick.Bench -- [commission|ip|clicks|replay|orders|all] [--orders N] [--store postgres://…]
 //   … -- durability LASTCLICK_DLL [KILLS]   (bench/durability.sh builds and runs it)
+//   … -- reports [--clicks N] [--orders N] [--publishers N] [--days N] [--samples N] [--store postgres://…]   (bench/reports.sh)
 var what = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 if (what == "link")
 {
@@ -50,6 +51,14 @@ if (what == "count-clicks")
 {
     using var store = new LastClick.Data.SqliteStore(args[1]);
     Console.WriteLine(store.InSession(s => s.Scalar<long>("SELECT COUNT(*) FROM clicks")));
+    return 0;
+}
+if (what == "reports")
+{
+    int Option(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(fallback);
+    LastClick.Bench.ReportsBench.Run(Option("--clicks", 10_000_000), Option("--orders", 300_000), Option("--publishers", 2_000), Option("--days", 90),
+        args.SkipWhile(a => a != "--store").Skip(1).FirstOrDefault(), Option("--samples", 200),
+        args.SkipWhile(a => a != "--keep").Skip(1).FirstOrDefault());
     return 0;
 }
 if (what == "durability") return await LastClick.Bench.DurabilityBench.RunAsync(args[1], args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 50);

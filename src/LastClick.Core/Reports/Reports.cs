@@ -53,32 +53,13 @@ public static class Reports
     {
         var (from, to) = UtcRange(q.Start, q.End, q.Zone);
         var time = TimeDimensions.Contains(q.Dimension);
-        var needed = new HashSet<Dimension>(q.Filters.Keys) { Dimension.Currency };
-        if (!time) needed.Add(KeyDimensions[q.Dimension]);
-        var quarter = Cubes.All.First(c => c.Grain == Cubes.Quarter && needed.All(c.Has));
-        var daily = time ? null : Cubes.All.FirstOrDefault(c => c.Grain == Cubes.Day && needed.All(c.Has));
+        var plan = Plan(q, from, to, time);
         var group = time ? null : Cube.Column(KeyDimensions[q.Dimension]);
 
         var raw = new List<(string Key, string Currency, long[] M)>();
-        var tables = new List<string>();
         store.Read(s =>
         {
-            // Whole UTC days from the daily rollup; the quarter hours before the first and after the last from the quarter-hour one.
-            long firstDay = (from + Cubes.Day - 1) / Cubes.Day, lastDay = to / Cubes.Day;
-            if (daily is not null && firstDay < lastDay)
-            {
-                Read(s, daily, group, firstDay, lastDay, q.Filters, raw);
-                tables.Add(daily.Table);
-                var perDay = Cubes.Day / Cubes.Quarter;
-                if (from / Cubes.Quarter < firstDay * perDay) Read(s, quarter, group, from / Cubes.Quarter, firstDay * perDay, q.Filters, raw);
-                if (lastDay * perDay < to / Cubes.Quarter) Read(s, quarter, group, lastDay * perDay, to / Cubes.Quarter, q.Filters, raw);
-                if (from % Cubes.Day != 0 || to % Cubes.Day != 0) tables.Add(quarter.Table);
-            }
-            else
-            {
-                Read(s, quarter, group, from / Cubes.Quarter, to / Cubes.Quarter, q.Filters, raw);
-                tables.Add(quarter.Table);
-            }
+            foreach (var (cube, fromBucket, toBucket) in plan) Read(s, cube, group, fromBucket, toBucket, q.Filters, raw);
             return 0;
         });
 
@@ -89,9 +70,10 @@ public static class Reports
 
         var sums = new Dictionary<string, long[]>(StringComparer.Ordinal);
         if (time) foreach (var period in Periods(q)) sums[period] = new long[Measure.Count];
+        var grain = time ? plan[0].Cube.Grain : null;
         foreach (var (key, rowCurrency, m) in raw)
         {
-            var label = time ? Period(q, key) : key;
+            var label = grain is null ? key : Period(q, grain.StartOf(long.Parse(key, CultureInfo.InvariantCulture)));
             if (label is null) continue;
             if (!sums.TryGetValue(label, out var total)) sums[label] = total = new long[Measure.Count];
             var money = rowCurrency.Length == 0 || rowCurrency == currency;
@@ -102,8 +84,66 @@ public static class Reports
         var all = new long[Measure.Count];
         foreach (var m in sums.Values) for (var i = 0; i < Measure.Count; i++) all[i] += m[i];
         var sorted = Sort(rows, q.OrderBy, q.Dimension).Skip(q.Offset).Take(q.Limit).ToList();
-        return new ReportResult(q.Dimension, sorted, Row("total", all, unit), rows.Count, q.Limit, q.Offset, currency, currencies, q.Zone.Id, q.Start, q.End, tables);
+        return new ReportResult(q.Dimension, sorted, Row("total", all, unit), rows.Count, q.Limit, q.Offset, currency, currencies, q.Zone.Id, q.Start, q.End,
+            [.. plan.Select(p => p.Cube.Table).Distinct()]);
     }
+
+    /// <summary>
+    /// Which rollup rows a report reads. A time series reads the coarsest grain the zone's local midnights fall on
+    /// (UTC days for UTC, hours for whole-hour offsets, quarter hours for Kolkata or Kathmandu); any other report
+    /// covers its range with whole weeks, then whole days, hours and quarter hours at the edges, each from the
+    /// smallest table that has the columns. A publisher's report only reads tables led by the publisher.
+    /// </summary>
+    internal static List<(Cube Cube, long From, long To)> Plan(ReportQuery q, long from, long to, bool time)
+    {
+        var needed = new HashSet<Dimension>(q.Filters.Keys) { Dimension.Currency };
+        if (!time) needed.Add(KeyDimensions[q.Dimension]);
+        var byPublisher = q.Filters.ContainsKey(Dimension.Publisher);
+        Cube? Pick(Grain grain) => Cubes.All.Where(c => c.Grain == grain && needed.All(c.Has))
+            .OrderBy(c => c.PublisherLeads == byPublisher ? 0 : 1).FirstOrDefault();
+        if (Pick(Cubes.Quarters) is null)
+        {
+            var sub = needed.First(d => d is Dimension.Sub2 or Dimension.Sub3 or Dimension.Sub4 or Dimension.Sub5);
+            var other = needed.First(d => d is not (Dimension.Program or Dimension.Publisher or Dimension.Link or Dimension.Currency
+                or Dimension.Sub2 or Dimension.Sub3 or Dimension.Sub4 or Dimension.Sub5));
+            throw ProblemException.Invalid(other == KeyDimensions.GetValueOrDefault(q.Dimension) ? "dimension" : Name(other),
+                $"{Name(sub)} is reported with program, link and the other sub ids only, not with {Name(other)}");
+        }
+
+        var plan = new List<(Cube, long, long)>();
+        if (time)
+        {
+            var midnights = Enumerable.Range(0, q.End.DayNumber - q.Start.DayNumber + 2)
+                .Select(i => Times.ToMicros(LocalMidnight(q.Start.AddDays(i), q.Zone))).ToList();
+            var grain = new[] { Cubes.Days, Cubes.Hours, Cubes.Quarters }.First(g => Pick(g) is not null && midnights.All(g.Aligned));
+            plan.Add((Pick(grain)!, grain.BucketOf(from), grain.BucketOf(to)));
+            return plan;
+        }
+        void Cover(long a, long b, int level)
+        {
+            if (a >= b) return;
+            for (var i = level; i < Cubes.Grains.Count; i++)
+            {
+                var grain = Cubes.Grains[i];
+                if (Pick(grain) is not { } cube) continue;
+                var lo = grain.StartOf(grain.BucketOf(a + grain.Size - 1));
+                var hi = grain.StartOf(grain.BucketOf(b));
+                if (lo >= hi) continue;
+                plan.Add((cube, grain.BucketOf(lo), grain.BucketOf(hi)));
+                Cover(a, lo, i + 1);
+                Cover(hi, b, i + 1);
+                return;
+            }
+        }
+        Cover(from, to, 0);
+        return plan;
+    }
+
+    private static string Name(Dimension dim) => dim switch
+    {
+        Dimension.Sub1 or Dimension.Sub2 or Dimension.Sub3 or Dimension.Sub4 or Dimension.Sub5 => "subid" + dim.ToString()[^1],
+        _ => KeyDimensions.First(kv => kv.Value == dim).Key,
+    };
 
     private static void Read(DbSession s, Cube cube, string? group, long fromBucket, long toBucket, IReadOnlyDictionary<Dimension, string> filters,
         List<(string, string, long[])> into)
@@ -115,7 +155,7 @@ public static class Reports
         args.Add("a", fromBucket);
         args.Add("b", toBucket);
         var i = 0;
-        // Publisher first: it leads the primary key of every table that has it.
+        // Publisher first: it leads the primary key of the tables a publisher's reports read.
         foreach (var (dim, value) in filters.OrderBy(f => f.Key == Dimension.Publisher ? 0 : 1))
         {
             where.Append(" AND ").Append(Cube.Column(dim)).Append(" = @f").Append(i);
@@ -189,11 +229,10 @@ public static class Reports
         for (var day = q.Start; day <= q.End; day = day.AddDays(1)) if (seen.Add(Label(q.Dimension, day))) yield return Label(q.Dimension, day);
     }
 
-    // A quarter-hour bucket → the local day, week or month it falls in (null outside the range).
-    private static string? Period(ReportQuery q, string bucket)
+    // A bucket's start (µs) → the local day, week or month it falls in (null outside the range).
+    private static string? Period(ReportQuery q, long micros)
     {
-        var at = Times.FromMicros(long.Parse(bucket, CultureInfo.InvariantCulture) * Cubes.Quarter);
-        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, q.Zone).DateTime);
+        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(Times.FromMicros(micros), q.Zone).DateTime);
         return day < q.Start || day > q.End ? null : Label(q.Dimension, day);
     }
 

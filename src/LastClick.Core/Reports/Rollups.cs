@@ -22,12 +22,27 @@ public static class Measure
 }
 
 /// <summary>
-/// One rollup table: a time grain (quarter hour or UTC day) and the dimensions it keeps. Reports read the smallest
-/// table that holds what they group and filter by (docs/decisions/0009-report-rollups.md).
+/// A time grain: bucket = (µs + Offset) / Size. Weeks are ISO weeks (Monday 00:00 UTC: the epoch was a Thursday).
 /// </summary>
-public sealed record Cube(string Table, long Grain, IReadOnlyList<Dimension> Dims)
+public sealed record Grain(string Name, long Size, long Offset = 0)
+{
+    public long BucketOf(long micros) => (micros + Offset) / Size;
+
+    public long StartOf(long bucket) => bucket * Size - Offset;
+
+    public bool Aligned(long micros) => (micros + Offset) % Size == 0;
+}
+
+/// <summary>
+/// One rollup table: a time grain and the dimensions it keeps. A table a publisher's reports read leads its primary
+/// key with the publisher (one range per publisher); one the operator's reports over every publisher read leads with
+/// time. Reports read the smallest tables that hold what they group and filter by (docs/decisions/0009-report-rollups.md).
+/// </summary>
+public sealed record Cube(string Table, Grain Grain, IReadOnlyList<Dimension> Dims, bool PublisherLeads)
 {
     public bool Has(Dimension dim) => Dims.Contains(dim);
+
+    public long BucketOf(long micros) => Grain.BucketOf(micros);
 
     public static string Column(Dimension dim) => dim switch
     {
@@ -37,9 +52,8 @@ public sealed record Cube(string Table, long Grain, IReadOnlyList<Dimension> Dim
         _ => dim.ToString().ToLowerInvariant(),
     };
 
-    /// <summary>The primary key: publisher first where there is one (a publisher's report is one range), then time.</summary>
     public IReadOnlyList<string> KeyColumns =>
-        Has(Dimension.Publisher)
+        PublisherLeads
             ? ["publisher_id", "bucket", .. Dims.Where(d => d != Dimension.Publisher).Select(Column)]
             : ["bucket", .. Dims.Select(Column)];
 }
@@ -48,20 +62,44 @@ public static class Cubes
 {
     /// <summary>A quarter hour in microseconds: the finest offset of any time zone, so every local day is whole quarters.</summary>
     public const long Quarter = 900_000_000;
+    public const long Hour = 3_600_000_000;
     public const long Day = 86_400_000_000;
 
+    public static readonly Grain Quarters = new("quarter", Quarter);
+    public static readonly Grain Hours = new("hour", Hour);
+    public static readonly Grain Days = new("day", Day);
+    public static readonly Grain Weeks = new("week", 7 * Day, 3 * Day);
+
+    /// <summary>Coarsest first: a report's range is read in whole weeks, then whole days, hours and quarter hours at its edges.</summary>
+    public static readonly IReadOnlyList<Grain> Grains = [Weeks, Days, Hours, Quarters];
+
     private static readonly Dimension[] Full = [Dimension.Program, Dimension.Publisher, Dimension.Link, Dimension.Sub1, Dimension.Country, Dimension.Device, Dimension.Source, Dimension.Currency];
+    private static readonly Dimension[] Program = [Dimension.Program, Dimension.Currency];
+    private static readonly Dimension[] Publisher = [Dimension.Program, Dimension.Publisher, Dimension.Currency];
 
     /// <summary>Smallest first within a grain: a report takes the first that has its columns.</summary>
     public static readonly IReadOnlyList<Cube> All =
     [
-        new("rollup_program_q", Quarter, [Dimension.Program, Dimension.Currency]),
-        new("rollup_publisher_q", Quarter, [Dimension.Program, Dimension.Publisher, Dimension.Currency]),
-        new("rollup_full_q", Quarter, Full),
-        new("rollup_subs_q", Quarter, [Dimension.Program, Dimension.Publisher, Dimension.Link, Dimension.Sub2, Dimension.Sub3, Dimension.Sub4, Dimension.Sub5, Dimension.Currency]),
-        new("rollup_geo_d", Day, [Dimension.Program, Dimension.Country, Dimension.Device, Dimension.Source, Dimension.Currency]),
-        new("rollup_publisher_d", Day, [Dimension.Program, Dimension.Publisher, Dimension.Currency]),
-        new("rollup_full_d", Day, Full),
+        // The operator's: time first, every publisher together.
+        new("rollup_program_q", Quarters, Program, false),
+        new("rollup_program_h", Hours, Program, false),
+        new("rollup_program_d", Days, Program, false),
+        new("rollup_country_d", Days, [Dimension.Program, Dimension.Country, Dimension.Currency], false),
+        new("rollup_device_d", Days, [Dimension.Program, Dimension.Device, Dimension.Currency], false),
+        new("rollup_source_d", Days, [Dimension.Program, Dimension.Source, Dimension.Currency], false),
+        new("rollup_publishers_d", Days, Publisher, false),
+        new("rollup_publishers_w", Weeks, Publisher, false),
+        // A publisher's: the publisher first. By one dimension a report reads only that dimension's rows (the full
+        // key's rows multiply with every link × sub id × country × device a big publisher has).
+        new("rollup_publisher_q", Quarters, Publisher, true),
+        new("rollup_publisher_h", Hours, Publisher, true),
+        new("rollup_publisher_d", Days, Publisher, true),
+        new("rollup_link_d", Days, [Dimension.Program, Dimension.Publisher, Dimension.Link, Dimension.Currency], true),
+        new("rollup_sub1_d", Days, [Dimension.Program, Dimension.Publisher, Dimension.Sub1, Dimension.Currency], true),
+        new("rollup_publisher_geo_d", Days, [Dimension.Program, Dimension.Publisher, Dimension.Country, Dimension.Device, Dimension.Source, Dimension.Currency], true),
+        new("rollup_full_q", Quarters, Full, true),
+        new("rollup_full_d", Days, Full, true),
+        new("rollup_subs_q", Quarters, [Dimension.Program, Dimension.Publisher, Dimension.Link, Dimension.Sub2, Dimension.Sub3, Dimension.Sub4, Dimension.Sub5, Dimension.Currency], true),
     ];
 
     /// <summary>The table DDL of every rollup (used by the migration, so both stores' tables come from one place).</summary>
@@ -99,13 +137,16 @@ public sealed class RollupBatch
 
     public bool IsEmpty => Cells.All(c => c.Count == 0);
 
+    /// <summary>How many rollup rows the batch changes (over every table).</summary>
+    public int Rows => Cells.Sum(c => c.Count);
+
     /// <summary>Adds <paramref name="measures"/> × <paramref name="sign"/> at <paramref name="at"/> (µs) under a full key (one value per <see cref="Dimension"/>).</summary>
     public void Add(long at, string[] key, ReadOnlySpan<long> measures, int sign = 1)
     {
         for (var c = 0; c < Cubes.All.Count; c++)
         {
             var cube = Cubes.All[c];
-            var bucket = at / cube.Grain;
+            var bucket = cube.BucketOf(at);
             var values = new string[cube.Dims.Count];
             for (var i = 0; i < values.Length; i++) values[i] = key[(int)cube.Dims[i]];
             var joined = string.Join('\u001f', values);
@@ -276,7 +317,7 @@ public static class RollupRebuild
 
     private static string Insert(Cube cube, Func<Dimension, string> dim, string[] measures, string from, string where, StoreProvider provider)
     {
-        var keys = new List<string> { $"f.at / {cube.Grain}" };
+        var keys = new List<string> { cube.Grain.Offset == 0 ? $"f.at / {cube.Grain.Size}" : $"(f.at + {cube.Grain.Offset}) / {cube.Grain.Size}" };
         keys.AddRange(cube.Dims.Select(dim));
         var columns = new List<string> { "bucket" };
         columns.AddRange(cube.Dims.Select(Cube.Column));

@@ -77,23 +77,48 @@ public sealed class ReportTests : IClassFixture<PostgresAvailability>
             foreach (var (start, end) in new[] { ("2026-03-02", "2026-03-07"), ("2026-03-03", "2026-03-03"), ("2026-02-27", "2026-03-12") })
             {
                 DateOnly Local(Click k) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(k.At, zone).DateTime);
-                var inRange = clicks.Where(k => k.PublisherId == "p1" && Local(k) >= DateOnly.Parse(start, CultureInfo.InvariantCulture)
-                                                && Local(k) <= DateOnly.Parse(end, CultureInfo.InvariantCulture)).ToList();
-                foreach (var (dimension, key) in new (string, Func<Click, string>)[]
+                foreach (var publisher in new[] { "p1", null })
                 {
-                    ("day", k => Local(k).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("program", k => k.ProgramId), ("link", k => k.LinkId!),
-                    ("sub1", k => k.Sub1 ?? ""), ("country", k => countries[k.Id]),
-                })
-                {
-                    var report = Reports.Reports.Run(h.Platform.Store, Query(dimension, start, end, zoneId));
-                    var expected = inRange.GroupBy(key).ToDictionary(g => g.Key, g => (long)g.Count());
-                    Assert.Equal(expected.OrderBy(kv => kv.Key, StringComparer.Ordinal),
-                        report.Rows.Where(r => r.Clicks > 0).ToDictionary(r => r.Key, r => r.Clicks).OrderBy(kv => kv.Key, StringComparer.Ordinal));
-                    Assert.Equal(inRange.Count, report.Totals.Clicks);
+                    var inRange = clicks.Where(k => (publisher is null || k.PublisherId == publisher) && Local(k) >= DateOnly.Parse(start, CultureInfo.InvariantCulture)
+                                                    && Local(k) <= DateOnly.Parse(end, CultureInfo.InvariantCulture)).ToList();
+                    foreach (var (dimension, key) in new (string, Func<Click, string>)[]
+                    {
+                        ("day", k => Local(k).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("program", k => k.ProgramId), ("link", k => k.LinkId!),
+                        ("sub1", k => k.Sub1 ?? ""), ("country", k => countries[k.Id]), ("publisher", k => k.PublisherId),
+                    })
+                    {
+                        if (publisher is null == dimension is "link" or "sub1") continue; // operator: by publisher, not by link or sub id
+                        var report = Reports.Reports.Run(h.Platform.Store, Query(dimension, start, end, zoneId, publisher));
+                        var expected = inRange.GroupBy(key).ToDictionary(g => g.Key, g => (long)g.Count());
+                        Assert.Equal(expected.OrderBy(kv => kv.Key, StringComparer.Ordinal),
+                            report.Rows.Where(r => r.Clicks > 0).ToDictionary(r => r.Key, r => r.Clicks).OrderBy(kv => kv.Key, StringComparer.Ordinal));
+                        Assert.Equal(inRange.Count, report.Totals.Clicks);
+                    }
                 }
             }
         }
         Assert.NotNull(stored);
+    }
+
+    [Theory]
+    [InlineData("day", "UTC", null, "rollup_program_d")]
+    [InlineData("day", "Europe/Berlin", null, "rollup_program_h")]
+    [InlineData("day", "Asia/Kolkata", null, "rollup_program_q")]
+    [InlineData("day", "Asia/Kolkata", "p1", "rollup_publisher_q")]
+    [InlineData("week", "UTC", "p1", "rollup_publisher_d")]
+    [InlineData("publisher", "UTC", null, "rollup_publishers_w rollup_publishers_d")]
+    [InlineData("country", "UTC", null, "rollup_country_d")]
+    [InlineData("link", "UTC", "p1", "rollup_link_d")]
+    [InlineData("link", "Europe/Berlin", "p1", "rollup_link_d rollup_full_q")]
+    [InlineData("sub2", "UTC", "p1", "rollup_subs_q")]
+    public void A_report_reads_the_smallest_rollups_that_cover_it(string dimension, string zone, string? publisher, string tables)
+    {
+        // 2026-02-26 (Thursday) … 2026-04-30 (Thursday): whole ISO weeks inside, days at both ends.
+        var q = Query(dimension, "2026-02-26", "2026-04-30", zone, publisher);
+        var (from, to) = Reports.Reports.UtcRange(q.Start, q.End, q.Zone);
+        var plan = Reports.Reports.Plan(q, from, to, Reports.Reports.TimeDimensions.Contains(dimension));
+        Assert.Equal(tables.Split(' '), plan.Select(p => p.Cube.Table).Distinct());
+        Assert.Equal(to - from, plan.Sum(p => p.Cube.Grain.StartOf(p.To) - p.Cube.Grain.StartOf(p.From))); // the range, each instant once
     }
 
     private static Harness Story()

@@ -94,7 +94,7 @@ public static class DirectAggregation
         }
 
         return [.. Cubes.All.Select(cube => facts
-            .GroupBy(f => (Bucket: f.At / cube.Grain, Key: string.Join('|', cube.Dims.Select(d => f.Key[(int)d]))))
+            .GroupBy(f => (Bucket: (f.At + cube.Grain.Offset) / cube.Grain.Size, Key: string.Join('|', cube.Dims.Select(d => f.Key[(int)d]))))
             .Select(g => (g.Key, M: Enumerable.Range(0, Measure.Count).Select(i => g.Sum(f => f.M[i])).ToArray()))
             .Where(g => g.M.Any(v => v != 0))
             .Select(g => new Row(g.Key.Bucket, g.Key.Key, string.Join(',', g.M)))
