@@ -49,104 +49,106 @@ internal static class ReportsBench
             }
         });
 
-        // Clicks in time order, as the redirect stores them; a quarter come back (a visitor of the same publisher).
+        // Publisher by publisher (each publisher's rollup rows then go in at the end of its key range, which keeps the
+        // load to minutes; the reports read the same rows whatever the order): its share of the clicks over the 90
+        // days in time order, a quarter of them from a visitor coming back, then its share of the orders on random
+        // clicks of its own, a few hours to two days later, with the statuses a live program holds.
         var sw = Stopwatch.StartNew();
-        var at = new long[clicks];
-        var pub = new short[clicks];
-        var link = new short[clicks];
-        var country = new byte[clicks];
-        var device = new byte[clicks];
-        var sub1 = new sbyte[clicks];
-        var recent = new long[publishers][];
-        for (var p = 0; p < publishers; p++) recent[p] = new long[32];
-        var firstOfDay = new HashSet<long>();
-        long visitors = 0;
         var span = Times.ToMicros(now) - Times.ToMicros(start);
         var countryCumulative = Cumulative(CountryWeights);
         var deviceCumulative = Cumulative(DeviceWeights);
-        const int Chunk = 50_000;
-        long rollupRows = 0;
-        for (var from = 0; from < clicks; from += Chunk)
-        {
-            var to = Math.Min(clicks, from + Chunk);
-            var batch = new RollupBatch();
-            var rows = new List<object?[]>(to - from);
-            for (var i = from; i < to; i++)
-            {
-                var p = Pick(cumulative, random);
-                var t = Times.ToMicros(start) + (long)((double)i / clicks * span) + random.Next(1_000_000);
-                var l = (short)Math.Min(linkCount[p] - 1, (int)(linkCount[p] * Math.Pow(random.NextDouble(), 2)));
-                var ring = recent[p];
-                long visitor;
-                if (random.Next(4) == 0 && ring[0] != 0) visitor = ring[random.Next(ring.Length)] is var v && v != 0 ? v : ring[0];
-                else
-                {
-                    visitor = ++visitors;
-                    ring[(int)(visitor % ring.Length)] = visitor;
-                }
-                var c = (byte)Pick(countryCumulative, random);
-                var d = (byte)Pick(deviceCumulative, random);
-                var s1 = (sbyte)(random.Next(10) < 3 ? -1 : random.Next(25));
-                var s2 = random.Next(10) == 0 ? $"c{random.Next(5)}" : null;
-                (at[i], pub[i], link[i], country[i], device[i], sub1[i]) = (t, (short)p, l, c, d, s1);
-                var day = t / Cubes.Day;
-                var unique = firstOfDay.Add((visitor << 20) ^ ((long)p << 8 | (long)l << 40) ^ day) ? 1 : 0;
-                var invalid = d == 3 ? 1 : 0;
-                batch.Add(t, RollupBatch.Key(program[p], Publisher(p), Link(p, l), Sub(p, s1), s2, null, null, null, Countries[c], Devices[d], source[p], null),
-                    [1, unique, invalid, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-                rows.Add([$"k{i}", program[p], Publisher(p), Link(p, l), $"v{visitor}", t, "192.0.2.1", Countries[c], 0L, false, invalid == 1 ? "bot" : null,
-                    "Mozilla/5.0", null, Sub(p, s1), s2, null, null, null, false, Devices[d], source[p]]);
-            }
-            rollupRows += batch.Rows;
-            store.InSession(s =>
-            {
-                InsertClicks(s, rows);
-                RollupWriter.Write(s, batch);
-            });
-            if (from / Chunk % 20 == 0) Console.Write($"\r  clicks {to:N0} · {sw.Elapsed.TotalSeconds:0}s   ");
-        }
-        Console.WriteLine($"\r  clicks {clicks:N0} stored with their rollups in {sw.Elapsed.TotalSeconds:0.0}s ({clicks / sw.Elapsed.TotalSeconds:N0}/s; {rollupRows / (double)clicks:0.00} rollup rows written per click in {Chunk:N0}-click chunks)");
-
-        // Orders on random clicks, a few hours to two days later; statuses as a live program holds them.
-        sw.Restart();
-        var ordersBatch = new RollupBatch();
-        var orderRows = new List<object?[]>(orders);
         string[] statuses = ["pending", "confirmed", "payable", "paid", "declined"];
-        double[] statusWeights = [35, 5, 20, 30, 10];
-        var statusCumulative = Cumulative(statusWeights);
-        for (var o = 0; o < orders; o++)
+        var statusCumulative = Cumulative([35, 5, 20, 30, 10]);
+        var total = weights.Sum();
+        long visitors = 0, rollupRows = 0, written = 0, ordersWritten = 0;
+        double clickFraction = 0, orderFraction = 0;
+        const int Chunk = 100_000;
+        TimeSpan generating = default, inserting = default, rolling = default, mark = default;
+        for (var p = 0; p < publishers; p++)
         {
-            var i = random.Next(clicks);
-            var p = pub[i];
-            var t = Math.Min(at[i] + random.NextInt64(3_600_000_000L * 48), Times.ToMicros(now) - 1);
+            clickFraction += weights[p] / total * clicks;
+            orderFraction += weights[p] / total * orders;
+            var n = (int)(Math.Round(clickFraction) - written);
+            var orderCount = (int)(Math.Round(orderFraction) - ordersWritten);
+            written += n;
+            ordersWritten += orderCount;
+            if (n == 0) continue;
+            var times = new long[n];
+            for (var i = 0; i < n; i++) times[i] = Times.ToMicros(start) + random.NextInt64(span);
+            Array.Sort(times);
+            var link = new short[n];
+            var country = new byte[n];
+            var device = new byte[n];
+            var sub1 = new sbyte[n];
+            var firstOfDay = new HashSet<(long, short, long)>();
+            var ring = new long[32];
             var currency = program[p] == "aliexpress-cis" ? "RUB" : "USD";
-            var sales = random.Next(500, 30_000) * (currency == "RUB" ? 90L : 1L);
-            var commission = sales * random.Next(3, 9) / 100;
-            var status = statuses[Pick(statusCumulative, random)];
-            var m = new long[Measure.Count];
-            m[Measure.Orders] = 1;
-            m[Measure.OrdersApproved] = status is "confirmed" or "payable" or "paid" ? 1 : 0;
-            m[Measure.OrdersDeclined] = status == "declined" ? 1 : 0;
-            m[Measure.Sales] = status == "declined" ? 0 : sales;
-            m[status switch { "pending" => Measure.Pending, "confirmed" => Measure.Confirmed, "payable" => Measure.Payable, "paid" => Measure.Paid, _ => Measure.Declined }] = commission;
-            ordersBatch.Add(t, RollupBatch.Key(program[p], Publisher(p), Link(p, link[i]), Sub(p, sub1[i]), null, null, null, null,
-                Countries[country[i]], Devices[device[i]], source[p], currency), m);
-            orderRows.Add([$"o{o}", program[p], Publisher(p), $"k{i}", t, currency, status, status == "declined" ? 0 : sales, status == "declined" ? 0 : commission,
-                status == "declined" ? commission : 0, Link(p, link[i]), Sub(p, sub1[i]), Countries[country[i]], Devices[device[i]], source[p]]);
+            var orderAt = new HashSet<int>(Enumerable.Range(0, orderCount).Select(_ => random.Next(n)));
+            for (var from = 0; from < n; from += Chunk)
+            {
+                var to = Math.Min(n, from + Chunk);
+                var batch = new RollupBatch();
+                var rows = new List<object?[]>(to - from);
+                var orderRows = new List<OrderArgs>();
+                for (var i = from; i < to; i++)
+                {
+                    var t = times[i];
+                    var l = (short)Math.Min(linkCount[p] - 1, (int)(linkCount[p] * Math.Pow(random.NextDouble(), 2)));
+                    long visitor;
+                    if (random.Next(4) == 0 && ring[0] != 0) visitor = ring[random.Next(ring.Length)] is var v && v != 0 ? v : ring[0];
+                    else ring[(int)(++visitors % ring.Length)] = visitor = visitors;
+                    var c = (byte)Pick(countryCumulative, random);
+                    var d = (byte)Pick(deviceCumulative, random);
+                    var s1 = (sbyte)(random.Next(10) < 3 ? -1 : random.Next(25));
+                    var s2 = random.Next(10) == 0 ? $"c{random.Next(5)}" : null;
+                    (link[i], country[i], device[i], sub1[i]) = (l, c, d, s1);
+                    var unique = firstOfDay.Add((visitor, l, t / Cubes.Day)) ? 1 : 0;
+                    var invalid = d == 3 ? 1 : 0;
+                    batch.Add(t, RollupBatch.Key(program[p], Publisher(p), Link(p, l), Sub(p, s1), s2, null, null, null, Countries[c], Devices[d], source[p], null),
+                        [1, unique, invalid, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+                    rows.Add([$"k{p}-{i}", program[p], Publisher(p), Link(p, l), $"v{visitor}", t, "192.0.2.1", Countries[c], 0L, false, invalid == 1 ? "bot" : null,
+                        "Mozilla/5.0", null, Sub(p, s1), s2, null, null, null, false, Devices[d], source[p]]);
+                    if (!orderAt.Contains(i)) continue;
+                    var o = Math.Min(t + random.NextInt64(3_600_000_000L * 48), Times.ToMicros(now) - 1);
+                    var sales = random.Next(500, 30_000) * (currency == "RUB" ? 90L : 1L);
+                    var commission = sales * random.Next(3, 9) / 100;
+                    var status = statuses[Pick(statusCumulative, random)];
+                    var m = new long[Measure.Count];
+                    m[Measure.Orders] = 1;
+                    m[Measure.OrdersApproved] = status is "confirmed" or "payable" or "paid" ? 1 : 0;
+                    m[Measure.OrdersDeclined] = status == "declined" ? 1 : 0;
+                    m[Measure.Sales] = status == "declined" ? 0 : sales;
+                    m[status switch { "pending" => Measure.Pending, "confirmed" => Measure.Confirmed, "payable" => Measure.Payable, "paid" => Measure.Paid, _ => Measure.Declined }] = commission;
+                    batch.Add(o, RollupBatch.Key(program[p], Publisher(p), Link(p, l), Sub(p, s1), s2, null, null, null, Countries[c], Devices[d], source[p], currency), m);
+                    orderRows.Add(new OrderArgs($"o{p}-{i}", program[p], Publisher(p), $"k{p}-{i}", o, currency, status, status == "declined" ? 0 : sales,
+                        status == "declined" ? 0 : commission, status == "declined" ? commission : 0, Link(p, l), Sub(p, s1), Countries[c], Devices[d], source[p]));
+                }
+                rollupRows += batch.Rows;
+                generating += sw.Elapsed - mark;
+                mark = sw.Elapsed;
+                store.InSession(s =>
+                {
+                    if (Environment.GetEnvironmentVariable("LASTCLICK_BENCH_CACHE") is { } cache) s.Execute($"PRAGMA cache_size=-{cache}");
+                    InsertClicks(s, rows);
+                    inserting += sw.Elapsed - mark;
+                    mark = sw.Elapsed;
+                    s.ExecuteEach("""
+                        INSERT INTO orders (id, body_hash, program_id, at, currency, delivery_country, amount_minor, publisher_id, attributed_click_id, attribution_trace,
+                            traffic_type, status, payout_currency, fx_rate, sales_minor, commission_minor, capped, held_minor, paid_out, settled_minor, fully_refunded,
+                            updated_at, declined_minor, link_id, sub1, click_country, device)
+                        VALUES (@Id, 'bench', @Program, @At, @Currency, @Country, @Sales, @Publisher, @Click, '[]', @Source, @Status, @Currency, '1', @Sales, @Commission,
+                            FALSE, 0, FALSE, 0, FALSE, @At, @Declined, @Link, @Sub1, @Country, @Device)
+                        """, orderRows);
+                    RollupWriter.Write(s, batch);
+                });
+                rolling += sw.Elapsed - mark;
+                mark = sw.Elapsed;
+            }
+            if (p % 50 == 0 && !Console.IsOutputRedirected) Console.Write($"\r  publishers {p + 1:N0}/{publishers:N0} · clicks {written:N0} · {sw.Elapsed.TotalSeconds:0}s   ");
         }
-        store.InSession(s =>
-        {
-            s.ExecuteEach("""
-                INSERT INTO orders (id, body_hash, program_id, at, currency, delivery_country, amount_minor, publisher_id, attributed_click_id, attribution_trace,
-                    traffic_type, status, payout_currency, fx_rate, sales_minor, commission_minor, capped, held_minor, paid_out, settled_minor, fully_refunded,
-                    updated_at, declined_minor, link_id, sub1, click_country, device)
-                VALUES (@Id, 'bench', @Program, @At, @Currency, @Country, @Sales, @Publisher, @Click, '[]', @Source, @Status, @Currency, '1', @Sales, @Commission,
-                    FALSE, 0, FALSE, 0, FALSE, @At, @Declined, @Link, @Sub1, @Country, @Device)
-                """, orderRows.Select(r => new OrderArgs((string)r[0]!, (string)r[1]!, (string)r[2]!, (string)r[3]!, (long)r[4]!, (string)r[5]!, (string)r[6]!,
-                    (long)r[7]!, (long)r[8]!, (long)r[9]!, (string)r[10]!, (string?)r[11], (string)r[12]!, (string)r[13]!, (string)r[14]!)));
-            RollupWriter.Write(s, ordersBatch);
-        });
-        Console.WriteLine($"  orders {orders:N0} stored with their rollups in {sw.Elapsed.TotalSeconds:0.0}s");
+        Console.WriteLine($"\r  {written:N0} clicks and {ordersWritten:N0} orders stored with their rollups in {sw.Elapsed.TotalSeconds:0.0}s " +
+                          $"({rollupRows / (double)written:0.00} rollup rows per click, summed per publisher and {Chunk:N0} clicks)          ");
+        Console.WriteLine($"  of which generating and summing {generating.TotalSeconds:0}s, raw clicks and orders {inserting.TotalSeconds:0}s, rollup rows {rolling.TotalSeconds:0}s");
         if (store is SqliteStore) store.InSession(s => s.Execute("PRAGMA optimize"));
         else store.InSession(s => s.Execute("ANALYZE"));
         using (var c = store.Open())

@@ -56,25 +56,26 @@ public static class Reports
         var plan = Plan(q, from, to, time);
         var group = time ? null : Cube.Column(KeyDimensions[q.Dimension]);
 
-        var raw = new List<(string Key, string Currency, long[] M)>();
+        // Rows are summed here, not in SQL: a GROUP BY over rows that are nearly all distinct costs SQLite several
+        // times the scan (an aggregate context per group and column); reading them is cheap.
+        var grain = time ? plan[0].Cube.Grain : null;
+        var cells = new Dictionary<(string Key, string Currency), long[]>();
         store.Read(s =>
         {
-            foreach (var (cube, fromBucket, toBucket) in plan) Read(s, cube, group, fromBucket, toBucket, q.Filters, raw);
+            foreach (var (cube, fromBucket, toBucket) in plan) Read(s, cube, group, fromBucket, toBucket, q.Filters, cells,
+                grain is null ? null : bucket => Period(q, grain.StartOf(bucket)));
             return 0;
         });
 
-        var currencies = raw.Where(r => r.Currency.Length > 0).GroupBy(r => r.Currency)
-            .OrderByDescending(g => g.Sum(r => r.M[Measure.Orders])).ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Key).ToList();
+        var currencies = cells.Where(c => c.Key.Currency.Length > 0).GroupBy(c => c.Key.Currency)
+            .OrderByDescending(g => g.Sum(c => c.Value[Measure.Orders])).ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Key).ToList();
         var currency = q.Currency ?? currencies.FirstOrDefault();
         var unit = currency is null ? null : Common.Currency.Of(currency);
 
         var sums = new Dictionary<string, long[]>(StringComparer.Ordinal);
         if (time) foreach (var period in Periods(q)) sums[period] = new long[Measure.Count];
-        var grain = time ? plan[0].Cube.Grain : null;
-        foreach (var (key, rowCurrency, m) in raw)
+        foreach (var ((label, rowCurrency), m) in cells)
         {
-            var label = grain is null ? key : Period(q, grain.StartOf(long.Parse(key, CultureInfo.InvariantCulture)));
-            if (label is null) continue;
             if (!sums.TryGetValue(label, out var total)) sums[label] = total = new long[Measure.Count];
             var money = rowCurrency.Length == 0 || rowCurrency == currency;
             for (var i = 0; i < Measure.Count; i++) if (money || i < Measure.Sales) total[i] += m[i];
@@ -99,7 +100,9 @@ public static class Reports
         var needed = new HashSet<Dimension>(q.Filters.Keys) { Dimension.Currency };
         if (!time) needed.Add(KeyDimensions[q.Dimension]);
         var byPublisher = q.Filters.ContainsKey(Dimension.Publisher);
-        Cube? Pick(Grain grain) => Cubes.All.Where(c => c.Grain == grain && needed.All(c.Has))
+        // A publisher's report never reads a table led by time (it would scan every publisher's rows); the operator's
+        // prefer one, and fall back on the full rollups (all of their rows in the range) for unusual filters.
+        Cube? Pick(Grain grain) => Cubes.All.Where(c => c.Grain == grain && needed.All(c.Has) && (!byPublisher || c.PublisherLeads))
             .OrderBy(c => c.PublisherLeads == byPublisher ? 0 : 1).FirstOrDefault();
         if (Pick(Cubes.Quarters) is null)
         {
@@ -119,13 +122,18 @@ public static class Reports
             plan.Add((Pick(grain)!, grain.BucketOf(from), grain.BucketOf(to)));
             return plan;
         }
+        // A coarser grain is worth it only with a table as narrow as a finer one's (weeks of every publisher are
+        // more rows than days of every program).
+        var picks = Cubes.Grains.Select(Pick).ToList();
+        bool Worth(int i) => picks[i] is { } cube && !picks.Skip(i + 1).Any(finer => finer is not null && finer.Dims.Count < cube.Dims.Count);
         void Cover(long a, long b, int level)
         {
             if (a >= b) return;
             for (var i = level; i < Cubes.Grains.Count; i++)
             {
                 var grain = Cubes.Grains[i];
-                if (Pick(grain) is not { } cube) continue;
+                if (!Worth(i) && i < Cubes.Grains.Count - 1) continue;
+                if (picks[i] is not { } cube) continue;
                 var lo = grain.StartOf(grain.BucketOf(a + grain.Size - 1));
                 var hi = grain.StartOf(grain.BucketOf(b));
                 if (lo >= hi) continue;
@@ -146,10 +154,9 @@ public static class Reports
     };
 
     private static void Read(DbSession s, Cube cube, string? group, long fromBucket, long toBucket, IReadOnlyDictionary<Dimension, string> filters,
-        List<(string, string, long[])> into)
+        Dictionary<(string, string), long[]> into, Func<long, string?>? period)
     {
         if (fromBucket >= toBucket) return;
-        var key = group ?? "bucket";
         var where = new StringBuilder();
         var args = new Dapper.DynamicParameters();
         args.Add("a", fromBucket);
@@ -161,14 +168,15 @@ public static class Reports
             where.Append(" AND ").Append(Cube.Column(dim)).Append(" = @f").Append(i);
             args.Add($"f{i++}", value);
         }
-        var sql = $"SELECT CAST({key} AS TEXT) AS k, currency, {string.Join(", ", Measure.Columns.Select(m => $"CAST(SUM({m}) AS BIGINT)"))} " +
-                  $"FROM {cube.Table} WHERE bucket >= @a AND bucket < @b{where} GROUP BY {key}, currency";
+        var sql = $"SELECT {group ?? "bucket"}, currency, {string.Join(", ", Measure.Columns)} FROM {cube.Table} WHERE bucket >= @a AND bucket < @b{where}";
         using var reader = Dapper.SqlMapper.ExecuteReader(s.Connection, sql, args, s.Transaction);
         while (reader.Read())
         {
-            var m = new long[Measure.Count];
-            for (var c = 0; c < Measure.Count; c++) m[c] = reader.GetInt64(c + 2);
-            into.Add((reader.GetString(0), reader.GetString(1), m));
+            var key = period is null ? reader.GetString(0) : period(reader.GetInt64(0));
+            if (key is null) continue;
+            var cell = (key, reader.GetString(1));
+            if (!into.TryGetValue(cell, out var m)) into[cell] = m = new long[Measure.Count];
+            for (var c = 0; c < Measure.Count; c++) m[c] += reader.GetInt64(c + 2);
         }
     }
 

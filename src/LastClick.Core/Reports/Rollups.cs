@@ -42,6 +42,14 @@ public sealed record Cube(string Table, Grain Grain, IReadOnlyList<Dimension> Di
 {
     public bool Has(Dimension dim) => Dims.Contains(dim);
 
+    /// <summary>
+    /// The second rollup (sub2…sub5) holds only the clicks and orders that carry one of them: most carry none, and
+    /// would each add a row to it for nothing a report by sub2 would show.
+    /// </summary>
+    public bool OnlyWithSubs => Has(Dimension.Sub2);
+
+    public const string AnySubSql = "(COALESCE(f.sub2, '') <> '' OR COALESCE(f.sub3, '') <> '' OR COALESCE(f.sub4, '') <> '' OR COALESCE(f.sub5, '') <> '')";
+
     public long BucketOf(long micros) => Grain.BucketOf(micros);
 
     public static string Column(Dimension dim) => dim switch
@@ -92,8 +100,6 @@ public static class Cubes
         // A publisher's: the publisher first. By one dimension a report reads only that dimension's rows (the full
         // key's rows multiply with every link × sub id × country × device a big publisher has).
         new("rollup_publisher_q", Quarters, Publisher, true),
-        new("rollup_publisher_h", Hours, Publisher, true),
-        new("rollup_publisher_d", Days, Publisher, true),
         new("rollup_link_d", Days, [Dimension.Program, Dimension.Publisher, Dimension.Link, Dimension.Currency], true),
         new("rollup_sub1_d", Days, [Dimension.Program, Dimension.Publisher, Dimension.Sub1, Dimension.Currency], true),
         new("rollup_publisher_geo_d", Days, [Dimension.Program, Dimension.Publisher, Dimension.Country, Dimension.Device, Dimension.Source, Dimension.Currency], true),
@@ -143,9 +149,11 @@ public sealed class RollupBatch
     /// <summary>Adds <paramref name="measures"/> × <paramref name="sign"/> at <paramref name="at"/> (µs) under a full key (one value per <see cref="Dimension"/>).</summary>
     public void Add(long at, string[] key, ReadOnlySpan<long> measures, int sign = 1)
     {
+        var anySub = key[(int)Dimension.Sub2].Length + key[(int)Dimension.Sub3].Length + key[(int)Dimension.Sub4].Length + key[(int)Dimension.Sub5].Length > 0;
         for (var c = 0; c < Cubes.All.Count; c++)
         {
             var cube = Cubes.All[c];
+            if (cube.OnlyWithSubs && !anySub) continue;
             var bucket = cube.BucketOf(at);
             var values = new string[cube.Dims.Count];
             for (var i = 0; i < values.Length; i++) values[i] = key[(int)cube.Dims[i]];
@@ -278,8 +286,8 @@ public static class RollupRebuild
                     SELECT 1 FROM clicks e WHERE e.visitor_id = k.visitor_id AND e.at >= k.at - (k.at % {Cubes.Day}) AND e.at < k.at - (k.at % {Cubes.Day}) + {Cubes.Day}
                         AND COALESCE(e.link_id, '') = COALESCE(k.link_id, '') AND e.seq < k.seq) THEN 1 ELSE 0 END AS first_of_day
                  FROM clicks k) f
-                """, "TRUE", provider)).Append(";\n");
-            sql.Append(Insert(cube, OrderDim, OrderMeasures, "orders f", "f.publisher_id IS NOT NULL", provider)).Append(";\n");
+                """, cube.OnlyWithSubs ? Cube.AnySubSql : "TRUE", provider)).Append(";\n");
+            sql.Append(Insert(cube, OrderDim, OrderMeasures, "orders f", "f.publisher_id IS NOT NULL" + (cube.OnlyWithSubs ? " AND " + Cube.AnySubSql : ""), provider)).Append(";\n");
         }
         return sql.ToString();
     }

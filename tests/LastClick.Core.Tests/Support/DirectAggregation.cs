@@ -7,7 +7,8 @@ namespace LastClick.Tests.Support;
 /// <summary>
 /// The rollups as a direct aggregation of the raw facts, written independently of the writers: every stored click
 /// (unique when no click of its visitor and link that UTC day has a smaller seq; a click without a visitor is its
-/// own), and every credited order under its attributed click's link, sub ids, country and device.
+/// own), and every credited order under its attributed click's link, sub ids, country and device; the sub2…sub5
+/// rollup only with the facts that carry one of them.
 /// </summary>
 public static class DirectAggregation
 {
@@ -94,6 +95,7 @@ public static class DirectAggregation
         }
 
         return [.. Cubes.All.Select(cube => facts
+            .Where(f => !cube.OnlyWithSubs || f.Key[4..8].Any(sub => sub.Length > 0))
             .GroupBy(f => (Bucket: (f.At + cube.Grain.Offset) / cube.Grain.Size, Key: string.Join('|', cube.Dims.Select(d => f.Key[(int)d]))))
             .Select(g => (g.Key, M: Enumerable.Range(0, Measure.Count).Select(i => g.Sum(f => f.M[i])).ToArray()))
             .Where(g => g.M.Any(v => v != 0))
