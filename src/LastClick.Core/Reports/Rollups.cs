@@ -138,10 +138,14 @@ public sealed class RollupBatch
         public long[] Measures { get; } = new long[Measure.Count];
     }
 
-    internal readonly Dictionary<(long Bucket, string Key), Cell>[] Cells =
-        [.. Cubes.All.Select(_ => new Dictionary<(long, string), Cell>())];
+    // Facts are summed per quarter hour and full key as they come (one look-up each: the redirect's hot path), and
+    // spread over the tables only when written — a burst of clicks on one link is one fact, whatever its size.
+    private readonly Dictionary<(long Quarter, string[] Key), long[]> _facts = new(FactKeys.Instance);
+    private Dictionary<(long Bucket, string Key), Cell>[]? _cells;
 
-    public bool IsEmpty => Cells.All(c => c.Count == 0);
+    internal Dictionary<(long Bucket, string Key), Cell>[] Cells => _cells ??= Spread();
+
+    public bool IsEmpty => _facts.Count == 0;
 
     /// <summary>How many rollup rows the batch changes (over every table).</summary>
     public int Rows => Cells.Sum(c => c.Count);
@@ -149,17 +153,47 @@ public sealed class RollupBatch
     /// <summary>Adds <paramref name="measures"/> × <paramref name="sign"/> at <paramref name="at"/> (µs) under a full key (one value per <see cref="Dimension"/>).</summary>
     public void Add(long at, string[] key, ReadOnlySpan<long> measures, int sign = 1)
     {
-        var anySub = key[(int)Dimension.Sub2].Length + key[(int)Dimension.Sub3].Length + key[(int)Dimension.Sub4].Length + key[(int)Dimension.Sub5].Length > 0;
-        for (var c = 0; c < Cubes.All.Count; c++)
+        _cells = null;
+        var fact = (at / Cubes.Quarter, key);
+        if (!_facts.TryGetValue(fact, out var sums)) _facts[fact] = sums = new long[Measure.Count];
+        for (var m = 0; m < Measure.Count; m++) sums[m] += sign * measures[m];
+    }
+
+    private Dictionary<(long Bucket, string Key), Cell>[] Spread()
+    {
+        var cells = Cubes.All.Select(_ => new Dictionary<(long, string), Cell>()).ToArray();
+        foreach (var ((quarter, key), measures) in _facts)
         {
-            var cube = Cubes.All[c];
-            if (cube.OnlyWithSubs && !anySub) continue;
-            var bucket = cube.BucketOf(at);
-            var values = new string[cube.Dims.Count];
-            for (var i = 0; i < values.Length; i++) values[i] = key[(int)cube.Dims[i]];
-            var joined = string.Join('\u001f', values);
-            if (!Cells[c].TryGetValue((bucket, joined), out var cell)) Cells[c][(bucket, joined)] = cell = new Cell(bucket, values);
-            for (var m = 0; m < Measure.Count; m++) cell.Measures[m] += sign * measures[m];
+            var at = quarter * Cubes.Quarter;
+            var anySub = key[(int)Dimension.Sub2].Length + key[(int)Dimension.Sub3].Length + key[(int)Dimension.Sub4].Length + key[(int)Dimension.Sub5].Length > 0;
+            for (var c = 0; c < Cubes.All.Count; c++)
+            {
+                var cube = Cubes.All[c];
+                if (cube.OnlyWithSubs && !anySub) continue;
+                var bucket = cube.BucketOf(at);
+                var values = new string[cube.Dims.Count];
+                for (var i = 0; i < values.Length; i++) values[i] = key[(int)cube.Dims[i]];
+                var joined = string.Join('\u001f', values);
+                if (!cells[c].TryGetValue((bucket, joined), out var cell)) cells[c][(bucket, joined)] = cell = new Cell(bucket, values);
+                for (var m = 0; m < Measure.Count; m++) cell.Measures[m] += measures[m];
+            }
+        }
+        return cells;
+    }
+
+    private sealed class FactKeys : IEqualityComparer<(long Quarter, string[] Key)>
+    {
+        public static readonly FactKeys Instance = new();
+
+        public bool Equals((long Quarter, string[] Key) x, (long Quarter, string[] Key) y) =>
+            x.Quarter == y.Quarter && x.Key.AsSpan().SequenceEqual(y.Key);
+
+        public int GetHashCode((long Quarter, string[] Key) fact)
+        {
+            var hash = new HashCode();
+            hash.Add(fact.Quarter);
+            foreach (var value in fact.Key) hash.Add(value, StringComparer.Ordinal);
+            return hash.ToHashCode();
         }
     }
 
