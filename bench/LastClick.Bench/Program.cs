@@ -66,7 +66,7 @@ var orders = args.SkipWhile(a => a != "--orders").Skip(1).Select(a => int.Parse(
 Console.WriteLine($"LastClick bench · {Environment.ProcessorCount} cores · .NET {Environment.Version} · {DateTimeOffset.UtcNow:yyyy-MM-dd}");
 if (what is "commission" or "all") CommissionBench.Run();
 if (what is "ip" or "all") IpBench.Run();
-if (what is "clicks" or "all") await ClickWriterBench.RunAsync();
+if (what is "clicks" or "all") await ClickWriterBench.RunAsync(args.Contains("--diverse"));
 if (what is "orders" or "all") LastClick.Bench.OrderIngestBench.Run(args.Contains("--orders") ? orders : 20_000, args.SkipWhile(a => a != "--store").Skip(1).FirstOrDefault(), args.Contains("--group-only"));
 if (what is "replay" or "all") ReplayBench.Run(orders);
 return 0;
@@ -175,14 +175,28 @@ internal static class IpBench
 /// <summary>Group-committed clicks on SQLite: concurrent writers, each awaiting its commit (issue 3's redirect path).</summary>
 internal static class ClickWriterBench
 {
-    public static async Task RunAsync()
+    private static readonly string[] Ips = ["77.88.8.8", "81.2.69.142", "2.16.0.1", "5.255.255.5"];
+    private static readonly string[] Agents =
+    [
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148",
+    ];
+
+    /// <param name="diverse">Every click another publisher, link and sub1 (2,000 publishers), visitor country and device: no two clicks share a rollup row.</param>
+    public static async Task RunAsync(bool diverse)
     {
         foreach (var writers in new[] { 1, 16, 64 })
         {
             using var temporary = TemporaryStore.Create();
             var store = temporary.Store;
             store.Migrate(TimeProvider.System);
-            store.InSession(s => s.Execute("INSERT INTO publishers (id, traffic_type, payout_details_complete, created_at) VALUES ('p1', 'content', @yes, 0)", new { yes = true }));
+            store.InSession(s =>
+            {
+                foreach (var p in diverse ? Enumerable.Range(0, 2000).Select(i => $"p{i}") : ["p1"])
+                {
+                    s.Execute("INSERT INTO publishers (id, traffic_type, payout_details_complete, created_at) VALUES (@p, 'content', @yes, 0)", new { p, yes = true });
+                }
+            });
             var writer = new LastClick.Tracking.ClickWriter(store, LastClick.Tracking.ClickClassifier.Default);
             var perWriter = 40_000 / writers;
             var latencies = new double[writers * perWriter];
@@ -193,16 +207,19 @@ internal static class ClickWriterBench
                 for (var i = 0; i < perWriter; i++)
                 {
                     var start = Stopwatch.GetTimestamp();
-                    await writer.WriteAsync(new LastClick.Tracking.Click($"c{w}-{i}", "aliexpress-ww", "p1", $"v{w}-{i}", at, "77.88.8.8",
-                        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36", null, Sub1: "post-42"));
-                    latencies[w * perWriter + i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                    var n = w * perWriter + i;
+                    await writer.WriteAsync(diverse
+                        ? new LastClick.Tracking.Click($"c{w}-{i}", "aliexpress-ww", $"p{n % 2000}", $"v{w}-{i}", at.AddMilliseconds(n), Ips[n % Ips.Length],
+                            Agents[n / 4 % Agents.Length], null, $"L{n % 7919}", $"s{n % 101}")
+                        : new LastClick.Tracking.Click($"c{w}-{i}", "aliexpress-ww", "p1", $"v{w}-{i}", at, "77.88.8.8", Agents[0], null, Sub1: "post-42"));
+                    latencies[n] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
                 }
             })));
             sw.Stop();
             await writer.DisposeAsync();
             Array.Sort(latencies);
             var (batches, clicks) = writer.Written;
-            Console.WriteLine($"clicks: {writers,2} writers: {clicks / sw.Elapsed.TotalSeconds:N0} clicks/s committed, {clicks / (double)batches:F1} clicks per commit, " +
+            Console.WriteLine($"clicks{(diverse ? " (diverse)" : "")}: {writers,2} writers: {clicks / sw.Elapsed.TotalSeconds:N0} clicks/s committed, {clicks / (double)batches:F1} clicks per commit, " +
                 $"latency p50 {latencies[latencies.Length / 2]:F2} ms, p99 {latencies[latencies.Length * 99 / 100]:F2} ms");
         }
     }

@@ -50,13 +50,14 @@ internal sealed partial class ServerLoops(Platform platform, LinkCache links, IL
         await programsListening.ConfigureAwait(false);
     }
 
-    /// <summary>Once an hour: raw clicks older than Retention:ClickDays (400 by default) are dropped; the rollups keep them counted.</summary>
+    /// <summary>Once an hour: raw clicks older than Retention:ClickDays (400 by default; 0 keeps them) are dropped; the rollups keep them counted.</summary>
     private void DropOldClicks()
     {
         var now = platform.Clock.GetUtcNow();
         if (now - _retainedAt < TimeSpan.FromHours(1)) return;
         _retainedAt = now;
         var days = configuration.GetValue("Retention:ClickDays", Reports.Retention.DefaultClickDays);
+        if (days <= 0) return; // 0: raw clicks are kept for ever
         var dropped = Reports.Retention.DropClicks(platform.Store, now, days);
         var firstKept = Reports.Retention.FirstKeptDay(now, days);
         if (dropped > 0) Log.ClicksDropped(log, dropped, firstKept);

@@ -101,3 +101,25 @@ public sealed record TopReport(string Title, ReportResult Result, string More, s
         return new TopReport(title, result, more, more + "&handler=csv");
     }
 }
+
+/// <summary>The reports page (`/p/reports`, `/o/reports`): the report of the query string, or its CSV (handler csv).</summary>
+public abstract class ReportPageModel(Platform platform) : Microsoft.AspNetCore.Mvc.RazorPages.PageModel
+{
+    public ReportView Report { get; private set; } = null!;
+
+    /// <summary>The page's path, whose reports (a publisher's, or null for every publisher) and in which time zone.</summary>
+    protected abstract (string Path, string? PublisherId, TimeZoneInfo Zone) Scope(Platform platform);
+
+    public IActionResult OnGet() => Load(csv: false);
+
+    public IActionResult OnGetCsv() => Load(csv: true);
+
+    private IActionResult Load(bool csv)
+    {
+        var (path, publisherId, zone) = Scope(platform);
+        (Report, var download) = ReportView.Load(Request, platform, path, publisherId, zone, csv);
+        if (download is not null) return download;
+        if (Report.Problem is not null) Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Page();
+    }
+}

@@ -18,7 +18,8 @@ public static partial class DashboardPages
 
         /// <summary>The handlers of the page model: the method, the verb (GET or POST) and the handler name ("" for the default).</summary>
         public IEnumerable<(MethodInfo Method, HttpMethod Verb, string Name)> Handlers() =>
-            (Model?.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly) ?? [])
+            // Declared by the model or a base class of ours (the reports pages share theirs), not by ASP.NET's PageModel.
+            (Model?.GetMethods(BindingFlags.Public | BindingFlags.Instance).Where(m => m.DeclaringType?.Assembly == Model.Assembly) ?? [])
                 .Select(m => (Method: m, Match: HandlerName().Match(m.Name))).Where(h => h.Match.Success)
                 .Select(h => (h.Method, h.Match.Groups[1].Value == "Get" ? HttpMethod.Get : HttpMethod.Post, h.Match.Groups[2].Value.ToLowerInvariant()));
     }

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Redirect A/B (issue 5: "the redirect ratio falls by at most 0.05 with rollups on"): this checkout's `lastclick serve`
+# and another build of it (BASE_DLL, e.g. the commit before the rollups, built in a git worktree) against the bare
+# ASP.NET Core app, interleaved round by round at 64 connections on 127.0.0.1, each with a store of its own.
+#   git worktree add /tmp/base 965ede1 && (cd /tmp/base && dotnet build -c Release src/LastClick/LastClick.csproj)
+#   bash bench/redirect-ab.sh /tmp/base/src/LastClick/bin/Release/net10.0/lastclick.dll [seconds, 10] [rounds, 3]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+base=$1
+secs=${2:-10}
+rounds=${3:-3}
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 2; }
+dotnet build -c Release -v q src/LastClick/LastClick.csproj >/dev/null
+dotnet build -c Release -v q bench/BareRedirect/BareRedirect.csproj >/dev/null
+dotnet build -c Release -v q bench/LastClick.Bench/LastClick.Bench.csproj >/dev/null
+
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+new="src/LastClick/bin/Release/net10.0/lastclick.dll"
+for app in new base; do
+  dll=$([ $app = new ] && echo "$new" || echo "$base")
+  dotnet "$dll" migrate --store "$work/$app.db" >/dev/null
+done
+# The link is made by this checkout's bench tool: on the base store its schema is the base's own, so only the
+# publisher and link rows are written there (the same tables in both).
+dotnet bench/LastClick.Bench/bin/Release/net10.0/LastClick.Bench.dll link "$work/new.db" > "$work/code"
+code=$(cat "$work/code")
+sqlite3 "$work/new.db" ".mode insert publishers" "SELECT * FROM publishers" > "$work/rows.sql"
+sqlite3 "$work/new.db" ".mode insert links" "SELECT * FROM links" >> "$work/rows.sql"
+sqlite3 "$work/base.db" < "$work/rows.sql"
+
+dotnet "$new" serve --store "$work/new.db" --urls http://127.0.0.1:5181 >"$work/new.log" 2>&1 &
+dotnet "$base" serve --store "$work/base.db" --urls http://127.0.0.1:5183 >"$work/base.log" 2>&1 &
+dotnet bench/BareRedirect/bin/Release/net10.0/BareRedirect.dll --urls http://127.0.0.1:5182 >"$work/bare.log" 2>&1 &
+for port in 5181 5182 5183; do
+  for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+done
+
+run() { # port → "requests/s p50_ms p99_ms"
+  wrk -t2 -c64 -d"${secs}s" --latency "http://127.0.0.1:$1/go/$code" | awk '
+    /Requests\/sec/ {rps=$2}
+    /^ +50%/ {p50=$2} /^ +99%/ {p99=$2}
+    function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
+    END {printf "%s %.3f %.3f\n", rps, ms(p50), ms(p99)}'
+}
+for port in 5181 5183 5182; do wrk -t2 -c64 -d20s "http://127.0.0.1:$port/go/$code" >/dev/null; done
+printf "%-6s %-10s %12s %9s %9s %7s\n" round app "requests/s" "p50 ms" "p99 ms" ratio
+for r in $(seq 1 "$rounds"); do
+  read -r nrps np50 np99 < <(run 5181)
+  read -r brps bp50 bp99 < <(run 5182)
+  read -r orps op50 op99 < <(run 5183)
+  printf "%-6s %-10s %12s %9s %9s %7.2f\n" "$r" rollups "$nrps" "$np50" "$np99" "$(echo "$nrps / $brps" | bc -l)"
+  printf "%-6s %-10s %12s %9s %9s %7.2f\n" "$r" base "$orps" "$op50" "$op99" "$(echo "$orps / $brps" | bc -l)"
+  printf "%-6s %-10s %12s %9s %9s\n" "$r" bare "$brps" "$bp50" "$bp99"
+  echo "$nrps $orps $brps $np99 $op99" >> "$work/ratios"
+done
+awk '{n1+=$1/$3; o1+=$2/$3; np+=$4; op+=$5; n++} END {printf "ratio to bare: with rollups %.2f, base %.2f (drop %.2f, goal <= 0.05); p99 %.2f vs %.2f ms; mean of %d rounds\n", n1/n, o1/n, o1/n-n1/n, np/n, op/n, n}' "$work/ratios"
+echo "clicks stored: with rollups $(sqlite3 "$work/new.db" 'SELECT COUNT(*) FROM clicks'), base $(sqlite3 "$work/base.db" 'SELECT COUNT(*) FROM clicks')"
+echo "rollup check: $(sqlite3 "$work/new.db" 'SELECT SUM(clicks) FROM rollup_program_d') clicks in rollup_program_d"
