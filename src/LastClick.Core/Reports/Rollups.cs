@@ -106,6 +106,7 @@ public static class Cubes
         new("rollup_full_q", Quarters, Full, true),
         new("rollup_full_d", Days, Full, true),
         new("rollup_subs_q", Quarters, [Dimension.Program, Dimension.Publisher, Dimension.Link, Dimension.Sub2, Dimension.Sub3, Dimension.Sub4, Dimension.Sub5, Dimension.Currency], true),
+        new("rollup_subs_d", Days, [Dimension.Program, Dimension.Publisher, Dimension.Sub2, Dimension.Sub3, Dimension.Sub4, Dimension.Sub5, Dimension.Currency], true),
     ];
 
     /// <summary>The table DDL of every rollup (used by the migration, so both stores' tables come from one place).</summary>

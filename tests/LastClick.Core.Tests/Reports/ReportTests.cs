@@ -112,7 +112,8 @@ public sealed class ReportTests : IClassFixture<PostgresAvailability>
     [InlineData("program", "UTC", null, "rollup_program_d")]
     [InlineData("link", "UTC", "p1", "rollup_link_d")]
     [InlineData("link", "Europe/Berlin", "p1", "rollup_link_d rollup_full_q")]
-    [InlineData("sub2", "UTC", "p1", "rollup_subs_q")]
+    [InlineData("sub2", "UTC", "p1", "rollup_subs_d")]
+    [InlineData("sub2", "Europe/Berlin", "p1", "rollup_subs_d rollup_subs_q")]
     public void A_report_reads_the_smallest_rollups_that_cover_it(string dimension, string zone, string? publisher, string tables)
     {
         // 2026-02-26 (Thursday) … 2026-04-30 (Thursday): whole ISO weeks inside, days at both ends.
