@@ -50,12 +50,14 @@ await pub.goto("/p/commissions");
 const first = await pub.getAttribute("#commissions tbody tr[data-order] a", "href");
 if (first) await shot(pub, first, "publisher-commission-trace");
 await shot(pub, "/p/balance", "publisher-balance");
+await shot(pub, "/p/reports?dimension=sub1", "publisher-reports");
 
 const admin = await session("admin@demo.lastclick.dev", adminPassword, desktop);
 await shot(admin, "/o", "operator-overview");
 await shot(admin, "/o/moderation", "operator-moderation");
 await shot(admin, "/o/programs/aliexpress-cis", "operator-program-editor", false);
 await shot(admin, "/o/ranking", "operator-ranking");
+await shot(admin, "/o/reports?dimension=publisher", "operator-reports");
 
 const anonymous = await session(null, null, desktop);
 await shot(anonymous, "/programs/aliexpress-ww", "directory-terms-scorecard");

@@ -42,11 +42,12 @@ public sealed class ClickWriter(Store store, ClickClassifier classifier, int max
     protected override void Write(DbSession session, List<Pending> batch)
     {
         var rollups = new Reports.RollupBatch();
+        var sources = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var pending in batch)
         {
             var click = pending.Click;
             pending.Class = classifier.Classify(click.Ip, click.UserAgent, click.FlaggedAs);
-            _insert?.Insert(click, pending.Class, rollups);
+            _insert?.Insert(click, pending.Class, rollups, sources);
         }
         if (session.Provider == StoreProvider.Postgres)
         {

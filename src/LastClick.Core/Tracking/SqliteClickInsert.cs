@@ -15,28 +15,35 @@ internal sealed class SqliteClickInsert : IDisposable
     private const string Sql = """
         INSERT INTO clicks (id, program_id, publisher_id, link_id, visitor_id, at, ip, country, asn, anonymizer, invalid_reason,
                             user_agent, referrer, sub1, sub2, sub3, sub4, sub5, duplicate, device, traffic_source)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
-                (SELECT traffic_type FROM publishers WHERE id = ?3))
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)
         ON CONFLICT (id) DO NOTHING
-        RETURNING seq, traffic_source
         """;
+
+    private const string SourceSql = "SELECT traffic_type FROM publishers WHERE id = ?1";
 
     private const string PriorSql = "SELECT 1 FROM clicks WHERE visitor_id = ?1 AND at >= ?2 AND at < ?3 AND COALESCE(link_id, '') = ?4 AND seq < ?5 LIMIT 1";
 
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;
     private readonly sqlite3_stmt _prior;
+    private readonly sqlite3_stmt _source;
 
     public SqliteClickInsert(SqliteConnection connection)
     {
         _db = connection.Handle!;
         SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(_db, Sql, out _statement), _db);
         SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(_db, PriorSql, out _prior), _db);
+        SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(_db, SourceSql, out _source), _db);
     }
 
-    /// <summary>Stores the click and adds it to the rollups when it is new (a click already stored counts once).</summary>
-    public void Insert(Click click, ClickClass cls, Reports.RollupBatch rollups)
+    /// <summary>
+    /// Stores the click and adds it to the rollups when it is new (a click already stored counts once).
+    /// <paramref name="sources"/> holds the publishers' traffic sources read in this batch (its transaction): one
+    /// look-up per publisher and batch, never a stale copy.
+    /// </summary>
+    public void Insert(Click click, ClickClass cls, Reports.RollupBatch rollups, Dictionary<string, string?> sources)
     {
+        if (!sources.TryGetValue(click.PublisherId, out var source)) sources[click.PublisherId] = source = Source(click.PublisherId);
         var s = _statement;
         try
         {
@@ -60,13 +67,11 @@ internal sealed class SqliteClickInsert : IDisposable
             Text(18, click.Sub5);
             raw.sqlite3_bind_int(s, 19, click.Duplicate ? 1 : 0);
             Text(20, cls.Device);
+            Text(21, source);
             var rc = raw.sqlite3_step(s);
-            if (rc == raw.SQLITE_DONE) return; // stored before
-            if (rc != raw.SQLITE_ROW) SqliteException.ThrowExceptionForRC(rc, _db);
-            var seq = raw.sqlite3_column_int64(s, 0);
-            var source = raw.sqlite3_column_type(s, 1) == raw.SQLITE_NULL ? null : raw.sqlite3_column_text(s, 1).utf8_to_string();
-            rc = raw.sqlite3_step(s);
             if (rc != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(rc, _db);
+            if (raw.sqlite3_changes(_db) == 0) return; // stored before
+            var seq = raw.sqlite3_last_insert_rowid(_db);
             ClickRollup.Add(rollups, click, cls, source, ClickRollup.MayBeRepeat(click) ? !Prior(click, seq) : true);
         }
         finally
@@ -104,9 +109,26 @@ internal sealed class SqliteClickInsert : IDisposable
         }
     }
 
+    private string? Source(string publisherId)
+    {
+        var q = _source;
+        try
+        {
+            raw.sqlite3_bind_text(q, 1, publisherId);
+            var rc = raw.sqlite3_step(q);
+            if (rc is not (raw.SQLITE_ROW or raw.SQLITE_DONE)) SqliteException.ThrowExceptionForRC(rc, _db);
+            return rc == raw.SQLITE_ROW && raw.sqlite3_column_type(q, 0) != raw.SQLITE_NULL ? raw.sqlite3_column_text(q, 0).utf8_to_string() : null;
+        }
+        finally
+        {
+            raw.sqlite3_reset(q);
+        }
+    }
+
     public void Dispose()
     {
         _statement.Dispose();
         _prior.Dispose();
+        _source.Dispose();
     }
 }
