@@ -25,13 +25,7 @@ for port in 5181 5182; do
   for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 done
 
-run() { # port → "requests/s p50_ms p99_ms"
-  wrk -t2 -c64 -d"${secs}s" --latency "http://127.0.0.1:$1/go/$code" | awk '
-    /Requests\/sec/ {rps=$2}
-    /^ +50%/ {p50=$2} /^ +99%/ {p99=$2}
-    function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
-    END {printf "%s %.3f %.3f\n", rps, ms(p50), ms(p99)}'
-}
+source bench/wrk-run.sh
 # Warm both first (JIT tiers, pools, the SQLite page cache): a server runs for days, not for its first seconds.
 for port in 5181 5182; do wrk -t2 -c64 -d20s "http://127.0.0.1:$port/go/$code" >/dev/null; done
 printf "%-6s %-10s %12s %9s %9s\n" round app "requests/s" "p50 ms" "p99 ms"
