@@ -254,7 +254,7 @@ public static class Reports
 }
 
 /// <summary>
-/// A report's query string, Admitad's statistics API where it fits (docs/api.md#reports): date_start / date_end
+/// A report's query string, Admitad's statistics API where it fits (decision 0009 maps it): date_start / date_end
 /// (2026-11-01 or 01.11.2026, local days of the time zone, both included), subid1…subid5, order_by=-clicks,
 /// limit / offset. Any bad parameter is a problem naming it; nothing is read.
 /// </summary>
