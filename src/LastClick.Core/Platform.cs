@@ -26,6 +26,7 @@ public sealed class Platform
         Accounts = new Access.Accounts(store, clock);
         Applications = new Applications(store, programs, clock);
         ProgramEditor = new ProgramEditor(store, programs, clock);
+        Catalog = new Products.CatalogService(store, clock);
     }
 
     public Store Store { get; }
@@ -41,4 +42,5 @@ public sealed class Platform
     public Access.Accounts Accounts { get; }
     public Applications Applications { get; }
     public ProgramEditor ProgramEditor { get; }
+    public Products.CatalogService Catalog { get; }
 }

@@ -50,6 +50,7 @@ public static class Fingerprint
 [System.Text.Json.Serialization.JsonSerializable(typeof(Commissions.Order))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(Lifecycle.OrderEvent))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(Tracking.MarketplaceTouch))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(Products.Product))]
 internal sealed partial class FingerprintJson : System.Text.Json.Serialization.JsonSerializerContext;
 
 /// <summary>A clock that is set by hand: the replay's, and the tests'.</summary>

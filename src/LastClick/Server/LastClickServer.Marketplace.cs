@@ -50,6 +50,17 @@ public static partial class LastClickServer
             }).ConfigureAwait(false);
             return Results.NoContent();
         }).ConfigureAwait(false)).Produces(StatusCodes.Status204NoContent).WithSummary("Receive a paid touch of the marketplace's own channels (A1)");
+
+        // The catalog (G1): a batch of products created or updated by content, and ids that are gone. One transaction
+        // of its own (not the group commit: a batch of thousands would hold up the orders queued behind it).
+        api.MapPost("/products", async (HttpContext http, Platform platform) => await Handle(http, body =>
+        {
+            body.AllowOnly("products", "gone");
+            var products = body.Optional("products")?.Items().Select(Products.CatalogService.FromJson).ToList() ?? [];
+            var gone = body.Optional("gone")?.AsStrings() ?? [];
+            if (products.Count == 0 && gone.Count == 0) throw ProblemException.Invalid("products", "nothing to push: give products or gone ids");
+            return Results.Json(platform.Catalog.Push(products, gone));
+        }).ConfigureAwait(false)).Produces<Products.CatalogChange>().WithSummary("Push catalog products (idempotent by content) and mark products gone (G1)");
     }
 
     /// <summary>An unattributed order still belongs to a program: the first that pays for its delivery country.</summary>
