@@ -26,6 +26,7 @@ public static class LastClickCli
         root.Subcommands.Add(ServeCommand(stdout, stderr));
         root.Subcommands.Add(KeysCommand(stdout, stderr));
         root.Subcommands.Add(AccountsCommand(stdout, stderr));
+        root.Subcommands.Add(CatalogCommand(stdout, stderr));
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
     }
 
@@ -210,6 +211,51 @@ public static class LastClickCli
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{account.Email} ({account.Role}) password: {password}"));
         }));
         return new Command("accounts", "Dashboard accounts") { create };
+    }
+
+    private static Command CatalogCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var store = StoreOption();
+        var file = new Argument<FileInfo>("file") { Description = "Products: .jsonl/.ndjson (one per line, as the API's), .json or .csv (see README)" };
+        var full = new Option<bool>("--full") { Description = "The file is the whole catalog: stored products that are not in it are marked gone" };
+        var import = new Command("import", "Import products into the catalog (G1): the whole file is checked first, then written in batches") { file, store, full };
+        import.SetAction(parse => Guard(stderr, () =>
+        {
+            var f = parse.GetValue(file)!;
+            if (!f.Exists) throw ProblemException.Invalid("file", $"no file '{f.FullName}'");
+            using var s = Store.Connect(parse.GetValue(store)!);
+            s.Migrate(TimeProvider.System);
+            var catalog = new Products.CatalogService(s, TimeProvider.System);
+            var console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(stderr) });
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var totals = new int[4];
+            Spectre.Console.AnsiConsoleExtensions.Progress(console).Start(progress =>
+            {
+                // First the whole file is read and checked, so a bad line changes nothing; then it is written.
+                var check = progress.AddTask("checking", maxValue: Math.Max(1, f.Length));
+                foreach (var (product, where) in CatalogFile.Read(f, position => check.Value = position))
+                {
+                    Products.CatalogService.Validate(product, where);
+                    if (!seen.Add(product.Id)) throw ProblemException.Invalid($"{where}.id", $"product '{product.Id}' appears twice in the file");
+                }
+                check.Value = check.MaxValue;
+                var write = progress.AddTask("importing", maxValue: Math.Max(1, f.Length));
+                void Add(Products.CatalogChange c)
+                {
+                    (totals[0], totals[1], totals[2], totals[3]) = (totals[0] + c.Created, totals[1] + c.Updated, totals[2] + c.Unchanged, totals[3] + c.Gone);
+                }
+                foreach (var batch in CatalogFile.Read(f, position => write.Value = position).Select(p => p.Product).Chunk(5_000)) Add(catalog.Push(batch, []));
+                write.Value = write.MaxValue;
+                if (parse.GetValue(full))
+                {
+                    var stored = s.Read(session => session.Query<string>("SELECT id FROM products WHERE gone_at IS NULL"));
+                    foreach (var gone in stored.Where(id => !seen.Contains(id)).Chunk(5_000)) Add(catalog.Push([], gone));
+                }
+            });
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{seen.Count} products: {totals[0]} created, {totals[1]} updated, {totals[2]} unchanged, {totals[3]} marked gone"));
+        }));
+        return new Command("catalog", "The marketplace's product catalog") { import };
     }
 
     private static int Guard(TextWriter stderr, Action action)
