@@ -147,11 +147,7 @@ public static class Reports
         return plan;
     }
 
-    private static string Name(Dimension dim) => dim switch
-    {
-        Dimension.Sub1 or Dimension.Sub2 or Dimension.Sub3 or Dimension.Sub4 or Dimension.Sub5 => "subid" + dim.ToString()[^1],
-        _ => KeyDimensions.First(kv => kv.Value == dim).Key,
-    };
+    private static string Name(Dimension dim) => ReportRequest.ParameterOf(dim);
 
     private static void Read(DbSession s, Cube cube, string? group, long fromBucket, long toBucket, IReadOnlyDictionary<Dimension, string> filters,
         Dictionary<(string, string), long[]> into, Func<long, string?>? period)
@@ -220,6 +216,9 @@ public static class Reports
         return ordered.ThenBy(r => r.Key, StringComparer.Ordinal);
     }
 
+    /// <summary>The local day it is at <paramref name="now"/> in <paramref name="zone"/>.</summary>
+    public static DateOnly Today(DateTimeOffset now, TimeZoneInfo zone) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
+
     /// <summary>The UTC µs range of local days [start, end] in a zone (a midnight the zone skips starts at its first valid quarter hour).</summary>
     public static (long From, long To) UtcRange(DateOnly start, DateOnly end, TimeZoneInfo zone) =>
         (Times.ToMicros(LocalMidnight(start, zone)), Times.ToMicros(LocalMidnight(end.AddDays(1), zone)));
@@ -240,7 +239,7 @@ public static class Reports
     // A bucket's start (µs) → the local day, week or month it falls in (null outside the range).
     private static string? Period(ReportQuery q, long micros)
     {
-        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(Times.FromMicros(micros), q.Zone).DateTime);
+        var day = Today(Times.FromMicros(micros), q.Zone);
         return day < q.Start || day > q.End ? null : Label(q.Dimension, day);
     }
 
@@ -267,13 +266,34 @@ public static class ReportRequest
         ["country"] = Dimension.Country, ["device"] = Dimension.Device, ["source"] = Dimension.Source,
     };
 
+    /// <summary>The query parameter that filters by a dimension (subid1 for sub1, as Admitad names it).</summary>
+    public static string ParameterOf(Dimension dim) => FilterParameters.First(kv => kv.Value == dim).Key;
+
     public static readonly IReadOnlySet<string> Parameters = new HashSet<string>(
         [.. FilterParameters.Keys, "date_start", "date_end", "time_zone", "currency", "order_by", "limit", "offset", "format"], StringComparer.Ordinal);
+
+    /// <summary>The dimensions a publisher's reports offer, or the operator's (by publisher too).</summary>
+    public static IReadOnlyList<string> Dimensions(bool operatorScope) =>
+        [.. Reports.TimeDimensions.Concat(Reports.KeyDimensions.Keys).Where(d => operatorScope || d != "publisher")];
+
+    /// <summary>
+    /// A report's query string as the API and the pages get it: every parameter <paramref name="names"/> lists must be
+    /// one of <see cref="Parameters"/>; dates default to the 30 local days to <paramref name="now"/> in the zone.
+    /// </summary>
+    public static ReportQuery Parse(string dimension, IEnumerable<string> names, Func<string, string?> get, string? publisherId, TimeZoneInfo zone,
+        DateTimeOffset now, bool csv = false)
+    {
+        if (names.FirstOrDefault(k => !Parameters.Contains(k)) is { } unknown)
+        {
+            throw ProblemException.Invalid(unknown, $"unknown parameter (one of {string.Join(", ", Parameters.Order(StringComparer.Ordinal))})");
+        }
+        return Parse(dimension, get, publisherId, zone, Reports.Today(now, zone), csv);
+    }
 
     /// <param name="publisherId">The caller's publisher (its reports only), or null for the operator's reports over all publishers.</param>
     public static ReportQuery Parse(string dimension, Func<string, string?> get, string? publisherId, TimeZoneInfo zone, DateOnly today, bool csv = false)
     {
-        var dimensions = Reports.TimeDimensions.Concat(Reports.KeyDimensions.Keys).Where(d => publisherId is null || d != "publisher").ToList();
+        var dimensions = Dimensions(publisherId is null);
         if (!dimensions.Contains(dimension)) throw ProblemException.Invalid("dimension", $"unknown report '{dimension}' (one of {string.Join(", ", dimensions)})");
         if (get("time_zone") is { } zoneId)
         {

@@ -35,20 +35,15 @@ public static partial class LastClickServer
     private static IResult Report(HttpContext http, Platform platform, string dimension, string? publisherId, TimeZoneInfo zone)
     {
         var query = http.Request.Query;
-        if (query.Keys.FirstOrDefault(k => !ReportRequest.Parameters.Contains(k)) is { } unknown)
-        {
-            throw ProblemException.Invalid(unknown, $"unknown parameter (one of {string.Join(", ", ReportRequest.Parameters.Order(StringComparer.Ordinal))})");
-        }
         var format = query["format"].FirstOrDefault();
         if (format is not (null or "json" or "csv")) throw ProblemException.Invalid("format", "must be json or csv");
         var csv = format == "csv" || (format is null && http.Request.Headers.Accept.ToString().Contains("text/csv", StringComparison.OrdinalIgnoreCase));
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(platform.Clock.GetUtcNow(), zone).DateTime);
-        var request = ReportRequest.Parse(dimension, name => query.TryGetValue(name, out var v) ? v.FirstOrDefault() : null, publisherId, zone, today, csv);
+        var request = ReportRequest.Parse(dimension, query.Keys, name => query.TryGetValue(name, out var v) ? v.FirstOrDefault() : null, publisherId, zone,
+            platform.Clock.GetUtcNow(), csv);
         var result = Reports.Reports.Run(platform.Store, request);
         if (csv)
         {
-            var name = string.Create(CultureInfo.InvariantCulture, $"lastclick-{dimension}-{result.Start:yyyy-MM-dd}-{result.End:yyyy-MM-dd}.csv");
-            http.Response.Headers.ContentDisposition = $"attachment; filename=\"{name}\"";
+            http.Response.Headers.ContentDisposition = $"attachment; filename=\"{ReportCsv.FileName(result)}\"";
             return Results.Text(ReportCsv.Write(result), "text/csv; charset=utf-8");
         }
         return Results.Json(ReportJson(result));

@@ -8,6 +8,10 @@ namespace LastClick.Server;
 /// <summary>A report as CSV (API and dashboard): the dimension's column, every metric of the JSON, the currency; the totals row last.</summary>
 public static class ReportCsv
 {
+    /// <summary>The download's name: lastclick-{dimension}-{first day}-{last day}.csv.</summary>
+    public static string FileName(ReportResult result) =>
+        string.Create(CultureInfo.InvariantCulture, $"lastclick-{result.Dimension}-{result.Start:yyyy-MM-dd}-{result.End:yyyy-MM-dd}.csv");
+
     public static string Write(ReportResult result)
     {
         using var writer = new StringWriter(CultureInfo.InvariantCulture);

@@ -33,7 +33,7 @@ public static class Dashboard
     public static Series Daily(Store store, DateTimeOffset now, int days, string? publisherId, string? programId, string? currency, TimeZoneInfo? zone = null)
     {
         zone ??= TimeZoneInfo.Utc;
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
+        var today = Reports.Reports.Today(now, zone);
         var filters = new Dictionary<Dimension, string>();
         if (publisherId is not null) filters[Dimension.Publisher] = publisherId;
         if (programId is not null) filters[Dimension.Program] = programId;
@@ -84,7 +84,7 @@ public static class Dashboard
     /// <summary>Clicks per link of a publisher over the last days (code → clicks), or of one of its links (link report, rollups).</summary>
     public static IReadOnlyDictionary<string, long> ClicksByLink(Store store, string publisherId, DateTimeOffset now, int days, string? code = null)
     {
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var today = Reports.Reports.Today(now, TimeZoneInfo.Utc);
         var filters = new Dictionary<Dimension, string> { [Dimension.Publisher] = publisherId };
         if (code is not null) filters[Dimension.Link] = code;
         var report = Reports.Reports.Run(store, new ReportQuery("link", today.AddDays(-(days - 1)), today, TimeZoneInfo.Utc, filters, null, "link", int.MaxValue, 0));

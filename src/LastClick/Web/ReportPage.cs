@@ -54,15 +54,13 @@ public sealed class ReportView
         var query = request.Query.Where(q => q.Value.Count > 0 && !string.IsNullOrEmpty(q.Value[0]) && !PageParameters.Contains(q.Key))
             .ToDictionary(q => q.Key, q => q.Value[0]!, StringComparer.Ordinal);
         var dimension = request.Query["dimension"].FirstOrDefault() is { Length: > 0 } d ? d : "day";
-        var dimensions = Reports.Reports.TimeDimensions.Concat(Reports.Reports.KeyDimensions.Keys).Where(x => publisherId is null || x != "publisher").ToList();
+        var dimensions = ReportRequest.Dimensions(publisherId is null);
         var programs = platform.Programs.All.Select(p => p.Id).Order(StringComparer.Ordinal).ToList();
         ReportResult? result = null;
         Problem? problem = null;
         try
         {
-            if (query.Keys.FirstOrDefault(k => !ReportRequest.Parameters.Contains(k)) is { } unknown) throw ProblemException.Invalid(unknown, "unknown parameter");
-            var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(platform.Clock.GetUtcNow(), zone).DateTime);
-            var parsed = ReportRequest.Parse(dimension, name => query.GetValueOrDefault(name), publisherId, zone, today, csv);
+            var parsed = ReportRequest.Parse(dimension, query.Keys, name => query.GetValueOrDefault(name), publisherId, zone, platform.Clock.GetUtcNow(), csv);
             result = Reports.Reports.Run(platform.Store, parsed);
         }
         catch (ProblemException e)
@@ -76,8 +74,10 @@ public sealed class ReportView
         };
         if (!csv) return (view, null);
         if (result is null) return (view, new BadRequestObjectResult(problem));
-        var name = string.Create(CultureInfo.InvariantCulture, $"lastclick-{dimension}-{result.Start:yyyy-MM-dd}-{result.End:yyyy-MM-dd}.csv");
-        return (view, new FileContentResult(System.Text.Encoding.UTF8.GetBytes(Server.ReportCsv.Write(result)), "text/csv; charset=utf-8") { FileDownloadName = name });
+        return (view, new FileContentResult(System.Text.Encoding.UTF8.GetBytes(Server.ReportCsv.Write(result)), "text/csv; charset=utf-8")
+        {
+            FileDownloadName = Server.ReportCsv.FileName(result),
+        });
     }
 }
 
@@ -88,7 +88,7 @@ public sealed record TopReport(string Title, ReportResult Result, string More, s
     public static TopReport Of(Platform platform, string title, string dimension, string path, Dictionary<Dimension, string> filters, TimeZoneInfo zone,
         string? currency, int rows = 5)
     {
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(platform.Clock.GetUtcNow(), zone).DateTime);
+        var today = Reports.Reports.Today(platform.Clock.GetUtcNow(), zone);
         var start = today.AddDays(-29);
         var result = Reports.Reports.Run(platform.Store, new ReportQuery(dimension, start, today, zone, filters, currency, "-clicks", rows, 0));
         var query = new Dictionary<string, string?>(StringComparer.Ordinal)
