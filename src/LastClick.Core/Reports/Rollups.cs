@@ -60,6 +60,9 @@ public sealed record Cube(string Table, Grain Grain, IReadOnlyList<Dimension> Di
         _ => dim.ToString().ToLowerInvariant(),
     };
 
+    /// <summary>Every column in table order: the bucket, the key columns, the counters.</summary>
+    public IReadOnlyList<string> Columns => ["bucket", .. Dims.Select(Column), .. Measure.Columns];
+
     public IReadOnlyList<string> KeyColumns =>
         PublisherLeads
             ? ["publisher_id", "bucket", .. Dims.Where(d => d != Dimension.Publisher).Select(Column)]
@@ -217,14 +220,12 @@ public static class RollupWriter
     private static List<RollupBatch.Cell> Ordered(Dictionary<(long Bucket, string Key), RollupBatch.Cell> cells) =>
         [.. cells.OrderBy(c => c.Key.Bucket).ThenBy(c => c.Key.Key, StringComparer.Ordinal).Select(c => c.Value).Where(c => c.Measures.Any(m => m != 0))];
 
-    private static string Upsert(Cube cube, Func<int, string> value)
-    {
-        var columns = new List<string> { "bucket" };
-        columns.AddRange(cube.Dims.Select(Cube.Column));
-        columns.AddRange(Measure.Columns);
-        return $"INSERT INTO {cube.Table} ({string.Join(", ", columns)}) {value(columns.Count)} ON CONFLICT ({string.Join(", ", cube.KeyColumns)}) DO UPDATE SET " +
-               string.Join(", ", Measure.Columns.Select(m => $"{m} = {cube.Table}.{m} + excluded.{m}"));
-    }
+    private static string Upsert(Cube cube, Func<int, string> value) =>
+        $"INSERT INTO {cube.Table} ({string.Join(", ", cube.Columns)}) {value(cube.Columns.Count)} {AddOnConflict(cube)}";
+
+    /// <summary>The upsert's tail: a row already there gets the counters added.</summary>
+    internal static string AddOnConflict(Cube cube) =>
+        $"ON CONFLICT ({string.Join(", ", cube.KeyColumns)}) DO UPDATE SET " + string.Join(", ", Measure.Columns.Select(m => $"{m} = {cube.Table}.{m} + excluded.{m}"));
 
     /// <summary>PostgreSQL: every table's changed rows in one statement (one data-modifying WITH per table, arrays unnested).</summary>
     private static void WritePostgres(DbSession s, RollupBatch batch)
@@ -362,12 +363,8 @@ public static class RollupRebuild
     {
         var keys = new List<string> { cube.Grain.Offset == 0 ? $"f.at / {cube.Grain.Size}" : $"(f.at + {cube.Grain.Offset}) / {cube.Grain.Size}" };
         keys.AddRange(cube.Dims.Select(dim));
-        var columns = new List<string> { "bucket" };
-        columns.AddRange(cube.Dims.Select(Cube.Column));
-        columns.AddRange(Measure.Columns);
         var sums = provider == StoreProvider.Postgres ? measures.Select(m => $"CAST({m} AS BIGINT)") : measures;
-        return $"INSERT INTO {cube.Table} ({string.Join(", ", columns)})\nSELECT {string.Join(", ", keys)}, {string.Join(", ", sums)}\nFROM {from}\nWHERE {where}\n" +
-               $"GROUP BY {string.Join(", ", keys.Where(k => k != "''"))}\nON CONFLICT ({string.Join(", ", cube.KeyColumns)}) DO UPDATE SET " +
-               string.Join(", ", Measure.Columns.Select(m => $"{m} = {cube.Table}.{m} + excluded.{m}"));
+        return $"INSERT INTO {cube.Table} ({string.Join(", ", cube.Columns)})\nSELECT {string.Join(", ", keys)}, {string.Join(", ", sums)}\nFROM {from}\nWHERE {where}\n" +
+               $"GROUP BY {string.Join(", ", keys.Where(k => k != "''"))}\n{RollupWriter.AddOnConflict(cube)}";
     }
 }

@@ -37,6 +37,7 @@ internal static class ClickRollup
         return (from, from + Cubes.Day);
     }
 
+    /// <summary>An earlier click of the visitor on the link that UTC day; its parameters appear in the order the SQLite writer binds them.</summary>
     public const string PriorSql =
         "SELECT 1 FROM clicks WHERE visitor_id = @visitor AND at >= @from AND at < @to AND COALESCE(link_id, '') = @link AND seq < @seq LIMIT 1";
 }

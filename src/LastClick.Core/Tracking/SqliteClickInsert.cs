@@ -21,7 +21,6 @@ internal sealed class SqliteClickInsert : IDisposable
 
     private const string SourceSql = "SELECT traffic_type FROM publishers WHERE id = ?1";
 
-    private const string PriorSql = "SELECT 1 FROM clicks WHERE visitor_id = ?1 AND at >= ?2 AND at < ?3 AND COALESCE(link_id, '') = ?4 AND seq < ?5 LIMIT 1";
 
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;
@@ -32,7 +31,7 @@ internal sealed class SqliteClickInsert : IDisposable
     {
         _db = connection.Handle!;
         SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(_db, Sql, out _statement), _db);
-        SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(_db, PriorSql, out _prior), _db);
+        SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(_db, ClickRollup.PriorSql, out _prior), _db);
         SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(_db, SourceSql, out _source), _db);
     }
 
@@ -87,7 +86,8 @@ internal sealed class SqliteClickInsert : IDisposable
         }
     }
 
-    // Whether the visitor clicked the link earlier the same UTC day (a click stored before this one).
+    // Whether the visitor clicked the link earlier the same UTC day (a click stored before this one): the
+    // one-at-a-time path's query, bound by position (SQLite numbers named parameters in order of appearance).
     private bool Prior(Click click, long seq)
     {
         var p = _prior;
