@@ -12,9 +12,8 @@ namespace LastClick.Tracking;
 /// </summary>
 internal sealed class SqliteClickInsert : IDisposable
 {
-    private const string Sql = """
-        INSERT INTO clicks (id, program_id, publisher_id, link_id, visitor_id, at, ip, country, asn, anonymizer, invalid_reason,
-                            user_agent, referrer, sub1, sub2, sub3, sub4, sub5, duplicate, device, traffic_source)
+    private const string Sql = $"""
+        INSERT INTO clicks ({TrackingService.Columns})
         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)
         ON CONFLICT (id) DO NOTHING
         """;

@@ -29,7 +29,8 @@ public sealed class TrackingService(Store store, ClickClassifier classifier)
         return cls;
     }
 
-    private const string Columns = """
+    /// <summary>The columns every click insert writes (one at a time, the PostgreSQL batch, the SQLite writer's positional insert).</summary>
+    internal const string Columns = """
         id, program_id, publisher_id, link_id, visitor_id, at, ip, country, asn, anonymizer, invalid_reason,
         user_agent, referrer, sub1, sub2, sub3, sub4, sub5, duplicate, device, traffic_source
         """;
