@@ -27,6 +27,9 @@ public sealed class Platform
         Applications = new Applications(store, programs, clock);
         ProgramEditor = new ProgramEditor(store, programs, clock);
         Catalog = new Products.CatalogService(store, clock);
+        Feeds = new Products.Feeds(store, programs, Links, clock);
+        Keywords = new Products.BannedKeywords(store, clock);
+        Claims = new Claims.ClaimService(store, programs, Orders, clock);
     }
 
     public Store Store { get; }
@@ -43,4 +46,7 @@ public sealed class Platform
     public Applications Applications { get; }
     public ProgramEditor ProgramEditor { get; }
     public Products.CatalogService Catalog { get; }
+    public Products.Feeds Feeds { get; }
+    public Products.BannedKeywords Keywords { get; }
+    public Claims.ClaimService Claims { get; }
 }

@@ -92,6 +92,12 @@ public sealed partial class DbSession : IDisposable
         return ReadAll<T>(reader, (command, 0));
     }
 
+    /// <summary>
+    /// A forward-only reader over the rows, for results too large to hold (feeds): the caller reads and disposes it
+    /// before the session's next statement.
+    /// </summary>
+    public DbDataReader Reader(string sql, object? param = null) => Command(sql, param).ExecuteReader(System.Data.CommandBehavior.SequentialAccess);
+
     public T? QuerySingleOrDefault<T>(string sql, object? param = null)
     {
         var rows = Query<T>(sql, param);

@@ -35,13 +35,16 @@ public abstract class Store : IDisposable
 
     public void InSession(Action<DbSession> work) => InSession(s => { work(s); return 0; });
 
+    /// <summary>A session that only reads (see <see cref="Read{T}"/>), for a caller that streams from it: dispose it when done.</summary>
+    public DbSession BeginRead() => new(Open(), Provider, readOnly: true);
+
     /// <summary>
     /// Runs <paramref name="work"/> that only reads, in a session of its own: on SQLite it never waits for (or
     /// holds up) a writer — the click and order group commits — and sees the last committed state.
     /// </summary>
     public T Read<T>(Func<DbSession, T> work)
     {
-        using var session = new DbSession(Open(), Provider, readOnly: true);
+        using var session = BeginRead();
         var result = work(session);
         session.Commit();
         return result;

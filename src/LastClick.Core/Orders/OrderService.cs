@@ -314,20 +314,74 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
                 """, row);
             return;
         }
-        s.Execute("""
-            UPDATE orders SET status = @Status, decline_reason = @DeclineReason, fx_rate = @FxRate, sales_minor = @SalesMinor,
-                commission_minor = @CommissionMinor, capped = @Capped, cap_trace = @CapTrace, held_account = @HeldAccount, held_minor = @HeldMinor,
-                settled_minor = @SettledMinor, paid_at = @PaidAt, confirmed_at = @ConfirmedAt, cancelled_at = @CancelledAt,
-                fraud_at = @FraudAt, fully_refunded = @FullyRefunded, updated_at = @UpdatedAt, declined_minor = @DeclinedMinor
-            WHERE id = @Id
-            """, row);
-        if (changed.Count > 0)
-        {
-            s.ExecuteEach("UPDATE order_lines SET reason = @Reason, commission_minor = @CommissionMinor, refunded_minor = @RefundedMinor WHERE order_id = @OrderId AND line_no = @LineNo",
-                changed);
-        }
+        s.Execute(UpdateSettled, row);
+        if (changed.Count > 0) s.ExecuteEach(UpdateSettledLine, changed);
         if (row.PublisherId is not null) PostTransfers(s, row.ProgramId, row.PublisherId, Currency.Of(row.PayoutCurrency), row.Id, null, transfers, now);
         OrderRollup.Write(s, reported, row);
+    }
+
+    private const string UpdateSettled = """
+        UPDATE orders SET status = @Status, decline_reason = @DeclineReason, fx_rate = @FxRate, sales_minor = @SalesMinor,
+            commission_minor = @CommissionMinor, capped = @Capped, cap_trace = @CapTrace, held_account = @HeldAccount, held_minor = @HeldMinor,
+            settled_minor = @SettledMinor, paid_at = @PaidAt, confirmed_at = @ConfirmedAt, cancelled_at = @CancelledAt,
+            fraud_at = @FraudAt, fully_refunded = @FullyRefunded, updated_at = @UpdatedAt, declined_minor = @DeclinedMinor
+        WHERE id = @Id
+        """;
+
+    private const string UpdateSettledLine =
+        "UPDATE order_lines SET reason = @Reason, commission_minor = @CommissionMinor, refunded_minor = @RefundedMinor WHERE order_id = @OrderId AND line_no = @LineNo";
+
+    /// <summary>
+    /// Credits an order no publisher has to the publisher of an accepted missing-order claim: the rules decide each line's
+    /// rate as for a click of that publisher from the delivery country at the order's time, every line's trace and the
+    /// attribution trace start with <paramref name="step"/> (who accepted which claim), and the order is settled as its
+    /// events stand — ledger transfers and rollups as for any order. An order credited to anyone already is a conflict.
+    /// </summary>
+    public OrderView CreditByClaim(DbSession s, string orderId, string publisherId, TraceStep step)
+    {
+        LockOrder(s, orderId);
+        OrderRow? row;
+        List<LineRow> lines;
+        using (var read = s.QueryMultiple($"""
+            SELECT {StateColumns}, attribution_trace FROM orders WHERE id = @orderId;
+            SELECT {LineStateColumns} FROM order_lines WHERE order_id = @orderId ORDER BY line_no;
+            """, new { orderId }))
+        {
+            row = read.ReadSingleOrDefault<OrderRow>();
+            lines = read.Read<LineRow>();
+        }
+        if (row is null) throw new ProblemException(Problem.NotFound("order", $"the marketplace has not reported order '{orderId}'"));
+        if (row.PublisherId is not null)
+        {
+            throw new ProblemException(Problem.Conflict("order", row.PublisherId == publisherId
+                ? $"order '{orderId}' is already credited to this publisher"
+                : $"order '{orderId}' is credited to another publisher ({row.PublisherId}) by its click"));
+        }
+        var program = programs.Get(row.ProgramId);
+        var order = ToDomain(row, lines);
+        var trafficType = s.QuerySingleOrDefault<string>("SELECT traffic_type FROM publishers WHERE id = @publisherId", new { publisherId })
+            ?? throw new ProblemException(Problem.NotFound("publisher", $"unknown publisher '{publisherId}'"));
+        var touch = new Touch("claim", TouchKind.AffiliateClick, order.At, 0, publisherId, Country: order.DeliveryCountry);
+        var turnover = program.Tiers is null ? 0m : PreviousMonthTurnover(s, publisherId, program, order.At);
+        var rates = Commission.Rate(order, touch, program, new PublisherContext(trafficType, turnover))
+            .Select(r => r with { Trace = [step, .. r.Trace] }).ToList();
+        var now = clock.GetUtcNow();
+        var reported = OrderRollup.Snapshot(row);
+        var trace = JsonSerializer.Deserialize<List<string>>(row.AttributionTrace) ?? [];
+        trace.Add($"{step.Rule}: {step.Detail}");
+        (row.PublisherId, row.TrafficType, row.AttributionReason, row.AttributionTrace) = (publisherId, trafficType, null, JsonSerializer.Serialize(trace, TraceJsonOptions));
+        for (var i = 0; i < lines.Count; i++)
+        {
+            (lines[i].Rate, lines[i].RateReason, lines[i].Trace) = (Decimals.Canonical(rates[i].Rate), rates[i].Reason, TraceJson.Write(rates[i].Trace));
+        }
+        var transfers = Settle(row, lines, order, rates, FactsOf(row, lines, order.Currency), program, now);
+        s.Execute("UPDATE orders SET publisher_id = @PublisherId, traffic_type = @TrafficType, attribution_reason = NULL, attribution_trace = @AttributionTrace WHERE id = @Id", row);
+        s.ExecuteEach("UPDATE order_lines SET rate = @Rate, rate_reason = @RateReason, trace = @Trace WHERE order_id = @OrderId AND line_no = @LineNo", lines);
+        s.Execute(UpdateSettled, row);
+        s.ExecuteEach(UpdateSettledLine, lines);
+        PostTransfers(s, row.ProgramId, publisherId, Currency.Of(row.PayoutCurrency), row.Id, null, transfers, now);
+        OrderRollup.Write(s, reported, row);
+        return Find(s, orderId)!;
     }
 
     /// <summary>
@@ -436,7 +490,7 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
     }
 
     /// <summary>B13: the publisher's confirmed sales in the program's payout currency over the previous calendar month (UTC).</summary>
-    private static decimal PreviousMonthTurnover(DbSession s, string publisherId, ProgramDefinition program, DateTimeOffset at)
+    internal static decimal PreviousMonthTurnover(DbSession s, string publisherId, ProgramDefinition program, DateTimeOffset at)
     {
         var monthStart = new DateTimeOffset(at.Year, at.Month, 1, 0, 0, 0, TimeSpan.Zero);
         var previous = monthStart.AddMonths(-1);

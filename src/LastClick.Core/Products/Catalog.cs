@@ -90,6 +90,9 @@ public sealed class CatalogService(Store store, TimeProvider clock)
         return new CatalogChange(created, updated, unchanged, marked);
     }
 
+    /// <summary>A product's page (gone or not: a feed item's link outlives the product, the marketplace's page says it is gone).</summary>
+    public string? UrlOf(string id) => store.Read(s => s.QuerySingleOrDefault<string>("SELECT url FROM products WHERE id = @id", new { id }));
+
     public StoredProduct? Find(string id) => store.Read(s =>
     {
         var row = s.QuerySingleOrDefault<ProductRow>(

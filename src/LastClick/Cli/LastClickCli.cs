@@ -27,6 +27,7 @@ public static class LastClickCli
         root.Subcommands.Add(KeysCommand(stdout, stderr));
         root.Subcommands.Add(AccountsCommand(stdout, stderr));
         root.Subcommands.Add(CatalogCommand(stdout, stderr));
+        root.Subcommands.Add(FeedCommand(stdout, stderr));
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
     }
 
@@ -256,6 +257,97 @@ public static class LastClickCli
                 $"{seen.Count} products: {totals[0]} created, {totals[1]} updated, {totals[2]} unchanged, {totals[3]} marked gone"));
         }));
         return new Command("catalog", "The marketplace's product catalog") { import };
+    }
+
+    private static Command FeedCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var store = StoreOption();
+        var code = new Option<string?>("--feed") { Description = "A stored feed's code (else the feed is defined by the options below, and stored once)" };
+        var publisher = new Option<string?>("--publisher") { Description = "The publisher whose tracking links the items carry" };
+        var program = new Option<string?>("--program") { Description = "The program (aliexpress-ww, aliexpress-cis)" };
+        var market = new Option<string?>("--market") { Description = "The market the products ship to (DE)" };
+        var language = new Option<string?>("--language") { Description = "The texts' language (English where a translation is missing)" };
+        var format = new Option<string?>("--format") { Description = "csv, xml (Google Merchant) or json; default: from --out's name, else the feed's" };
+        var output = new Option<FileInfo?>("--out") { Description = "The file to write (.gz: gzip); default: standard output" };
+        var gzip = new Option<bool>("--gzip") { Description = "Compress with gzip (implied by an --out name ending in .gz)" };
+        var publicUrl = new Option<string>("--public-url") { Description = "The address item links point at (the server's --public-url)", DefaultValueFactory = _ => "http://127.0.0.1:8080" };
+        var category = new Option<string?>("--category") { Description = "Only this category" };
+        var productStore = new Option<string?>("--product-store") { Description = "Only this marketplace store" };
+        var minPrice = new Option<decimal?>("--min-price") { Description = "Lowest price (in --price-currency, default the program's payout currency)" };
+        var maxPrice = new Option<decimal?>("--max-price") { Description = "Highest price" };
+        var priceCurrency = new Option<string?>("--price-currency") { Description = "The currency of --min-price and --max-price" };
+        var minRate = new Option<decimal?>("--min-rate") { Description = "Lowest commission rate the rules give this publisher (0.05 = 5%)" };
+        var inStock = new Option<bool>("--in-stock") { Description = "Only products in stock" };
+        var bestSellers = new Option<bool>("--best-sellers") { Description = "Only the market's latest best sellers, in rank order (G4)" };
+        var subId = new Option<string?>("--sub-id") { Description = "The sub id (sub1) the items' clicks carry" };
+        var export = new Command("export", "Write a product feed (G2, G3) with a progress bar on standard error")
+        {
+            store, code, publisher, program, market, language, format, output, gzip, publicUrl, category, productStore, minPrice, maxPrice, priceCurrency,
+            minRate, inStock, bestSellers, subId,
+        };
+        export.SetAction(parse => Guard(stderr, () =>
+        {
+            using var s = Store.Connect(parse.GetValue(store)!);
+            s.Migrate(TimeProvider.System);
+            var platform = new Platform(s, ProgramCatalog.BuiltIn(), TimeProvider.System);
+            platform.ProgramEditor.Load();
+            var origin = parse.GetValue(publicUrl)!.TrimEnd('/');
+            Products.Feed feed;
+            if (parse.GetValue(code) is { } feedCode)
+            {
+                var owner = s.Read(session => session.QuerySingleOrDefault<string>("SELECT publisher_id FROM feeds WHERE code = @feedCode", new { feedCode }))
+                    ?? throw new ProblemException(Problem.NotFound("feed", $"no feed '{feedCode}'"));
+                feed = platform.Feeds.Find(owner, feedCode)!;
+            }
+            else
+            {
+                var who = parse.GetValue(publisher) ?? throw ProblemException.Invalid("publisher", "is required without --feed");
+                var request = new Products.FeedRequest(parse.GetValue(program) ?? throw ProblemException.Invalid("program", "is required without --feed"),
+                    (parse.GetValue(market) ?? throw ProblemException.Invalid("market", "is required without --feed")).ToUpperInvariant(),
+                    parse.GetValue(language) ?? throw ProblemException.Invalid("language", "is required without --feed"),
+                    Products.Feeds.ParseFormat(parse.GetValue(format) ?? "xml"),
+                    new Products.FeedFilter(parse.GetValue(category), parse.GetValue(productStore), parse.GetValue(minPrice), parse.GetValue(maxPrice),
+                        parse.GetValue(priceCurrency), parse.GetValue(minRate), parse.GetValue(inStock), parse.GetValue(bestSellers)),
+                    parse.GetValue(subId));
+                // The same definition exports the same stored feed (and link) again rather than a new one each time.
+                feed = platform.Feeds.ForPublisher(who).FirstOrDefault(f => f.RevokedAt is null && f.ProgramId == request.ProgramId && f.Market == request.Market
+                        && f.Language == request.Language && f.Filter == request.Filter && f.SubId == request.SubId)
+                    ?? platform.Feeds.Create(who, request);
+            }
+            var file = parse.GetValue(output);
+            var chosen = parse.GetValue(format) is { } named ? Products.Feeds.ParseFormat(named)
+                : file is not null && FormatOfName(file.Name) is { } byName ? byName : feed.Format;
+            feed = feed with { Format = chosen };
+            var compress = parse.GetValue(gzip) || file?.Name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) == true;
+            var total = platform.Feeds.Count(feed);
+            var console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(stderr) });
+            long written = 0;
+            using (var target = file is null ? Console.OpenStandardOutput() : new FileStream(file.FullName, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+            using (var body = compress ? new System.IO.Compression.GZipStream(target, System.IO.Compression.CompressionLevel.Fastest) : (Stream)new BufferedStream(target, 1 << 16))
+            {
+                Spectre.Console.AnsiConsoleExtensions.Progress(console).Start(progress =>
+                {
+                    var task = progress.AddTask($"feed {feed.Code}", maxValue: Math.Max(1, total));
+                    written = Feeds.FeedWriter.Write(feed, platform.Feeds.Items(feed, origin), body, origin, platform.Clock.GetUtcNow(), n => task.Value = n);
+                    task.Value = task.MaxValue;
+                });
+            }
+            (file is null ? stderr : stdout).WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"feed {feed.Code}: {written} items ({Products.Feeds.Extension(chosen)}{(compress ? ", gzip" : "")}); its URL: {Server.LastClickServer.FeedUrl(origin, feed)}"));
+        }));
+        return new Command("feed", "Product feeds") { export };
+    }
+
+    private static Products.FeedFormat? FormatOfName(string name)
+    {
+        var bare = name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? name[..^3] : name;
+        return Path.GetExtension(bare).ToLowerInvariant() switch
+        {
+            ".csv" => Products.FeedFormat.Csv,
+            ".xml" => Products.FeedFormat.Xml,
+            ".json" => Products.FeedFormat.Json,
+            _ => null,
+        };
     }
 
     private static int Guard(TextWriter stderr, Action action)

@@ -12,25 +12,31 @@ public static partial class LastClickServer
     /// cookie for the program's window. The 302 is only written once the click's batch is committed.
     /// </summary>
     private static void MapRedirect(WebApplication app) =>
-        app.MapGet("/go/{code}", async (string code, HttpContext http, Platform platform, ClickWriter writer, LinkCache links, DuplicateClicks repeats) =>
-        {
-            if (links.Get(code) is not { } link) return Problem(new Problem("not_found", "code", $"no link '{code}'"));
-            var program = platform.Programs.Get(link.ProgramId);
-            var cookie = http.Request.Cookies["lc_vid"] is { Length: > 0 and <= 64 } v && v.All(char.IsAsciiLetterOrDigit) ? v : null;
-            var visitor = cookie ?? Guid.CreateVersion7().ToString("N");
-            var clickId = Guid.CreateVersion7().ToString("N");
-            var now = platform.Clock.GetUtcNow();
-            var ip = http.Connection.RemoteIpAddress?.ToString();
-            var userAgent = http.Request.Headers.UserAgent.ToString();
-            var duplicate = repeats.Repeat(link.Code, cookie, ip, userAgent, now, cookie is null ? visitor : null);
-            await writer.WriteAsync(new Click(clickId, link.ProgramId, link.PublisherId, visitor, now, ip, userAgent, http.Request.Headers.Referer.ToString(),
-                link.Code, link.Sub1, link.Sub2, link.Sub3, link.Sub4, link.Sub5, Duplicate: duplicate, NewVisitor: cookie is null)).ConfigureAwait(false);
-            http.Response.Cookies.Append("lc_vid", visitor, new CookieOptions
-            {
-                MaxAge = program.CookieWindow, HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = http.Request.IsHttps, Path = "/",
-            });
-            http.Response.Headers.CacheControl = "no-store";
-            return Results.Redirect(LinkTargets.WithClickId(link.Destination, clickId));
-        }).Produces(StatusCodes.Status302Found).ProducesProblem(StatusCodes.Status404NotFound).WithTags("tracking")
+        app.MapGet("/go/{code}", (string code, HttpContext http, Platform platform, ClickWriter writer, LinkCache links, DuplicateClicks repeats) =>
+            links.Get(code) is { } link
+                ? Redirect(http, platform, writer, link, repeats)
+                : Task.FromResult(Problem(new Problem("not_found", "code", $"no link '{code}'"))))
+          .Produces(StatusCodes.Status302Found).ProducesProblem(StatusCodes.Status404NotFound).WithTags("tracking")
           .WithSummary("The tracking redirect (F2): stores the click, then 302 with lc_click and the lc_vid cookie");
+
+    /// <summary>Stores the click on <paramref name="link"/> (group commit), sets the visitor cookie and answers 302 to its destination with lc_click.</summary>
+    private static async Task<IResult> Redirect(HttpContext http, Platform platform, ClickWriter writer, Link link, DuplicateClicks repeats)
+    {
+        var program = platform.Programs.Get(link.ProgramId);
+        var cookie = http.Request.Cookies["lc_vid"] is { Length: > 0 and <= 64 } v && v.All(char.IsAsciiLetterOrDigit) ? v : null;
+        var visitor = cookie ?? Guid.CreateVersion7().ToString("N");
+        var clickId = Guid.CreateVersion7().ToString("N");
+        var now = platform.Clock.GetUtcNow();
+        var ip = http.Connection.RemoteIpAddress?.ToString();
+        var userAgent = http.Request.Headers.UserAgent.ToString();
+        var duplicate = repeats.Repeat(link.Code, cookie, ip, userAgent, now, cookie is null ? visitor : null);
+        await writer.WriteAsync(new Click(clickId, link.ProgramId, link.PublisherId, visitor, now, ip, userAgent, http.Request.Headers.Referer.ToString(),
+            link.Code, link.Sub1, link.Sub2, link.Sub3, link.Sub4, link.Sub5, Duplicate: duplicate, NewVisitor: cookie is null)).ConfigureAwait(false);
+        http.Response.Cookies.Append("lc_vid", visitor, new CookieOptions
+        {
+            MaxAge = program.CookieWindow, HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = http.Request.IsHttps, Path = "/",
+        });
+        http.Response.Headers.CacheControl = "no-store";
+        return Results.Redirect(LinkTargets.WithClickId(link.Destination, clickId));
+    }
 }

@@ -121,6 +121,8 @@ public static partial class LastClickServer
         MapPublisher(app);
         MapOperator(app);
         MapReports(app);
+        MapCatalog(app);
+        MapProductRedirect(app);
         return app;
     }
 

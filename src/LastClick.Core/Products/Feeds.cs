@@ -1,0 +1,294 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using LastClick.Attribution;
+using LastClick.Commissions;
+using LastClick.Common;
+using LastClick.Data;
+using LastClick.Programs;
+using LastClick.Tracking;
+
+namespace LastClick.Products;
+
+public enum FeedFormat { Csv, Xml, Json }
+
+/// <summary>
+/// Which products a feed holds (G2). Prices are compared in <see cref="PriceCurrency"/> (the program's payout currency
+/// when not given), converting other currencies at the program's internal rates. <see cref="MinRate"/> is the rate the
+/// rules engine would give this publisher for the product delivered to the feed's market, today.
+/// <see cref="BestSellers"/> keeps the market's latest best sellers (G4), in rank order.
+/// </summary>
+public sealed record FeedFilter(
+    string? Category = null, string? Store = null, decimal? MinPrice = null, decimal? MaxPrice = null, string? PriceCurrency = null,
+    decimal? MinRate = null, bool InStock = false, bool BestSellers = false);
+
+/// <summary>What a publisher asks for: the program, the market the products ship to, the language, the format, the filters, the sub id.</summary>
+public sealed record FeedRequest(string ProgramId, string Market, string Language, FeedFormat Format, FeedFilter Filter, string? SubId = null, string? Name = null);
+
+/// <summary>
+/// A stored feed. <see cref="Code"/> is its tracking link (item links are <c>/go/{code}/{product}</c>);
+/// <see cref="Token"/> is the secret of its stable URL.
+/// </summary>
+public sealed record Feed(
+    string Code, string Token, string PublisherId, string ProgramId, string Name, string Market, string Language, FeedFormat Format,
+    FeedFilter Filter, string? SubId, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt)
+{
+    public string Extension => Feeds.Extension(Format);
+}
+
+/// <summary>
+/// One product as a feed carries it: the text in <see cref="Language"/> (the feed's language, else English, else the
+/// first the product has: <see cref="Translated"/> says whether it is the one asked for), the publisher's tracking link,
+/// the rate the rules give (a fraction) and, in a best-seller feed, the rank.
+/// </summary>
+public sealed record FeedItem(
+    string Id, string Title, string? Description, string Language, bool Translated, string Category, string? Store, decimal Price, string Currency,
+    long Stock, IReadOnlyList<string> Images, string Link, decimal Rate, int? Rank);
+
+/// <summary>Validators for conditional requests: the newest change a feed's items depend on.</summary>
+public sealed record FeedVersion(DateTimeOffset LastModified, string ETag);
+
+/// <summary>
+/// Product feeds (G2, G3; decision 0010): defined and stored per publisher, read as a forward-only stream of
+/// <see cref="FeedItem"/> (never the whole catalog in memory) for the writers in the executable.
+/// </summary>
+public sealed class Feeds(Store store, ProgramCatalog programs, LinkService links, TimeProvider clock)
+{
+    public const int MaxFeedsPerPublisher = 100;
+
+    public static string Extension(FeedFormat format) => format switch { FeedFormat.Csv => "csv", FeedFormat.Xml => "xml", _ => "json" };
+
+    public static FeedFormat ParseFormat(string? text, string field = "format") => text?.ToLowerInvariant() switch
+    {
+        "csv" => FeedFormat.Csv,
+        "xml" or "google" or "merchant" => FeedFormat.Xml,
+        "json" => FeedFormat.Json,
+        _ => throw ProblemException.Invalid(field, $"unknown format '{text}' (csv, xml, json)"),
+    };
+
+    /// <summary>Checks a request against its program; the problem names the field.</summary>
+    public void Validate(FeedRequest request)
+    {
+        var program = programs.Get(request.ProgramId, "program");
+        if (!program.Markets.Contains(request.Market)) throw ProblemException.Invalid("market", $"{program.Id} serves {string.Join(", ", program.Markets)}");
+        if (!program.Languages.Contains(request.Language)) throw ProblemException.Invalid("language", $"{program.Id}'s feeds are in {string.Join(", ", program.Languages)}");
+        var f = request.Filter;
+        if (f.MinPrice is < 0m) throw ProblemException.Invalid("minPrice", "must not be negative");
+        if (f.MaxPrice is < 0m) throw ProblemException.Invalid("maxPrice", "must not be negative");
+        if (f is { MinPrice: { } min, MaxPrice: { } max } && min > max) throw ProblemException.Invalid("maxPrice", "is below minPrice");
+        if (f.MinRate is < 0m or > 1m) throw ProblemException.Invalid("minRate", "must be a fraction between 0 and 1 (0.05 = 5%)");
+        if (f.PriceCurrency is { } c && !program.InternalRatesAt(clock.GetUtcNow()).Knows(c)) throw ProblemException.Invalid("priceCurrency", $"{program.Id} has no rate for '{c}'");
+        if (request.Name is { Length: > 100 }) throw ProblemException.Invalid("name", "at most 100 characters");
+    }
+
+    /// <summary>Stores a feed with its own tracking link (sub1 = the sub id the publisher chose).</summary>
+    public Feed Create(string publisherId, FeedRequest request) => store.InSession(s =>
+    {
+        Validate(request);
+        var program = programs.Get(request.ProgramId, "program");
+        if (s.Scalar<long>("SELECT COUNT(*) FROM feeds WHERE publisher_id = @publisherId AND revoked_at IS NULL", new { publisherId }) >= MaxFeedsPerPublisher)
+        {
+            throw ProblemException.Invalid("feed", $"at most {MaxFeedsPerPublisher} feeds; revoke one first");
+        }
+        var home = "https://" + program.AllowedHosts.First(h => !h.StartsWith('*')) + "/";
+        var link = links.Create(s, publisherId, program.Id, home, request.SubId);
+        var now = clock.GetUtcNow();
+        var feed = new Feed(link.Code, RandomNumberGenerator.GetHexString(32, lowercase: true), publisherId, program.Id,
+            request.Name ?? $"{program.Id} {request.Market} {request.Language}", request.Market, request.Language, request.Format, request.Filter,
+            request.SubId, now, null);
+        s.Execute("""
+            INSERT INTO feeds (code, token, publisher_id, program_id, name, market, language, format, filters, created_at, revoked_at)
+            VALUES (@Code, @Token, @PublisherId, @ProgramId, @Name, @Market, @Language, @Format, @Filters, @At, NULL)
+            """, new
+        {
+            feed.Code, feed.Token, feed.PublisherId, feed.ProgramId, feed.Name, feed.Market, feed.Language, Format = feed.Extension,
+            Filters = JsonSerializer.Serialize(feed.Filter, JsonOptions), At = Times.ToMicros(now),
+        });
+        return feed;
+    });
+
+    /// <summary>A publisher's feeds, newest first (revoked ones too, marked).</summary>
+    public IReadOnlyList<Feed> ForPublisher(string publisherId) => store.Read(s =>
+        (IReadOnlyList<Feed>)s.Query<FeedRow>(Select + " WHERE f.publisher_id = @publisherId ORDER BY f.created_at DESC, f.code", new { publisherId })
+            .Select(ToFeed).ToList());
+
+    /// <summary>A live feed by the token of its URL.</summary>
+    public Feed? ByToken(string token) => store.Read(s =>
+        s.QuerySingleOrDefault<FeedRow>(Select + " WHERE f.token = @token AND f.revoked_at IS NULL", new { token }) is { } r ? ToFeed(r) : null);
+
+    /// <summary>A publisher's own feed by code; another publisher's is not found.</summary>
+    public Feed? Find(string publisherId, string code) => store.Read(s =>
+        s.QuerySingleOrDefault<FeedRow>(Select + " WHERE f.code = @code AND f.publisher_id = @publisherId", new { code, publisherId }) is { } r ? ToFeed(r) : null);
+
+    /// <summary>Revokes a publisher's feed: its URL answers 404 from then on (its item links keep working, like any link).</summary>
+    public bool Revoke(string publisherId, string code) => store.InSession(s =>
+        s.Execute("UPDATE feeds SET revoked_at = @now WHERE code = @code AND publisher_id = @publisherId AND revoked_at IS NULL",
+            new { code, publisherId, now = Times.ToMicros(clock.GetUtcNow()) }) == 1);
+
+    /// <summary>
+    /// The feed's validators: Last-Modified is the newest product change (or the feed's creation, if later); the ETag
+    /// also covers the feed's definition, the program's rules and today's date (rates depend on campaigns and the
+    /// publisher's tier, which can change at midnight).
+    /// </summary>
+    public FeedVersion Version(Feed feed)
+    {
+        var program = programs.Get(feed.ProgramId);
+        var (newest, bestSellers) = store.Read(s => (
+            s.QuerySingleOrDefault<long?>("SELECT MAX(updated_at) FROM products") ?? 0,
+            feed.Filter.BestSellers ? BestSellerJob.Latest(s, feed.Market) ?? "" : ""));
+        var modified = Times.FromMicros(Math.Max(newest, Times.ToMicros(feed.CreatedAt)));
+        modified = new DateTimeOffset(modified.Ticks - modified.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero); // HTTP dates have whole seconds
+        var today = clock.GetUtcNow().UtcDateTime.Date;
+        var basis = string.Join('\n', newest.ToString(CultureInfo.InvariantCulture), feed.Code, JsonSerializer.Serialize(feed.Filter, JsonOptions),
+            feed.Market, feed.Language, feed.SubId ?? "", Fingerprint.Of(program), today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), bestSellers);
+        return new FeedVersion(modified, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(basis)))[..32]);
+    }
+
+    /// <summary>At most how many items the feed holds (the products its stored filters keep; price and rate filters may keep fewer).</summary>
+    public long Count(Feed feed) => store.Read(s =>
+    {
+        var (where, param) = Where(feed);
+        return s.Scalar<long>($"SELECT COUNT(*) FROM products p {where}", param);
+    });
+
+    /// <summary>
+    /// The feed's items in product id order (best sellers: rank order), read forward-only within one read session: enumerate it
+    /// once, to the end or until disposed. <paramref name="origin"/> is the public address item links point at.
+    /// </summary>
+    public IEnumerable<FeedItem> Items(Feed feed, string origin)
+    {
+        var program = programs.Get(feed.ProgramId);
+        var now = clock.GetUtcNow();
+        var rates = program.InternalRatesAt(now);
+        var priceCurrency = feed.Filter.PriceCurrency ?? program.PayoutCurrencyAt(now).Code;
+        using var s = store.BeginRead();
+        var context = Context(s, feed, program, now);
+        var touch = new Touch("feed", TouchKind.AffiliateClick, now, 0, feed.PublisherId, Country: feed.Market);
+        var (where, param) = Where(feed);
+        var bestSellers = feed.Filter.BestSellers;
+        // Columns are read in order (PostgreSQL streams them: SequentialAccess). The text: the feed's language, else English,
+        // else the product's first language (the subqueries run only for products with neither).
+        var sql = $"""
+            SELECT p.id, p.category, p.store, p.currency, p.price_minor, p.stock, p.affiliated, p.seller_rate, p.is_virtual, p.section, p.seller_origin,
+                p.images, r.title, r.description, e.title, e.description,
+                CASE WHEN r.title IS NULL AND e.title IS NULL THEN (SELECT MIN(language) FROM product_texts x WHERE x.product_id = p.id) END,
+                CASE WHEN r.title IS NULL AND e.title IS NULL THEN (SELECT title FROM product_texts x WHERE x.product_id = p.id ORDER BY language LIMIT 1) END,
+                CASE WHEN r.title IS NULL AND e.title IS NULL THEN (SELECT description FROM product_texts x WHERE x.product_id = p.id ORDER BY language LIMIT 1) END,
+                {(bestSellers ? "b.rank" : "NULL")}
+            FROM products p
+            {(bestSellers ? "JOIN best_sellers b ON b.product_id = p.id AND b.market = @Market AND b.month = @Month" : "")}
+            LEFT JOIN product_texts r ON r.product_id = p.id AND r.language = @Language
+            LEFT JOIN product_texts e ON e.product_id = p.id AND e.language = 'en'
+            {where}
+            ORDER BY {(bestSellers ? "b.rank" : "p.id")}
+            """;
+        if (bestSellers) param.Month = BestSellerJob.Latest(s, feed.Market) ?? "";
+        var prefix = $"{origin.TrimEnd('/')}/go/{feed.Code}/";
+        using var reader = s.Reader(sql, param);
+        while (reader.Read())
+        {
+            var id = reader.GetString(0);
+            var category = reader.GetString(1);
+            var storeName = String(reader, 2);
+            var currency = Currency.Of(reader.GetString(3));
+            var price = currency.FromMinor(reader.GetInt64(4));
+            var stock = reader.GetInt64(5);
+            var affiliated = reader.GetBoolean(6);
+            decimal? sellerRate = String(reader, 7) is { } sr ? decimal.Parse(sr, CultureInfo.InvariantCulture) : null;
+            var isVirtual = reader.GetBoolean(8);
+            var section = String(reader, 9);
+            var sellerOrigin = String(reader, 10);
+            var images = reader.GetString(11);
+            var (title, description, language) = (String(reader, 12), String(reader, 13), feed.Language);
+            var (englishTitle, englishDescription) = (String(reader, 14), String(reader, 15));
+            var (otherLanguage, otherTitle, otherDescription) = (String(reader, 16), String(reader, 17), String(reader, 18));
+            int? rank = reader.IsDBNull(19) ? null : (int)reader.GetInt64(19);
+            var translated = title is not null;
+            if (title is null) (title, description, language) = englishTitle is not null ? (englishTitle, englishDescription, "en") : (otherTitle, otherDescription, otherLanguage!);
+
+            if (!PriceIn(feed.Filter, price, currency.Code, priceCurrency, rates)) continue;
+            var line = new OrderLine("feed", id, category, storeName, price, 1, affiliated, sellerRate, isVirtual, section, sellerOrigin);
+            var rate = Commission.Rate(new Order("feed", now, currency, feed.Market, [line]), touch, program, context)[0];
+            var paid = rate.Reason is null ? rate.Rate : 0m;
+            if (feed.Filter.MinRate is { } minRate && paid < minRate) continue;
+            yield return new FeedItem(id, title ?? "", description, language, translated, category, storeName, price, currency.Code, stock,
+                JsonSerializer.Deserialize<string[]>(images) ?? [], prefix + Uri.EscapeDataString(id), paid, rank);
+        }
+    }
+
+    private static string? String(System.Data.Common.DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    private static bool PriceIn(FeedFilter filter, decimal price, string currency, string priceCurrency, InternalRateTable rates)
+    {
+        if (filter.MinPrice is null && filter.MaxPrice is null) return true;
+        if (currency != priceCurrency)
+        {
+            if (!rates.Knows(currency)) return false;
+            price = rates.Convert(price, currency, priceCurrency);
+        }
+        return (filter.MinPrice is not { } min || price >= min) && (filter.MaxPrice is not { } max || price <= max);
+    }
+
+    /// <summary>What the rules know about the publisher: its traffic type and last month's confirmed sales (tiers, B13).</summary>
+    private static PublisherContext Context(DbSession s, Feed feed, ProgramDefinition program, DateTimeOffset now)
+    {
+        var trafficType = s.QuerySingleOrDefault<string>("SELECT traffic_type FROM publishers WHERE id = @PublisherId", new { feed.PublisherId }) ?? "";
+        var turnover = program.Tiers is null ? 0m : Orders.OrderService.PreviousMonthTurnover(s, feed.PublisherId, program, now);
+        return new PublisherContext(trafficType, turnover);
+    }
+
+    private static (string Where, FeedParams Param) Where(Feed feed)
+    {
+        var f = feed.Filter;
+        var conditions = new List<string> { "p.gone_at IS NULL", "(',' || p.markets || ',') LIKE @MarketPattern" };
+        if (f.Category is not null) conditions.Add("p.category = @Category");
+        if (f.Store is not null) conditions.Add("p.store = @Store");
+        if (f.InStock) conditions.Add("p.stock > 0");
+        return ("WHERE " + string.Join(" AND ", conditions),
+            new FeedParams { MarketPattern = $"%,{feed.Market},%", Market = feed.Market, Language = feed.Language, Category = f.Category, Store = f.Store });
+    }
+
+    private sealed class FeedParams
+    {
+        public string MarketPattern { get; init; } = "";
+        public string Market { get; init; } = "";
+        public string Language { get; init; } = "";
+        public string? Category { get; init; }
+        public string? Store { get; init; }
+        public string Month { get; set; } = "";
+    }
+
+    private const string Select = """
+        SELECT f.code, f.token, f.publisher_id, f.program_id, f.name, f.market, f.language, f.format, f.filters, f.created_at, f.revoked_at, l.sub1
+        FROM feeds f JOIN links l ON l.code = f.code
+        """;
+
+    internal static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault,
+    };
+
+    private static Feed ToFeed(FeedRow r) => new(r.Code, r.Token, r.PublisherId, r.ProgramId, r.Name, r.Market, r.Language, ParseFormat(r.Format),
+        JsonSerializer.Deserialize<FeedFilter>(r.Filters, JsonOptions) ?? new FeedFilter(), r.Sub1, Times.FromMicros(r.CreatedAt),
+        r.RevokedAt is { } at ? Times.FromMicros(at) : null);
+
+#pragma warning disable CA1812 // instantiated by the row mapper
+    private sealed class FeedRow
+    {
+        public string Code { get; set; } = "";
+        public string Token { get; set; } = "";
+        public string PublisherId { get; set; } = "";
+        public string ProgramId { get; set; } = "";
+        public string Name { get; set; } = "";
+        public string Market { get; set; } = "";
+        public string Language { get; set; } = "";
+        public string Format { get; set; } = "";
+        public string Filters { get; set; } = "{}";
+        public long CreatedAt { get; set; }
+        public long? RevokedAt { get; set; }
+        public string? Sub1 { get; set; }
+    }
+
+#pragma warning restore CA1812
+}
