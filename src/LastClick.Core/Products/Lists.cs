@@ -20,22 +20,23 @@ public sealed record KeywordCheck(string Keyword, IReadOnlyList<string> Banned)
 
 /// <summary>
 /// Matching text the way a publisher's keyword list should be read against the banned list: case and accents do not
-/// count (NFKD with combining marks dropped, then lower case; letters that do not decompose — ß, ł, ø, æ, đ, ı — are
-/// spelled out), and only whole words match: "ali" is not in "alibaba", "ali express" is in "buy ali express now".
-/// Works for every program language (Latin, Cyrillic, Greek) under InvariantGlobalization: nothing here is culture-specific.
+/// count, and only whole words match: "ali" is not in "alibaba", "ali express" is in "buy ali express now". Letters are
+/// folded by <see cref="KeywordFolding"/> (NFKD with combining marks dropped, generated from the Unicode data for the
+/// Latin, Greek and Cyrillic blocks, full-width forms and ligatures, plus ß, ł, ø, æ, œ, đ, ı, þ that do not decompose),
+/// because the program runs with InvariantGlobalization, where <c>string.Normalize</c> does not decompose.
 /// </summary>
 public static class KeywordText
 {
-    /// <summary>The words of <paramref name="text"/>, normalized, separated by single spaces.</summary>
+    /// <summary>The words of <paramref name="text"/>, folded, separated by single spaces.</summary>
     public static string Normalize(string text)
     {
-        var decomposed = text.Normalize(NormalizationForm.FormKD);
-        var result = new StringBuilder(decomposed.Length);
+        var result = new StringBuilder(text.Length);
         var space = false;
-        foreach (var c in decomposed)
+        foreach (var c in text)
         {
             if (CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark) continue;
-            if (!char.IsLetterOrDigit(c))
+            var folded = KeywordFolding.Map.GetValueOrDefault(c);
+            if (folded is null && !char.IsLetterOrDigit(c))
             {
                 space = result.Length > 0;
                 continue;
@@ -45,23 +46,11 @@ public static class KeywordText
                 result.Append(' ');
                 space = false;
             }
-            result.Append(Fold(c));
+            if (folded is not null) result.Append(folded);
+            else result.Append(char.ToLowerInvariant(c));
         }
         return result.ToString();
     }
-
-    private static string Fold(char c) => char.ToLowerInvariant(c) switch
-    {
-        'ß' => "ss",
-        'ł' => "l",
-        'ø' => "o",
-        'æ' => "ae",
-        'œ' => "oe",
-        'đ' => "d",
-        'ı' => "i",
-        'þ' => "th",
-        var lower => lower.ToString(),
-    };
 
     /// <summary>Whether the normalized phrase <paramref name="banned"/> occurs as whole words in the normalized <paramref name="keyword"/>.</summary>
     public static bool Contains(string keyword, string banned)
