@@ -59,7 +59,7 @@ public static class FeedWriter
             csv.WriteField(item.Link);
             csv.WriteField(item.Images.Count > 0 ? item.Images[0] : "");
             csv.WriteField(string.Join(' ', item.Images.Skip(1)));
-            csv.WriteField(Decimals.Canonical(item.Price));
+            csv.WriteField(Price(item));
             csv.WriteField(item.Currency);
             csv.WriteField(Availability(item));
             csv.WriteField(item.Stock.ToString(CultureInfo.InvariantCulture));
@@ -97,7 +97,7 @@ public static class FeedWriter
             xml.WriteElementString("link", GoogleNamespace, item.Link);
             if (item.Images.Count > 0) xml.WriteElementString("image_link", GoogleNamespace, item.Images[0]);
             for (var i = 1; i < item.Images.Count && i <= 10; i++) xml.WriteElementString("additional_image_link", GoogleNamespace, item.Images[i]);
-            xml.WriteElementString("price", GoogleNamespace, $"{Decimals.Canonical(item.Price)} {item.Currency}");
+            xml.WriteElementString("price", GoogleNamespace, $"{Price(item)} {item.Currency}");
             xml.WriteElementString("availability", GoogleNamespace, Availability(item));
             xml.WriteElementString("condition", GoogleNamespace, "new");
             xml.WriteElementString("product_type", GoogleNamespace, item.Category);
@@ -153,7 +153,7 @@ public static class FeedWriter
             json.WriteStartArray("images");
             foreach (var image in item.Images) json.WriteStringValue(image);
             json.WriteEndArray();
-            json.WriteString("price", Decimals.Canonical(item.Price));
+            json.WriteString("price", Price(item));
             json.WriteString("currency", item.Currency);
             json.WriteString("availability", Availability(item));
             json.WriteNumber("stock", item.Stock);
@@ -179,6 +179,9 @@ public static class FeedWriter
         progress?.Invoke(count);
         return count;
     }
+
+    /// <summary>The price with its currency's minor digits (9.50, 1200 for HUF with none).</summary>
+    private static string Price(FeedItem item) => Currency.Of(item.Currency).Format(item.Price);
 
     private static string Availability(FeedItem item) => item.Stock > 0 ? "in_stock" : "out_of_stock";
 

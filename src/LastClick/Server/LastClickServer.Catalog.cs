@@ -91,13 +91,15 @@ public static partial class LastClickServer
 
         api.MapGet("/non_paying_stores", (HttpContext http, Platform platform) => Guard(() =>
         {
-            var program = platform.Programs.Get(http.Request.Query["program"].FirstOrDefault() ?? "", "program");
-            var list = NonPayingStores.Current(program, platform.Clock.GetUtcNow());
-            var stores = list?.Items.Order(StringComparer.Ordinal).ToList() ?? [];
+            var programs = http.Request.Query["program"].FirstOrDefault() is { } id ? [platform.Programs.Get(id, "program")]
+                : platform.Programs.All.OrderBy(p => p.Id, StringComparer.Ordinal).ToList();
+            var now = platform.Clock.GetUtcNow();
+            var lists = programs.Select(p => (Program: p.Id, List: NonPayingStores.Current(p, now)))
+                .Select(l => new { program = l.Program, since = l.List?.Label, stores = l.List?.Items.Order(StringComparer.Ordinal).ToList() ?? [] }).ToList();
             return WantsCsv(http)
-                ? Results.Text(string.Concat(stores.Select(s => s + "\n")), "text/plain; charset=utf-8")
-                : Results.Json(new { program = program.Id, since = list?.Label, stores });
-        })).WithSummary("The program's non-paying stores in force (G6); format=csv gives one per line");
+                ? Results.Text(Csv(["program", "store", "since"], lists.SelectMany(l => l.stores.Select(s => new[] { l.program, s, l.since ?? "" }))), "text/csv; charset=utf-8")
+                : Results.Json(new { lists });
+        })).WithSummary("The non-paying stores in force (G6), per program (?program= for one); format=csv for a spreadsheet");
 
         api.MapGet("/best_sellers/{market}", (string market, HttpContext http, Platform platform) => Guard(() =>
         {
@@ -215,21 +217,25 @@ public static partial class LastClickServer
         foundAt = b.FoundAt, suggestions = b.Suggestions,
     };
 
-    internal static string BestSellerCsv(IReadOnlyList<BestSeller> list)
+    internal static string BestSellerCsv(IReadOnlyList<BestSeller> list) =>
+        Csv(["month", "market", "rank", "product", "title", "category", "store", "orders", "units"], list.Select(b => new[]
+        {
+            b.Month, b.Market, b.Rank.ToString(CultureInfo.InvariantCulture), b.ProductId, b.Title ?? "", b.Category ?? "", b.Store ?? "",
+            b.Orders.ToString(CultureInfo.InvariantCulture), b.Units.ToString(CultureInfo.InvariantCulture),
+        }));
+
+    /// <summary>A small CSV (a header and rows of text), formula-escaped: store names and titles are other people's text.</summary>
+    internal static string Csv(IReadOnlyList<string> header, IEnumerable<string[]> rows)
     {
         using var writer = new StringWriter(CultureInfo.InvariantCulture);
         using (var csv = new CsvHelper.CsvWriter(writer, new CsvHelper.Configuration.CsvConfiguration(CultureInfo.InvariantCulture)
                { InjectionOptions = CsvHelper.Configuration.InjectionOptions.Escape }))
         {
-            foreach (var column in new[] { "month", "market", "rank", "product", "title", "category", "store", "orders", "units" }) csv.WriteField(column);
+            foreach (var column in header) csv.WriteField(column);
             csv.NextRecord();
-            foreach (var b in list)
+            foreach (var row in rows)
             {
-                foreach (var field in new[] { b.Month, b.Market, b.Rank.ToString(CultureInfo.InvariantCulture), b.ProductId, b.Title ?? "", b.Category ?? "", b.Store ?? "",
-                             b.Orders.ToString(CultureInfo.InvariantCulture), b.Units.ToString(CultureInfo.InvariantCulture) })
-                {
-                    csv.WriteField(field);
-                }
+                foreach (var field in row) csv.WriteField(field);
                 csv.NextRecord();
             }
         }
