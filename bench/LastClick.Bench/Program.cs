@@ -9,6 +9,7 @@ using LastClick.Replay;
 
 // LastClick benchmarks. Prints figures for this machine; docs/performance.md records them.
 //   dotnet run -c Release --project bench/LastClick.Bench -- [commission|ip|clicks|replay|orders|all] [--orders N] [--store postgres://…]
+//   … -- gen-catalog N FILE   (bench/catalog.sh: a generated catalog as JSON Lines)
 //   … -- durability LASTCLICK_DLL [KILLS]   (bench/durability.sh builds and runs it)
 //   … -- reports [--clicks N] [--orders N] [--publishers N] [--days N] [--samples N] [--store postgres://…]   (bench/reports.sh)
 var what = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
@@ -59,6 +60,12 @@ if (what == "reports")
     LastClick.Bench.ReportsBench.Run(Option("--clicks", 10_000_000), Option("--orders", 300_000), Option("--publishers", 2_000), Option("--days", 90),
         args.SkipWhile(a => a != "--store").Skip(1).FirstOrDefault(), Option("--samples", 200),
         args.SkipWhile(a => a != "--keep").Skip(1).FirstOrDefault());
+    return 0;
+}
+if (what == "gen-catalog")
+{
+    // For bench/catalog.sh: gen-catalog N FILE writes N products as JSON Lines.
+    LastClick.Bench.CatalogBench.Generate(int.Parse(args[1], CultureInfo.InvariantCulture), args[2]);
     return 0;
 }
 if (what == "durability") return await LastClick.Bench.DurabilityBench.RunAsync(args[1], args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 50);

@@ -18,6 +18,18 @@ public sealed record Product(
     bool Virtual, string? Section, string? SellerOrigin, IReadOnlyList<string> Markets, IReadOnlyList<string> Images, string Url,
     IReadOnlyList<ProductText> Texts);
 
+/// <summary>A product checked and hashed by <see cref="CatalogService.Prepare"/>: only it makes one.</summary>
+public sealed class PreparedProduct
+{
+    internal PreparedProduct(Product product, string hash, CatalogService.WriteRow row) => (Product, Hash, Row) = (product, hash, row);
+
+    public Product Product { get; }
+    public string Hash { get; }
+
+    /// <summary>The columns as stored (made where the product is prepared, off the writer's thread).</summary>
+    internal CatalogService.WriteRow Row { get; }
+}
+
 /// <summary>What a push changed.</summary>
 public sealed record CatalogChange(int Created, int Updated, int Unchanged, int Gone);
 
@@ -38,11 +50,45 @@ public sealed class CatalogService(Store store, TimeProvider clock)
     public CatalogChange Push(DbSession s, IReadOnlyList<Product> products, IReadOnlyList<string> gone)
     {
         if (products.Count + gone.Count > MaxBatch) throw ProblemException.Invalid("products", $"at most {MaxBatch} products and gone ids in one push");
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < products.Count; i++)
+        return Push(s, [.. products.Select((p, i) => Prepare(p, $"products[{i}]"))], gone);
+    }
+
+    /// <summary>
+    /// Writes a stream of prepared products (an import) in batches, each its own transaction on one connection whose
+    /// SQLite checkpoints are left to the background loop, as the group commits do: a checkpoint inside every commit
+    /// copied the catalog's randomly placed index pages back again and again. A batch of 5,000 holds the write lock for
+    /// about a tenth of a second. Returns the totals.
+    /// </summary>
+    public CatalogChange Import(IEnumerable<PreparedProduct> products, int batchSize = 5_000, Action<CatalogChange>? committed = null)
+    {
+        var checkpoints = WalCheckpoints.Acquire(store);
+        DbSession? session = null;
+        var total = new CatalogChange(0, 0, 0, 0);
+        try
         {
-            Validate(products[i], $"products[{i}]");
-            if (!seen.Add(products[i].Id)) throw ProblemException.Invalid($"products[{i}].id", $"product '{products[i].Id}' appears twice");
+            foreach (var batch in products.Chunk(batchSize))
+            {
+                session = WalCheckpoints.NextBatch(store, session, checkpoints);
+                var change = Push(session, batch, []);
+                session.Commit();
+                total = new CatalogChange(total.Created + change.Created, total.Updated + change.Updated, total.Unchanged + change.Unchanged, total.Gone);
+                committed?.Invoke(change);
+            }
+        }
+        finally
+        {
+            session?.Dispose();
+            checkpoints?.ReleaseAsync().GetAwaiter().GetResult();
+        }
+        return total;
+    }
+
+    private CatalogChange Push(DbSession s, PreparedProduct[] prepared, IReadOnlyList<string> gone)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < prepared.Length; i++)
+        {
+            if (!seen.Add(prepared[i].Product.Id)) throw ProblemException.Invalid($"products[{i}].id", $"product '{prepared[i].Product.Id}' appears twice");
         }
         for (var i = 0; i < gone.Count; i++)
         {
@@ -51,25 +97,32 @@ public sealed class CatalogService(Store store, TimeProvider clock)
 
         var now = Times.ToMicros(clock.GetUtcNow());
         int created = 0, updated = 0, unchanged = 0;
-        foreach (var product in products)
+        var sqlite = s.Provider == StoreProvider.Sqlite ? s.Resource(session => new SqliteCatalogWriter((Microsoft.Data.Sqlite.SqliteConnection)session.Connection)) : null;
+        foreach (var item in prepared)
         {
-            var hash = Fingerprint.Of(product);
-            var existing = s.QuerySingleOrDefault<Existing>("SELECT body_hash, gone_at FROM products WHERE id = @Id", new { product.Id });
-            if (existing is { GoneAt: null } && existing.BodyHash == hash)
+            var (product, hash) = (item.Product, item.Hash);
+            var existing = sqlite is not null ? sqlite.Find(product.Id)
+                : s.QuerySingleOrDefault<Existing>("SELECT body_hash, gone_at FROM products WHERE id = @Id", new { product.Id }) is { } e ? (e.BodyHash, e.GoneAt is not null) : null;
+            if (existing is { Gone: false } && existing.Value.Hash == hash)
             {
                 unchanged++;
                 continue;
             }
-            var row = Row(product, hash, now);
+            var row = item.Row with { At = now };
+            if (existing is null) created++;
+            else updated++;
+            if (sqlite is not null)
+            {
+                sqlite.Write(row, product.Texts, created: existing is null);
+                continue;
+            }
             if (existing is null)
             {
-                s.Execute("""
-                    INSERT INTO products (id, category, store, price_minor, currency, stock, affiliated, seller_rate, is_virtual, section, seller_origin,
-                        markets, images, url, body_hash, created_at, updated_at, gone_at)
+                s.Execute($"""
+                    INSERT INTO products ({Columns}, created_at, updated_at, gone_at)
                     VALUES (@Id, @Category, @Store, @PriceMinor, @Currency, @Stock, @Affiliated, @SellerRate, @IsVirtual, @Section, @SellerOrigin,
                         @Markets, @Images, @Url, @BodyHash, @At, @At, NULL)
                     """, row);
-                created++;
             }
             else
             {
@@ -80,7 +133,6 @@ public sealed class CatalogService(Store store, TimeProvider clock)
                     WHERE id = @Id
                     """, row);
                 s.Execute("DELETE FROM product_texts WHERE product_id = @Id", new { product.Id });
-                updated++;
             }
             s.ExecuteEach("INSERT INTO product_texts (product_id, language, title, description) VALUES (@ProductId, @Language, @Title, @Description)",
                 product.Texts.Select(t => new TextRow(product.Id, t.Language, t.Title, t.Description)));
@@ -107,6 +159,14 @@ public sealed class CatalogService(Store store, TimeProvider clock)
             [.. texts.Select(t => new ProductText(t.Language, t.Title, t.Description))]);
         return new StoredProduct(product, Times.FromMicros(row.UpdatedAt), row.GoneAt is { } g ? Times.FromMicros(g) : null);
     });
+
+    /// <summary>A checked product with its content hash, ready to push.</summary>
+    public static PreparedProduct Prepare(Product product, string path)
+    {
+        Validate(product, path);
+        var hash = Hash(product);
+        return new PreparedProduct(product, hash, Row(product, hash));
+    }
 
     /// <summary>Checks a product; the problem names the first wrong field under <paramref name="path"/>.</summary>
     public static void Validate(Product p, string path)
@@ -137,7 +197,77 @@ public sealed class CatalogService(Store store, TimeProvider clock)
         }
     }
 
-    private static bool IsHttps(string? url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps && uri.Host.Length > 0;
+    /// <summary>
+    /// An absolute https:// address with a host and no white space or control characters. (A product page is checked
+    /// in full — allowed hosts, no tricks — by <see cref="Tracking.LinkTargets"/> when a feed item's click redirects to it;
+    /// this is the import's cheap first look, run for every product and image.)
+    /// </summary>
+    private static bool IsHttps(string? url)
+    {
+        if (url is null || url.Length > 2048 || !url.StartsWith("https://", StringComparison.OrdinalIgnoreCase)) return false;
+        var rest = url.AsSpan(8);
+        var hostEnd = rest.IndexOfAny('/', '?', '#');
+        var host = hostEnd < 0 ? rest : rest[..hostEnd];
+        if (host.Length == 0 || host.Contains('@') || host.Contains('\\')) return false;
+        foreach (var c in url)
+        {
+            if (char.IsWhiteSpace(c) || char.IsControl(c)) return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// The content hash a push compares (a repeated product changes nothing): SHA-256 over every field of the canonical
+    /// product, each length-prefixed so that no two products share an input.
+    /// </summary>
+    public static string Hash(Product p)
+    {
+        // One buffer, one SHA-256 call: an incremental hash object per product (a native context behind a finalizable
+        // handle) cost more than hashing itself over a million products.
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(8192);
+        var used = 0;
+        void Add(string? value)
+        {
+            var max = value is null ? 4 : System.Text.Encoding.UTF8.GetMaxByteCount(value.Length) + 4;
+            if (used + max > buffer.Length)
+            {
+                var larger = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(buffer.Length * 2, used + max));
+                buffer.AsSpan(0, used).CopyTo(larger);
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+                buffer = larger;
+            }
+            var length = value is null ? -1 : System.Text.Encoding.UTF8.GetBytes(value, buffer.AsSpan(used + 4));
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(used), length);
+            used += 4 + Math.Max(length, 0);
+        }
+        Add(p.Id);
+        Add(p.Category);
+        Add(p.Store);
+        Add(Decimals.Canonical(p.Price));
+        Add(p.Currency);
+        Add(p.Stock.ToString(CultureInfo.InvariantCulture));
+        Add(p.Affiliated ? "1" : "0");
+        Add(p.SellerRate is { } rate ? Decimals.Canonical(rate) : null);
+        Add(p.Virtual ? "1" : "0");
+        Add(p.Section);
+        Add(p.SellerOrigin);
+        Add(p.Markets.Count.ToString(CultureInfo.InvariantCulture));
+        foreach (var market in p.Markets) Add(market);
+        Add(p.Images.Count.ToString(CultureInfo.InvariantCulture));
+        foreach (var image in p.Images) Add(image);
+        Add(p.Url);
+        Add(p.Texts.Count.ToString(CultureInfo.InvariantCulture));
+        foreach (var text in p.Texts)
+        {
+            Add(text.Language);
+            Add(text.Title);
+            Add(text.Description);
+        }
+        Span<byte> digest = stackalloc byte[32];
+        System.Security.Cryptography.SHA256.HashData(buffer.AsSpan(0, used), digest);
+        System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        return Convert.ToHexStringLower(digest);
+    }
 
     /// <summary>A product from the marketplace's JSON (camelCase, texts as an object by language), in canonical order.</summary>
     public static Product FromJson(JsonNode node)
@@ -163,16 +293,22 @@ public sealed class CatalogService(Store store, TimeProvider clock)
         Texts = [.. p.Texts.OrderBy(t => t.Language, StringComparer.Ordinal)],
     };
 
-    private static object Row(Product p, string hash, long at)
+    /// <summary>The stored columns a push writes, in the writers' order (then created_at, updated_at, gone_at).</summary>
+    internal const string Columns = "id, category, store, price_minor, currency, stock, affiliated, seller_rate, is_virtual, section, seller_origin, markets, images, url, body_hash";
+
+    /// <summary>A product as a push writes it.</summary>
+    internal sealed record WriteRow(
+        string Id, string Category, string? Store, long PriceMinor, string Currency, long Stock, bool Affiliated, string? SellerRate, bool IsVirtual,
+        string? Section, string? SellerOrigin, string Markets, string Images, string Url, string BodyHash)
     {
-        var currency = Common.Currency.Of(p.Currency);
-        return new
-        {
-            p.Id, p.Category, p.Store, PriceMinor = currency.ToMinor(p.Price), p.Currency, p.Stock, p.Affiliated,
-            SellerRate = p.SellerRate is { } r ? Decimals.Canonical(r) : null, IsVirtual = p.Virtual, p.Section, p.SellerOrigin,
-            Markets = string.Join(',', p.Markets), Images = JsonSerializer.Serialize(p.Images), p.Url, BodyHash = hash, At = at,
-        };
+        /// <summary>The push's time (created_at / updated_at), set by the writer.</summary>
+        public long At { get; init; }
     }
+
+    private static WriteRow Row(Product p, string hash) =>
+        new(p.Id, p.Category, p.Store, Common.Currency.Of(p.Currency).ToMinor(p.Price), p.Currency, p.Stock, p.Affiliated,
+            p.SellerRate is { } r ? Decimals.Canonical(r) : null, p.Virtual, p.Section, p.SellerOrigin, string.Join(',', p.Markets),
+            JsonSerializer.Serialize(p.Images), p.Url, hash);
 
 #pragma warning disable CA1812 // instantiated by the row mapper
     private sealed class Existing

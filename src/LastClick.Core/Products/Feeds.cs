@@ -145,9 +145,13 @@ public sealed class Feeds(Store store, ProgramCatalog programs, LinkService link
         return new FeedVersion(modified, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(basis)))[..32]);
     }
 
-    /// <summary>At most how many items the feed holds (the products its stored filters keep; price and rate filters may keep fewer).</summary>
+    /// <summary>
+    /// At most how many items the feed holds, for a progress bar: on SQLite the catalog's size (read from the end of its
+    /// table, not counted: counting would read the whole catalog once more); elsewhere the products its stored filters keep.
+    /// </summary>
     public long Count(Feed feed) => store.Read(s =>
     {
+        if (s.Provider == StoreProvider.Sqlite) return s.QuerySingleOrDefault<long?>("SELECT MAX(rowid) FROM products") ?? 0;
         var (where, param) = Where(feed);
         return s.Scalar<long>($"SELECT COUNT(*) FROM products p {where}", param);
     });
@@ -163,6 +167,7 @@ public sealed class Feeds(Store store, ProgramCatalog programs, LinkService link
         var rates = program.InternalRatesAt(now);
         var priceCurrency = feed.Filter.PriceCurrency ?? program.PayoutCurrencyAt(now).Code;
         using var s = store.BeginRead();
+        using var streaming = Streaming(s);
         var context = Context(s, feed, program, now);
         var touch = new Touch("feed", TouchKind.AffiliateClick, now, 0, feed.PublisherId, Country: feed.Market);
         var (where, param) = Where(feed);
@@ -171,10 +176,12 @@ public sealed class Feeds(Store store, ProgramCatalog programs, LinkService link
         // else the product's first language (the subqueries run only for products with neither).
         var sql = $"""
             SELECT p.id, p.category, p.store, p.currency, p.price_minor, p.stock, p.affiliated, p.seller_rate, p.is_virtual, p.section, p.seller_origin,
-                p.images, r.title, r.description, e.title, e.description,
-                CASE WHEN r.title IS NULL AND e.title IS NULL THEN (SELECT MIN(language) FROM product_texts x WHERE x.product_id = p.id) END,
-                CASE WHEN r.title IS NULL AND e.title IS NULL THEN (SELECT title FROM product_texts x WHERE x.product_id = p.id ORDER BY language LIMIT 1) END,
-                CASE WHEN r.title IS NULL AND e.title IS NULL THEN (SELECT description FROM product_texts x WHERE x.product_id = p.id ORDER BY language LIMIT 1) END,
+                p.images,
+                CASE WHEN r.title IS NOT NULL THEN @Language WHEN e.title IS NOT NULL THEN 'en'
+                     ELSE (SELECT MIN(language) FROM product_texts x WHERE x.product_id = p.id) END,
+                COALESCE(r.title, e.title, (SELECT title FROM product_texts x WHERE x.product_id = p.id ORDER BY language LIMIT 1)),
+                CASE WHEN r.title IS NOT NULL THEN r.description WHEN e.title IS NOT NULL THEN e.description
+                     ELSE (SELECT description FROM product_texts x WHERE x.product_id = p.id ORDER BY language LIMIT 1) END,
                 {(bestSellers ? "b.rank" : "NULL")}
             FROM products p
             {(bestSellers ? "JOIN best_sellers b ON b.product_id = p.id AND b.market = @Market AND b.month = @Month" : "")}
@@ -200,21 +207,44 @@ public sealed class Feeds(Store store, ProgramCatalog programs, LinkService link
             var section = String(reader, 9);
             var sellerOrigin = String(reader, 10);
             var images = reader.GetString(11);
-            var (title, description, language) = (String(reader, 12), String(reader, 13), feed.Language);
-            var (englishTitle, englishDescription) = (String(reader, 14), String(reader, 15));
-            var (otherLanguage, otherTitle, otherDescription) = (String(reader, 16), String(reader, 17), String(reader, 18));
-            int? rank = reader.IsDBNull(19) ? null : (int)reader.GetInt64(19);
-            var translated = title is not null;
-            if (title is null) (title, description, language) = englishTitle is not null ? (englishTitle, englishDescription, "en") : (otherTitle, otherDescription, otherLanguage!);
+            var language = reader.GetString(12);
+            var title = reader.GetString(13);
+            var description = String(reader, 14);
+            int? rank = reader.IsDBNull(15) ? null : (int)reader.GetInt64(15);
+            var translated = language == feed.Language;
 
             if (!PriceIn(feed.Filter, price, currency.Code, priceCurrency, rates)) continue;
             var line = new OrderLine("feed", id, category, storeName, price, 1, affiliated, sellerRate, isVirtual, section, sellerOrigin);
             var rate = Commission.Rate(new Order("feed", now, currency, feed.Market, [line]), touch, program, context)[0];
             var paid = rate.Reason is null ? rate.Rate : 0m;
             if (feed.Filter.MinRate is { } minRate && paid < minRate) continue;
-            yield return new FeedItem(id, title ?? "", description, language, translated, category, storeName, price, currency.Code, stock,
+            yield return new FeedItem(id, title, description, language, translated, category, storeName, price, currency.Code, stock,
                 JsonSerializer.Deserialize<string[]>(images) ?? [], prefix + Uri.EscapeDataString(id), paid, rank);
         }
+    }
+
+    /// <summary>
+    /// SQLite: a feed reads the whole catalog once, front to back. Memory-mapping the file and a 64 MB page cache (the
+    /// store's settings, good for the redirect's point reads) would only put the catalog into this process's memory;
+    /// the kernel's cache serves a scan as well. Set back when the feed is done (the connection returns to the pool).
+    /// </summary>
+    private static Restore? Streaming(DbSession s)
+    {
+        if (s.Provider != StoreProvider.Sqlite) return null;
+        var mmap = s.Scalar<long>("PRAGMA mmap_size");
+        var cache = s.Scalar<long>("PRAGMA cache_size");
+        s.Execute("PRAGMA mmap_size=0");
+        s.Execute("PRAGMA cache_size=-4096");
+        return new Restore(() =>
+        {
+            s.Execute($"PRAGMA mmap_size={mmap}");
+            s.Execute($"PRAGMA cache_size={cache}");
+        });
+    }
+
+    private sealed class Restore(Action restore) : IDisposable
+    {
+        public void Dispose() => restore();
     }
 
     private static string? String(System.Data.Common.DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);

@@ -232,12 +232,16 @@ public static class LastClickCli
             var totals = new int[4];
             Spectre.Console.AnsiConsoleExtensions.Progress(console).Start(progress =>
             {
-                // First the whole file is read and checked, so a bad line changes nothing; then it is written.
+                // First the whole file is read and checked (on every core), so a bad line changes nothing; then it is read
+                // again, prepared (checked and hashed) on every core while the batch before is stored.
                 var check = progress.AddTask("checking", maxValue: Math.Max(1, f.Length));
-                foreach (var (product, where) in CatalogFile.Read(f, position => check.Value = position))
+                foreach (var (id, where) in CatalogFile.Read(f, position => check.Value = position, static (product, where) =>
+                         {
+                             Products.CatalogService.Validate(product, where);
+                             return (product.Id, where);
+                         }))
                 {
-                    Products.CatalogService.Validate(product, where);
-                    if (!seen.Add(product.Id)) throw ProblemException.Invalid($"{where}.id", $"product '{product.Id}' appears twice in the file");
+                    if (!seen.Add(id)) throw ProblemException.Invalid($"{where}.id", $"product '{id}' appears twice in the file");
                 }
                 check.Value = check.MaxValue;
                 var write = progress.AddTask("importing", maxValue: Math.Max(1, f.Length));
@@ -245,7 +249,7 @@ public static class LastClickCli
                 {
                     (totals[0], totals[1], totals[2], totals[3]) = (totals[0] + c.Created, totals[1] + c.Updated, totals[2] + c.Unchanged, totals[3] + c.Gone);
                 }
-                foreach (var batch in CatalogFile.Read(f, position => write.Value = position).Select(p => p.Product).Chunk(5_000)) Add(catalog.Push(batch, []));
+                catalog.Import(CatalogFile.Read(f, position => write.Value = position, Products.CatalogService.Prepare), committed: Add);
                 write.Value = write.MaxValue;
                 if (parse.GetValue(full))
                 {

@@ -20,14 +20,74 @@ public static class FeedWriter
 {
     public const string GoogleNamespace = "http://base.google.com/ns/1.0";
 
-    /// <summary>The items written to <paramref name="output"/> (left open); <paramref name="progress"/> hears the count every 1,000 items.</summary>
-    public static long Write(Feed feed, IEnumerable<FeedItem> items, Stream output, string origin, DateTimeOffset generated, Action<long>? progress = null) =>
-        feed.Format switch
+    /// <summary>
+    /// The items written to <paramref name="output"/> (left open); <paramref name="progress"/> hears the count every 1,000
+    /// items. The items are read (the store, the rules) on a thread of their own, a few hundred ahead of the writing
+    /// (the format, the compression): two cores make a feed nearly twice as fast.
+    /// </summary>
+    public static long Write(Feed feed, IEnumerable<FeedItem> items, Stream output, string origin, DateTimeOffset generated, Action<long>? progress = null)
+    {
+        var ahead = ReadAhead(items);
+        return feed.Format switch
         {
-            FeedFormat.Csv => WriteCsv(items, output, progress),
-            FeedFormat.Xml => WriteXml(feed, items, output, origin, generated, progress),
-            _ => WriteJson(feed, items, output, generated, progress),
+            FeedFormat.Csv => WriteCsv(ahead, output, progress),
+            FeedFormat.Xml => WriteXml(feed, ahead, output, origin, generated, progress),
+            _ => WriteJson(feed, ahead, output, generated, progress),
         };
+    }
+
+    /// <summary>
+    /// <paramref name="items"/> enumerated on a dedicated thread in blocks of 256, at most eight blocks ahead, handed over
+    /// in order. Stopping early (a client gone) stops the reader; its failure is thrown here.
+    /// </summary>
+    private static IEnumerable<FeedItem> ReadAhead(IEnumerable<FeedItem> items)
+    {
+        using var blocks = new System.Collections.Concurrent.BlockingCollection<FeedItem[]>(8);
+        using var stop = new CancellationTokenSource();
+        Exception? failed = null;
+        var reader = Task.Factory.StartNew(() =>
+        {
+            try
+            {
+                var block = new List<FeedItem>(256);
+                foreach (var item in items)
+                {
+                    block.Add(item);
+                    if (block.Count < 256) continue;
+                    blocks.Add([.. block], stop.Token);
+                    block.Clear();
+                }
+                if (block.Count > 0) blocks.Add([.. block], stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // the writer stopped early
+            }
+#pragma warning disable CA1031 // handed to the writer, which rethrows it
+            catch (Exception e)
+            {
+                failed = e;
+            }
+#pragma warning restore CA1031
+            finally
+            {
+                blocks.CompleteAdding();
+            }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        try
+        {
+            foreach (var block in blocks.GetConsumingEnumerable())
+            {
+                foreach (var item in block) yield return item;
+            }
+            if (failed is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed);
+        }
+        finally
+        {
+            stop.Cancel();
+            reader.GetAwaiter().GetResult();
+        }
+    }
 
     public static string ContentType(FeedFormat format) => format switch
     {
