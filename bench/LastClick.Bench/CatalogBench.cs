@@ -6,7 +6,8 @@ namespace LastClick.Bench;
 
 /// <summary>
 /// For bench/catalog.sh: a generated catalog as JSON Lines, like a marketplace export — four languages (a fifth of the
-/// products lack French and Spanish, so feeds fall back to English), four of the twelve markets, one to three images,
+/// products lack French and Spanish, so feeds fall back to English), Germany and three more of the twelve markets (so a
+/// German feed holds every product: the "a feed of all of them"), one to three images,
 /// categories of the program's rate table, 5,000 stores, prices in EUR, PLN and USD. Deterministic for a given size.
 /// </summary>
 internal static class CatalogBench
@@ -40,8 +41,9 @@ internal static class CatalogBench
                 json.WriteString("sellerRate", (random.Next(1, 20) / 100m).ToString("F2", CultureInfo.InvariantCulture));
                 json.WriteString("sellerOrigin", "CN");
                 json.WriteStartArray("markets");
+                json.WriteStringValue("DE");
                 var first = random.Next(Markets.Length);
-                for (var m = 0; m < 4; m++) json.WriteStringValue(Markets[(first + m * 3) % Markets.Length]);
+                foreach (var market in Enumerable.Range(0, 4).Select(m => Markets[(first + m * 3) % Markets.Length]).Where(m => m != "DE").Take(3)) json.WriteStringValue(market);
                 json.WriteEndArray();
                 json.WriteStartArray("images");
                 for (var m = random.Next(1, 4); m > 0; m--) json.WriteStringValue($"https://ae01.alicdn.com/kf/S{id}{m}.jpg");

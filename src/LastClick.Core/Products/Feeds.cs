@@ -162,8 +162,8 @@ public sealed class Feeds(Store store, ProgramCatalog programs, LinkService link
     /// </summary>
     public IEnumerable<FeedItem> Items(Feed feed, string origin)
     {
-        var program = programs.Get(feed.ProgramId);
         var now = clock.GetUtcNow();
+        var program = programs.Get(feed.ProgramId);
         var rates = program.InternalRatesAt(now);
         var priceCurrency = feed.Filter.PriceCurrency ?? program.PayoutCurrencyAt(now).Code;
         using var s = store.BeginRead();

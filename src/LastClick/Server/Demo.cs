@@ -59,6 +59,7 @@ public static class Demo
             platform.Publishers.Upsert(new Publisher(PublisherId, "content", 150, PayoutDetailsComplete: true));
             links = [.. LinkPlan.Select(l => platform.Links.Create(PublisherId, l.Program, l.Destination, l.Sub1))];
             (clicks, orders) = Traffic(platform, links, now, new Random(seed));
+            Catalog(platform, now);
         }
         else
         {
@@ -74,6 +75,33 @@ public static class Demo
         Applicants(platform, passwords);
         return new Setup(platform.Keys.Create(KeyRole.Operator, label: "demo"), platform.Keys.Create(KeyRole.Marketplace, label: "demo"),
             platform.Keys.Create(KeyRole.Publisher, PublisherId, "demo"), links, clicks, orders, accounts);
+    }
+
+    /// <summary>
+    /// A small catalog in the demo's goods categories (the first link's phone case out of stock, so it shows as a broken link
+    /// with suggestions), a feed, this month's best sellers so far, and banned keywords.
+    /// </summary>
+    private static void Catalog(Platform platform, DateTimeOffset now)
+    {
+        Products.Product Item(string id, string category, string store, decimal price, long stock, string en, string fr) =>
+            Products.CatalogService.Canonical(new Products.Product(id, category, store, price, "EUR", stock, true, null, false, null, "CN",
+                ["DE", "FR", "PL", "ES", "PT", "RO", "GB"], [$"https://ae01.alicdn.com/kf/demo-{id}.jpg"], $"https://www.aliexpress.com/item/{id}.html",
+                [new Products.ProductText("en", en, $"{en}, shipped from the EU."), new Products.ProductText("fr", fr, null)]));
+        platform.Catalog.Push([
+            Item("1005006041234567", "Mobile phone accessories", "Case Store", 12.90m, 0, "Slim phone case", "Coque de téléphone fine"),
+            Item("1005006041234568", "Mobile phone accessories", "Case Store", 13.50m, 140, "Clear phone case", "Coque transparente"),
+            Item("1005006041234569", "Mobile phone accessories", "Case Store", 9.90m, 80, "Leather phone case", "Étui en cuir"),
+            Item("1005006041234570", "Mobile phone accessories", "Cable Co", 11.00m, 300, "Magnetic charging cable", "Câble magnétique"),
+            Item("1005006041234571", "Garden supplies", "Green Store", 34.50m, 25, "Solar garden lights (8)", "Lampes solaires de jardin (8)"),
+            Item("1005006041234572", "Garden supplies", "Green Store", 19.90m, 60, "Garden hose nozzle", "Pistolet d'arrosage"),
+            Item("1005006041234573", "Computer peripherals", "Key Store", 42.99m, 15, "Mechanical keyboard", "Clavier mécanique"),
+            Item("1005006041234574", "Women's clothing", "Mode Store", 27.00m, 33, "Linen summer dress", "Robe d'été en lin"),
+        ], []);
+        platform.Feeds.Create(PublisherId, new Products.FeedRequest("aliexpress-ww", "FR", "fr", Products.FeedFormat.Xml, new Products.FeedFilter(InStock: true),
+            "feed-fr", "France, in stock"));
+        platform.Keywords.Add(["AliExpress", "Ali Express", "Алиэкспресс", "AliExpress coupon"], "demo");
+        Products.BestSellerJob.Run(platform.Store, Products.BestSellerJob.MonthOf(now), now, "demo");
+        Products.BrokenLinks.Run(platform.Store, now, "demo");
     }
 
     /// <summary>Two applicants for the moderation queue (once per store): one waits on both programs, one names a channel RU&amp;CIS prohibits.</summary>

@@ -37,6 +37,28 @@ public sealed class AntiforgeryTests : IAsyncLifetime
         new PublisherProfile("Quinn", $"q{Guid.NewGuid():N}@q.example", "FR", [new Channel("site", "https://q.example/")], "n", "coupon", ["coupon"], ["FR"]),
         null, ["aliexpress-ww", "aliexpress-cis"], "hash", _host.Platform.Accounts);
 
+    private string Today() => _host.Platform.Clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    private string NewFeed() => _host.Platform.Feeds.Create(_publisher, new LastClick.Products.FeedRequest("aliexpress-ww", "DE", "en", LastClick.Products.FeedFormat.Csv,
+        new LastClick.Products.FeedFilter())).Code;
+
+    private string NewKeyword()
+    {
+        var keyword = $"kw{Guid.NewGuid():N}";
+        _host.Platform.Keywords.Add([keyword], "test");
+        return keyword;
+    }
+
+    /// <summary>An order the marketplace reported and nobody is credited with, claimed by the publisher.</summary>
+    private long NewClaim()
+    {
+        var p = _host.Platform;
+        var id = $"m-{Guid.NewGuid():N}";
+        p.Orders.Ingest(new LastClick.Commissions.Order(id, p.Clock.GetUtcNow().AddHours(-1), LastClick.Common.Currency.Of("USD"), "DE",
+            [new LastClick.Commissions.OrderLine("l1", "x", "Toys", null, 10m, 1, true, null, false, null, null)], "nobody"), "aliexpress-ww");
+        return p.Claims.File(_publisher, new LastClick.Claims.ClaimRequest("aliexpress-ww", id, DateOnly.FromDateTime(p.Clock.GetUtcNow().UtcDateTime), 10m, "USD", "c")).Id;
+    }
+
     /// <summary>Form fields any of the forms may need, valid; each handler binds the ones it reads.</summary>
     private List<KeyValuePair<string, string>> Fields()
     {
@@ -52,6 +74,11 @@ public sealed class AntiforgeryTests : IAsyncLifetime
             new("definition", json.Replace("\"cookieWindowDays\": 3", $"\"cookieWindowDays\": {4 + version}", StringComparison.Ordinal)), new("baseVersion", $"{version}"),
             new("label", "x"), new("prefix", key[3..15]), new("destination", $"https://www.aliexpress.com/item/{Guid.NewGuid():N}.html"),
             new("email", "admin@program.example"), new("password", Password), new("current", Password),
+            // Issue 6's forms: a feed, a claim, the lists; each post gets things of its own to revoke, remove or decide.
+            new("Form.Market", "DE"), new("Form.Language", "en"), new("Form.Format", "xml"), new("feed", NewFeed()),
+            new("Form.OrderId", $"o-{Guid.NewGuid():N}"), new("Form.OrderDate", Today()), new("Form.Amount", "10.00"), new("Form.Currency", "USD"),
+            new("Form.Comment", "tracked on my site"), new("keywords", $"kw{Guid.NewGuid():N}"), new("keyword", NewKeyword()),
+            new("stores", $"Store {Guid.NewGuid():N}"), new("note", "n"), new("claim", $"{NewClaim()}"), new("reason", "other"),
         ];
     }
 
@@ -64,6 +91,8 @@ public sealed class AntiforgeryTests : IAsyncLifetime
                 || '/' || (SELECT COUNT(*) FROM links) || '/' || (SELECT COUNT(*) FROM api_keys WHERE revoked_at IS NULL) || '/' || (SELECT COUNT(*) FROM program_versions)
                 || '/' || COALESCE((SELECT MAX(seq) FROM audit_log), 0) || '/' || (SELECT COUNT(*) FROM applications WHERE status = 'pending')
                 || '/' || COALESCE((SELECT GROUP_CONCAT(destination) FROM links), '') || '/' || COALESCE((SELECT GROUP_CONCAT(COALESCE(profile, '')) FROM publishers), '')
+                || '/' || (SELECT COUNT(*) FROM feeds WHERE revoked_at IS NULL) || '/' || (SELECT COUNT(*) FROM banned_keywords)
+                || '/' || (SELECT COUNT(*) FROM claims WHERE status = 'open')
             """));
     }
 

@@ -24,7 +24,7 @@ public sealed class TenantIsolationTests : IAsyncLifetime
     private Tenant _a = null!;
     private Tenant _b = null!;
 
-    private sealed record Tenant(string Publisher, string Email, string Key, string Prefix, string LinkCode, string OrderId, WebHost.Session Session);
+    private sealed record Tenant(string Publisher, string Email, string Key, string Prefix, string LinkCode, string OrderId, string FeedCode, WebHost.Session Session);
 
     // Parameters naming something a publisher owns, and how to fill them with a tenant's own id.
     private static readonly Dictionary<string, Func<Tenant, string>> TenantIds = new(StringComparer.Ordinal)
@@ -32,6 +32,7 @@ public sealed class TenantIsolationTests : IAsyncLifetime
         ["code"] = t => t.LinkCode,
         ["orderId"] = t => t.OrderId,
         ["prefix"] = t => t.Prefix,
+        ["feed"] = t => t.FeedCode,
     };
 
     // Parameters that are not anyone's: filters, paging, form fields. Sample values that are valid.
@@ -41,6 +42,7 @@ public sealed class TenantIsolationTests : IAsyncLifetime
         ["destination"] = "https://www.aliexpress.com/item/2.html", ["sub1"] = "s1", ["sub2"] = "", ["sub3"] = "", ["sub4"] = "", ["sub5"] = "",
         // A report by link would list the owner's link codes if it leaked them.
         ["dimension"] = "link",
+        ["market"] = "DE",
     };
 
     public async Task InitializeAsync()
@@ -63,9 +65,10 @@ public sealed class TenantIsolationTests : IAsyncLifetime
         p.Orders.Ingest(new Order($"order-{tag}", now.AddMinutes(-1), Currency.Of("USD"), "DE",
             [new OrderLine("l1", "1", "Mobile phone accessories", null, 100m, 1, true, null, false, null, "CN")], $"visitor-{tag}"), "aliexpress-ww");
         var key = p.Keys.Create(KeyRole.Publisher, id, $"key-{tag}");
+        var feed = p.Feeds.Create(id, new LastClick.Products.FeedRequest("aliexpress-ww", "DE", "en", LastClick.Products.FeedFormat.Json, new LastClick.Products.FeedFilter(), $"sub-{tag}"));
         var session = _host.NewSession();
         await session.SignInAsync(email, password);
-        return new Tenant(id, email, key, key[3..15], link.Code, $"order-{tag}", session);
+        return new Tenant(id, email, key, key[3..15], link.Code, $"order-{tag}", feed.Code, session);
     }
 
     public async Task DisposeAsync()
@@ -142,6 +145,7 @@ public sealed class TenantIsolationTests : IAsyncLifetime
         Assert.Contains(addressed, c => c.Name.Contains("OnPostRevoke", StringComparison.Ordinal));
         Assert.Contains(addressed, c => c.Name == "PATCH /api/v1/links/{code}");
         Assert.Contains(addressed, c => c.Name == "GET /api/v1/commissions/{orderId}");
+        Assert.Contains(addressed, c => c.Name == "GET /api/v1/feeds/{feed}/items");
 
         var failures = new List<string>();
         foreach (var call in addressed)
@@ -150,7 +154,7 @@ public sealed class TenantIsolationTests : IAsyncLifetime
             var body = await answer.Content.ReadAsStringAsync();
             if (answer.StatusCode != HttpStatusCode.NotFound) failures.Add($"{call.Name} as another publisher: {(int)answer.StatusCode}");
             // What A owns, except what the request itself carried (a 404 may name the id it was asked for).
-            foreach (var secret in new[] { _a.OrderId, _a.LinkCode, "sub-a", _a.Publisher, "https://a.example" }
+            foreach (var secret in new[] { _a.OrderId, _a.LinkCode, _a.FeedCode, "sub-a", _a.Publisher, "https://a.example" }
                 .Where(s => !Uri.UnescapeDataString(call.Path).Contains(s, StringComparison.Ordinal) && !call.Fields.Any(f => f.Value == s)))
             {
                 if (body.Contains(secret, StringComparison.Ordinal)) failures.Add($"{call.Name} as another publisher shows '{secret}'");
@@ -182,7 +186,7 @@ public sealed class TenantIsolationTests : IAsyncLifetime
             using var answer = await Send(_b, call);
             var body = await answer.Content.ReadAsStringAsync();
             if (answer.StatusCode != HttpStatusCode.OK) failures.Add($"{call.Name}: {(int)answer.StatusCode}");
-            foreach (var secret in new[] { _a.OrderId, _a.LinkCode, _a.Prefix, _a.Publisher, "sub-a", _a.Email })
+            foreach (var secret in new[] { _a.OrderId, _a.LinkCode, _a.FeedCode, _a.Prefix, _a.Publisher, "sub-a", _a.Email })
             {
                 if (body.Contains(secret, StringComparison.Ordinal)) failures.Add($"{call.Name} shows '{secret}'");
             }

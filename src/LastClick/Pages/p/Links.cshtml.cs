@@ -34,6 +34,7 @@ public sealed class LinksModel(Platform platform) : PageModel
     public IReadOnlyList<LastClickServer.LinkResponse> Links { get; private set; } = [];
     public IReadOnlyDictionary<string, long> Clicks { get; private set; } = new Dictionary<string, long>();
     public IReadOnlyList<ProgramDefinition> Programs { get; private set; } = [];
+    public IReadOnlyList<Products.BrokenLink> Broken { get; private set; } = [];
 
     public void OnGet() => Load();
 
@@ -64,5 +65,6 @@ public sealed class LinksModel(Platform platform) : PageModel
         var origin = LastClickServer.Origin(HttpContext);
         Links = [.. platform.Links.ForPublisher(me, 200, 0).Select(l => LastClickServer.LinkView(origin, l))];
         Clicks = Dashboard.ClicksByLink(platform.Store, me, platform.Clock.GetUtcNow(), 30);
+        Broken = Products.BrokenLinks.ForPublisher(platform.Store, me);
     }
 }

@@ -1,0 +1,51 @@
+using System.Globalization;
+using LastClick.Claims;
+using LastClick.Common;
+using LastClick.Web;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace LastClick.Pages.Publisher;
+
+public sealed class ClaimForm
+{
+    public string? Program { get; set; }
+    public string? OrderId { get; set; }
+    public string? OrderDate { get; set; }
+    public string? Amount { get; set; }
+    public string? Currency { get; set; }
+    public string? Comment { get; set; }
+
+    public ClaimRequest ToRequest() => new(Program ?? "", (OrderId ?? "").Trim(),
+        DateOnly.TryParseExact(OrderDate, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : throw ProblemException.Invalid("orderDate", "expected yyyy-MM-dd"),
+        decimal.TryParse(Amount, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var a) ? a : throw ProblemException.Invalid("amount", "is not a number (use a point for decimals)"),
+        (Currency ?? "").Trim().ToUpperInvariant(), Comment ?? "");
+}
+
+/// <summary>Missing-order claims: the publisher files one and follows its decision.</summary>
+public sealed class ClaimsModel(Platform platform) : PageModel
+{
+    [BindProperty] public ClaimForm Form { get; set; } = new();
+    public Problem? Problem { get; private set; }
+    public IReadOnlyList<Claim> Claims { get; private set; } = [];
+    public IReadOnlyList<LastClick.Programs.ProgramDefinition> Programs => [.. platform.Programs.All.OrderBy(p => p.Id, StringComparer.Ordinal)];
+
+    public void OnGet() => Claims = platform.Claims.ForPublisher(WebSetup.PublisherOf(User));
+
+    public IActionResult OnPost()
+    {
+        try
+        {
+            var claim = platform.Claims.File(WebSetup.PublisherOf(User), Form.ToRequest());
+            TempData["Flash"] = $"Claim #{claim.Id} filed.";
+            return Redirect("/p/claims");
+        }
+        catch (ProblemException e)
+        {
+            Problem = e.Problem;
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+        }
+        OnGet();
+        return Page();
+    }
+}

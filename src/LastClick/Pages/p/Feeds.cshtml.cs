@@ -1,0 +1,95 @@
+using System.Globalization;
+using LastClick.Common;
+using LastClick.Products;
+using LastClick.Programs;
+using LastClick.Publishers;
+using LastClick.Server;
+using LastClick.Web;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace LastClick.Pages.Publisher;
+
+public sealed class FeedForm
+{
+    public string? Program { get; set; }
+    public string? Market { get; set; }
+    public string? Language { get; set; }
+    public string? Format { get; set; } = "xml";
+    public string? Name { get; set; }
+    public string? SubId { get; set; }
+    public string? Category { get; set; }
+    public string? Store { get; set; }
+    public string? MinPrice { get; set; }
+    public string? MaxPrice { get; set; }
+    public string? PriceCurrency { get; set; }
+    public string? MinRatePercent { get; set; }
+    public bool InStock { get; set; }
+    public bool BestSellers { get; set; }
+
+    private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+
+    private static decimal? Number(string? text, string field) =>
+        Blank(text) is not { } t ? null
+        : decimal.TryParse(t, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var d) ? d
+        : throw ProblemException.Invalid(field, $"'{t}' is not a number (use a point for decimals)");
+
+    public FeedRequest ToRequest() => new(Program ?? "", (Market ?? "").Trim().ToUpperInvariant(), (Language ?? "").Trim(), LastClick.Products.Feeds.ParseFormat(Format),
+        new FeedFilter(Blank(Category), Blank(Store), Number(MinPrice, "minPrice"), Number(MaxPrice, "maxPrice"), Blank(PriceCurrency)?.ToUpperInvariant(),
+            Number(MinRatePercent, "minRate") is { } percent ? percent / 100m : null, InStock, BestSellers),
+        Blank(SubId), Blank(Name));
+}
+
+/// <summary>G2, G3 in the dashboard: the publisher's feeds — made from filters, listed with their stable URLs, revoked.</summary>
+public sealed class FeedsModel(Platform platform) : PageModel
+{
+    [BindProperty] public FeedForm Form { get; set; } = new();
+    public Problem? Problem { get; private set; }
+    public IReadOnlyList<LastClickServer.FeedResponse> Feeds { get; private set; } = [];
+    public IReadOnlyList<ProgramDefinition> Programs { get; private set; } = [];
+
+    public void OnGet()
+    {
+        // A preset from another page ("make a feed of these best sellers").
+        if (Request.Query["market"].FirstOrDefault() is { } market) Form.Market = market;
+        Form.BestSellers = Request.Query["bestSellers"].FirstOrDefault() == "true";
+        Load();
+    }
+
+    public IActionResult OnPostCreate()
+    {
+        try
+        {
+            var feed = platform.Feeds.Create(WebSetup.PublisherOf(User), Form.ToRequest());
+            TempData["Flash"] = $"Feed {feed.Code} made: its URL is below.";
+            return Redirect("/p/feeds");
+        }
+        catch (ProblemException e)
+        {
+            Problem = e.Problem;
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+        }
+        Load();
+        return Page();
+    }
+
+    public IActionResult OnPostRevoke(string? feed)
+    {
+        var me = WebSetup.PublisherOf(User);
+        if (feed is null || platform.Feeds.Find(me, feed) is null) return NotFound();
+        platform.Feeds.Revoke(me, feed);
+        TempData["Flash"] = "The feed's URL is revoked.";
+        return Redirect("/p/feeds");
+    }
+
+    private void Load()
+    {
+        var me = WebSetup.PublisherOf(User);
+        var applications = platform.Applications.For(me);
+        Programs = [.. platform.Programs.All.Where(p => applications.Count == 0 || applications.Any(a => a.ProgramId == p.Id && a.Status == ApplicationStatus.Approved))
+            .OrderBy(p => p.Id, StringComparer.Ordinal)];
+        Form.Program ??= Programs.Count > 0 ? Programs[0].Id : null;
+        var origin = LastClickServer.Origin(HttpContext);
+        Feeds = [.. platform.Feeds.ForPublisher(me).Select(f => LastClickServer.FeedView(origin, f))];
+    }
+}
