@@ -63,7 +63,9 @@ public static class Demo
         }
         else
         {
-            links = [.. existing];
+            // The demo's own links (not its feed's).
+            var feeds = platform.Feeds.ForPublisher(PublisherId).Select(f => f.Code).ToHashSet(StringComparer.Ordinal);
+            links = [.. existing.Where(l => !feeds.Contains(l.Code))];
         }
         var accounts = DemoAccounts.Select(a =>
         {
@@ -101,6 +103,11 @@ public static class Demo
             "feed-fr", "France, in stock"));
         platform.Keywords.Add(["AliExpress", "Ali Express", "Алиэкспресс", "AliExpress coupon"], "demo");
         Products.BestSellerJob.Run(platform.Store, Products.BestSellerJob.MonthOf(now), now, "demo");
+        // An order the marketplace reported without a tracked click, and the publisher's claim for it (the operator's queue).
+        platform.Orders.Ingest(new Order("demo-untracked-1", now.AddHours(-3), Currency.Of("EUR"), "FR",
+            [new OrderLine("l1", "1005006041234571", "Garden supplies", "Green Store", 34.50m, 1, true, null, false, null, "CN")], "blocked-cookie"), "aliexpress-ww");
+        platform.Claims.File(PublisherId, new Claims.ClaimRequest("aliexpress-ww", "demo-untracked-1", DateOnly.FromDateTime(now.UtcDateTime.AddHours(-3)), 34.50m, "EUR",
+            "A reader bought the solar lights from my garden guide; her browser blocks cookies."));
         Products.BrokenLinks.Run(platform.Store, now, "demo");
     }
 
