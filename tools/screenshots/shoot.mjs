@@ -51,6 +51,8 @@ const first = await pub.getAttribute("#commissions tbody tr[data-order] a", "hre
 if (first) await shot(pub, first, "publisher-commission-trace");
 await shot(pub, "/p/balance", "publisher-balance");
 await shot(pub, "/p/reports?dimension=sub1", "publisher-reports");
+await shot(pub, "/p/feeds", "publisher-feeds");
+await shot(pub, "/p/lists?keywords=" + encodeURIComponent("aliexpress coupon code\nsolar garden lights\nalíexpress"), "publisher-keyword-check");
 
 const admin = await session("admin@demo.lastclick.dev", adminPassword, desktop);
 await shot(admin, "/o", "operator-overview");
@@ -58,6 +60,7 @@ await shot(admin, "/o/moderation", "operator-moderation");
 await shot(admin, "/o/programs/aliexpress-cis", "operator-program-editor", false);
 await shot(admin, "/o/ranking", "operator-ranking");
 await shot(admin, "/o/reports?dimension=publisher", "operator-reports");
+await shot(admin, "/o/claims", "operator-claims");
 
 const anonymous = await session(null, null, desktop);
 await shot(anonymous, "/programs/aliexpress-ww", "directory-terms-scorecard");
