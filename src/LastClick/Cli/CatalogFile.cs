@@ -40,46 +40,11 @@ public static class CatalogFile
     /// </summary>
     private static IEnumerable<T> Parallel<T>(IEnumerable<LineChunk> chunks, Func<Product, string, T> map)
     {
-        using var queue = new System.Collections.Concurrent.BlockingCollection<Task<(T[] Values, ProblemException? Error)>>(Environment.ProcessorCount * 2);
-        using var stop = new CancellationTokenSource();
-        Exception? failed = null;
-        // The reader gets a thread of its own: blocked on the full queue, it must not hold one of the pool's threads (two
-        // on two cores), which parse the chunks.
-        var producer = Task.Factory.StartNew(() =>
+        foreach (var task in ReadAhead.Of(chunks.Select(chunk => Task.Run(() => Map(chunk, map))), Environment.ProcessorCount * 2))
         {
-            try
-            {
-                foreach (var chunk in chunks) queue.Add(Task.Run(() => Map(chunk, map)), stop.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                // the consumer stopped early
-            }
-#pragma warning disable CA1031 // handed to the consumer, which rethrows it
-            catch (Exception e)
-            {
-                failed = e;
-            }
-#pragma warning restore CA1031
-            finally
-            {
-                queue.CompleteAdding();
-            }
-        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        try
-        {
-            foreach (var task in queue.GetConsumingEnumerable())
-            {
-                var (values, error) = task.GetAwaiter().GetResult();
-                foreach (var value in values) yield return value;
-                if (error is not null) throw error;
-            }
-            if (failed is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed);
-        }
-        finally
-        {
-            stop.Cancel();
-            producer.GetAwaiter().GetResult();
+            var (values, error) = task.GetAwaiter().GetResult();
+            foreach (var value in values) yield return value;
+            if (error is not null) throw error;
         }
     }
 

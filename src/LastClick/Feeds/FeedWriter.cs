@@ -36,58 +36,9 @@ public static class FeedWriter
         };
     }
 
-    /// <summary>
-    /// <paramref name="items"/> enumerated on a dedicated thread in blocks of 256, at most eight blocks ahead, handed over
-    /// in order. Stopping early (a client gone) stops the reader; its failure is thrown here.
-    /// </summary>
-    private static IEnumerable<FeedItem> ReadAhead(IEnumerable<FeedItem> items)
-    {
-        using var blocks = new System.Collections.Concurrent.BlockingCollection<FeedItem[]>(8);
-        using var stop = new CancellationTokenSource();
-        Exception? failed = null;
-        var reader = Task.Factory.StartNew(() =>
-        {
-            try
-            {
-                var block = new List<FeedItem>(256);
-                foreach (var item in items)
-                {
-                    block.Add(item);
-                    if (block.Count < 256) continue;
-                    blocks.Add([.. block], stop.Token);
-                    block.Clear();
-                }
-                if (block.Count > 0) blocks.Add([.. block], stop.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                // the writer stopped early
-            }
-#pragma warning disable CA1031 // handed to the writer, which rethrows it
-            catch (Exception e)
-            {
-                failed = e;
-            }
-#pragma warning restore CA1031
-            finally
-            {
-                blocks.CompleteAdding();
-            }
-        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        try
-        {
-            foreach (var block in blocks.GetConsumingEnumerable())
-            {
-                foreach (var item in block) yield return item;
-            }
-            if (failed is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed);
-        }
-        finally
-        {
-            stop.Cancel();
-            reader.GetAwaiter().GetResult();
-        }
-    }
+    /// <summary><paramref name="items"/> read on a thread of their own in blocks of 256, at most eight blocks ahead, in order.</summary>
+    private static IEnumerable<FeedItem> ReadAhead(IEnumerable<FeedItem> items) =>
+        Common.ReadAhead.Of(items.Chunk(256), 8).SelectMany(block => block);
 
     public static string ContentType(FeedFormat format) => format switch
     {
