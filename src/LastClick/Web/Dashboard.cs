@@ -23,6 +23,18 @@ public sealed record InvalidClicks(string Publisher, string Reason, long Clicks)
 /// </summary>
 public static class Dashboard
 {
+    /// <summary>
+    /// The programs a publisher may make links and feeds for: those with an approved application, or every program for a
+    /// publisher that never applied (made by the operator's API or a replay).
+    /// </summary>
+    public static IReadOnlyList<Programs.ProgramDefinition> MemberPrograms(Platform platform, string publisherId)
+    {
+        var applications = platform.Applications.For(publisherId);
+        return [.. platform.Programs.All
+            .Where(p => applications.Count == 0 || applications.Any(a => a.ProgramId == p.Id && a.Status == Publishers.ApplicationStatus.Approved))
+            .OrderBy(p => p.Id, StringComparer.Ordinal)];
+    }
+
     public static readonly IReadOnlyList<string> Statuses = ["pending", "confirmed", "payable", "paid", "declined"];
 
     /// <summary>

@@ -85,9 +85,7 @@ public sealed class FeedsModel(Platform platform) : PageModel
     private void Load()
     {
         var me = WebSetup.PublisherOf(User);
-        var applications = platform.Applications.For(me);
-        Programs = [.. platform.Programs.All.Where(p => applications.Count == 0 || applications.Any(a => a.ProgramId == p.Id && a.Status == ApplicationStatus.Approved))
-            .OrderBy(p => p.Id, StringComparer.Ordinal)];
+        Programs = Dashboard.MemberPrograms(platform, me);
         Form.Program ??= Programs.Count > 0 ? Programs[0].Id : null;
         var origin = LastClickServer.Origin(HttpContext);
         Feeds = [.. platform.Feeds.ForPublisher(me).Select(f => LastClickServer.FeedView(origin, f))];

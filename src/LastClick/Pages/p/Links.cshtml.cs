@@ -58,10 +58,7 @@ public sealed class LinksModel(Platform platform) : PageModel
     private void Load()
     {
         var me = WebSetup.PublisherOf(User);
-        var applications = platform.Applications.For(me);
-        // Members only: the programs with an approved application, or every program for a publisher that never applied.
-        Programs = [.. platform.Programs.All.Where(p => applications.Count == 0 || applications.Any(a => a.ProgramId == p.Id && a.Status == ApplicationStatus.Approved))
-            .OrderBy(p => p.Id, StringComparer.Ordinal)];
+        Programs = Dashboard.MemberPrograms(platform, me);
         var origin = LastClickServer.Origin(HttpContext);
         Links = [.. platform.Links.ForPublisher(me, 200, 0).Select(l => LastClickServer.LinkView(origin, l))];
         Clicks = Dashboard.ClicksByLink(platform.Store, me, platform.Clock.GetUtcNow(), 30);
