@@ -172,26 +172,35 @@ public sealed class Feeds(Store store, ProgramCatalog programs, LinkService link
         var touch = new Touch("feed", TouchKind.AffiliateClick, now, 0, feed.PublisherId, Country: feed.Market);
         var (where, param) = Where(feed);
         var bestSellers = feed.Filter.BestSellers;
-        // Columns are read in order (PostgreSQL streams them: SequentialAccess). The text: the feed's language, else English,
-        // else the product's first language (the subqueries run only for products with neither).
-        var sql = $"""
-            SELECT p.id, p.category, p.store, p.currency, p.price_minor, p.stock, p.affiliated, p.seller_rate, p.is_virtual, p.section, p.seller_origin,
-                p.images,
+        // SQLite, a whole-catalog feed: the texts are merged from a second ordered scan (product_texts is clustered by
+        // product and language) instead of two look-ups per product. Otherwise they are joined. Columns are read in order
+        // (PostgreSQL streams them: SequentialAccess). The text: the feed's language, else English, else the product's
+        // first language.
+        var merge = s.Provider == StoreProvider.Sqlite && !bestSellers && feed.Filter.Category is null && feed.Filter.Store is null;
+        var texts = merge
+            ? ""
+            : """
                 CASE WHEN r.title IS NOT NULL THEN @Language WHEN e.title IS NOT NULL THEN 'en'
                      ELSE (SELECT MIN(language) FROM product_texts x WHERE x.product_id = p.id) END,
                 COALESCE(r.title, e.title, (SELECT title FROM product_texts x WHERE x.product_id = p.id ORDER BY language LIMIT 1)),
                 CASE WHEN r.title IS NOT NULL THEN r.description WHEN e.title IS NOT NULL THEN e.description
-                     ELSE (SELECT description FROM product_texts x WHERE x.product_id = p.id ORDER BY language LIMIT 1) END,
-                {(bestSellers ? "b.rank" : "NULL")}
+                     ELSE (SELECT description FROM product_texts x WHERE x.product_id = p.id ORDER BY language LIMIT 1) END
+                """;
+        var sql = $"""
+            SELECT p.id, p.category, p.store, p.currency, p.price_minor, p.stock, p.affiliated, p.seller_rate, p.is_virtual, p.section, p.seller_origin,
+                p.images{(merge ? "" : "," + texts)}{(bestSellers ? ", b.rank" : "")}
             FROM products p
             {(bestSellers ? "JOIN best_sellers b ON b.product_id = p.id AND b.market = @Market AND b.month = @Month" : "")}
-            LEFT JOIN product_texts r ON r.product_id = p.id AND r.language = @Language
-            LEFT JOIN product_texts e ON e.product_id = p.id AND e.language = 'en'
+            {(merge ? "" : "LEFT JOIN product_texts r ON r.product_id = p.id AND r.language = @Language LEFT JOIN product_texts e ON e.product_id = p.id AND e.language = 'en'")}
             {where}
             ORDER BY {(bestSellers ? "b.rank" : "p.id")}
             """;
         if (bestSellers) param.Month = BestSellerJob.Latest(s, feed.Market) ?? "";
         var prefix = $"{origin.TrimEnd('/')}/go/{feed.Code}/";
+        using var textReader = merge
+            ? s.Reader("SELECT product_id, language, title, description FROM product_texts WHERE language IN (@Language, 'en') ORDER BY product_id, language", param)
+            : null;
+        var textAhead = textReader?.Read() ?? false;
         using var reader = s.Reader(sql, param);
         while (reader.Read())
         {
@@ -207,10 +216,34 @@ public sealed class Feeds(Store store, ProgramCatalog programs, LinkService link
             var section = String(reader, 9);
             var sellerOrigin = String(reader, 10);
             var images = reader.GetString(11);
-            var language = reader.GetString(12);
-            var title = reader.GetString(13);
-            var description = String(reader, 14);
-            int? rank = reader.IsDBNull(15) ? null : (int)reader.GetInt64(15);
+            // Only the columns this query has: every column read is a call into SQLite.
+            string? language = null, title = null, description = null;
+            if (!merge) (language, title, description) = (reader.GetString(12), reader.GetString(13), String(reader, 14));
+            int? rank = bestSellers ? (int)reader.GetInt64(merge ? 12 : 15) : null;
+            if (textReader is not null)
+            {
+                string? englishTitle = null, englishDescription = null;
+                while (textAhead)
+                {
+                    var order = Utf8Order(textReader.GetString(0), id);
+                    if (order > 0) break;
+                    if (order == 0)
+                    {
+                        var (textLanguage, textTitle, textDescription) = (textReader.GetString(1), textReader.GetString(2), String(textReader, 3));
+                        if (textLanguage == feed.Language) (language, title, description) = (textLanguage, textTitle, textDescription);
+                        else (englishTitle, englishDescription) = (textTitle, textDescription);
+                    }
+                    textAhead = textReader.Read();
+                }
+                if (title is null && englishTitle is not null) (language, title, description) = ("en", englishTitle, englishDescription);
+                if (title is null)
+                {
+                    // Neither the language nor English (rare): the product's first language, by a look-up beside the scans.
+                    var first = s.QuerySingleOrDefault<FirstText>(
+                        "SELECT language, title, description FROM product_texts WHERE product_id = @id ORDER BY language LIMIT 1", new { id });
+                    (language, title, description) = (first?.Language ?? feed.Language, first?.Title ?? "", first?.Description);
+                }
+            }
             var translated = language == feed.Language;
 
             if (!PriceIn(feed.Filter, price, currency.Code, priceCurrency, rates)) continue;
@@ -218,7 +251,7 @@ public sealed class Feeds(Store store, ProgramCatalog programs, LinkService link
             var rate = Commission.Rate(new Order("feed", now, currency, feed.Market, [line]), touch, program, context)[0];
             var paid = rate.Reason is null ? rate.Rate : 0m;
             if (feed.Filter.MinRate is { } minRate && paid < minRate) continue;
-            yield return new FeedItem(id, title, description, language, translated, category, storeName, price, currency.Code, stock,
+            yield return new FeedItem(id, title!, description, language!, translated, category, storeName, price, currency.Code, stock,
                 JsonSerializer.Deserialize<string[]>(images) ?? [], prefix + Uri.EscapeDataString(id), paid, rank);
         }
     }
@@ -245,6 +278,19 @@ public sealed class Feeds(Store store, ProgramCatalog programs, LinkService link
     private sealed class Restore(Action restore) : IDisposable
     {
         public void Dispose() => restore();
+    }
+
+    /// <summary>SQLite's order of TEXT (memcmp of UTF-8, i.e. code point order), from UTF-16: surrogates sort above U+E000–U+FFFF.</summary>
+    internal static int Utf8Order(string a, string b)
+    {
+        var n = Math.Min(a.Length, b.Length);
+        for (var i = 0; i < n; i++)
+        {
+            if (a[i] != b[i]) return Fix(a[i]) - Fix(b[i]);
+        }
+        return a.Length - b.Length;
+
+        static int Fix(char c) => c >= 0xE000 ? c - 0x800 : c >= 0xD800 ? c + 0x2000 : c;
     }
 
     private static string? String(System.Data.Common.DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
@@ -304,6 +350,13 @@ public sealed class Feeds(Store store, ProgramCatalog programs, LinkService link
         r.RevokedAt is { } at ? Times.FromMicros(at) : null);
 
 #pragma warning disable CA1812 // instantiated by the row mapper
+    private sealed class FirstText
+    {
+        public string Language { get; set; } = "";
+        public string Title { get; set; } = "";
+        public string? Description { get; set; }
+    }
+
     private sealed class FeedRow
     {
         public string Code { get; set; } = "";

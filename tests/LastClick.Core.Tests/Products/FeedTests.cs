@@ -175,4 +175,21 @@ public sealed class FeedTests : IClassFixture<PostgresAvailability>
         Assert.Null(h.Platform.Feeds.ByToken(feed.Token));
         Assert.NotNull(h.Platform.Feeds.Find("p1", feed.Code)!.RevokedAt);
     }
+
+    [Theory]
+    [MemberData(nameof(TestStores.Providers), MemberType = typeof(TestStores))]
+    public void Every_item_gets_its_own_products_text_whatever_characters_the_ids_hold(string provider)
+    {
+        // SQLite merges the texts from a second ordered scan: its order of text (UTF-8 bytes) must be followed exactly,
+        // including characters above U+E000 and outside the BMP, where UTF-16's order differs.
+        using var h = Harness.Create(provider);
+        if (h is null) return;
+        h.Publisher("p1");
+        string[] ids = ["a1", "A1", "é", "\uE000x", "\U0001F600", "z", "\uFFFDq", "10", "9"];
+        h.Platform.Catalog.Push([.. ids.Select(id => P(id, texts: [new ProductText("en", $"title of {id}", null), new ProductText("fr", $"titre de {id}", null)]))], []);
+        var items = Items(h, Feed(h));
+        Assert.Equal(ids.Order(StringComparer.Ordinal).Count(), items.Count);
+        Assert.All(items, i => Assert.Equal($"titre de {i.Id}", i.Title));
+        Assert.True(Feeds.Utf8Order("\uE000", "\U0001F600") < 0 && Feeds.Utf8Order("\U0001F600", "\uFFFD") > 0 && Feeds.Utf8Order("a", "ab") < 0);
+    }
 }

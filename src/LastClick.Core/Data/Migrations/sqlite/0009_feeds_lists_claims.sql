@@ -71,3 +71,16 @@ CREATE TABLE claims (
 CREATE INDEX claims_publisher ON claims (publisher_id, filed_at);
 CREATE INDEX claims_status ON claims (status, filed_at);
 CREATE UNIQUE INDEX claims_open_order ON claims (publisher_id, order_id) WHERE status = 'open';
+
+-- A feed reads every product's texts in product order next to the products (a merge, not a look-up per product):
+-- clustered by (product_id, language), the texts are one ordered scan.
+CREATE TABLE product_texts_clustered (
+    product_id   TEXT NOT NULL,
+    language     TEXT NOT NULL,
+    title        TEXT NOT NULL,
+    description  TEXT NULL,
+    PRIMARY KEY (product_id, language)
+) WITHOUT ROWID;
+INSERT INTO product_texts_clustered (product_id, language, title, description) SELECT product_id, language, title, description FROM product_texts;
+DROP TABLE product_texts;
+ALTER TABLE product_texts_clustered RENAME TO product_texts;
