@@ -8,8 +8,10 @@ namespace LastClick.Products;
 public sealed record BestSeller(string Month, string Market, int Rank, string ProductId, long Orders, long Units, string? Title, string? Category, string? Store);
 
 /// <summary>
-/// Best sellers (G4): once a month, products ranked by the confirmed orders (confirmed, payable or paid) of the previous
-/// month delivered to each of the twelve European markets — most orders first, then most units, then product id.
+/// Best sellers (G4): once a month, products ranked by the orders confirmed in the previous month (and still confirmed,
+/// payable or paid) delivered to each of the twelve European markets — most orders first, then most units, then
+/// product id. By the month of confirmation, not of the order: on the 1st most of the last days' orders are not yet
+/// received, and a list by order date would miss them for good.
 /// Stored whole per (month, market): a run for a month replaces that month's lists.
 /// </summary>
 public static class BestSellerJob
@@ -41,7 +43,7 @@ public static class BestSellerJob
         var rows = store.Read(s => s.Query<Row>($"""
             SELECT o.delivery_country AS market, l.product_id, COUNT(DISTINCT o.id) AS orders, SUM(l.quantity) AS units
             FROM orders o JOIN order_lines l ON l.order_id = o.id
-            WHERE o.at >= @from AND o.at < @to AND o.status IN ('confirmed', 'payable', 'paid') AND o.delivery_country IN ({MarketList})
+            WHERE o.confirmed_at >= @from AND o.confirmed_at < @to AND o.status IN ('confirmed', 'payable', 'paid') AND o.delivery_country IN ({MarketList})
             GROUP BY o.delivery_country, l.product_id
             """,
             new { from = Times.ToMicros(from), to = Times.ToMicros(from.AddMonths(1)) }));

@@ -177,6 +177,7 @@ public sealed class CatalogService(Store store, TimeProvider clock)
         if (!Common.Currency.TryFind(p.Currency, out var currency)) throw ProblemException.Invalid(F("currency"), $"unknown currency '{p.Currency}'");
         if (p.Price < 0m) throw ProblemException.Invalid(F("price"), "must not be negative");
         if (currency.Round(p.Price) != p.Price) throw ProblemException.Invalid(F("price"), $"has more than {currency.MinorDigits} decimals for {currency.Code}");
+        if (p.Price > MaxPrice) throw ProblemException.Invalid(F("price"), $"is above {MaxPrice}");
         if (p.Stock < 0) throw ProblemException.Invalid(F("stock"), "must not be negative");
         if (p.SellerRate is < 0m or > 1m) throw ProblemException.Invalid(F("sellerRate"), "must be a fraction between 0 and 1");
         for (var i = 0; i < p.Markets.Count; i++)
@@ -190,11 +191,45 @@ public sealed class CatalogService(Store store, TimeProvider clock)
             if (!IsHttps(p.Images[i])) throw ProblemException.Invalid(F($"images[{i}]"), "must be an absolute https:// address");
         }
         if (p.Texts.Count == 0) throw ProblemException.Invalid(F("texts"), "needs a title in at least one language");
+        var languages = new HashSet<string>(StringComparer.Ordinal);
         foreach (var text in p.Texts)
         {
             if (text.Language.Length != 2 || !text.Language.All(char.IsAsciiLetterLower)) throw ProblemException.Invalid(F($"texts.{text.Language}"), "languages are ISO 639-1 codes (en)");
+            if (!languages.Add(text.Language)) throw ProblemException.Invalid(F($"texts.{text.Language}"), "appears twice");
             if (string.IsNullOrWhiteSpace(text.Title)) throw ProblemException.Invalid(F($"texts.{text.Language}.title"), "is required");
+            if (!Writable(text.Title)) throw ProblemException.Invalid(F($"texts.{text.Language}.title"), NotWritable);
+            if (text.Description is { } d && !Writable(d)) throw ProblemException.Invalid(F($"texts.{text.Language}.description"), NotWritable);
         }
+        foreach (var (name, value) in new[] { ("id", p.Id), ("category", p.Category), ("store", p.Store), ("section", p.Section), ("sellerOrigin", p.SellerOrigin) })
+        {
+            if (value is not null && !Writable(value)) throw ProblemException.Invalid(F(name), NotWritable);
+        }
+    }
+
+    /// <summary>A price no catalog needs and whose minor units still fit the store's 64-bit integers.</summary>
+    public const decimal MaxPrice = 1_000_000_000_000m;
+
+    private const string NotWritable = "has a control character or an unpaired surrogate (feeds could not carry it)";
+
+    /// <summary>Text every feed format can carry: no control characters but tab and line breaks, no unpaired surrogates, no U+FFFE/U+FFFF (XML 1.0).</summary>
+    private static bool Writable(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (char.IsControl(c) && c is not ('\t' or '\n' or '\r')) return false;
+            if (c is '\uFFFE' or '\uFFFF') return false;
+            if (char.IsHighSurrogate(c))
+            {
+                if (i + 1 >= value.Length || !char.IsLowSurrogate(value[i + 1])) return false;
+                i++;
+            }
+            else if (char.IsLowSurrogate(c))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>

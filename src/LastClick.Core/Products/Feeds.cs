@@ -127,21 +127,29 @@ public sealed class Feeds(Store store, ProgramCatalog programs, LinkService link
             new { code, publisherId, now = Times.ToMicros(clock.GetUtcNow()) }) == 1);
 
     /// <summary>
-    /// The feed's validators: Last-Modified is the newest product change (or the feed's creation, if later); the ETag
-    /// also covers the feed's definition, the program's rules and today's date (rates depend on campaigns and the
-    /// publisher's tier, which can change at midnight).
+    /// The feed's validators. The ETag covers the newest product change, the feed's definition, the program's rules,
+    /// today's date (campaigns start and end), the publisher's traffic type and last month's turnover (its tier) and, for
+    /// best sellers, the month ranked. Last-Modified is the latest of the product change, the program's last edit, the
+    /// last ranking, the feed's creation and today's midnight.
     /// </summary>
     public FeedVersion Version(Feed feed)
     {
         var program = programs.Get(feed.ProgramId);
-        var (newest, bestSellers) = store.Read(s => (
+        var now = clock.GetUtcNow();
+        var (newest, edited, ranked, bestSellers, context) = store.Read(s => (
             s.QuerySingleOrDefault<long?>("SELECT MAX(updated_at) FROM products") ?? 0,
-            feed.Filter.BestSellers ? BestSellerJob.Latest(s, feed.Market) ?? "" : ""));
-        var modified = Times.FromMicros(Math.Max(newest, Times.ToMicros(feed.CreatedAt)));
+            s.QuerySingleOrDefault<long?>("SELECT MAX(changed_at) FROM program_versions WHERE program_id = @Id", new { program.Id }) ?? 0,
+            feed.Filter.BestSellers ? s.QuerySingleOrDefault<long?>("SELECT MAX(at) FROM audit_log WHERE action = 'best_sellers.ranked'") ?? 0 : 0,
+            feed.Filter.BestSellers ? BestSellerJob.Latest(s, feed.Market) ?? "" : "",
+            Context(s, feed, program, now)));
+        // Last-Modified moves with everything the items depend on, as the ETag does: a client that only sends
+        // If-Modified-Since must not be told "not modified" after a rule change, a ranking or midnight.
+        var today = now.UtcDateTime.Date;
+        var modified = Times.FromMicros(new[] { newest, edited, ranked, Times.ToMicros(feed.CreatedAt), Times.ToMicros(new DateTimeOffset(today, TimeSpan.Zero)) }.Max());
         modified = new DateTimeOffset(modified.Ticks - modified.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero); // HTTP dates have whole seconds
-        var today = clock.GetUtcNow().UtcDateTime.Date;
         var basis = string.Join('\n', newest.ToString(CultureInfo.InvariantCulture), feed.Code, JsonSerializer.Serialize(feed.Filter, JsonOptions),
-            feed.Market, feed.Language, feed.SubId ?? "", Fingerprint.Of(program), today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), bestSellers);
+            feed.Market, feed.Language, feed.SubId ?? "", Fingerprint.Of(program), today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), bestSellers,
+            context.TrafficType, Decimals.Canonical(context.PreviousMonthTurnover));
         return new FeedVersion(modified, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(basis)))[..32]);
     }
 

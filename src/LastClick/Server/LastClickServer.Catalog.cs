@@ -261,7 +261,7 @@ public static partial class LastClickServer
             : request.IfModifiedSince is { } since && version.LastModified <= since;
         if (notModified) return Results.StatusCode(StatusCodes.Status304NotModified);
 
-        var gzip = AcceptsGzip(http.Request.Headers.AcceptEncoding.ToString());
+        var gzip = AcceptsGzip(request.AcceptEncoding);
         http.Response.ContentType = FeedWriter.ContentType(format);
         if (gzip) http.Response.Headers.ContentEncoding = "gzip";
         http.Response.Headers.ContentDisposition = $"inline; filename=\"lastclick-feed-{feed.Code}.{Products.Feeds.Extension(format)}\"";
@@ -272,9 +272,10 @@ public static partial class LastClickServer
         return Results.Empty;
     }
 
-    private static bool AcceptsGzip(string acceptEncoding) =>
-        acceptEncoding.Split(',').Select(e => e.Trim()).Any(e =>
-            (e.StartsWith("gzip", StringComparison.OrdinalIgnoreCase) || e.StartsWith('*')) && !e.Replace(" ", "", StringComparison.Ordinal).EndsWith(";q=0", StringComparison.Ordinal));
+    /// <summary>Whether the client takes gzip: named, or by `*`, with a quality above zero (`gzip;q=0` refuses it).</summary>
+    private static bool AcceptsGzip(IList<StringWithQualityHeaderValue> acceptEncoding) =>
+        acceptEncoding.Any(e => (e.Value.Equals("gzip", StringComparison.OrdinalIgnoreCase) || e.Value.Equals("*", StringComparison.Ordinal))
+            && (e.Quality is null || e.Quality > 0));
 
     /// <summary>A feed item's click: the feed's link (its publisher, program and sub id), redirected to the product's page.</summary>
     private static void MapProductRedirect(WebApplication app) =>

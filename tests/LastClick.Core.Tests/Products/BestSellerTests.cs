@@ -84,4 +84,19 @@ public sealed class BestSellerTests : IClassFixture<PostgresAvailability>
         var feed = h.Platform.Feeds.Create("p1", new FeedRequest("aliexpress-ww", "DE", "en", FeedFormat.Csv, new FeedFilter(BestSellers: true)));
         Assert.Equal([("C", (int?)1), ("A", 2)], h.Platform.Feeds.Items(feed, "https://go.example").Select(i => (i.Id, i.Rank)));
     }
+
+    [Fact]
+    public void G4_an_order_counts_in_the_month_it_is_confirmed_so_the_last_days_orders_are_not_lost()
+    {
+        using var h = Harness.Sqlite();
+        h.Publisher("p1");
+        // Ordered on 30 January, received on 3 February: February's list has it; January's run (on 1 February) could not.
+        h.Click("c-late", "v-late", "2026-01-30T10:00:00Z");
+        h.Order("late", "2026-01-30T10:00:00Z", "EUR", "DE", "v-late", "aliexpress-ww", Build.Line("l0", "Toys", 10m, productId: "L"));
+        h.Event("e-late", "goods_received", "2026-02-03T10:00:00Z", "late");
+        BestSellerJob.Run(h.Platform.Store, "2026-01", h.Clock.GetUtcNow(), "test");
+        BestSellerJob.Run(h.Platform.Store, "2026-02", h.Clock.GetUtcNow(), "test");
+        Assert.Empty(BestSellerJob.List(h.Platform.Store, "DE", "2026-01"));
+        Assert.Equal(["L"], BestSellerJob.List(h.Platform.Store, "DE", "2026-02").Select(b => b.ProductId));
+    }
 }

@@ -62,6 +62,10 @@ public sealed class CatalogTests : IClassFixture<PostgresAvailability>
     [InlineData("texts", "products[1].texts")]
     [InlineData("rate", "products[1].sellerRate")]
     [InlineData("twice", "products[1].id")]
+    [InlineData("control", "products[1].texts.en.title")]
+    [InlineData("surrogate", "products[1].texts.fr.description")]
+    [InlineData("language twice", "products[1].texts.en")]
+    [InlineData("huge", "products[1].price")]
     public void A_bad_product_is_named_and_the_push_writes_nothing(string fault, string field)
     {
         using var h = Harness.Sqlite();
@@ -76,6 +80,11 @@ public sealed class CatalogTests : IClassFixture<PostgresAvailability>
             "title" => Phone("1005009") with { Texts = [new ProductText("en", " ", null)] },
             "texts" => Phone("1005009") with { Texts = [] },
             "rate" => Phone("1005009") with { SellerRate = 1.5m },
+            // What an XML feed could not carry, refused at the door rather than breaking every feed later.
+            "control" => Phone("1005009") with { Texts = [new ProductText("en", "Lamp\u000b", null)] },
+            "surrogate" => Phone("1005009") with { Texts = [new ProductText("fr", "Lampe", "moitié \uD83D")] },
+            "language twice" => Phone("1005009") with { Texts = [new ProductText("en", "A", null), new ProductText("en", "B", null)] },
+            "huge" => Phone("1005009", price: 1e17m),
             _ => Phone(),
         };
         var e = Assert.Throws<ProblemException>(() => h.Platform.Catalog.Push([Phone(), bad], []));

@@ -157,7 +157,16 @@ public sealed class FeedTests : IClassFixture<PostgresAvailability>
         Assert.Equal(h.Platform.Catalog.Find("102")!.UpdatedAt.ToUnixTimeSeconds(), changed.LastModified.ToUnixTimeSeconds());
 
         h.Clock.Advance(TimeSpan.FromDays(1)); // rates may change at midnight (campaigns, tiers)
-        Assert.NotEqual(changed.ETag, h.Platform.Feeds.Version(feed).ETag);
+        var tomorrow = h.Platform.Feeds.Version(feed);
+        Assert.NotEqual(changed.ETag, tomorrow.ETag);
+        Assert.True(tomorrow.LastModified > changed.LastModified, "Last-Modified moves at midnight too");
+
+        // An operator's edit of the program's rules: both validators move (a client sending only If-Modified-Since refetches).
+        h.Clock.Advance(TimeSpan.FromHours(2));
+        NonPayingStores.Set(h.Platform.ProgramEditor, "aliexpress-ww", ["Some Store"], null, "admin", h.Clock.GetUtcNow());
+        var edited = h.Platform.Feeds.Version(feed);
+        Assert.NotEqual(tomorrow.ETag, edited.ETag);
+        Assert.Equal(h.Clock.GetUtcNow().ToUnixTimeSeconds(), edited.LastModified.ToUnixTimeSeconds());
         // Another feed over the same catalog has its own.
         Assert.NotEqual(h.Platform.Feeds.Version(feed).ETag, h.Platform.Feeds.Version(Feed(h, new FeedFilter(InStock: true))).ETag);
     }

@@ -146,6 +146,8 @@ public sealed class FeedApiTests : IAsyncLifetime
 
         var (csvResponse, csvText) = await Fetch($"/feeds/{token}.csv", gzip: false);
         Assert.Empty(csvResponse.Content.Headers.ContentEncoding); // a client that does not accept gzip gets plain text
+        var (refusing, _) = await Fetch($"/feeds/{token}.csv", gzip: false, with: r => r.Headers.AcceptEncoding.ParseAdd("gzip;q=0, identity"));
+        Assert.Empty(refusing.Content.Headers.ContentEncoding); // nor one that refuses it by quality
         using var csv = new CsvReader(new StringReader(csvText), CultureInfo.InvariantCulture);
         var rows = csv.GetRecords<dynamic>().Cast<IDictionary<string, object>>().ToList();
         Assert.Equal(["A1", "B2"], rows.Select(r => (string)r["id"]));

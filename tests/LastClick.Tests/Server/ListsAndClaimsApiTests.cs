@@ -94,7 +94,8 @@ public sealed class ListsAndClaimsApiTests : IAsyncLifetime
         var p = _host.Platform;
         p.Catalog.Push([CatalogService.Canonical(new Product("X1", "Toys", "Toy Store", 5m, "EUR", 3, true, null, false, null, null, ["PL"], [],
             "https://www.aliexpress.com/item/X1.html", [new ProductText("en", "Top, \"toy\"", null)]))], []);
-        var at = p.Clock.GetUtcNow().AddMonths(-1);
+        var now = p.Clock.GetUtcNow();
+        var at = new DateTimeOffset(now.Year, now.Month, 1, 12, 0, 0, TimeSpan.Zero).AddMonths(-1).AddDays(10); // mid last month
         p.Tracking.RecordClick(new Tracking.Click("c1", "aliexpress-ww", "p1", "v1", at.AddMinutes(-1), "81.2.69.142", "Mozilla/5.0 Firefox/128.0", null));
         p.Orders.Ingest(new Order("o1", at, Currency.Of("EUR"), "PL", [new OrderLine("l1", "X1", "Toys", "Toy Store", 5m, 2, true, null, false, null, null)], "v1"), "aliexpress-ww");
         p.Orders.ApplyEvent(new Lifecycle.OrderEvent("e1", "o1", Lifecycle.EventType.GoodsReceived, at.AddMinutes(5), null, null));
