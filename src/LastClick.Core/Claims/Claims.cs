@@ -38,6 +38,11 @@ public sealed class ClaimService(Store store, ProgramCatalog programs, OrderServ
         public static readonly IReadOnlyList<string> All = [NotReported, CreditedToOther, AlreadyCredited, DoesNotMatch, OrderDeclined, NoEvidence, Other];
     }
 
+    /// <summary>A claimed order's date as the API and the form give it (yyyy-MM-dd).</summary>
+    public static DateOnly ParseDate(string? text) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date
+            : throw ProblemException.Invalid("orderDate", "expected yyyy-MM-dd");
+
     /// <summary>How far back an order may be claimed.</summary>
     public static readonly TimeSpan ClaimWindow = TimeSpan.FromDays(90);
 

@@ -83,10 +83,8 @@ public static class BestSellerJob
     {
         month ??= Latest(s, market);
         if (month is null) return (IReadOnlyList<BestSeller>)[];
-        return s.Query<ListRow>("""
-            SELECT b.month, b.market, b.rank, b.product_id, b.orders, b.units, p.category, p.store,
-                COALESCE((SELECT title FROM product_texts t WHERE t.product_id = b.product_id AND t.language = 'en'),
-                         (SELECT title FROM product_texts t WHERE t.product_id = b.product_id ORDER BY t.language LIMIT 1)) AS title
+        return s.Query<ListRow>($"""
+            SELECT b.month, b.market, b.rank, b.product_id, b.orders, b.units, p.category, p.store, {CatalogService.TitleSql("b.product_id")} AS title
             FROM best_sellers b LEFT JOIN products p ON p.id = b.product_id
             WHERE b.market = @market AND b.month = @month ORDER BY b.rank
             """, new { market, month })

@@ -96,10 +96,8 @@ public static partial class BrokenLinks
 
     private static List<Suggestion> Suggest(DbSession s, ProductState broken)
     {
-        const string Columns = """
-            SELECT p.id, p.url, p.price_minor, p.currency,
-                COALESCE((SELECT title FROM product_texts t WHERE t.product_id = p.id AND t.language = 'en'),
-                         (SELECT title FROM product_texts t WHERE t.product_id = p.id ORDER BY t.language LIMIT 1)) AS title
+        var columns = $"""
+            SELECT p.id, p.url, p.price_minor, p.currency, {CatalogService.TitleSql("p.id")} AS title
             FROM products p
             """;
         var args = new
@@ -107,14 +105,14 @@ public static partial class BrokenLinks
             broken.Id, broken.Category, broken.Store, broken.PriceMinor, broken.Currency,
             Low = (long)Math.Floor(broken.PriceMinor * (1 - PriceBand)), High = (long)Math.Ceiling(broken.PriceMinor * (1 + PriceBand)),
         };
-        var sameStore = broken.Store is null ? [] : s.Query<SuggestionRow>(Columns + """
+        var sameStore = broken.Store is null ? [] : s.Query<SuggestionRow>(columns + """
              WHERE p.category = @Category AND p.store = @Store AND p.id <> @Id AND p.gone_at IS NULL AND p.stock > 0
             ORDER BY ABS(p.price_minor - @PriceMinor), p.id LIMIT 3
             """, args);
         var chosen = sameStore.Select(r => (Row: r, Basis: "same_store")).ToList();
         if (chosen.Count < MaxSuggestions)
         {
-            var band = s.Query<SuggestionRow>(Columns + """
+            var band = s.Query<SuggestionRow>(columns + """
                  WHERE p.category = @Category AND p.id <> @Id AND p.gone_at IS NULL AND p.stock > 0 AND p.currency = @Currency
                     AND p.price_minor BETWEEN @Low AND @High
                 ORDER BY ABS(p.price_minor - @PriceMinor), p.id LIMIT 6

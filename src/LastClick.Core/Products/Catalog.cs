@@ -328,6 +328,14 @@ public sealed class CatalogService(Store store, TimeProvider clock)
         Texts = [.. p.Texts.OrderBy(t => t.Language, StringComparer.Ordinal)],
     };
 
+    /// <summary>
+    /// SQL for a product's display title — its English title, else the title of its first language — for the product id
+    /// in <paramref name="productId"/> (a column of the surrounding query).
+    /// </summary>
+    internal static string TitleSql(string productId) =>
+        $"COALESCE((SELECT title FROM product_texts t WHERE t.product_id = {productId} AND t.language = 'en'), " +
+        $"(SELECT title FROM product_texts t WHERE t.product_id = {productId} ORDER BY t.language LIMIT 1))";
+
     /// <summary>The stored columns a push writes, in the writers' order (then created_at, updated_at, gone_at).</summary>
     internal const string Columns = "id, category, store, price_minor, currency, stock, affiliated, seller_rate, is_virtual, section, seller_origin, markets, images, url, body_hash";
 

@@ -57,7 +57,7 @@ public static partial class LastClickServer
             body.AllowOnly("program", "orderId", "orderDate", "amount", "currency", "comment");
             var date = body.Required("orderDate").AsString();
             var request = new ClaimRequest(body.Required("program").AsString(), body.Required("orderId").AsString(),
-                DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : throw ProblemException.Invalid("orderDate", "expected yyyy-MM-dd"),
+                ClaimService.ParseDate(date),
                 body.Required("amount").AsDecimal(), body.Required("currency").AsString(), body.Required("comment").AsString());
             return Results.Json(platform.Claims.File(Me(http), request), statusCode: StatusCodes.Status201Created);
         }).ConfigureAwait(false)).Produces<Claim>(StatusCodes.Status201Created).WithSummary("File a missing-order claim");

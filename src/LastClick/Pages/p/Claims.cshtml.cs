@@ -17,7 +17,7 @@ public sealed class ClaimForm
     public string? Comment { get; set; }
 
     public ClaimRequest ToRequest() => new(Program ?? "", (OrderId ?? "").Trim(),
-        DateOnly.TryParseExact(OrderDate, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : throw ProblemException.Invalid("orderDate", "expected yyyy-MM-dd"),
+        ClaimService.ParseDate(OrderDate),
         decimal.TryParse(Amount, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var a) ? a : throw ProblemException.Invalid("amount", "is not a number (use a point for decimals)"),
         (Currency ?? "").Trim().ToUpperInvariant(), Comment ?? "");
 }
