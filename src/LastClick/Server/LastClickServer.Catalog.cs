@@ -66,7 +66,7 @@ public static partial class LastClickServer
         {
             var keywords = platform.Keywords.All();
             return WantsCsv(http)
-                ? Results.Text(string.Concat(keywords.Select(k => k.Keyword + "\n")), "text/plain; charset=utf-8")
+                ? Results.Text(KeywordsText(keywords), "text/plain; charset=utf-8")
                 : Results.Json(new { keywords = keywords.Select(k => k.Keyword) });
         }).WithSummary("The banned keywords for contextual advertising (G5); format=csv gives one per line");
 
@@ -94,11 +94,13 @@ public static partial class LastClickServer
             var programs = http.Request.Query["program"].FirstOrDefault() is { } id ? [platform.Programs.Get(id, "program")]
                 : platform.Programs.All.OrderBy(p => p.Id, StringComparer.Ordinal).ToList();
             var now = platform.Clock.GetUtcNow();
-            var lists = programs.Select(p => (Program: p.Id, List: NonPayingStores.Current(p, now)))
-                .Select(l => new { program = l.Program, since = l.List?.Label, stores = l.List?.Items.Order(StringComparer.Ordinal).ToList() ?? [] }).ToList();
             return WantsCsv(http)
-                ? Results.Text(Csv(["program", "store", "since"], lists.SelectMany(l => l.stores.Select(s => new[] { l.program, s, l.since ?? "" }))), "text/csv; charset=utf-8")
-                : Results.Json(new { lists });
+                ? Results.Text(NonPayingStoresCsv(programs, now), "text/csv; charset=utf-8")
+                : Results.Json(new
+                {
+                    lists = programs.Select(p => (Program: p.Id, List: NonPayingStores.Current(p, now)))
+                        .Select(l => new { program = l.Program, since = l.List?.Label, stores = l.List?.Items.Order(StringComparer.Ordinal).ToList() ?? [] }),
+                });
         })).WithSummary("The non-paying stores in force (G6), per program (?program= for one); format=csv for a spreadsheet");
 
         api.MapGet("/best_sellers/{market}", (string market, HttpContext http, Platform platform) => Guard(() =>
@@ -216,6 +218,15 @@ public static partial class LastClickServer
         link = b.LinkCode, trackingUrl = $"{origin}/go/{b.LinkCode}", destination = b.Destination, product = b.ProductId, reason = b.Reason,
         foundAt = b.FoundAt, suggestions = b.Suggestions,
     };
+
+    /// <summary>The banned keywords as a download: one per line.</summary>
+    internal static string KeywordsText(IEnumerable<BannedKeyword> keywords) => string.Concat(keywords.Select(k => k.Keyword + "\n"));
+
+    /// <summary>The non-paying stores in force as CSV: program, store, the day the list took effect.</summary>
+    internal static string NonPayingStoresCsv(IEnumerable<Programs.ProgramDefinition> programs, DateTimeOffset now) =>
+        Csv(["program", "store", "since"], programs.SelectMany(p => NonPayingStores.Current(p, now) is { } list
+            ? list.Items.Order(StringComparer.Ordinal).Select(s => new[] { p.Id, s, list.Label })
+            : []));
 
     internal static string BestSellerCsv(IReadOnlyList<BestSeller> list) =>
         Csv(["month", "market", "rank", "product", "title", "category", "store", "orders", "units"], list.Select(b => new[]

@@ -199,11 +199,14 @@ public static partial class LastClickServer
         type: $"https://lastclick.dev/problems/{problem.Type}",
         title: problem.Type.Replace('_', ' '),
         detail: problem.Detail,
-        statusCode: status ?? problem.Type switch
-        {
-            "not_found" => StatusCodes.Status404NotFound,
-            "conflict" => StatusCodes.Status409Conflict,
-            _ => StatusCodes.Status400BadRequest,
-        },
+        statusCode: status ?? StatusOf(problem),
         extensions: new Dictionary<string, object?> { ["field"] = problem.Field });
+
+    /// <summary>A problem's HTTP status, for the API and the dashboard's forms alike.</summary>
+    internal static int StatusOf(Problem problem) => problem.Type switch
+    {
+        "not_found" => StatusCodes.Status404NotFound,
+        "conflict" => StatusCodes.Status409Conflict,
+        _ => StatusCodes.Status400BadRequest,
+    };
 }

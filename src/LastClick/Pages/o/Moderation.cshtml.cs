@@ -27,7 +27,7 @@ public sealed class ModerationModel(Platform platform) : PageModel
         catch (ProblemException e)
         {
             Problem = e.Problem;
-            Response.StatusCode = e.Problem.Type switch { "not_found" => 404, "conflict" => 409, _ => 400 };
+            Response.StatusCode = Server.LastClickServer.StatusOf(e.Problem);
             Queue = platform.Applications.Queue();
             return Page();
         }

@@ -39,13 +39,9 @@ public sealed class ListsModel(Platform platform) : PageModel
     }
 
     public IActionResult OnGetKeywords() =>
-        File(Encoding.UTF8.GetBytes(string.Concat(platform.Keywords.All().Select(k => k.Keyword + "\n"))), "text/plain; charset=utf-8", "banned-keywords.txt");
+        File(Encoding.UTF8.GetBytes(Server.LastClickServer.KeywordsText(platform.Keywords.All())), "text/plain; charset=utf-8", "banned-keywords.txt");
 
-    public IActionResult OnGetStores()
-    {
-        var now = platform.Clock.GetUtcNow();
-        var rows = platform.Programs.All.OrderBy(p => p.Id, StringComparer.Ordinal)
-            .SelectMany(p => NonPayingStores.Current(p, now) is { } list ? list.Items.Order(StringComparer.Ordinal).Select(s => new[] { p.Id, s, list.Label }) : []);
-        return File(Encoding.UTF8.GetBytes(Server.LastClickServer.Csv(["program", "store", "since"], rows)), "text/csv; charset=utf-8", "non-paying-stores.csv");
-    }
+    public IActionResult OnGetStores() =>
+        File(Encoding.UTF8.GetBytes(Server.LastClickServer.NonPayingStoresCsv(platform.Programs.All.OrderBy(p => p.Id, StringComparer.Ordinal),
+            platform.Clock.GetUtcNow())), "text/csv; charset=utf-8", "non-paying-stores.csv");
 }
