@@ -359,7 +359,7 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
         }
         var program = programs.Get(row.ProgramId);
         var order = ToDomain(row, lines);
-        var trafficType = s.QuerySingleOrDefault<string>("SELECT traffic_type FROM publishers WHERE id = @publisherId", new { publisherId })
+        var trafficType = Publishers.PublisherService.Find(s, publisherId)?.TrafficType
             ?? throw new ProblemException(Problem.NotFound("publisher", $"unknown publisher '{publisherId}'"));
         var touch = new Touch("claim", TouchKind.AffiliateClick, order.At, 0, publisherId, Country: order.DeliveryCountry);
         var turnover = program.Tiers is null ? 0m : PreviousMonthTurnover(s, publisherId, program, order.At);

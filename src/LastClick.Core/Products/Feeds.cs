@@ -317,7 +317,7 @@ public sealed class Feeds(Store store, ProgramCatalog programs, LinkService link
     /// <summary>What the rules know about the publisher: its traffic type and last month's confirmed sales (tiers, B13).</summary>
     private static PublisherContext Context(DbSession s, Feed feed, ProgramDefinition program, DateTimeOffset now)
     {
-        var trafficType = s.QuerySingleOrDefault<string>("SELECT traffic_type FROM publishers WHERE id = @PublisherId", new { feed.PublisherId }) ?? "";
+        var trafficType = Publishers.PublisherService.Find(s, feed.PublisherId)?.TrafficType ?? "";
         var turnover = program.Tiers is null ? 0m : Orders.OrderService.PreviousMonthTurnover(s, feed.PublisherId, program, now);
         return new PublisherContext(trafficType, turnover);
     }
