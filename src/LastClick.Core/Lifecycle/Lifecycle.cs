@@ -47,6 +47,9 @@ public static class OrderLifecycle
 
     private static DateTimeOffset Earliest(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x < b ? x : b;
 
+    /// <summary>Whether the order was found fraudulent: after payout its loss is an antispam deduction (C2), not a refund adjustment.</summary>
+    public static bool Fraudulent(OrderFacts facts) => facts.FraudAt is not null;
+
     /// <summary>Why the order pays nothing at all, if it does not: fraud, then cancellation, then a full refund.</summary>
     public static string? DeclineReason(OrderFacts facts) =>
         facts.FraudAt is not null ? Commission.Reasons.Fraud

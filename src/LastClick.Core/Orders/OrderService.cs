@@ -133,7 +133,9 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
             Trace = TraceJson.Write(rates[i].Trace),
         }).ToList();
 
-        var transfers = Settle(row, lines, order, rates, OrderFacts.None, clickProgram, now);
+        var settled = Settlements.Decide(new OrderState(order, row.PublisherId, row.AttributionReason, Currency.Of(row.PayoutCurrency), rates, OrderPosition.Empty),
+            OrderFacts.None, clickProgram, now);
+        Apply(row, lines, settled, OrderFacts.None, now);
         var inserted = s.Execute("""
             INSERT INTO orders (id, body_hash, program_id, visitor_id, click_id, at, currency, delivery_country, amount_minor,
                 publisher_id, attributed_click_id, attribution_reason, attribution_trace, traffic_type, status, decline_reason,
@@ -161,9 +163,8 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
             VALUES (@OrderId, @LineNo, @LineId, @ProductId, @Category, @Store, @PriceMinor, @Quantity, @Affiliated,
                 @SellerRate, @IsVirtual, @Section, @SellerOrigin, @Rate, @RateReason, @Trace, @Reason, @RefundedMinor, @CommissionMinor)
             """, lines);
-        if (row.PublisherId is not null) PostTransfers(s, row.ProgramId, row.PublisherId, Currency.Of(row.PayoutCurrency), row.Id, null, transfers, now);
-        OrderRollup.Write(s, null, row);
-        var capStep = row.CapTrace is null ? null : TraceJson.Read(row.CapTrace)[0];
+        Post(s, row, settled, null, now);
+        var capStep = settled.CapStep;
         return View(row, lines, l => capStep is not null && rates[l.LineNo].Reason is null ? [.. rates[l.LineNo].Trace, capStep] : rates[l.LineNo].Trace,
             attribution.Trace);
     }
@@ -221,7 +222,7 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
         "id, program_id, visitor_id, click_id, at, currency, delivery_country, amount_minor, publisher_id, attributed_click_id, " +
         "attribution_reason, traffic_type, status, decline_reason, payout_currency, fx_rate, sales_minor, commission_minor, capped, " +
         "held_account, held_minor, paid_out, settled_minor, paid_at, confirmed_at, cancelled_at, fraud_at, fully_refunded, updated_at, " +
-        "declined_minor, link_id, sub1, sub2, sub3, sub4, sub5, click_country, device";
+        "declined_minor, cap_trace, link_id, sub1, sub2, sub3, sub4, sub5, click_country, device";
 
     private const string LineStateColumns =
         "order_id, line_no, line_id, product_id, category, store, price_minor, quantity, affiliated, seller_rate, is_virtual, section, " +
@@ -293,18 +294,15 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
             (key.LinkId, key.Sub1, key.Sub2, key.Sub3, key.Sub4, key.Sub5, key.ClickCountry, key.Device);
     }
 
-    /// <summary>Recomputes a stored order from its events and writes what changed: the order, its lines, the transfers.</summary>
+    /// <summary>Recomputes a stored order from its facts and writes what changed: the order, its lines, the transfers, the rollups.</summary>
     private static void Resettle(DbSession s, OrderRow row, List<LineRow> lines, Order order, OrderFacts facts,
         ProgramDefinition program, DateTimeOffset now)
     {
-        var before = lines.Select(l => (l.Reason, l.CommissionMinor, l.RefundedMinor)).ToList();
         var reported = OrderRollup.Snapshot(row);
-        var decision = (row.Status, row.DeclineReason, row.FxRate, row.SalesMinor, row.CommissionMinor, row.Capped, row.HeldAccount, row.HeldMinor, row.SettledMinor);
-        var rates = lines.Select(l => new LineRate(l.LineId, decimal.Parse(l.Rate, CultureInfo.InvariantCulture), l.RateReason, [])).ToList();
-        var transfers = Settle(row, lines, order, rates, facts, program, now);
-        var changed = lines.Where((l, i) => (l.Reason, l.CommissionMinor, l.RefundedMinor) != before[i]).ToList();
-        if (transfers.Count == 0 && changed.Count == 0
-            && decision == (row.Status, row.DeclineReason, row.FxRate, row.SalesMinor, row.CommissionMinor, row.Capped, row.HeldAccount, row.HeldMinor, row.SettledMinor))
+        var stored = Stored(row, lines, order.Currency);
+        var settled = Settlements.Decide(StateOf(row, lines, order), facts, program, now);
+        Apply(row, lines, settled, facts, now);
+        if (settled.Transfers.Count == 0 && settled.SameOutcome(stored))
         {
             // Only the facts moved (a 'paid' event, a second confirmation): write them alone.
             s.Execute("""
@@ -314,9 +312,21 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
                 """, row);
             return;
         }
+        WriteSettled(s, row, lines.Where((_, i) => settled.Lines[i] != stored.Lines[i]), settled, reported, now);
+    }
+
+    /// <summary>The one writer of a settled order already stored: its row, the lines that changed, then <see cref="Post"/>.</summary>
+    private static void WriteSettled(DbSession s, OrderRow row, IEnumerable<LineRow> changedLines, Settlement settled, long[]? reported, DateTimeOffset now)
+    {
         s.Execute(UpdateSettled, row);
-        if (changed.Count > 0) s.ExecuteEach(UpdateSettledLine, changed);
-        if (row.PublisherId is not null) PostTransfers(s, row.ProgramId, row.PublisherId, Currency.Of(row.PayoutCurrency), row.Id, null, transfers, now);
+        s.ExecuteEach(UpdateSettledLine, changedLines);
+        Post(s, row, settled, reported, now);
+    }
+
+    /// <summary>What follows every settlement written: its ledger transfers (a credited order's) and the rollups' move from <paramref name="reported"/>.</summary>
+    private static void Post(DbSession s, OrderRow row, Settlement settled, long[]? reported, DateTimeOffset now)
+    {
+        if (row.PublisherId is not null) PostTransfers(s, row.ProgramId, row.PublisherId, Currency.Of(row.PayoutCurrency), row.Id, null, settled.Transfers, now);
         OrderRollup.Write(s, reported, row);
     }
 
@@ -374,52 +384,55 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
         {
             (lines[i].Rate, lines[i].RateReason, lines[i].Trace) = (Decimals.Canonical(rates[i].Rate), rates[i].Reason, TraceJson.Write(rates[i].Trace));
         }
-        var transfers = Settle(row, lines, order, rates, FactsOf(row, lines, order.Currency), program, now);
+        var facts = FactsOf(row, lines, order.Currency);
+        var settled = Settlements.Decide(StateOf(row, lines, order) with { Rates = rates }, facts, program, now);
+        Apply(row, lines, settled, facts, now);
         s.Execute("UPDATE orders SET publisher_id = @PublisherId, traffic_type = @TrafficType, attribution_reason = NULL, attribution_trace = @AttributionTrace WHERE id = @Id", row);
         s.ExecuteEach("UPDATE order_lines SET rate = @Rate, rate_reason = @RateReason, trace = @Trace WHERE order_id = @OrderId AND line_no = @LineNo", lines);
-        s.Execute(UpdateSettled, row);
-        s.ExecuteEach(UpdateSettledLine, lines);
-        PostTransfers(s, row.ProgramId, publisherId, Currency.Of(row.PayoutCurrency), row.Id, null, transfers, now);
-        OrderRollup.Write(s, reported, row);
+        WriteSettled(s, row, lines, settled, reported, now);
         return Find(s, orderId)!;
     }
 
-    /// <summary>
-    /// The decision for an order as its events now stand: status, commission, line shares, and the ledger transfers
-    /// that bring the books there. Pure over the rows it is given, which it updates in place.
-    /// </summary>
-    private static IReadOnlyList<Transfer> Settle(OrderRow row, List<LineRow> lines, Order order, IReadOnlyList<LineRate> rates,
-        OrderFacts facts, ProgramDefinition program, DateTimeOffset now)
+    /// <summary>What settling a stored order reads of its row and lines: rates as decided at ingestion, the ledger position.</summary>
+    private static OrderState StateOf(OrderRow row, List<LineRow> lines, Order order)
     {
-        var declined = OrderLifecycle.DeclineReason(facts);
-        var status = OrderLifecycle.Status(facts, now, program.Hold, row.PaidOut);
-        var commission = Commission.Total(order, rates, program, facts.LineRefunds, declined);
+        var rates = lines.Select(l => new LineRate(l.LineId, decimal.Parse(l.Rate, CultureInfo.InvariantCulture), l.RateReason, [])).ToList();
+        return new OrderState(order, row.PublisherId, row.AttributionReason, Currency.Of(row.PayoutCurrency), rates, PositionOf(row));
+    }
+
+    private static OrderPosition PositionOf(OrderRow row)
+    {
         var payout = Currency.Of(row.PayoutCurrency);
-        var credited = row.PublisherId is not null;
-        var amount = credited ? commission.Total : 0m;
+        return new OrderPosition(row.HeldAccount is null ? null : Enum.Parse<Account>(row.HeldAccount, ignoreCase: true),
+            payout.FromMinor(row.HeldMinor), row.PaidOut, payout.FromMinor(row.SettledMinor));
+    }
 
-        IReadOnlyList<Transfer> transfers = [];
-        if (credited)
-        {
-            var position = new OrderPosition(row.HeldAccount is null ? null : Enum.Parse<Account>(row.HeldAccount, ignoreCase: true),
-                payout.FromMinor(row.HeldMinor), row.PaidOut, payout.FromMinor(row.SettledMinor));
-            (transfers, var next) = LedgerRules.Reconcile(position, status, amount, facts.FraudAt is not null);
-            row.HeldAccount = next.Held is { } h ? Name(h) : null;
-            row.HeldMinor = payout.ToMinor(next.HeldAmount);
-            row.SettledMinor = payout.ToMinor(next.Settled);
-        }
+    /// <summary>The settlement a stored order holds now (its transfers long posted), to tell what a new one changes.</summary>
+    private static Settlement Stored(OrderRow row, List<LineRow> lines, Currency orderCurrency)
+    {
+        var payout = Currency.Of(row.PayoutCurrency);
+        return new Settlement(Enum.Parse<OrderStatus>(row.Status, ignoreCase: true), row.DeclineReason,
+            decimal.Parse(row.FxRate, CultureInfo.InvariantCulture), payout.FromMinor(row.SalesMinor), payout.FromMinor(row.CommissionMinor),
+            payout.FromMinor(row.DeclinedMinor), row.CapTrace is null ? null : TraceJson.Read(row.CapTrace)[0], PositionOf(row),
+            lines.Select(l => new LineSettlement(l.Reason, payout.FromMinor(l.CommissionMinor), orderCurrency.FromMinor(l.RefundedMinor))).ToList(), []);
+    }
 
-        var netSales = 0m;
-        foreach (var l in commission.Lines) netSales += l.Base;
-        row.Status = Name(status);
-        row.DeclineReason = declined;
-        row.FxRate = Decimals.Canonical(commission.FxRate);
-        row.SalesMinor = declined is null ? payout.ToMinor(payout.Round(netSales * commission.FxRate)) : 0;
-        row.CommissionMinor = payout.ToMinor(amount);
-        // What a declined order would have earned (before refunds), reported as declined commission.
-        row.DeclinedMinor = declined is not null && credited ? payout.ToMinor(Commission.Total(order, rates, program).Total) : 0;
-        row.Capped = commission.Cap is not null;
-        row.CapTrace = commission.CapStep is { } capStep ? TraceJson.Write(capStep) : null;
+    /// <summary>Copies a settlement and the facts behind it onto the order's row and lines, as stored (minor units, canonical decimals).</summary>
+    private static void Apply(OrderRow row, List<LineRow> lines, Settlement settled, OrderFacts facts, DateTimeOffset now)
+    {
+        var payout = Currency.Of(row.PayoutCurrency);
+        var orderCurrency = Currency.Of(row.Currency);
+        row.Status = Name(settled.Status);
+        row.DeclineReason = settled.DeclineReason;
+        row.FxRate = Decimals.Canonical(settled.FxRate);
+        row.SalesMinor = payout.ToMinor(settled.Sales);
+        row.CommissionMinor = payout.ToMinor(settled.Commission);
+        row.DeclinedMinor = payout.ToMinor(settled.Declined);
+        row.Capped = settled.Capped;
+        row.CapTrace = settled.CapStep is { } capStep ? TraceJson.Write(capStep) : null;
+        row.HeldAccount = settled.Position.Held is { } held ? Name(held) : null;
+        row.HeldMinor = payout.ToMinor(settled.Position.HeldAmount);
+        row.SettledMinor = payout.ToMinor(settled.Position.Settled);
         row.PaidAt = Micros(facts.PaidAt);
         row.ConfirmedAt = Micros(facts.ConfirmedAt);
         row.CancelledAt = Micros(facts.CancelledAt);
@@ -428,12 +441,9 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
         row.UpdatedAt = Times.ToMicros(now);
         for (var i = 0; i < lines.Count; i++)
         {
-            var line = commission.Lines[i];
-            lines[i].Reason = credited ? line.Reason : row.AttributionReason;
-            lines[i].CommissionMinor = credited ? payout.ToMinor(line.Amount) : 0;
-            lines[i].RefundedMinor = order.Currency.ToMinor(order.Lines[i].Amount - line.Base);
+            (lines[i].Reason, lines[i].CommissionMinor, lines[i].RefundedMinor) =
+                (settled.Lines[i].Reason, payout.ToMinor(settled.Lines[i].Commission), orderCurrency.ToMinor(settled.Lines[i].Refunded));
         }
-        return transfers;
     }
 
     private static long? Micros(DateTimeOffset? time) => time is { } t ? Times.ToMicros(t) : null;
