@@ -30,6 +30,7 @@ public sealed class Platform
         Feeds = new Products.Feeds(store, programs, Links, clock);
         Keywords = new Products.BannedKeywords(store, clock);
         Claims = new Claims.ClaimService(store, programs, Orders, clock);
+        Fraud = new Fraud.FraudReview(store, Orders, Links, clock);
     }
 
     public Store Store { get; }
@@ -49,4 +50,5 @@ public sealed class Platform
     public Products.Feeds Feeds { get; }
     public Products.BannedKeywords Keywords { get; }
     public Claims.ClaimService Claims { get; }
+    public Fraud.FraudReview Fraud { get; }
 }

@@ -58,6 +58,7 @@ public static class Commission
         public const string Refunded = "refunded";
         public const string Cancelled = "cancelled";
         public const string Fraud = "fraud";
+        public const string ProhibitedPractice = "prohibited_practice";
         public const string ZeroRate = "zero_rate";
         public const string ZeroAmount = "zero_amount";
         public const string BelowMinorUnit = "below_minor_unit";

@@ -12,13 +12,17 @@ public sealed record OrderEvent(string Id, string OrderId, EventType Type, DateT
 /// <summary>
 /// What the events of an order established. It is a fold over the set of events, and every field is
 /// order-independent (a first time, a sum, a flag), so events arriving out of order end in the same facts (C3).
+/// <paramref name="Finding"/> is the platform's own fact: a confirmed fraud finding (E4, A6) that declines the order.
 /// </summary>
 public sealed record OrderFacts(
     DateTimeOffset? PaidAt, DateTimeOffset? ConfirmedAt, DateTimeOffset? CancelledAt, DateTimeOffset? FraudAt,
-    bool FullyRefunded, IReadOnlyDictionary<string, decimal> LineRefunds)
+    bool FullyRefunded, IReadOnlyDictionary<string, decimal> LineRefunds, FindingFact? Finding = null)
 {
     public static readonly OrderFacts None = new(null, null, null, null, false, new Dictionary<string, decimal>());
 }
+
+/// <summary>A confirmed fraud finding behind an order: which, when, and the reason code it declines the order with.</summary>
+public sealed record FindingFact(long Id, string Reason, DateTimeOffset At);
 
 /// <summary>The order lifecycle (product.md C1–C3). Pure.</summary>
 public static class OrderLifecycle
@@ -48,11 +52,12 @@ public static class OrderLifecycle
     private static DateTimeOffset Earliest(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x < b ? x : b;
 
     /// <summary>Whether the order was found fraudulent: after payout its loss is an antispam deduction (C2), not a refund adjustment.</summary>
-    public static bool Fraudulent(OrderFacts facts) => facts.FraudAt is not null;
+    public static bool Fraudulent(OrderFacts facts) => facts.FraudAt is not null || facts.Finding is not null;
 
-    /// <summary>Why the order pays nothing at all, if it does not: fraud, then cancellation, then a full refund.</summary>
+    /// <summary>Why the order pays nothing at all, if it does not: the marketplace's fraud, a confirmed finding, then cancellation, then a full refund.</summary>
     public static string? DeclineReason(OrderFacts facts) =>
         facts.FraudAt is not null ? Commission.Reasons.Fraud
+        : facts.Finding is { } finding ? finding.Reason
         : facts.CancelledAt is not null ? Commission.Reasons.Cancelled
         : facts.FullyRefunded ? Commission.Reasons.Refunded
         : null;

@@ -34,6 +34,9 @@ internal sealed class OrderRow
     public long? ConfirmedAt { get; set; }
     public long? CancelledAt { get; set; }
     public long? FraudAt { get; set; }
+    public long? FindingId { get; set; }
+    public string? FindingReason { get; set; }
+    public long? FindingAt { get; set; }
     public bool FullyRefunded { get; set; }
     public long UpdatedAt { get; set; }
     public long DeclinedMinor { get; set; }

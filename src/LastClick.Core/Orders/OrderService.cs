@@ -95,8 +95,9 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
         var program = programs.Get(programId);
         Validate(order, program, "order");
         var hash = Fingerprint.Of(order);
-        var touches = LoadTouches(s, order, program.CookieWindow);
+        var (touches, identity) = LoadTouches(s, order, program.CookieWindow);
         var attribution = Attribution.Attribution.Decide(touches.Select(t => t.Touch), order.At, program.CookieWindow);
+        if (identity.Count > 0) attribution = attribution with { Trace = [.. identity, .. attribution.Trace] };
         var won = attribution.Click is { } click ? touches.First(t => t.Touch.Kind == TouchKind.AffiliateClick && t.Touch.Id == click.Id) : default;
         var clickProgram = won.ProgramId is { } wonProgram ? programs.Get(wonProgram) : program;
         if (!ReferenceEquals(clickProgram, program)) Validate(order, clickProgram, "order");
@@ -222,7 +223,7 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
         "id, program_id, visitor_id, click_id, at, currency, delivery_country, amount_minor, publisher_id, attributed_click_id, " +
         "attribution_reason, traffic_type, status, decline_reason, payout_currency, fx_rate, sales_minor, commission_minor, capped, " +
         "held_account, held_minor, paid_out, settled_minor, paid_at, confirmed_at, cancelled_at, fraud_at, fully_refunded, updated_at, " +
-        "declined_minor, cap_trace, link_id, sub1, sub2, sub3, sub4, sub5, click_country, device";
+        "declined_minor, cap_trace, finding_id, finding_reason, finding_at, link_id, sub1, sub2, sub3, sub4, sub5, click_country, device";
 
     private const string LineStateColumns =
         "order_id, line_no, line_id, product_id, category, store, price_minor, quantity, affiliated, seller_rate, is_virtual, section, " +
@@ -307,7 +308,7 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
             // Only the facts moved (a 'paid' event, a second confirmation): write them alone.
             s.Execute("""
                 UPDATE orders SET paid_at = @PaidAt, confirmed_at = @ConfirmedAt, cancelled_at = @CancelledAt, fraud_at = @FraudAt,
-                    fully_refunded = @FullyRefunded, updated_at = @UpdatedAt
+                    fully_refunded = @FullyRefunded, finding_id = @FindingId, finding_reason = @FindingReason, finding_at = @FindingAt, updated_at = @UpdatedAt
                 WHERE id = @Id
                 """, row);
             return;
@@ -334,12 +335,42 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
         UPDATE orders SET status = @Status, decline_reason = @DeclineReason, fx_rate = @FxRate, sales_minor = @SalesMinor,
             commission_minor = @CommissionMinor, capped = @Capped, cap_trace = @CapTrace, held_account = @HeldAccount, held_minor = @HeldMinor,
             settled_minor = @SettledMinor, paid_at = @PaidAt, confirmed_at = @ConfirmedAt, cancelled_at = @CancelledAt,
-            fraud_at = @FraudAt, fully_refunded = @FullyRefunded, updated_at = @UpdatedAt, declined_minor = @DeclinedMinor
+            fraud_at = @FraudAt, fully_refunded = @FullyRefunded, updated_at = @UpdatedAt, declined_minor = @DeclinedMinor,
+            finding_id = @FindingId, finding_reason = @FindingReason, finding_at = @FindingAt
         WHERE id = @Id
         """;
 
     private const string UpdateSettledLine =
         "UPDATE order_lines SET reason = @Reason, commission_minor = @CommissionMinor, refunded_minor = @RefundedMinor WHERE order_id = @OrderId AND line_no = @LineNo";
+
+    /// <summary>
+    /// A confirmed fraud finding (E4, A6) declines an order credited to <paramref name="publisherId"/>: the finding becomes a
+    /// fact of the order (reason <c>invalid_traffic</c> or <c>prohibited_practice</c>), the attribution trace names it, and the
+    /// order is settled as any other: before payout its commission is reversed, after payout it is an antispam deduction
+    /// (C2). False, with nothing written, when the order is not that publisher's or is declined already.
+    /// </summary>
+    public bool DeclineByFinding(DbSession s, string orderId, string publisherId, FindingFact finding, string traceLine)
+    {
+        LockOrder(s, orderId);
+        OrderRow? row;
+        List<LineRow> lines;
+        using (var read = s.QueryMultiple($"""
+            SELECT {StateColumns}, attribution_trace FROM orders WHERE id = @orderId;
+            SELECT {LineStateColumns} FROM order_lines WHERE order_id = @orderId ORDER BY line_no;
+            """, new { orderId }))
+        {
+            row = read.ReadSingleOrDefault<OrderRow>();
+            lines = read.Read<LineRow>();
+        }
+        if (row is null || row.PublisherId != publisherId || row.FindingId is not null || row.Status == Name(OrderStatus.Declined)) return false;
+        var order = ToDomain(row, lines);
+        var trace = JsonSerializer.Deserialize<List<string>>(row.AttributionTrace) ?? [];
+        trace.Add(traceLine);
+        row.AttributionTrace = JsonSerializer.Serialize(trace, TraceJsonOptions);
+        s.Execute("UPDATE orders SET attribution_trace = @AttributionTrace WHERE id = @Id", row);
+        Resettle(s, row, lines, order, FactsOf(row, lines, order.Currency) with { Finding = finding }, programs.Get(row.ProgramId), clock.GetUtcNow());
+        return true;
+    }
 
     /// <summary>
     /// Credits an order no publisher has to the publisher of an accepted missing-order claim: the rules decide each line's
@@ -438,6 +469,9 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
         row.CancelledAt = Micros(facts.CancelledAt);
         row.FraudAt = Micros(facts.FraudAt);
         row.FullyRefunded = facts.FullyRefunded;
+        (row.FindingId, row.FindingReason, row.FindingAt) = facts.Finding is { } finding
+            ? (finding.Id, finding.Reason, Times.ToMicros(finding.At))
+            : ((long?)null, (string?)null, (long?)null);
         row.UpdatedAt = Times.ToMicros(now);
         for (var i = 0; i < lines.Count; i++)
         {
@@ -453,7 +487,8 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
     /// <summary>The facts an order's events established, as the order row and its lines hold them.</summary>
     private static OrderFacts FactsOf(OrderRow row, List<LineRow> lines, Currency currency) =>
         new(Time(row.PaidAt), Time(row.ConfirmedAt), Time(row.CancelledAt), Time(row.FraudAt), row.FullyRefunded,
-            lines.Where(l => l.RefundedMinor > 0).ToDictionary(l => l.LineId, l => currency.FromMinor(l.RefundedMinor), StringComparer.Ordinal));
+            lines.Where(l => l.RefundedMinor > 0).ToDictionary(l => l.LineId, l => currency.FromMinor(l.RefundedMinor), StringComparer.Ordinal),
+            row.FindingId is { } id ? new FindingFact(id, row.FindingReason!, Times.FromMicros(row.FindingAt!.Value)) : null);
 
     internal static void PostTransfers(DbSession s, string programId, string publisherId, Currency currency,
         string? orderId, string? payoutRunId, IEnumerable<Transfer> transfers, DateTimeOffset at)
@@ -467,36 +502,59 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
     }
 
     /// <summary>
-    /// The visitor's paid touches in the window and the order's own click; when there are none, the latest touch
-    /// before the window, so an expired cookie can be told from no click at all.
+    /// A1 over every identifier: the visitors the order names — its <c>visitor</c>, and the visitor of its <c>clickId</c>
+    /// (a click id is evidence of who bought, not an override) — and the paid touches of all of them in the window: their
+    /// clicks on any publisher's links and the marketplace's own touches. When there are none, the latest touch before
+    /// the window, so an expired cookie can be told from no click at all. The trace says which identifiers were used
+    /// and why when the order's two disagree or one is unknown.
     /// </summary>
-    private static List<(Touch Touch, string? ProgramId, string? TrafficType)> LoadTouches(DbSession s, Order order, TimeSpan window)
+    private static (List<(Touch Touch, string? ProgramId, string? TrafficType)> Touches, List<string> Trace) LoadTouches(
+        DbSession s, Order order, TimeSpan window)
     {
-        var p = new { order.Visitor, order.ClickId, from = Times.ToMicros(order.At - window), to = Times.ToMicros(order.At), no = false };
+        var trace = new List<string>();
+        var visitors = new List<string>(2);
+        if (order.Visitor is { } named) visitors.Add(named);
+        if (order.ClickId is { } clickId)
+        {
+            var clicked = s.Query<string?>("SELECT visitor_id FROM clicks WHERE id = @clickId", new { clickId }).ToList();
+            if (clicked.Count == 0)
+            {
+                trace.Add(order.Visitor is null ? $"clickId {clickId} is unknown" : $"clickId {clickId} is unknown: judged by visitor {order.Visitor}");
+            }
+            else if (clicked[0] is { } clickVisitor && clickVisitor != order.Visitor)
+            {
+                visitors.Add(clickVisitor);
+                trace.Add(order.Visitor is null
+                    ? $"clickId {clickId} identifies visitor {clickVisitor}: every paid touch of that visitor in the window is judged"
+                    : $"visitor {order.Visitor} and clickId {clickId} (visitor {clickVisitor}) disagree: the paid touches of both visitors are judged, the latest valid one wins");
+            }
+        }
+        var p = new { v1 = visitors.ElementAtOrDefault(0), v2 = visitors.ElementAtOrDefault(1), order.ClickId, from = Times.ToMicros(order.At - window), to = Times.ToMicros(order.At), no = false };
         var rows = s.Query<TouchRow>("""
             SELECT 0 AS kind, k.id, k.seq, k.at, k.program_id, k.publisher_id, NULL AS channel, k.country, k.anonymizer, k.invalid_reason, p.traffic_type
             FROM clicks k JOIN publishers p ON p.id = k.publisher_id
-            WHERE (k.visitor_id = @Visitor AND k.at >= @from AND k.at <= @to) OR k.id = @ClickId
+            WHERE (k.visitor_id IN (@v1, @v2) AND k.at >= @from AND k.at <= @to) OR k.id = @ClickId
             UNION ALL
-            SELECT 1, id, seq, at, NULL, NULL, channel, NULL, @no, NULL, NULL FROM touches WHERE visitor_id = @Visitor AND at >= @from AND at <= @to
+            SELECT 1, id, seq, at, NULL, NULL, channel, NULL, @no, NULL, NULL FROM touches WHERE visitor_id IN (@v1, @v2) AND at >= @from AND at <= @to
             """, p);
         if (rows.Count == 0)
         {
             rows = s.Query<TouchRow>("""
                 SELECT * FROM (SELECT 0 AS kind, k.id, k.seq, k.at, k.program_id, k.publisher_id, NULL AS channel, k.country, k.anonymizer, k.invalid_reason, p.traffic_type
                     FROM clicks k JOIN publishers p ON p.id = k.publisher_id
-                    WHERE k.visitor_id = @Visitor AND k.at < @from ORDER BY k.at DESC LIMIT 1) AS before_clicks
+                    WHERE k.visitor_id IN (@v1, @v2) AND k.at < @from ORDER BY k.at DESC LIMIT 1) AS before_clicks
                 UNION ALL
                 SELECT * FROM (SELECT 1, id, seq, at, NULL, NULL, channel, NULL, @no, NULL, NULL
-                    FROM touches WHERE visitor_id = @Visitor AND at < @from ORDER BY at DESC LIMIT 1) AS before_touches
+                    FROM touches WHERE visitor_id IN (@v1, @v2) AND at < @from ORDER BY at DESC LIMIT 1) AS before_touches
                 """, p);
         }
-        return rows
+        var touches = rows
             .Select(r => r.Kind == 0
                 ? (new Touch(r.Id, TouchKind.AffiliateClick, Times.FromMicros(r.At), r.Seq, r.PublisherId, null, r.Country, r.Anonymizer, r.InvalidReason), r.ProgramId, r.TrafficType)
                 : (new Touch(r.Id, TouchKind.MarketplaceTouch, Times.FromMicros(r.At), r.Seq, Channel: r.Channel), (string?)null, (string?)null))
             .DistinctBy(t => (t.Item1.Kind, t.Item1.Id))
             .ToList();
+        return (touches, trace);
     }
 
     /// <summary>B13: the publisher's confirmed sales in the program's payout currency over the previous calendar month (UTC).</summary>

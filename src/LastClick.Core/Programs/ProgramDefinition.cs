@@ -38,6 +38,7 @@ public sealed record ProgramDefinition
     public required int AutoAcceptRanking { get; init; }
     public ScorecardInputs? Scorecard { get; init; }
     public ProhibitedSources Prohibited { get; init; } = ProhibitedSources.None;
+    public ClickSpamLimits ClickSpam { get; init; } = ClickSpamLimits.Default;
 
     [System.Text.Json.Serialization.JsonIgnore] public TimeSpan CookieWindow => TimeSpan.FromDays(CookieWindowDays);
     [System.Text.Json.Serialization.JsonIgnore] public TimeSpan Hold => TimeSpan.FromDays(HoldDays);
@@ -226,6 +227,17 @@ public sealed record ProhibitedSources(IReadOnlyList<string> TrafficSources, IRe
         }
         return null;
     }
+}
+
+/// <summary>
+/// A6 repeats: more than <paramref name="VisitorClicks"/> clicks of one visitor, or <paramref name="AddressClicks"/> from one
+/// IP address, on one publisher's links within <paramref name="Window"/> are click spamming. An address is shared (offices,
+/// carrier-grade NAT), so its limit is higher.
+/// </summary>
+public sealed record ClickSpamLimits(int VisitorClicks, int AddressClicks, TimeSpan Window)
+{
+    /// <summary>10 clicks of a visitor or 50 from an address in 60 seconds: far above a person reading a page of offers.</summary>
+    public static readonly ClickSpamLimits Default = new(10, 50, TimeSpan.FromSeconds(60));
 }
 
 public sealed record ProhibitedHosts(IReadOnlyList<string> Hosts, string Reason);

@@ -11,7 +11,7 @@ public static partial class ProgramLoader
         "$schema", "id", "name", "marketplace", "model", "attribution", "cookieWindowDays", "allowedHosts", "languages", "markets",
         "regions", "deliveryRules", "categoryRates", "defaultCategory", "zeroRateCategories", "excludedSections", "storeLists",
         "nonPayingStores", "sellerRateBounds", "orderCap", "eligibility", "geoMatch", "anonymizersPay", "campaigns", "tiers",
-        "currency", "holdDays", "payout", "autoAcceptRanking", "scorecard", "prohibited",
+        "currency", "holdDays", "payout", "autoAcceptRanking", "scorecard", "prohibited", "clickSpam",
     ];
 
     /// <summary>J2 inputs: stars 1–5, internal review 1–10, every component but trust scored 0–10, and a source.</summary>
@@ -25,6 +25,17 @@ public static partial class ProgramLoader
         var scores = Scorecard.ScoredComponents.ToDictionary(c => c, c => Within(scoresNode.Required(c), 0m, 10m), StringComparer.Ordinal);
         return new ScorecardInputs(Within(node.Required("trustpilotStars"), 1m, 5m), Within(node.Required("internalReview"), 1m, 10m),
             scores, node.Required("source").AsString());
+    }
+
+    /// <summary>A6 repeats: <c>{"visitorClicks": 10, "addressClicks": 50, "windowSeconds": 60}</c>; a field left out keeps its default.</summary>
+    private static ClickSpamLimits ClickSpam(JsonNode node)
+    {
+        node.AllowOnly("visitorClicks", "addressClicks", "windowSeconds");
+        int Within(string name, int fallback, int min, int max) =>
+            node.Optional(name) is not { } n ? fallback : n.AsInt() is var v && v >= min && v <= max ? v : throw n.Error($"must be between {min} and {max}");
+        var d = ClickSpamLimits.Default;
+        return new ClickSpamLimits(Within("visitorClicks", d.VisitorClicks, 1, 10_000), Within("addressClicks", d.AddressClicks, 1, 1_000_000),
+            TimeSpan.FromSeconds(Within("windowSeconds", (int)d.Window.TotalSeconds, 1, 86_400)));
     }
 
     /// <summary>E4 at application time: traffic sources the program refuses and channel hosts it does not moderate.</summary>
@@ -131,6 +142,7 @@ public static partial class ProgramLoader
             AutoAcceptRanking = root.Required("autoAcceptRanking").AsInt(),
             Scorecard = root.Optional("scorecard") is { } scorecard ? ScorecardInputs(scorecard) : null,
             Prohibited = root.Optional("prohibited") is { } prohibited ? Prohibited(prohibited) : ProhibitedSources.None,
+            ClickSpam = root.Optional("clickSpam") is { } spam ? ClickSpam(spam) : ClickSpamLimits.Default,
         };
     }
 

@@ -8,14 +8,22 @@ namespace LastClick.Tracking;
 public static class InvalidReasons
 {
     public const string Bot = "bot";
+    public const string Suspended = "suspended";
+
+    /// <summary>
+    /// Every kind: those the redirect judges from the request (<see cref="Fraud.RequestShapes"/>, <see cref="Fraud.ClickSpam"/>), a
+    /// listed bot, a click on a suspended publisher's link, and the kinds a replay scenario may flag by hand.
+    /// </summary>
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
-        Bot, "cookie_stuffing", "forced_click", "hidden_click", "pop_under", "extension_injection",
+        Bot, Fraud.RequestShapes.CookieStuffing, "forced_click", Fraud.RequestShapes.HiddenClick, "pop_under", Fraud.RequestShapes.ExtensionInjection,
+        Fraud.RequestShapes.Prefetch, Fraud.RequestShapes.NoUserAgent, Fraud.ClickSpam.ClickSpamReason, Suspended,
     };
 }
 
 /// <summary>What the tracker knows of a click once it has looked at it.</summary>
-public sealed record ClickClass(string? Country, uint Asn, bool Anonymizer, string? InvalidReason, string Device = Devices.Unknown);
+/// <param name="Evidence">What showed the click to be invalid traffic (a header and its value, a count), when it is.</param>
+public sealed record ClickClass(string? Country, uint Asn, bool Anonymizer, string? InvalidReason, string Device = Devices.Unknown, string? Evidence = null);
 
 /// <summary>
 /// The device class reports group clicks by, from the user agent: the tokens browsers have sent for a decade
@@ -53,12 +61,18 @@ public sealed class ClickClassifier(IpIntelligence ip, BotDetector bots)
 
     public static ClickClassifier Default => Embedded.Value;
 
-    public ClickClass Classify(string? ipAddress, string? userAgent, string? flaggedAs = null)
+    /// <summary>
+    /// The click's country and network from its address, its device, and whether it is invalid traffic: as the redirect
+    /// already judged it from the request (<paramref name="flaggedAs"/> with its <paramref name="evidence"/>), else a
+    /// user agent on the crawler list.
+    /// </summary>
+    public ClickClass Classify(string? ipAddress, string? userAgent, string? flaggedAs = null, string? evidence = null)
     {
         var info = ip.Lookup(ipAddress);
         var bot = bots.IsBot(userAgent);
         var invalid = flaggedAs ?? (bot ? InvalidReasons.Bot : null);
-        return new ClickClass(info.Country, info.Asn, info.Anonymizer, invalid, Devices.Of(userAgent, bot));
+        var why = flaggedAs is not null ? evidence : bot ? "User-Agent on the crawler list" : null;
+        return new ClickClass(info.Country, info.Asn, info.Anonymizer, invalid, Devices.Of(userAgent, bot), why);
     }
 }
 

@@ -46,7 +46,7 @@ public sealed class ClickWriter(Store store, ClickClassifier classifier, int max
         foreach (var pending in batch)
         {
             var click = pending.Click;
-            pending.Class = classifier.Classify(click.Ip, click.UserAgent, click.FlaggedAs);
+            pending.Class = classifier.Classify(click.Ip, click.UserAgent, click.FlaggedAs, click.Evidence);
             _insert?.Insert(click, pending.Class, rollups, sources);
         }
         if (session.Provider == StoreProvider.Postgres)

@@ -8,7 +8,7 @@ namespace LastClick.Tracking;
 /// <summary>A publisher's tracking link: a short code that redirects to a destination on the program's hosts.</summary>
 public sealed record Link(
     string Code, string ProgramId, string PublisherId, string Destination,
-    string? Sub1 = null, string? Sub2 = null, string? Sub3 = null, string? Sub4 = null, string? Sub5 = null);
+    string? Sub1 = null, string? Sub2 = null, string? Sub3 = null, string? Sub4 = null, string? Sub5 = null, bool Suspended = false);
 
 /// <summary>A link to create: the program, the destination and up to five sub ids.</summary>
 public sealed record LinkRequest(string ProgramId, string Destination, params string?[] Subs);
@@ -122,12 +122,41 @@ public sealed class LinkService(Store store, ProgramCatalog programs, TimeProvid
 
     public Link? Find(string code) => store.Read(s => Find(s, code));
 
+    /// <summary>A link, and whether its publisher's links are suspended (the redirect marks their clicks invalid).</summary>
     public static Link? Find(DbSession s, string code) =>
-        s.QuerySingleOrDefault<LinkRow>(
-            "SELECT code, program_id, publisher_id, destination, sub1, sub2, sub3, sub4, sub5 FROM links WHERE code = @code", new { code })
+        s.QuerySingleOrDefault<LinkRow>("""
+            SELECT l.code, l.program_id, l.publisher_id, l.destination, l.sub1, l.sub2, l.sub3, l.sub4, l.sub5,
+                   CASE WHEN p.links_suspended_at IS NULL THEN 0 ELSE 1 END AS suspended
+            FROM links l LEFT JOIN publishers p ON p.id = l.publisher_id WHERE l.code = @code
+            """, new { code })
         is { } r ? ToLink(r) : null;
 
-    private static Link ToLink(LinkRow r) => new(r.Code, r.ProgramId, r.PublisherId, r.Destination, r.Sub1, r.Sub2, r.Sub3, r.Sub4, r.Sub5);
+    /// <summary>
+    /// Suspends or restores every link of a publisher (fraud review): the change reaches every node's link cache like an
+    /// edit. Audited. Returns how many links it covers.
+    /// </summary>
+    public int SetSuspended(string publisherId, bool suspended, string actor, string? reason)
+    {
+        var codes = store.InSession(s =>
+        {
+            if (!Publishers.PublisherService.Exists(s, publisherId)) throw new ProblemException(Problem.NotFound("publisher", $"unknown publisher '{publisherId}'"));
+            s.Execute("""
+                UPDATE publishers SET links_suspended_at = @at, links_suspended_by = @by, links_suspended_reason = @reason WHERE id = @publisherId
+                """, new { publisherId, at = suspended ? Times.ToMicros(clock.GetUtcNow()) : (long?)null, by = suspended ? actor : null, reason = suspended ? reason : null });
+            var codes = s.Query<string>("SELECT code FROM links WHERE publisher_id = @publisherId", new { publisherId }).ToList();
+            AuditLog.Append(s, clock.GetUtcNow(), actor, suspended ? "publisher.links_suspended" : "publisher.links_restored",
+                $"publisher/{publisherId}", $"{codes.Count} link(s){(reason is null ? "" : $": {reason}")}");
+            if (s.Provider == StoreProvider.Postgres)
+            {
+                foreach (var code in codes) s.Execute($"SELECT pg_notify('{ChangeChannel}', @code)", new { code });
+            }
+            return codes;
+        });
+        foreach (var code in codes) Changed?.Invoke(code);
+        return codes.Count;
+    }
+
+    private static Link ToLink(LinkRow r) => new(r.Code, r.ProgramId, r.PublisherId, r.Destination, r.Sub1, r.Sub2, r.Sub3, r.Sub4, r.Sub5, r.Suspended);
 
     private static void CheckSub(int index, string? value)
     {
@@ -150,6 +179,7 @@ public sealed class LinkService(Store store, ProgramCatalog programs, TimeProvid
         public string? Sub3 { get; set; }
         public string? Sub4 { get; set; }
         public string? Sub5 { get; set; }
+        public bool Suspended { get; set; }
     }
 #pragma warning restore CA1812
 }

@@ -14,7 +14,7 @@ internal sealed class SqliteClickInsert : IDisposable
 {
     private const string Sql = $"""
         INSERT INTO clicks ({TrackingService.Columns})
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)
         ON CONFLICT (id) DO NOTHING
         """;
 
@@ -65,7 +65,10 @@ internal sealed class SqliteClickInsert : IDisposable
             Text(18, click.Sub5);
             raw.sqlite3_bind_int(s, 19, click.Duplicate ? 1 : 0);
             Text(20, cls.Device);
-            Text(21, source);
+            Text(21, cls.Evidence);
+            Text(22, click.SignalKind);
+            Text(23, click.SignalDetail);
+            Text(24, source);
             var rc = raw.sqlite3_step(s);
             if (rc != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(rc, _db);
             if (raw.sqlite3_changes(_db) == 0) return; // stored before

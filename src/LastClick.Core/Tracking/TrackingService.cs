@@ -7,7 +7,8 @@ public sealed record Click(
     string Id, string ProgramId, string PublisherId, string? VisitorId, DateTimeOffset At,
     string? Ip, string? UserAgent, string? Referrer, string? LinkId = null,
     string? Sub1 = null, string? Sub2 = null, string? Sub3 = null, string? Sub4 = null, string? Sub5 = null,
-    string? FlaggedAs = null, bool Duplicate = false, bool NewVisitor = false);
+    string? FlaggedAs = null, bool Duplicate = false, bool NewVisitor = false,
+    string? Evidence = null, string? SignalKind = null, string? SignalDetail = null);
 
 /// <summary>A paid touch from the marketplace's own channels (A1).</summary>
 public sealed record MarketplaceTouch(string Id, string VisitorId, DateTimeOffset At, string? Channel);
@@ -23,7 +24,7 @@ public sealed class TrackingService(Store store, ClickClassifier classifier)
         {
             throw ProblemException.Invalid("click.invalid", $"unknown invalid traffic kind '{flag}' (one of {string.Join(", ", InvalidReasons.All)})");
         }
-        var cls = classifier.Classify(click.Ip, click.UserAgent, click.FlaggedAs);
+        var cls = classifier.Classify(click.Ip, click.UserAgent, click.FlaggedAs, click.Evidence);
         if (!Publishers.PublisherService.Exists(s, click.PublisherId)) throw new ProblemException(Problem.NotFound("click.publisher", $"unknown publisher '{click.PublisherId}'"));
         Store(s, click, cls);
         return cls;
@@ -32,7 +33,7 @@ public sealed class TrackingService(Store store, ClickClassifier classifier)
     /// <summary>The columns every click insert writes (one at a time, the PostgreSQL batch, the SQLite writer's positional insert).</summary>
     internal const string Columns = """
         id, program_id, publisher_id, link_id, visitor_id, at, ip, country, asn, anonymizer, invalid_reason,
-        user_agent, referrer, sub1, sub2, sub3, sub4, sub5, duplicate, device, traffic_source
+        user_agent, referrer, sub1, sub2, sub3, sub4, sub5, duplicate, device, invalid_evidence, signal_kind, signal_detail, traffic_source
         """;
 
     /// <summary>
@@ -44,7 +45,7 @@ public sealed class TrackingService(Store store, ClickClassifier classifier)
         var stored = s.Query<(long Seq, string? Source)>($"""
             INSERT INTO clicks ({Columns})
             VALUES (@Id, @ProgramId, @PublisherId, @LinkId, @VisitorId, @at, @Ip, @country, @asn, @anonymizer, @invalid,
-                    @UserAgent, @Referrer, @Sub1, @Sub2, @Sub3, @Sub4, @Sub5, @Duplicate, @device,
+                    @UserAgent, @Referrer, @Sub1, @Sub2, @Sub3, @Sub4, @Sub5, @Duplicate, @device, @evidence, @SignalKind, @SignalDetail,
                     (SELECT traffic_type FROM publishers WHERE id = @PublisherId))
             ON CONFLICT (id) DO NOTHING
             RETURNING seq, traffic_source
@@ -54,6 +55,7 @@ public sealed class TrackingService(Store store, ClickClassifier classifier)
                 click.Id, click.ProgramId, click.PublisherId, click.LinkId, click.VisitorId, at = Times.ToMicros(click.At), click.Ip,
                 country = cls.Country, asn = (long)cls.Asn, anonymizer = cls.Anonymizer, invalid = cls.InvalidReason,
                 click.UserAgent, click.Referrer, click.Sub1, click.Sub2, click.Sub3, click.Sub4, click.Sub5, click.Duplicate, device = cls.Device,
+                evidence = cls.Evidence, click.SignalKind, click.SignalDetail,
             });
         if (stored.Count == 0) return;
         var (from, to) = ClickRollup.Day(click.At);
@@ -76,9 +78,9 @@ public sealed class TrackingService(Store store, ClickClassifier classifier)
             INSERT INTO clicks ({Columns})
             SELECT u.*, (SELECT p.traffic_type FROM publishers p WHERE p.id = u.publisher)
             FROM unnest(@id, @program, @publisher, @link, @visitor, @at, @ip, @country, @asn, @anonymizer, @invalid,
-                        @agent, @referrer, @sub1, @sub2, @sub3, @sub4, @sub5, @duplicate, @device)
+                        @agent, @referrer, @sub1, @sub2, @sub3, @sub4, @sub5, @duplicate, @device, @evidence, @signal_kind, @signal_detail)
                  AS u(id, program, publisher, link, visitor, at, ip, country, asn, anonymizer, invalid, agent, referrer,
-                      sub1, sub2, sub3, sub4, sub5, duplicate, device)
+                      sub1, sub2, sub3, sub4, sub5, duplicate, device, evidence, signal_kind, signal_detail)
             ON CONFLICT (id) DO NOTHING
             RETURNING id, seq, traffic_source
             """, connection, transaction);
@@ -104,6 +106,9 @@ public sealed class TrackingService(Store store, ClickClassifier classifier)
         Column("sub5", i => clicks[i].Sub5);
         Column("duplicate", i => clicks[i].Duplicate);
         Column("device", i => classes[i].Device);
+        Column("evidence", i => classes[i].Evidence);
+        Column("signal_kind", i => clicks[i].SignalKind);
+        Column("signal_detail", i => clicks[i].SignalDetail);
         var stored = new Dictionary<string, (long Seq, string? Source)>(StringComparer.Ordinal);
         using (var reader = command.ExecuteReader())
         {

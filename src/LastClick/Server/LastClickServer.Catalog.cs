@@ -291,7 +291,7 @@ public static partial class LastClickServer
     /// <summary>A feed item's click: the feed's link (its publisher, program and sub id), redirected to the product's page.</summary>
     private static void MapProductRedirect(WebApplication app) =>
         app.MapGet("/go/{code}/{product}", (string code, string product, HttpContext http, Platform platform, ClickWriter writer, LinkCache links,
-                DuplicateClicks repeats) =>
+                DuplicateClicks repeats, Fraud.ClickSpam spam) =>
         {
             if (links.Get(code) is not { } link) return Task.FromResult(Problem(new Common.Problem("not_found", "code", $"no link '{code}'")));
             var url = platform.Catalog.UrlOf(product);
@@ -304,7 +304,7 @@ public static partial class LastClickServer
             {
                 return Task.FromResult(Problem(new Common.Problem("not_found", "product", $"no product '{product}' on {link.ProgramId}'s sites")));
             }
-            return Redirect(http, platform, writer, link with { Destination = destination }, repeats);
+            return Redirect(http, platform, writer, link with { Destination = destination }, repeats, spam);
         }).Produces(StatusCodes.Status302Found).ProducesProblem(StatusCodes.Status404NotFound).WithTags("tracking")
           .WithSummary("A feed item's tracking link: stores the click on the feed's link, then 302 to the product's page");
 }

@@ -1,4 +1,5 @@
 using LastClick.Common;
+using LastClick.Fraud;
 using LastClick.Tracking;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -12,15 +13,20 @@ public static partial class LastClickServer
     /// cookie for the program's window. The 302 is only written once the click's batch is committed.
     /// </summary>
     private static void MapRedirect(WebApplication app) =>
-        app.MapGet("/go/{code}", (string code, HttpContext http, Platform platform, ClickWriter writer, LinkCache links, DuplicateClicks repeats) =>
+        app.MapGet("/go/{code}", (string code, HttpContext http, Platform platform, ClickWriter writer, LinkCache links, DuplicateClicks repeats, ClickSpam spam) =>
             links.Get(code) is { } link
-                ? Redirect(http, platform, writer, link, repeats)
+                ? Redirect(http, platform, writer, link, repeats, spam)
                 : Task.FromResult(Problem(new Problem("not_found", "code", $"no link '{code}'"))))
           .Produces(StatusCodes.Status302Found).ProducesProblem(StatusCodes.Status404NotFound).WithTags("tracking")
           .WithSummary("The tracking redirect (F2): stores the click, then 302 with lc_click and the lc_vid cookie");
 
-    /// <summary>Stores the click on <paramref name="link"/> (group commit), sets the visitor cookie and answers 302 to its destination with lc_click.</summary>
-    private static async Task<IResult> Redirect(HttpContext http, Platform platform, ClickWriter writer, Link link, DuplicateClicks repeats)
+    /// <summary>
+    /// Stores the click on <paramref name="link"/> (group commit), sets the visitor cookie and answers 302 to its destination
+    /// with lc_click. Invalid traffic (A6) is judged here from the request itself — its shape (<see cref="RequestShapes"/>),
+    /// then repeats (<see cref="ClickSpam"/>); a suspended publisher's click is invalid too. An invalid click is stored and
+    /// answered like any other (the visitor still reaches the page), and never attributed.
+    /// </summary>
+    private static async Task<IResult> Redirect(HttpContext http, Platform platform, ClickWriter writer, Link link, DuplicateClicks repeats, ClickSpam spam)
     {
         var program = platform.Programs.Get(link.ProgramId);
         var cookie = http.Request.Cookies["lc_vid"] is { Length: > 0 and <= 64 } v && v.All(char.IsAsciiLetterOrDigit) ? v : null;
@@ -28,10 +34,19 @@ public static partial class LastClickServer
         var clickId = Guid.CreateVersion7().ToString("N");
         var now = platform.Clock.GetUtcNow();
         var ip = http.Connection.RemoteIpAddress?.ToString();
-        var userAgent = http.Request.Headers.UserAgent.ToString();
+        var headers = http.Request.Headers;
+        var userAgent = headers.UserAgent.ToString();
+        var referrer = headers.Referer.ToString();
+        var shape = new RequestShape(userAgent, Header(headers, "Sec-Fetch-Dest"), Header(headers, "Sec-Fetch-Mode"), Header(headers, "Purpose"),
+            Header(headers, "Sec-Purpose"), Header(headers, "X-Moz"), Header(headers, "X-Purpose"), referrer, http.Request.QueryString.Value);
+        var verdict = link.Suspended
+            ? new Verdict(InvalidReasons.Suspended, "the publisher's links are suspended")
+            : RequestShapes.Judge(shape, program.AllowedHosts) ?? spam.Count(link.PublisherId, cookie, ip, now, program.ClickSpam);
+        var signal = RequestShapes.Signal(shape);
         var duplicate = repeats.Repeat(link.Code, cookie, ip, userAgent, now, cookie is null ? visitor : null);
-        await writer.WriteAsync(new Click(clickId, link.ProgramId, link.PublisherId, visitor, now, ip, userAgent, http.Request.Headers.Referer.ToString(),
-            link.Code, link.Sub1, link.Sub2, link.Sub3, link.Sub4, link.Sub5, Duplicate: duplicate, NewVisitor: cookie is null)).ConfigureAwait(false);
+        await writer.WriteAsync(new Click(clickId, link.ProgramId, link.PublisherId, visitor, now, ip, userAgent, referrer,
+            link.Code, link.Sub1, link.Sub2, link.Sub3, link.Sub4, link.Sub5, verdict?.Reason, duplicate, cookie is null,
+            verdict?.Evidence, signal?.Kind, signal?.Detail)).ConfigureAwait(false);
         http.Response.Cookies.Append("lc_vid", visitor, new CookieOptions
         {
             MaxAge = program.CookieWindow, HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = http.Request.IsHttps, Path = "/",
@@ -39,4 +54,6 @@ public static partial class LastClickServer
         http.Response.Headers.CacheControl = "no-store";
         return Results.Redirect(LinkTargets.WithClickId(link.Destination, clickId));
     }
+
+    private static string? Header(IHeaderDictionary headers, string name) => headers.TryGetValue(name, out var value) ? value.ToString() : null;
 }

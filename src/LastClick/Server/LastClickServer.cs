@@ -41,6 +41,7 @@ public static partial class LastClickServer
         builder.Services.AddSingleton(platform);
         builder.Services.AddSingleton(new LinkCache(platform.Links));
         builder.Services.AddSingleton(new DuplicateClicks(TimeSpan.FromSeconds(30)));
+        builder.Services.AddSingleton(new Fraud.ClickSpam());
         builder.Services.AddHostedService<ServerLoops>();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
@@ -122,6 +123,7 @@ public static partial class LastClickServer
         MapOperator(app);
         MapReports(app);
         MapCatalog(app);
+        MapFraud(app);
         MapProductRedirect(app);
         return app;
     }

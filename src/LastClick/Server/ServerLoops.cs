@@ -8,7 +8,8 @@ namespace LastClick.Server;
 /// <summary>
 /// What runs beside the requests: on PostgreSQL, hearing other nodes' link and program changes (LISTEN/NOTIFY); once a
 /// minute, moving orders on by the clock (hold periods ending: confirmed → payable, C1–C3); once a day, storing the
-/// Affiliate Ranking (E5) that the Top-N acceptance (E2) reads and looking for broken links (F3); once a month, ranking the
+/// Affiliate Ranking (E5) that the Top-N acceptance (E2) reads, looking for broken links (F3) and running the traffic
+/// analytics over the last days (A6, E4); once a month, ranking the
 /// previous month's best sellers (G4); once an hour, dropping raw clicks past retention.
 /// </summary>
 internal sealed partial class ServerLoops(Platform platform, LinkCache links, ILogger<ServerLoops> log, Microsoft.Extensions.Configuration.IConfiguration configuration)
@@ -34,6 +35,7 @@ internal sealed partial class ServerLoops(Platform platform, LinkCache links, IL
                     Publishers.Ranking.RecomputeIfDue(platform.Store, platform.Programs, platform.Clock.GetUtcNow(), TimeSpan.FromDays(1));
                     Products.BestSellerJob.RunIfDue(platform.Store, platform.Clock.GetUtcNow());
                     Products.BrokenLinks.RunIfDue(platform.Store, platform.Clock.GetUtcNow());
+                    platform.Fraud.RunIfDue(platform.Clock.GetUtcNow());
                     DropOldClicks();
                 }
 #pragma warning disable CA1031 // a failed round is logged and tried again next minute
