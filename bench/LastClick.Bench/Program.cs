@@ -13,6 +13,31 @@ using LastClick.Replay;
 //   … -- durability LASTCLICK_DLL [KILLS]   (bench/durability.sh builds and runs it)
 //   … -- reports [--clicks N] [--orders N] [--publishers N] [--days N] [--samples N] [--store postgres://…]   (bench/reports.sh)
 var what = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
+if (what == "traffic")
+{
+    // Issue 13: labelled synthetic traffic through a real server on loopback, scored rule by rule (docs/traffic-quality.md).
+    var visitors = args.SkipWhile(a => a != "--visitors").Skip(1).FirstOrDefault() is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : 2000;
+    using var temp = TemporaryStore.Create();
+    var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+    listener.Start();
+    var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    listener.Stop();
+    var app = LastClick.Server.LastClickServer.Build(temp.Store, ProgramCatalog.BuiltIn(),
+        ["--urls", $"http://127.0.0.1:{port}", "--TrustedProxies", "127.0.0.1", "--Logging:LogLevel:Default", "Warning"]);
+    await app.StartAsync();
+    try
+    {
+        var platform = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<LastClick.Platform>(app.Services);
+        var report = await LastClick.Bench.TrafficEvaluation.RunAsync(new Uri($"http://127.0.0.1:{port}"), platform, new LastClick.Bench.EvaluationOptions(visitors));
+        Console.WriteLine(report.Markdown());
+    }
+    finally
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+    return 0;
+}
 if (what == "link")
 {
     // For bench/redirect.sh: a publisher and a link in the given SQLite store; prints the link's code.

@@ -20,7 +20,7 @@ public sealed record SignalClick(string Id, string ProgramId, string PublisherId
 
 /// <summary>What a program's last 30 days look like: the yardstick a publisher's day is measured against.</summary>
 /// <param name="FastShare">The share of credited orders placed within <see cref="TrafficAnalytics.FastOrder"/> of their click.</param>
-/// <param name="ClicksPerOrder">Valid clicks per credited order.</param>
+/// <param name="ClicksPerOrder">Valid clicks per credited order: the median of the program's publishers.</param>
 public sealed record ProgramNorm(string ProgramId, long Orders, decimal FastShare, decimal? ClicksPerOrder);
 
 /// <summary>Everything one day's analysis reads.</summary>
@@ -230,24 +230,29 @@ public static class TrafficAnalytics
                 [.. g.Where(x => x.OrderId is not null).Select(x => x.OrderId!)]);
         }).ToList();
 
-        // The norms: the program's last 30 days before the day's end.
+        // The norms: the program's last 30 days before the day's end. Clicks per order is the median over the program's
+        // publishers (with an order), so a few fraudulent publishers' floods do not move the yardstick they are measured by.
         var baseFrom = Times.ToMicros(from.AddDays(-29));
         var fastUs = (long)FastOrder.TotalMicroseconds;
-        var norms = s.Query<NormRow>("""
-            SELECT o.program_id, COUNT(*) AS orders, CAST(SUM(CASE WHEN o.at - k.at < @fastUs THEN 1 ELSE 0 END) AS BIGINT) AS fast
+        var baseline = s.Query<NormRow>("""
+            SELECT o.program_id, o.publisher_id, COUNT(*) AS orders, CAST(SUM(CASE WHEN o.at - k.at < @fastUs THEN 1 ELSE 0 END) AS BIGINT) AS fast
             FROM orders o JOIN clicks k ON k.id = o.attributed_click_id
             WHERE o.at >= @baseFrom AND o.at < @toUs AND o.publisher_id IS NOT NULL AND o.attribution_reason IS NULL AND k.invalid_reason IS NULL
-            GROUP BY o.program_id
+            GROUP BY o.program_id, o.publisher_id
             """, new { baseFrom, toUs, fastUs }).ToList();
-        var programCube = Reports.Cubes.All.Single(c => c.Table == "rollup_program_d");
-        var programClicks = s.Query<ClickRow>("""
-            SELECT program_id, '' AS publisher_id, '' AS sub1, CAST(SUM(clicks) AS BIGINT) AS clicks, CAST(SUM(invalid_clicks) AS BIGINT) AS invalid
-            FROM rollup_program_d WHERE bucket >= @first AND bucket <= @last GROUP BY program_id
-            """, new { first = programCube.BucketOf(baseFrom), last = programCube.BucketOf(fromUs) })
-            .ToDictionary(r => r.ProgramId, r => r.Clicks - r.Invalid, StringComparer.Ordinal);
-        var normMap = norms.ToDictionary(n => n.ProgramId, n => new ProgramNorm(n.ProgramId, n.Orders,
-            n.Orders == 0 ? 0m : (decimal)n.Fast / n.Orders,
-            n.Orders == 0 || !programClicks.TryGetValue(n.ProgramId, out var valid) ? null : (decimal)valid / n.Orders), StringComparer.Ordinal);
+        var publishersCube = Reports.Cubes.All.Single(c => c.Table == "rollup_publishers_d");
+        var publisherClicks = s.Query<ClickRow>("""
+            SELECT program_id, publisher_id, '' AS sub1, CAST(SUM(clicks) AS BIGINT) AS clicks, CAST(SUM(invalid_clicks) AS BIGINT) AS invalid
+            FROM rollup_publishers_d WHERE bucket >= @first AND bucket <= @last GROUP BY program_id, publisher_id
+            """, new { first = publishersCube.BucketOf(baseFrom), last = publishersCube.BucketOf(fromUs) })
+            .ToDictionary(r => (r.ProgramId, r.PublisherId), r => r.Clicks - r.Invalid);
+        var normMap = baseline.GroupBy(n => n.ProgramId).ToDictionary(g => g.Key, g =>
+        {
+            long orders = g.Sum(n => n.Orders), fast = g.Sum(n => n.Fast);
+            var ratios = g.Where(n => n.Orders > 0 && publisherClicks.ContainsKey((n.ProgramId, n.PublisherId)))
+                .Select(n => (decimal)publisherClicks[(n.ProgramId, n.PublisherId)] / n.Orders).Order().ToList();
+            return new ProgramNorm(g.Key, orders, orders == 0 ? 0m : (decimal)fast / orders, ratios.Count == 0 ? null : ratios[ratios.Count / 2]);
+        }, StringComparer.Ordinal);
 
         var banned = s.Query<string>("SELECT keyword FROM banned_keywords ORDER BY keyword").ToList();
         return new AnalysisDay(day, orders, clicks, signals, normMap, banned);
@@ -290,6 +295,7 @@ public static class TrafficAnalytics
     private sealed class NormRow
     {
         public string ProgramId { get; set; } = "";
+        public string PublisherId { get; set; } = "";
         public long Orders { get; set; }
         public long Fast { get; set; }
     }

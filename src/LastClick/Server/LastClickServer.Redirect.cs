@@ -41,7 +41,7 @@ public static partial class LastClickServer
             Header(headers, "Sec-Purpose"), Header(headers, "X-Moz"), Header(headers, "X-Purpose"), referrer, http.Request.QueryString.Value);
         var verdict = link.Suspended
             ? new Verdict(InvalidReasons.Suspended, "the publisher's links are suspended")
-            : RequestShapes.Judge(shape, program.AllowedHosts) ?? spam.Count(link.PublisherId, cookie, ip, now, program.ClickSpam);
+            : RequestShapes.Judge(shape, program.AllowedHosts) ?? spam.Count(link.PublisherId, visitor, ip, now, program.ClickSpam);
         var signal = RequestShapes.Signal(shape);
         var duplicate = repeats.Repeat(link.Code, cookie, ip, userAgent, now, cookie is null ? visitor : null);
         await writer.WriteAsync(new Click(clickId, link.ProgramId, link.PublisherId, visitor, now, ip, userAgent, referrer,
