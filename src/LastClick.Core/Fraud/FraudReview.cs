@@ -174,21 +174,19 @@ public sealed class FraudReview(Store store, OrderService orders, LinkService li
     }
 
     /// <summary>The publisher's answer to one of its confirmed findings (the operator reads it on the finding); a new answer replaces the last.</summary>
-    public Finding Reply(string publisherId, long id, string? note)
-    {
-        CheckNote(note, required: true);
-        return store.InSession(s =>
+    public Finding Reply(string publisherId, long id, string? note) => store.InSession(s =>
         {
+            // Another publisher's finding is not found, whatever the answer says.
             if (Find(s, id) is not { Status: FindingStatus.Confirmed } finding || finding.PublisherId != publisherId)
             {
                 throw new ProblemException(Problem.NotFound("finding", $"no confirmed finding {id}"));
             }
+            CheckNote(note, required: true);
             var now = clock.GetUtcNow();
             s.Execute("UPDATE fraud_findings SET reply = @note, replied_at = @at WHERE id = @id", new { id, note, at = Times.ToMicros(now) });
             AuditLog.Append(s, now, $"publisher:{publisherId}", "fraud_finding.replied", $"fraud_finding/{id}", note!);
             return Find(s, id)!;
         });
-    }
 
     /// <summary>Suspends (or restores) every link of a publisher: their clicks still redirect but are invalid (<c>suspended</c>). Audited.</summary>
     public int SuspendLinks(string publisherId, bool suspend, string actor, string? note)

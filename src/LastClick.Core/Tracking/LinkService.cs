@@ -126,7 +126,7 @@ public sealed class LinkService(Store store, ProgramCatalog programs, TimeProvid
     public static Link? Find(DbSession s, string code) =>
         s.QuerySingleOrDefault<LinkRow>("""
             SELECT l.code, l.program_id, l.publisher_id, l.destination, l.sub1, l.sub2, l.sub3, l.sub4, l.sub5,
-                   CASE WHEN p.links_suspended_at IS NULL THEN 0 ELSE 1 END AS suspended
+                   (p.links_suspended_at IS NOT NULL) AS suspended
             FROM links l LEFT JOIN publishers p ON p.id = l.publisher_id WHERE l.code = @code
             """, new { code })
         is { } r ? ToLink(r) : null;

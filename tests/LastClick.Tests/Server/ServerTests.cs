@@ -153,7 +153,10 @@ public sealed class ServerTests : IAsyncLifetime
             using var created = await Post("/api/v1/links", $$"""{ "program": "aliexpress-ww", "destination": "https://www.aliexpress.com/item/{{n}}.html", "sub1": "page-{{n}}" }""", keys[publisher]);
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
             var tracking = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("trackingUrl").GetString()!;
-            using var redirect = await _http.GetAsync(new Uri(tracking).PathAndQuery);
+            // A browser's click (a request with no user agent is invalid traffic, A6).
+            using var follow = new HttpRequestMessage(HttpMethod.Get, new Uri(tracking).PathAndQuery);
+            follow.Headers.UserAgent.ParseAdd("Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0");
+            using var redirect = await _http.SendAsync(follow);
             Assert.Equal(HttpStatusCode.Redirect, redirect.StatusCode);
             var cookie = redirect.Headers.GetValues("Set-Cookie").Single();
             var visitor = cookie["lc_vid=".Length..cookie.IndexOf(';', StringComparison.Ordinal)];

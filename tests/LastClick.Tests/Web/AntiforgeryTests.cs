@@ -59,8 +59,19 @@ public sealed class AntiforgeryTests : IAsyncLifetime
         return p.Claims.File(_publisher, new LastClick.Claims.ClaimRequest("aliexpress-ww", id, DateOnly.FromDateTime(p.Clock.GetUtcNow().UtcDateTime), 10m, "USD", "c")).Id;
     }
 
+    /// <summary>A finding of the publisher's: open for the operator to decide, or confirmed for the publisher to answer.</summary>
+    private long NewFinding(bool confirmed)
+    {
+        using var c = _host.Platform.Store.Open();
+        return c.Query<long>("""
+            INSERT INTO fraud_findings (rule, program_id, publisher_id, sub1, day, score, summary, evidence, status, found_at)
+            VALUES ('pop_referrer', 'aliexpress-ww', @publisher, @sub1, '2026-01-01', 80, 's', '{"figures":{},"orders":[],"clicks":[]}', @status, 0)
+            RETURNING id
+            """, new { publisher = _publisher, sub1 = Guid.NewGuid().ToString("N"), status = confirmed ? "confirmed" : "open" }).Single();
+    }
+
     /// <summary>Form fields any of the forms may need, valid; each handler binds the ones it reads.</summary>
-    private List<KeyValuePair<string, string>> Fields()
+    private List<KeyValuePair<string, string>> Fields(bool publisher)
     {
         var (json, version) = _host.Platform.ProgramEditor.Current("aliexpress-ww");
         var key = _host.Platform.Keys.Create(KeyRole.Publisher, _publisher);
@@ -79,6 +90,8 @@ public sealed class AntiforgeryTests : IAsyncLifetime
             new("Form.OrderId", $"o-{Guid.NewGuid():N}"), new("Form.OrderDate", Today()), new("Form.Amount", "10.00"), new("Form.Currency", "USD"),
             new("Form.Comment", "tracked on my site"), new("keywords", $"kw{Guid.NewGuid():N}"), new("keyword", NewKeyword()),
             new("stores", $"Store {Guid.NewGuid():N}"), new("note", "n"), new("claim", $"{NewClaim()}"), new("reason", "other"),
+            // Issue 13's forms: a finding to confirm, dismiss or (the publisher's, confirmed) answer.
+            new("finding", $"{NewFinding(confirmed: publisher)}"),
         ];
     }
 
@@ -117,7 +130,7 @@ public sealed class AntiforgeryTests : IAsyncLifetime
             using var session = _host.NewSession();
             if (DashboardPages.IsPublisherRoute(route)) await session.SignInAsync("pat@p.example", Password);
             else if (route.StartsWith("/o", StringComparison.Ordinal) || route.StartsWith("/account", StringComparison.Ordinal) || route == "/signout") await session.SignInAsync("admin@program.example", Password);
-            var fields = Fields();
+            var fields = Fields(DashboardPages.IsPublisherRoute(route));
 
             var before = Fingerprint();
             using var refused = await session.SendAsync(HttpMethod.Post, path, fields);

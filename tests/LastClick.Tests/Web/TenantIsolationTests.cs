@@ -1,3 +1,4 @@
+using Dapper;
 using System.Net;
 using System.Net.Http.Headers;
 using LastClick.Access;
@@ -24,7 +25,8 @@ public sealed class TenantIsolationTests : IAsyncLifetime
     private Tenant _a = null!;
     private Tenant _b = null!;
 
-    private sealed record Tenant(string Publisher, string Email, string Key, string Prefix, string LinkCode, string OrderId, string FeedCode, WebHost.Session Session);
+    private sealed record Tenant(string Publisher, string Email, string Key, string Prefix, string LinkCode, string OrderId, string FeedCode, WebHost.Session Session,
+        string FindingId);
 
     // Parameters naming something a publisher owns, and how to fill them with a tenant's own id.
     private static readonly Dictionary<string, Func<Tenant, string>> TenantIds = new(StringComparer.Ordinal)
@@ -33,6 +35,9 @@ public sealed class TenantIsolationTests : IAsyncLifetime
         ["orderId"] = t => t.OrderId,
         ["prefix"] = t => t.Prefix,
         ["feed"] = t => t.FeedCode,
+        // A confirmed fraud finding (its publisher reads and answers it).
+        ["id"] = t => t.FindingId,
+        ["finding"] = t => t.FindingId,
     };
 
     // Parameters that are not anyone's: filters, paging, form fields. Sample values that are valid.
@@ -43,6 +48,7 @@ public sealed class TenantIsolationTests : IAsyncLifetime
         // A report by link would list the owner's link codes if it leaked them.
         ["dimension"] = "link",
         ["market"] = "DE",
+        ["note"] = "an answer",
     };
 
     public async Task InitializeAsync()
@@ -68,7 +74,16 @@ public sealed class TenantIsolationTests : IAsyncLifetime
         var feed = p.Feeds.Create(id, new LastClick.Products.FeedRequest("aliexpress-ww", "DE", "en", LastClick.Products.FeedFormat.Json, new LastClick.Products.FeedFilter(), $"sub-{tag}"));
         var session = _host.NewSession();
         await session.SignInAsync(email, password);
-        return new Tenant(id, email, key, key[3..15], link.Code, $"order-{tag}", feed.Code, session);
+        long finding;
+        using (var c = p.Store.Open())
+        {
+            finding = c.Query<long>("""
+                INSERT INTO fraud_findings (rule, program_id, publisher_id, sub1, day, score, summary, evidence, status, found_at)
+                VALUES ('ctit_fast', 'aliexpress-ww', @id, @sub1, '2026-01-01', 90, @summary, @evidence, 'confirmed', 0)
+                RETURNING id
+                """, new { id, sub1 = $"sub-{tag}", summary = $"orders of order-{tag}", evidence = $$"""{"figures":{},"orders":["order-{{tag}}"],"clicks":["click-{{tag}}"]}""" }).Single();
+        }
+        return new Tenant(id, email, key, key[3..15], link.Code, $"order-{tag}", feed.Code, session, $"{finding}");
     }
 
     public async Task DisposeAsync()

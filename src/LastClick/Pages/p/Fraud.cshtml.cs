@@ -1,0 +1,33 @@
+using LastClick.Common;
+using LastClick.Fraud;
+using LastClick.Web;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace LastClick.Pages.Publisher;
+
+/// <summary>The publisher's confirmed traffic findings (E4): what was found, the evidence, what it cost, and an answer the program reads.</summary>
+public sealed class FindingsModel(Platform platform) : PageModel
+{
+    public IReadOnlyList<Finding> Findings { get; private set; } = [];
+    public Problem? Problem { get; private set; }
+
+    public void OnGet() => Findings = platform.Fraud.List(FindingStatus.Confirmed, WebSetup.PublisherOf(User), limit: 200);
+
+    public IActionResult OnPost(long? finding, string? note)
+    {
+        try
+        {
+            platform.Fraud.Reply(WebSetup.PublisherOf(User), finding ?? 0, note);
+            TempData["Flash"] = $"Answer to finding #{finding} sent.";
+            return Redirect("/p/fraud");
+        }
+        catch (ProblemException e)
+        {
+            Problem = e.Problem;
+            Response.StatusCode = Server.LastClickServer.StatusOf(e.Problem);
+        }
+        OnGet();
+        return Page();
+    }
+}
