@@ -4,6 +4,8 @@
 # ASP.NET Core app, interleaved round by round at 64 connections on 127.0.0.1, each with a store of its own.
 #   git worktree add /tmp/base 965ede1 && (cd /tmp/base && dotnet build -c Release src/LastClick/LastClick.csproj)
 #   bash bench/redirect-ab.sh /tmp/base/src/LastClick/bin/Release/net10.0/lastclick.dll [seconds, 10] [rounds, 3]
+# WRK_HEADERS adds request headers (a browser's: -H 'User-Agent: …' -H 'Sec-Fetch-Dest: document'); AB_LINK_OPTIONS is
+# passed to the bench tool's `link` (--no-click-spam: wrk's one address is not click spam on this checkout's store).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 base=$1
@@ -23,10 +25,14 @@ for app in new base; do
 done
 # The link is made by this checkout's bench tool: on the base store its schema is the base's own, so only the
 # publisher and link rows are written there (the same tables in both).
-dotnet bench/LastClick.Bench/bin/Release/net10.0/LastClick.Bench.dll link "$work/new.db" > "$work/code"
+dotnet bench/LastClick.Bench/bin/Release/net10.0/LastClick.Bench.dll link "$work/new.db" ${AB_LINK_OPTIONS:-} > "$work/code"
 code=$(cat "$work/code")
-sqlite3 "$work/new.db" ".mode insert publishers" "SELECT * FROM publishers" > "$work/rows.sql"
-sqlite3 "$work/new.db" ".mode insert links" "SELECT * FROM links" >> "$work/rows.sql"
+# Only the columns the base's tables have (a later migration may have added some).
+: > "$work/rows.sql"
+for table in publishers links; do
+  cols=$(sqlite3 "$work/base.db" "SELECT group_concat(name, ', ') FROM pragma_table_info('$table')")
+  sqlite3 "$work/new.db" ".mode insert $table" "SELECT $cols FROM $table" >> "$work/rows.sql"
+done
 sqlite3 "$work/base.db" < "$work/rows.sql"
 
 dotnet "$new" serve --store "$work/new.db" --urls http://127.0.0.1:5181 >"$work/new.log" 2>&1 &
@@ -37,7 +43,7 @@ for port in 5181 5182 5183; do
 done
 
 source bench/wrk-run.sh
-for port in 5181 5183 5182; do wrk -t2 -c64 -d20s "http://127.0.0.1:$port/go/$code" >/dev/null; done
+for port in 5181 5183 5182; do eval wrk -t2 -c64 -d20s ${WRK_HEADERS:-} "http://127.0.0.1:$port/go/$code" >/dev/null; done
 printf "%-6s %-10s %12s %9s %9s %7s\n" round app "requests/s" "p50 ms" "p99 ms" ratio
 for r in $(seq 1 "$rounds"); do
   read -r nrps np50 np99 < <(run 5181)

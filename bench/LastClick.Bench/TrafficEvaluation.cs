@@ -185,6 +185,24 @@ public static class TrafficEvaluation
             }
         }
 
+        // Honest noise the analytics must not mistake for fraud: a coupon site's readers who check out within a minute of
+        // their click (a quarter of its orders), and an office whose three colleagues buy through one review site's links
+        // within the hour, from one /24.
+        for (var v = 0; v < options.Visitors / 20; v++)
+        {
+            var (click, visitor) = await Click("h05", "aliexpress-ww", Label.Honest, ResidentialIp(), null, AnyBrowser(), referrer: "https://h05.example/coupons").ConfigureAwait(false);
+            if (random.NextDouble() < 0.4)
+            {
+                var fast = random.Next(4) == 0 ? TimeSpan.FromSeconds(15 + random.Next(40)) : HumanDelay();
+                await Order(visitor, click, start + fast, null).ConfigureAwait(false);
+            }
+        }
+        for (var k = 0; k < 3; k++)
+        {
+            var (click, visitor) = await Click("h07", "aliexpress-ww", Label.Honest, $"198.51.100.{20 + k}", null, AnyBrowser(), referrer: "https://h07.example/best-chargers").ConfigureAwait(false);
+            await Order(visitor, click, start + TimeSpan.FromMinutes(20 + 10 * k), null).ConfigureAwait(false);
+        }
+
         // The stuffer also stuffs the drive-by readers of its own site, who never buy: four for every shopper.
         for (var v = 0; v < 4 * options.Visitors; v++)
         {

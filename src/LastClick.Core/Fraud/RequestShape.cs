@@ -39,7 +39,16 @@ public static class RequestShapes
     public const string NoUserAgent = "no_user_agent";
     public const string ExtensionInjection = "extension_injection";
 
-    public static Verdict? Judge(in RequestShape r, IReadOnlyList<string> ownHosts)
+    /// <summary>The verdict and the source signal of one request, reading its referrer's host once (the redirect's call).</summary>
+    public static (Verdict? Verdict, SourceSignal? Signal) Assess(in RequestShape r, IReadOnlyList<string> ownHosts)
+    {
+        var host = HostOf(r.Referrer);
+        return (Judge(r, ownHosts, host), Signal(r, host));
+    }
+
+    public static Verdict? Judge(in RequestShape r, IReadOnlyList<string> ownHosts) => Judge(r, ownHosts, HostOf(r.Referrer));
+
+    private static Verdict? Judge(in RequestShape r, IReadOnlyList<string> ownHosts, string? referrerHost)
     {
         if (string.IsNullOrWhiteSpace(r.UserAgent)) return new Verdict(NoUserAgent, "no User-Agent header");
         if (IsPrefetch(r.Purpose)) return new Verdict(Prefetch, $"Purpose: {r.Purpose}");
@@ -57,7 +66,7 @@ public static class RequestShapes
         {
             return new Verdict(CookieStuffing, $"Sec-Fetch-Mode: {mode}");
         }
-        if (HostOf(r.Referrer) is { } host && LinkTargets.IsAllowed(host, ownHosts))
+        if (referrerHost is { } host && LinkTargets.IsAllowed(host, ownHosts))
         {
             return new Verdict(ExtensionInjection, $"Referer on the program's own host {host}");
         }
@@ -68,13 +77,33 @@ public static class RequestShapes
 
     private static bool Has(string? value, string token) => value is not null && value.Contains(token, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>The referrer's host in lower-case ASCII, or null when there is none or it is not an http(s) URL.</summary>
+    /// <summary>
+    /// The referrer's host in lower-case ASCII, or null when there is none or it is not an http(s) URL. Read from the text
+    /// itself (scheme, optional user info, host up to the port or path): the redirect calls it on every click, and a full
+    /// <see cref="Uri"/> parse costs more than the rest of the checks together. Browsers send hosts in ASCII (punycode).
+    /// </summary>
     public static string? HostOf(string? referrer)
     {
         if (string.IsNullOrEmpty(referrer) || referrer.Length > 4096) return null;
-        if (!Uri.TryCreate(referrer, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)) return null;
-        return uri.IdnHost.ToLowerInvariant().TrimEnd('.');
+        var text = referrer.AsSpan();
+        int start;
+        if (text.StartsWith("https://", StringComparison.OrdinalIgnoreCase)) start = 8;
+        else if (text.StartsWith("http://", StringComparison.OrdinalIgnoreCase)) start = 7;
+        else return null;
+        var rest = text[start..];
+        var end = rest.IndexOfAny('/', '?', '#');
+        var authority = end < 0 ? rest : rest[..end];
+        var at = authority.LastIndexOf('@');
+        if (at >= 0) authority = authority[(at + 1)..];
+        if (authority.StartsWith("[")) return null; // an IPv6 literal is no program's host
+        var colon = authority.IndexOf(':');
+        var host = (colon < 0 ? authority : authority[..colon]).TrimEnd('.');
+        if (host.IsEmpty || host.ContainsAnyExcept(HostCharacters)) return null;
+        return host.ContainsAnyInRange('A', 'Z') ? host.ToString().ToLowerInvariant() : host.ToString();
     }
+
+    private static readonly System.Buffers.SearchValues<char> HostCharacters =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_");
 
     /// <summary>
     /// Pop-under and click-under networks (E4 "pop/clickunder traffic straight to affiliate links"): a click whose referrer is
@@ -94,9 +123,12 @@ public static class RequestShapes
     private static readonly string[] KeywordParameters = ["utm_term", "keyword", "kw", "q", "query", "search", "term"];
 
     /// <summary>The click's source signal, if it has one: paid search (with the keyword when the URL carries one), or a pop network referrer.</summary>
-    public static SourceSignal? Signal(in RequestShape r)
+    public static SourceSignal? Signal(in RequestShape r) => Signal(r, HostOf(r.Referrer));
+
+    private static SourceSignal? Signal(in RequestShape r, string? referrerHost)
     {
-        if (r.Query is { Length: > 1 } query)
+        if (r.Query is { Length: > 1 } query && (query.Contains("clid=", StringComparison.OrdinalIgnoreCase) || query.Contains("braid=", StringComparison.OrdinalIgnoreCase)
+            || query.Contains("utm_medium=", StringComparison.OrdinalIgnoreCase)))
         {
             var parameters = ParseQuery(query);
             var paid = PaidSearchIds.FirstOrDefault(parameters.ContainsKey);
@@ -112,7 +144,7 @@ public static class RequestShapes
                 return new SourceSignal(SourceSignal.PaidSearch, detail.Length > 300 ? detail[..300] : detail);
             }
         }
-        if (HostOf(r.Referrer) is { } host && IsPopNetwork(host)) return new SourceSignal(SourceSignal.PopReferrer, host);
+        if (referrerHost is { } host && IsPopNetwork(host)) return new SourceSignal(SourceSignal.PopReferrer, host);
         return null;
     }
 
@@ -135,13 +167,18 @@ public static class RequestShapes
         }
     }
 
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> PopLookup =
+        ((HashSet<string>)PopNetworks).GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>Whether the host, or a domain above it, is a listed pop network (no allocation).</summary>
     private static bool IsPopNetwork(string host)
     {
-        for (var h = host; ; )
+        var h = host.AsSpan();
+        while (true)
         {
-            if (PopNetworks.Contains(h)) return true;
-            var dot = h.IndexOf('.', StringComparison.Ordinal);
-            if (dot < 0 || h.IndexOf('.', dot + 1) < 0) return false;
+            if (PopLookup.Contains(h)) return true;
+            var dot = h.IndexOf('.');
+            if (dot < 0 || h[(dot + 1)..].IndexOf('.') < 0) return false;
             h = h[(dot + 1)..];
         }
     }
@@ -200,9 +237,10 @@ public sealed class ClickSpam(int capacity = 1_000_000)
 
     private int Bump(ulong key, long now, long window)
     {
-        if (!_current.TryGetValue(key, out var entry) && _previous.TryGetValue(key, out entry)) _previous.Remove(key);
+        // One hash look-up in the current generation; the previous one only for a key not seen since the swap.
+        ref var entry = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_current, key, out var exists);
+        if (!exists && _previous.Count > 0 && _previous.Remove(key, out var older)) entry = older;
         entry = entry.Count == 0 || now - entry.Start >= window || now < entry.Start ? (now, 1) : (entry.Start, entry.Count + 1);
-        _current[key] = entry;
         return entry.Count;
     }
 

@@ -40,7 +40,7 @@ public sealed record FindingDraft(string Rule, string ProgramId, string Publishe
 /// <list type="bullet">
 /// <item><c>ctit_fast</c> — orders placed seconds after their click, far more often than the program's orders are (injected or forced clicks landing on a purchase already under way).</item>
 /// <item><c>clicks_per_order</c> — valid clicks per order far above the program's norm (cookie spraying that the request shape did not show).</item>
-/// <item><c>conversion_burst</c> — several orders within an hour whose clicks came from one IP address or /24 (IPv6: /48).</item>
+/// <item><c>conversion_burst</c> — within an hour, three orders whose clicks came from one IP address, or five from one /24 (IPv6: /48): colleagues in one office share a /24, not a stream of orders.</item>
 /// <item><c>brand_bidding</c> — paid-search clicks (gclid, msclkid, utm_medium=cpc…) whose keyword hits the banned keywords (E4, G5).</item>
 /// <item><c>pop_referrer</c> — clicks referred by a pop-under or click-under network (E4).</item>
 /// </list>
@@ -62,8 +62,9 @@ public static class TrafficAnalytics
     public const int MinClicks = 100;
     public const decimal ClicksPerOrderFactor = 10m;
 
-    /// <summary>conversion_burst: this many orders from one network within <see cref="BurstSpan"/>.</summary>
+    /// <summary>conversion_burst: this many orders from one address, or <see cref="BurstNetworkOrders"/> from one network, within <see cref="BurstSpan"/>.</summary>
     public const int BurstOrders = 3;
+    public const int BurstNetworkOrders = 5;
     public static readonly TimeSpan BurstSpan = TimeSpan.FromHours(1);
 
     /// <summary>pop_referrer: this many clicks from pop networks, or one that won an order.</summary>
@@ -132,23 +133,32 @@ public static class TrafficAnalytics
     {
         foreach (var network in orders.Where(o => Network(o.Ip) is not null).GroupBy(o => Network(o.Ip)!).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            var sorted = network.OrderBy(o => o.ClickAt).ToList();
-            // The largest set of orders whose clicks fall within one span.
-            List<DayOrder> best = [];
-            for (int start = 0, end = 0; start < sorted.Count; start++)
-            {
-                while (end < sorted.Count && sorted[end].ClickAt - sorted[start].ClickAt <= BurstSpan) end++;
-                if (end - start > best.Count) best = sorted.GetRange(start, end - start);
-            }
-            if (best.Count < BurstOrders) continue;
-            var addresses = best.Select(o => o.Ip!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            // The largest set of orders whose clicks fall within one span, from the network and from any one address in it.
+            var best = Densest([.. network]);
+            var byAddress = network.GroupBy(o => o.Ip!).Select(a => Densest([.. a])).MaxBy(a => a.Count) ?? [];
+            var burst = byAddress.Count >= BurstOrders ? byAddress : best.Count >= BurstNetworkOrders ? best : null;
+            if (burst is null) continue;
+            var addresses = burst.Select(o => o.Ip!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            var threshold = addresses.Count == 1 ? BurstOrders : BurstNetworkOrders;
             // Evidence per sub id is the publisher's: a burst spans whatever sub ids the clicks carried.
-            yield return new FindingDraft(ConversionBurst, program, publisher, "", day.Day, Score(60m + 10m * (best.Count - BurstOrders)),
-                $"{best.Count} orders from clicks of network {network.Key} within {BurstSpan.TotalMinutes:0} minutes ({addresses.Count} address(es))",
-                new FindingEvidence(Figures(("network", network.Key), ("orders", best.Count), ("addresses", string.Join(' ', addresses)),
-                    ("first_click", Times.Format(best[0].ClickAt)), ("last_click", Times.Format(best[^1].ClickAt))),
-                    [.. best.Select(o => o.Id)], [.. best.Select(o => o.ClickId)]));
+            yield return new FindingDraft(ConversionBurst, program, publisher, "", day.Day, Score(60m + 10m * (burst.Count - threshold)),
+                $"{burst.Count} orders from clicks of {(addresses.Count == 1 ? $"address {addresses[0]}" : $"network {network.Key} ({addresses.Count} addresses)")} within {BurstSpan.TotalMinutes:0} minutes",
+                new FindingEvidence(Figures(("network", network.Key), ("orders", burst.Count), ("addresses", string.Join(' ', addresses)),
+                    ("first_click", Times.Format(burst[0].ClickAt)), ("last_click", Times.Format(burst[^1].ClickAt))),
+                    [.. burst.Select(o => o.Id)], [.. burst.Select(o => o.ClickId)]));
         }
+    }
+
+    private static List<DayOrder> Densest(List<DayOrder> orders)
+    {
+        var sorted = orders.OrderBy(o => o.ClickAt).ThenBy(o => o.Id, StringComparer.Ordinal).ToList();
+        List<DayOrder> best = [];
+        for (int start = 0, end = 0; start < sorted.Count; start++)
+        {
+            while (end < sorted.Count && sorted[end].ClickAt - sorted[start].ClickAt <= BurstSpan) end++;
+            if (end - start > best.Count) best = sorted.GetRange(start, end - start);
+        }
+        return best;
     }
 
     private static FindingDraft? Brand(AnalysisDay day, string program, string publisher, string sub1, List<SignalClick> signals)

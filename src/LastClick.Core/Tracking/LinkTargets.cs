@@ -90,7 +90,7 @@ public static class LinkTargets
             var allowed = entry.ToLowerInvariant();
             if (allowed.StartsWith("*.", StringComparison.Ordinal))
             {
-                if (asciiHost.Length > allowed.Length - 1 && asciiHost.EndsWith(allowed[1..], StringComparison.Ordinal)) return true;
+                if (asciiHost.Length > allowed.Length - 1 && asciiHost.AsSpan().EndsWith(allowed.AsSpan(1), StringComparison.Ordinal)) return true;
             }
             else if (asciiHost == allowed)
             {

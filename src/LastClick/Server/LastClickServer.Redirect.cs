@@ -39,10 +39,12 @@ public static partial class LastClickServer
         var referrer = headers.Referer.ToString();
         var shape = new RequestShape(userAgent, Header(headers, "Sec-Fetch-Dest"), Header(headers, "Sec-Fetch-Mode"), Header(headers, "Purpose"),
             Header(headers, "Sec-Purpose"), Header(headers, "X-Moz"), Header(headers, "X-Purpose"), referrer, http.Request.QueryString.Value);
+        var (byShape, signal) = RequestShapes.Assess(shape, program.AllowedHosts);
         var verdict = link.Suspended
             ? new Verdict(InvalidReasons.Suspended, "the publisher's links are suspended")
-            : RequestShapes.Judge(shape, program.AllowedHosts) ?? spam.Count(link.PublisherId, visitor, ip, now, program.ClickSpam);
-        var signal = RequestShapes.Signal(shape);
+            // By the visitor's cookie (a new visitor has none yet: its first click counts by address only, and keeping a
+            // count for every fresh id cost the redirect a tenth of its throughput) and by address.
+            : byShape ?? spam.Count(link.PublisherId, cookie, ip, now, program.ClickSpam);
         var duplicate = repeats.Repeat(link.Code, cookie, ip, userAgent, now, cookie is null ? visitor : null);
         await writer.WriteAsync(new Click(clickId, link.ProgramId, link.PublisherId, visitor, now, ip, userAgent, referrer,
             link.Code, link.Sub1, link.Sub2, link.Sub3, link.Sub4, link.Sub5, verdict?.Reason, duplicate, cookie is null,

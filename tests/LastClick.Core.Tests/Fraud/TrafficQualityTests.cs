@@ -169,7 +169,7 @@ public sealed class TrafficQualityTests : IClassFixture<PostgresAvailability>
         return h.Platform.Orders.Ingest(new Order(id, T(at), Currency.Of("USD"), "DE", [Line()], visitor, clickId), "aliexpress-ww");
     }
 
-    /// <summary>Three orders on p2 from clicks of one /24 within an hour: a conversion burst; one honest order of p1 beside them.</summary>
+    /// <summary>Three orders on p2 from clicks of one address within an hour: a conversion burst; one honest order of p1 beside them.</summary>
     private static Harness Burst(string provider)
     {
         var h = Harness.Create(provider);
@@ -177,7 +177,7 @@ public sealed class TrafficQualityTests : IClassFixture<PostgresAvailability>
         h.Publisher("p1").Publisher("p2");
         for (var i = 0; i < 3; i++)
         {
-            h.Click($"b{i}", $"bv{i}", $"2026-02-01T10:{10 * i:00}:00Z", "p2", ip: $"203.0.113.{10 + i}");
+            h.Click($"b{i}", $"bv{i}", $"2026-02-01T10:{10 * i:00}:00Z", "p2", ip: "203.0.113.10");
             h.Order($"bo{i}", $"2026-02-01T11:{10 * i:00}:00Z", visitor: $"bv{i}", lines: [Line(price: 200m)]);
         }
         h.Click("honest", "hv", "2026-02-01T09:00:00Z", "p1", ip: "81.2.69.142");
@@ -279,6 +279,53 @@ public sealed class TrafficQualityTests : IClassFixture<PostgresAvailability>
 
         h.Platform.Fraud.Confirm(findings[0].Id, "admin", null, null);
         Assert.Equal(("declined", Commission.Reasons.ProhibitedPractice), (h.Find("go1").Status, h.Find("go1").Reason));
+    }
+
+    /// <summary>An order placed <paramref name="secondsToOrder"/> after its click, from its own network unless <paramref name="ip"/> says otherwise.</summary>
+    private static DayOrder Placed(string id, string publisher, string clickAt, double secondsToOrder, string? ip = null) =>
+        new(id, "aliexpress-ww", publisher, "", T(clickAt).AddSeconds(secondsToOrder), $"k-{id}", T(clickAt), ip ?? $"{20 + id.Length}.{(int)id[0]}.{(int)id[^1]}.1");
+
+    private static AnalysisDay Day(IReadOnlyList<DayOrder> orders, decimal fastShare = 0.01m, IReadOnlyList<DayClicks>? clicks = null, decimal? clicksPerOrder = 12m) =>
+        new(new DateOnly(2026, 2, 1), orders, clicks ?? [], [], new Dictionary<string, ProgramNorm> { ["aliexpress-ww"] = new("aliexpress-ww", 1000, fastShare, clicksPerOrder) }, []);
+
+    [Fact]
+    public void A6_ctit_fast_flags_a_publisher_whose_orders_mostly_come_seconds_after_the_click_and_spares_a_coupon_site_with_some()
+    {
+        var forced = Enumerable.Range(0, 4).Select(i => Placed($"f{i}", "forcer", $"2026-02-01T1{i}:00:00Z", 8 + i))
+            .Append(Placed("f9", "forcer", "2026-02-01T15:00:00Z", 1800)).ToList();
+        // A coupon site: a quarter of its orders within a minute (the cart was full), the rest later.
+        var coupon = Enumerable.Range(0, 12).Select(i => Placed($"c{i}", "coupons", $"2026-02-01T0{i % 10}:00:00Z", i % 4 == 0 ? 20 : 900)).ToList();
+
+        var finding = Assert.Single(TrafficAnalytics.Judge(Day([.. forced, .. coupon])));
+        Assert.Equal((TrafficAnalytics.CtitFast, "forcer", 80), (finding.Rule, finding.PublisherId, finding.Score));
+        Assert.Equal(["f0", "f1", "f2", "f3"], finding.Evidence.Orders);
+        Assert.Equal("1%", finding.Evidence.Figures["program_fast_share"]);
+        // Where fast orders are the program's habit, the same publisher is not far off it.
+        Assert.Empty(TrafficAnalytics.Judge(Day(forced, fastShare: 0.5m)));
+    }
+
+    [Fact]
+    public void A6_conversion_burst_is_one_address_or_five_in_one_network_within_an_hour_not_an_office_of_colleagues()
+    {
+        var office = Enumerable.Range(0, 3).Select(i => Placed($"o{i}", "review", $"2026-02-01T10:{10 * i:00}:00Z", 1200, $"198.51.100.{20 + i}")).ToList();
+        Assert.Empty(TrafficAnalytics.Judge(Day(office)));
+        var farm = Enumerable.Range(0, 5).Select(i => Placed($"n{i}", "farm", $"2026-02-01T10:{5 * i:00}:00Z", 1200, $"198.51.100.{40 + i}")).ToList();
+        var later = Placed("n9", "farm", "2026-02-01T13:00:00Z", 1200, "198.51.100.49");
+        var finding = Assert.Single(TrafficAnalytics.Judge(Day([.. farm, later])));
+        Assert.Equal(TrafficAnalytics.ConversionBurst, finding.Rule);
+        Assert.Equal(["n0", "n1", "n2", "n3", "n4"], finding.Evidence.Orders);
+        Assert.Contains("198.51.100.0/24 (5 addresses)", finding.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A6_clicks_per_order_flags_clicks_far_above_the_median_publisher_and_needs_enough_clicks()
+    {
+        var orders = Enumerable.Range(0, 3).Select(i => Placed($"s{i}", "sprayer", $"2026-02-01T1{i}:00:00Z", 1200)).ToList();
+        var finding = Assert.Single(TrafficAnalytics.Judge(Day(orders, clicks: [new DayClicks("aliexpress-ww", "sprayer", "", 1500, 200)])));
+        Assert.Equal((TrafficAnalytics.ClicksPerOrder, 3, "1300"), (finding.Rule, finding.Evidence.Orders.Count, finding.Evidence.Figures["valid_clicks"]));
+        // Ten times the norm is the line; and a handful of clicks is no evidence whatever the ratio.
+        Assert.Empty(TrafficAnalytics.Judge(Day(orders, clicks: [new DayClicks("aliexpress-ww", "sprayer", "", 350, 0)])));
+        Assert.Empty(TrafficAnalytics.Judge(Day([orders[0]], clicks: [new DayClicks("aliexpress-ww", "sprayer", "", 99, 0)], clicksPerOrder: 1m)));
     }
 
     [Fact]
