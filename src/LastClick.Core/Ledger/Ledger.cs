@@ -19,6 +19,9 @@ public static class EntryKinds
     public const string Payout = "payout";
     public const string RefundAdjustment = "refund_adjustment";
     public const string AntispamDeduction = "antispam_deduction";
+    public const string FxConversion = "fx_conversion";
+    public const string PayoutReturn = "payout_return";
+    public const string ManualAdjustment = "manual_adjustment";
 }
 
 /// <summary>A two-line double-entry transaction: <see cref="Amount"/> onto <see cref="To"/>, taken from <see cref="From"/>.</summary>

@@ -268,10 +268,12 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
     /// Marks a publisher's payable orders of a program and currency as paid out (called inside a payout run), and
     /// moves their commission from the payable to the paid column of the rollups.
     /// </summary>
-    internal static void MarkPaidOut(DbSession s, string programId, string publisherId, string currency, DateTimeOffset now)
+    /// <param name="changedBy">Only the orders last changed by then (a run that paid less than the balance: what became
+    /// payable after its plan waits for the next run).</param>
+    internal static void MarkPaidOut(DbSession s, string programId, string publisherId, string currency, DateTimeOffset now, DateTimeOffset? changedBy = null)
     {
-        var args = new { yes = true, programId, publisherId, currency, now = Times.ToMicros(now) };
-        const string Payable = "program_id = @programId AND publisher_id = @publisherId AND payout_currency = @currency AND held_account = 'payable'";
+        var args = new { yes = true, programId, publisherId, currency, now = Times.ToMicros(now), cutoff = changedBy is { } c ? Times.ToMicros(c) : long.MaxValue };
+        const string Payable = "program_id = @programId AND publisher_id = @publisherId AND payout_currency = @currency AND held_account = 'payable' AND updated_at <= @cutoff";
         var rollups = new RollupBatch();
         foreach (var row in s.Query<OrderRow>($"SELECT {StateColumns} FROM orders WHERE {Payable}", args))
         {

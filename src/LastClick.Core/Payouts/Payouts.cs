@@ -1,134 +1,108 @@
-using System.Globalization;
-using System.Text;
-using System.Xml;
 using LastClick.Common;
 using LastClick.Programs;
+using LastClick.Publishers;
 
 namespace LastClick.Payouts;
 
-public sealed record PayableBalance(string PublisherId, Currency Currency, decimal Amount, bool PayoutDetailsComplete);
+/// <summary>A publisher's payable balance in one currency of a program, and what the plan needs to know about the publisher.</summary>
+public sealed record PayableBalance(string PublisherId, Currency Currency, decimal Amount, PayoutDetails? Details = null, DateTimeOffset? HeldUntil = null);
 
-public enum PayoutDecision { Paid, BelowThreshold, NegativeBalance, DetailsMissing }
+public enum PayoutDecision { Paid, BelowThreshold, NegativeBalance, DetailsMissing, DetailsChanged, MethodNotOffered, NotConvertible }
 
-public sealed record PayoutLine(string PublisherId, Currency Currency, decimal Amount, PayoutDecision Decision)
+/// <summary>
+/// One line of a run's plan: the balance, the decision, and for a line to pay, what the bank sends —
+/// <see cref="PayAmount"/> in <see cref="PayCurrency"/>, converted at <see cref="FxRate"/> when the publisher is paid in
+/// another currency than the balance's (the program's internal rate of the run date, rounded once).
+/// </summary>
+public sealed record PayoutLine(string PublisherId, Currency Currency, decimal Amount, PayoutDecision Decision,
+    Currency? PayCurrency = null, decimal PayAmount = 0m, decimal FxRate = 1m, PayoutDetails? Details = null, DateTimeOffset? HeldUntil = null)
 {
-    public string Status => Decision == PayoutDecision.Paid ? "paid" : Decision == PayoutDecision.DetailsMissing ? "held" : "carried_over";
+    public string Status => Decision switch
+    {
+        PayoutDecision.Paid => LineStatus.Paid,
+        PayoutDecision.BelowThreshold or PayoutDecision.NegativeBalance => LineStatus.CarriedOver,
+        _ => LineStatus.Held,
+    };
 
     public string? Reason => Decision switch
     {
         PayoutDecision.BelowThreshold => "below_threshold",
         PayoutDecision.NegativeBalance => "negative_balance",
         PayoutDecision.DetailsMissing => "payout_details_missing",
+        PayoutDecision.DetailsChanged => "payout_details_changed",
+        PayoutDecision.MethodNotOffered => "payout_method_not_offered",
+        PayoutDecision.NotConvertible => "payout_currency_not_convertible",
         _ => null,
     };
+}
+
+/// <summary>Where a line of a run is: due (planned to pay), paid (exported to the bank), settled or returned; or not paid.</summary>
+public static class LineStatus
+{
+    public const string Due = "due";
+    public const string Paid = "paid";
+    public const string Settled = "settled";
+    public const string Returned = "returned";
+    public const string CarriedOver = "carried_over";
+    public const string Held = "held";
+}
+
+public static class RunStatus
+{
+    public const string Planned = "planned";
+    public const string Approved = "approved";
+    public const string Exported = "exported";
+    public const string Settled = "settled";
+    public static readonly IReadOnlyList<string> All = [Planned, Approved, Exported, Settled];
 }
 
 /// <summary>Weekly payout planning (product.md D2). Pure.</summary>
 public static class PayoutPlanner
 {
     /// <summary>
-    /// Every payable balance at or above the program's threshold for its currency is paid in full; a smaller one
-    /// carries over; a negative one (deductions after payment) carries over and is recovered from later earnings,
-    /// since the payable balance is net of it; a publisher without complete payout details is held.
+    /// A negative balance (deductions after payment) carries over and is recovered from later earnings, since the
+    /// payable balance is net of it; a balance below the program's threshold carries over; a publisher without
+    /// complete details, with a method the program does not pay by, or whose details changed within the hold, is held
+    /// with the reason; every other balance is paid in full, converted to the currency the publisher is paid in.
     /// </summary>
-    public static IReadOnlyList<PayoutLine> Plan(IEnumerable<PayableBalance> balances, ProgramDefinition program) =>
+    public static IReadOnlyList<PayoutLine> Plan(IEnumerable<PayableBalance> balances, ProgramDefinition program, DateTimeOffset at) =>
         balances
             .Where(b => b.Amount != 0m)
             .OrderBy(b => b.PublisherId, StringComparer.Ordinal).ThenBy(b => b.Currency.Code, StringComparer.Ordinal)
-            .Select(b => new PayoutLine(b.PublisherId, b.Currency, b.Amount,
-                b.Amount < 0m ? PayoutDecision.NegativeBalance
-                : b.Amount < Threshold(program, b.Currency) ? PayoutDecision.BelowThreshold
-                : !b.PayoutDetailsComplete ? PayoutDecision.DetailsMissing
-                : PayoutDecision.Paid))
+            .Select(b => Decide(b, program, at))
             .ToList();
 
-    public static decimal Threshold(ProgramDefinition program, Currency currency) =>
-        program.Payout.Thresholds.TryGetValue(currency.Code, out var t) ? t : program.Payout.Thresholds.Values.Max();
-}
-
-/// <summary>A publisher's bank details for a transfer (D3).</summary>
-public sealed record BankDetails(string Name, string Iban, string Bic, string Country);
-
-/// <summary>D3: the bank files of a payout run, a CSV for any currency and a SEPA credit transfer (pain.001.001.03) for EUR.</summary>
-public static class BankFiles
-{
-    public static string Csv(string runId, DateTimeOffset runAt, IEnumerable<(PayoutLine Line, BankDetails Bank)> payments)
+    public static PayoutLine Decide(PayableBalance b, ProgramDefinition program, DateTimeOffset at)
     {
-        var sb = new StringBuilder("run_id,executed_at,publisher_id,beneficiary_name,iban,bic,country,currency,amount,reference\n");
-        foreach (var (line, bank) in payments.Where(p => p.Line.Decision == PayoutDecision.Paid))
+        PayoutLine Line(PayoutDecision decision) => new(b.PublisherId, b.Currency, b.Amount, decision, Details: b.Details, HeldUntil: b.HeldUntil);
+        if (b.Amount < 0m) return Line(PayoutDecision.NegativeBalance);
+        if (b.Amount < Threshold(program, b.Currency, at)) return Line(PayoutDecision.BelowThreshold);
+        if (!PayoutDetailsRules.IsComplete(b.Details)) return Line(PayoutDecision.DetailsMissing);
+        if (!program.Payout.Methods.Contains(b.Details!.Method)) return Line(PayoutDecision.MethodNotOffered);
+        if (b.HeldUntil is { } until && until > at) return Line(PayoutDecision.DetailsChanged);
+        var pay = b.Details.Currency is { } code ? Currency.Of(code) : b.Currency;
+        if (pay == b.Currency) return Line(PayoutDecision.Paid) with { PayCurrency = pay, PayAmount = b.Amount };
+        var rates = program.InternalRatesAt(at);
+        if (!rates.Knows(b.Currency.Code) || !rates.Knows(pay.Code)) return Line(PayoutDecision.NotConvertible);
+        return Line(PayoutDecision.Paid) with
         {
-            sb.Append(CultureInfo.InvariantCulture,
-                $"{Csv(runId)},{runAt:yyyy-MM-ddTHH:mm:ssZ},{Csv(line.PublisherId)},{Csv(bank.Name)},{bank.Iban},{bank.Bic},{bank.Country},{line.Currency.Code},{line.Currency.Format(line.Amount)},{Csv($"LastClick {runId} {line.PublisherId}")}\n");
-        }
-        return sb.ToString();
+            PayCurrency = pay,
+            PayAmount = pay.Round(rates.Convert(b.Amount, b.Currency.Code, pay.Code)),
+            FxRate = rates.Rate(b.Currency.Code, pay.Code),
+        };
     }
 
-    private static string Csv(string value) =>
-        value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
-
-    public static string SepaXml(string runId, DateTimeOffset runAt, string debtorName, string debtorIban, string debtorBic,
-        IEnumerable<(PayoutLine Line, BankDetails Bank)> payments)
+    /// <summary>The program's threshold in a currency: its own, else the threshold of the currency it pays in at
+    /// <paramref name="at"/> converted at its internal rate (a balance left in another currency by a returned payment).</summary>
+    public static decimal Threshold(ProgramDefinition program, Currency currency, DateTimeOffset at)
     {
-        var paid = payments.Where(p => p.Line.Decision == PayoutDecision.Paid && p.Line.Currency.Code == "EUR").ToList();
-        var total = paid.Sum(p => p.Line.Amount);
-        const string ns = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03";
-        var settings = new XmlWriterSettings { Indent = true, Encoding = new UTF8Encoding(false) };
-        using var ms = new MemoryStream();
-        using (var w = XmlWriter.Create(ms, settings))
-        {
-            w.WriteStartDocument();
-            w.WriteStartElement("Document", ns);
-            w.WriteStartElement("CstmrCdtTrfInitn");
-            w.WriteStartElement("GrpHdr");
-            w.WriteElementString("MsgId", runId);
-            w.WriteElementString("CreDtTm", runAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture));
-            w.WriteElementString("NbOfTxs", paid.Count.ToString(CultureInfo.InvariantCulture));
-            w.WriteElementString("CtrlSum", total.ToString("F2", CultureInfo.InvariantCulture));
-            w.WriteStartElement("InitgPty"); w.WriteElementString("Nm", debtorName); w.WriteEndElement();
-            w.WriteEndElement();
-            w.WriteStartElement("PmtInf");
-            w.WriteElementString("PmtInfId", runId);
-            w.WriteElementString("PmtMtd", "TRF");
-            w.WriteElementString("NbOfTxs", paid.Count.ToString(CultureInfo.InvariantCulture));
-            w.WriteElementString("CtrlSum", total.ToString("F2", CultureInfo.InvariantCulture));
-            w.WriteStartElement("PmtTpInf"); w.WriteStartElement("SvcLvl"); w.WriteElementString("Cd", "SEPA"); w.WriteEndElement(); w.WriteEndElement();
-            w.WriteElementString("ReqdExctnDt", runAt.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-            w.WriteStartElement("Dbtr"); w.WriteElementString("Nm", debtorName); w.WriteEndElement();
-            w.WriteStartElement("DbtrAcct"); w.WriteStartElement("Id"); w.WriteElementString("IBAN", debtorIban); w.WriteEndElement(); w.WriteEndElement();
-            w.WriteStartElement("DbtrAgt"); w.WriteStartElement("FinInstnId"); w.WriteElementString("BIC", debtorBic); w.WriteEndElement(); w.WriteEndElement();
-            w.WriteElementString("ChrgBr", "SLEV");
-            foreach (var (line, bank) in paid)
-            {
-                w.WriteStartElement("CdtTrfTxInf");
-                w.WriteStartElement("PmtId"); w.WriteElementString("EndToEndId", $"{runId}-{line.PublisherId}"); w.WriteEndElement();
-                w.WriteStartElement("Amt");
-                w.WriteStartElement("InstdAmt"); w.WriteAttributeString("Ccy", "EUR"); w.WriteString(line.Currency.Format(line.Amount)); w.WriteEndElement();
-                w.WriteEndElement();
-                w.WriteStartElement("CdtrAgt"); w.WriteStartElement("FinInstnId"); w.WriteElementString("BIC", bank.Bic); w.WriteEndElement(); w.WriteEndElement();
-                w.WriteStartElement("Cdtr"); w.WriteElementString("Nm", bank.Name); w.WriteEndElement();
-                w.WriteStartElement("CdtrAcct"); w.WriteStartElement("Id"); w.WriteElementString("IBAN", bank.Iban); w.WriteEndElement(); w.WriteEndElement();
-                w.WriteStartElement("RmtInf"); w.WriteElementString("Ustrd", $"LastClick commissions {runId}"); w.WriteEndElement();
-                w.WriteEndElement();
-            }
-            w.WriteEndElement();
-            w.WriteEndElement();
-            w.WriteEndElement();
-        }
-        return Encoding.UTF8.GetString(ms.ToArray());
+        if (program.Payout.Thresholds.TryGetValue(currency.Code, out var own)) return own;
+        var main = program.PayoutCurrencyAt(at);
+        var rates = program.InternalRatesAt(at);
+        return program.Payout.Thresholds.TryGetValue(main.Code, out var t) && rates.Knows(main.Code) && rates.Knows(currency.Code)
+            ? currency.Round(rates.Convert(t, main.Code, currency.Code))
+            : program.Payout.Thresholds.Values.Max();
     }
 
-    /// <summary>ISO 13616 check: the mod-97 of the rearranged IBAN is 1.</summary>
-    public static bool IsValidIban(string iban)
-    {
-        var s = iban.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant();
-        if (s.Length is < 15 or > 34 || !s.All(char.IsAsciiLetterOrDigit)) return false;
-        var rearranged = s[4..] + s[..4];
-        var remainder = 0;
-        foreach (var c in rearranged)
-        {
-            var value = char.IsAsciiDigit(c) ? c - '0' : c - 'A' + 10;
-            remainder = value >= 10 ? (remainder * 100 + value) % 97 : (remainder * 10 + value) % 97;
-        }
-        return remainder == 1;
-    }
+    public static decimal Threshold(ProgramDefinition program, Currency currency) => Threshold(program, currency, DateTimeOffset.MaxValue);
 }

@@ -204,7 +204,16 @@ public sealed record InternalRateTable(DateTimeOffset Date, string Base, IReadOn
         from == to ? amount : amount * UnitsPerBase(to) / UnitsPerBase(from);
 }
 
-public sealed record PayoutTerms(string Schedule, DayOfWeek Weekday, IReadOnlyDictionary<string, decimal> Thresholds, IReadOnlyList<string> Methods);
+/// <summary>
+/// D2, D3: the weekly run (planned on <see cref="Weekday"/> at <see cref="Hour"/> in <see cref="TimeZone"/>), the
+/// thresholds by currency, the methods, whether a run needs two admins' approval, whether statements carry a
+/// self-billing invoice.
+/// </summary>
+public sealed record PayoutTerms(string Schedule, DayOfWeek Weekday, IReadOnlyDictionary<string, decimal> Thresholds, IReadOnlyList<string> Methods,
+    int Hour = 9, string TimeZone = "UTC", bool FourEyes = false, bool SelfBilling = false)
+{
+    public TimeZoneInfo Zone() => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+}
 
 /// <summary>
 /// E4, checked when a publisher applies: traffic sources the program refuses outright, and hosts of channels it does

@@ -94,7 +94,7 @@ public static partial class ProgramLoader
         }
 
         var payout = root.Required("payout");
-        payout.AllowOnly("schedule", "weekday", "thresholds", "methods");
+        payout.AllowOnly("schedule", "weekday", "hour", "timeZone", "thresholds", "methods", "fourEyes", "selfBilling");
         var thresholdsNode = payout.Required("thresholds");
         var thresholds = thresholdsNode.Properties().ToDictionary(p => CurrencyCodeName(p.Name, p.Value), p => NonNegative(p.Value));
         foreach (var pc in payoutCurrencies.Where(pc => !thresholds.ContainsKey(pc.Currency)))
@@ -105,6 +105,12 @@ public static partial class ProgramLoader
         if (!Enum.TryParse<DayOfWeek>(weekday.AsString(), ignoreCase: false, out var day)) throw weekday.Error("must be a day of the week (Monday … Sunday)");
         var schedule = payout.Required("schedule");
         if (schedule.AsString() != "weekly") throw schedule.Error("only weekly is supported");
+        var hour = payout.Optional("hour");
+        if (hour is { } h && h.AsInt() is < 0 or > 23) throw h.Error("must be an hour of the day, 0 … 23");
+        var zone = payout.Optional("timeZone");
+        if (zone is { } z && !TimeZoneInfo.TryFindSystemTimeZoneById(z.AsString(), out _)) throw z.Error("must be an IANA time zone like Europe/Berlin");
+        var methods = payout.Required("methods");
+        if (methods.AsStrings() is var names && (names.Count == 0 || names.Any(m => m is not ("sepa" or "wire")))) throw methods.Error("must name sepa, wire or both");
 
         var hold = root.Required("holdDays");
         if (hold.AsInt() is < 0 or > 365) throw hold.Error("must be between 0 and 365");
@@ -138,7 +144,9 @@ public static partial class ProgramLoader
             PayoutCurrencies = payoutCurrencies,
             InternalRates = internalRates,
             HoldDays = hold.AsInt(),
-            Payout = new PayoutTerms(schedule.AsString(), day, thresholds, payout.Required("methods").AsStrings()),
+            Payout = new PayoutTerms(schedule.AsString(), day, thresholds, methods.AsStrings(), hour is { } hh ? hh.AsInt() : 9,
+                zone is { } zz ? TimeZoneInfo.FindSystemTimeZoneById(zz.AsString()).Id : "UTC",
+                payout.Optional("fourEyes")?.AsBool() ?? false, payout.Optional("selfBilling")?.AsBool() ?? false),
             AutoAcceptRanking = root.Required("autoAcceptRanking").AsInt(),
             Scorecard = root.Optional("scorecard") is { } scorecard ? ScorecardInputs(scorecard) : null,
             Prohibited = root.Optional("prohibited") is { } prohibited ? Prohibited(prohibited) : ProhibitedSources.None,

@@ -19,8 +19,20 @@ public sealed record PublisherProfile(
     public TimeZoneInfo Zone() => TimeZone is { Length: > 0 } id && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc;
 }
 
-/// <summary>Where the money goes (D3): a bank transfer, SEPA (IBAN) or international wire (IBAN or account number, SWIFT/BIC).</summary>
-public sealed record PayoutDetails(string Method, string AccountHolder, string Iban, string? Bic, string? BankName);
+/// <summary>
+/// Where the money goes (D3): a bank transfer, SEPA (IBAN, EUR) or international wire (<see cref="Account"/>: an IBAN or
+/// account number; <see cref="Bic"/> is the SWIFT/BIC). <see cref="Currency"/> is what the bank pays in (EUR for SEPA;
+/// null for a wire in the program's own currency). Checked by <see cref="Payouts.PayoutDetailsRules"/>.
+/// </summary>
+public sealed record PayoutDetails(string Method, string AccountHolder, string Iban, string? Bic, string? BankName,
+    string? Account = null, string? BankAddress = null, string? Currency = null, PostalAddress? Address = null, string? VatId = null)
+{
+    /// <summary>The last four characters of the account, all a screen or a notice shows of it.</summary>
+    public string AccountTail => (Iban.Length > 0 ? Iban : Account ?? "") is { Length: >= 4 } a ? a[^4..] : "";
+}
+
+/// <summary>A postal address: the wire's beneficiary, the self-billing invoice's supplier.</summary>
+public sealed record PostalAddress(string Street, string? PostalCode, string City, string Country);
 
 public sealed record ApplicationView(
     string PublisherId, string ProgramId, string Status, string? ReasonCode, string? Message, string? DecidedBy, DateTimeOffset? DecidedAt, DateTimeOffset AppliedAt);
@@ -102,18 +114,7 @@ public sealed class Applications(Store store, ProgramCatalog programs, TimeProvi
         return new PublisherProfile(p.ContactName.Trim(), email, country, channels, p.Niche.Trim(), p.MainTrafficSource, sources, geos, found.Id);
     }
 
-    public static PayoutDetails? ValidatePayout(PayoutDetails? d)
-    {
-        if (d is null) return null;
-        if (d.Method is not ("sepa" or "wire")) throw ProblemException.Invalid("payout.method", "one of sepa, wire");
-        if (string.IsNullOrWhiteSpace(d.AccountHolder) || d.AccountHolder.Length > 70) throw ProblemException.Invalid("payout.accountHolder", "is required (at most 70 characters)");
-        var iban = new string((d.Iban ?? "").Where(c => !char.IsWhiteSpace(c)).ToArray()).ToUpperInvariant();
-        if (!Payouts.BankFiles.IsValidIban(iban)) throw ProblemException.Invalid("payout.iban", "is not a valid IBAN (the check digits do not match)");
-        var bic = string.IsNullOrWhiteSpace(d.Bic) ? null : d.Bic.Trim().ToUpperInvariant();
-        if (bic is not null && (bic.Length is not (8 or 11) || !bic.All(char.IsAsciiLetterOrDigit))) throw ProblemException.Invalid("payout.bic", "must be 8 or 11 letters and digits");
-        if (d.Method == "wire" && bic is null) throw ProblemException.Invalid("payout.bic", "an international wire needs the bank's SWIFT/BIC");
-        return new PayoutDetails(d.Method, d.AccountHolder.Trim(), iban, bic, string.IsNullOrWhiteSpace(d.BankName) ? null : d.BankName.Trim());
-    }
+    public static PayoutDetails? ValidatePayout(PayoutDetails? d) => d is null ? null : Payouts.PayoutDetailsRules.Validate(d);
 
     /// <summary>
     /// A sign-up (E1): the publisher, its account (password hashed by the caller) and its applications, in one
@@ -129,7 +130,7 @@ public sealed class Applications(Store store, ProgramCatalog programs, TimeProvi
         s.Execute("""
             INSERT INTO publishers (id, traffic_type, ranking, payout_details_complete, created_at, status, profile, payout_details)
             VALUES (@id, @traffic, NULL, @complete, @at, 'pending', @profile, @payout)
-            """, new { id, traffic = p.MainTrafficSource, complete = details is not null, at = Times.ToMicros(now),
+            """, new { id, traffic = p.MainTrafficSource, complete = Payouts.PayoutDetailsRules.IsComplete(details), at = Times.ToMicros(now),
                 profile = JsonSerializer.Serialize(p, Json), payout = details is null ? null : JsonSerializer.Serialize(details, Json) });
         accounts.Create(s, p.Email, p.ContactName, passwordHash, AccountRoles.Publisher, id, actor: p.Email);
         foreach (var program in chosen) Open(s, id, p, ranking: null, program, now, p.Email);
@@ -314,10 +315,12 @@ public sealed class Applications(Store store, ProgramCatalog programs, TimeProvi
                 throw ProblemException.Invalid(refused.Field, refused.Message);
             }
         }
-        s.Execute("UPDATE publishers SET traffic_type = @traffic, profile = @profile, payout_details = @payout, payout_details_complete = @complete WHERE id = @publisherId",
-            new { publisherId, traffic = p.MainTrafficSource, profile = JsonSerializer.Serialize(p, Json), payout = details is null ? null : JsonSerializer.Serialize(details, Json), complete = details is not null });
-        AuditLog.Append(s, clock.GetUtcNow(), actor, "publisher.profile_changed", $"publisher:{publisherId}",
-            details is null ? "profile" : $"profile and payout details ({details.Method}, IBAN …{details.Iban[^4..]})");
+        s.Execute("UPDATE publishers SET traffic_type = @traffic, profile = @profile WHERE id = @publisherId",
+            new { publisherId, traffic = p.MainTrafficSource, profile = JsonSerializer.Serialize(p, Json) });
+        var now = clock.GetUtcNow();
+        AuditLog.Append(s, now, actor, "publisher.profile_changed", $"publisher:{publisherId}", "profile");
+        // Payout details: complete derived from them, a change after the first ones holds the next payout (D3).
+        Payouts.PayoutService.SetDetails(s, publisherId, details, actor, now);
     });
 
     private List<ProgramDefinition> Programs(IReadOnlyList<string> programIds)

@@ -4,7 +4,9 @@ using LastClick.Programs;
 
 namespace LastClick.Publishers;
 
-public sealed record Publisher(string Id, string TrafficType, int? Ranking, bool PayoutDetailsComplete);
+/// <param name="PayoutDetailsComplete">Read only: derived from the publisher's payout details (<c>PayoutService.SetDetails</c>),
+/// never written from here (D3).</param>
+public sealed record Publisher(string Id, string TrafficType, int? Ranking, bool PayoutDetailsComplete = false);
 
 public sealed class PublisherService(Store store, TimeProvider clock)
 {
@@ -18,7 +20,7 @@ public sealed class PublisherService(Store store, TimeProvider clock)
         if (publisher.Ranking is < 1) throw ProblemException.Invalid($"{path}.ranking", "must be 1 or more");
     }
 
-    /// <summary>Creates the publisher, or updates its traffic type, ranking and payout details.</summary>
+    /// <summary>Creates the publisher, or updates its traffic type and ranking. Payout details are set by <c>PayoutService.SetDetails</c>.</summary>
     public void Upsert(Publisher publisher) => store.InSession(s => Upsert(s, publisher));
 
     public void Upsert(DbSession s, Publisher publisher)
@@ -26,10 +28,9 @@ public sealed class PublisherService(Store store, TimeProvider clock)
         Validate(publisher, "publisher");
         s.Execute("""
             INSERT INTO publishers (id, traffic_type, ranking, payout_details_complete, created_at)
-            VALUES (@Id, @TrafficType, @Ranking, @PayoutDetailsComplete, @at)
-            ON CONFLICT (id) DO UPDATE SET traffic_type = excluded.traffic_type, ranking = excluded.ranking,
-                payout_details_complete = excluded.payout_details_complete
-            """, new { publisher.Id, publisher.TrafficType, publisher.Ranking, publisher.PayoutDetailsComplete, at = Times.ToMicros(clock.GetUtcNow()) });
+            VALUES (@Id, @TrafficType, @Ranking, @no, @at)
+            ON CONFLICT (id) DO UPDATE SET traffic_type = excluded.traffic_type, ranking = excluded.ranking
+            """, new { publisher.Id, publisher.TrafficType, publisher.Ranking, no = false, at = Times.ToMicros(clock.GetUtcNow()) });
     }
 
     /// <summary>Whether the publisher exists: the check clicks, links and publisher keys make before they name one.</summary>

@@ -28,7 +28,11 @@ public static class ScenarioRunner
         // One session for the whole story, committed every so often: each step still runs the services' own
         // checks and writes, only the commits are grouped (the store is temporary, and a failure fails the replay).
         using var session = store.Begin();
-        foreach (var publisher in scenario.Publishers) platform.Publishers.Upsert(session, publisher);
+        foreach (var publisher in scenario.Publishers)
+        {
+            platform.Publishers.Upsert(session, publisher);
+            if (publisher.PayoutDetailsComplete) PayoutService.SetDetails(session, publisher.Id, PayoutDetailsRules.ReplayWire(publisher.Id), "replay", clock.GetUtcNow());
+        }
         var done = 0;
         foreach (var (at, apply) in timeline)
         {

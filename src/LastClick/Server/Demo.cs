@@ -51,12 +51,16 @@ public static class Demo
 
     public static Setup Seed(Platform platform, Web.Passwords passwords, int seed = 20261122)
     {
+        // The demo pays by SEPA from an example account unless one is configured (Payouts:Debtor:…).
+        platform.Payouts.Debtor ??= new Payouts.DebtorAccount("LastClick Demo Marketplace", "DE02120300000000202051", "BYLADEM1001");
         var now = platform.Clock.GetUtcNow();
         var (clicks, orders) = (0, 0);
         List<Link> links;
         if (platform.Publishers.Find(PublisherId) is null || platform.Links.ForPublisher(PublisherId, 100, 0) is not { Count: > 0 } existing)
         {
-            platform.Publishers.Upsert(new Publisher(PublisherId, "content", 150, PayoutDetailsComplete: true));
+            platform.Publishers.Upsert(new Publisher(PublisherId, "content", 150));
+            platform.Payouts.SetDetails(PublisherId, new PayoutDetails("sepa", "Demo Publisher GmbH", "DE89370400440532013000", "COBADEFFXXX", "Commerzbank",
+                Address: new PostalAddress("Friedrichstraße 1", "10117", "Berlin", "DE"), VatId: "DE123456789"), "demo");
             links = [.. LinkPlan.Select(l => platform.Links.Create(PublisherId, l.Program, l.Destination, l.Sub1))];
             (clicks, orders) = Traffic(platform, links, now, new Random(seed));
             Catalog(platform, now);

@@ -40,14 +40,17 @@ public static partial class LastClickServer
         api.MapGet("/publishers/{id}", (string id, Platform platform) =>
             platform.Publishers.Find(id) is { } publisher ? Results.Json(publisher) : Problem(Common.Problem.NotFound("id", $"no publisher '{id}'")));
 
-        // Creates or updates a publisher (traffic type, ranking, payout details); answers 201 when it is new.
+        // Creates or updates a publisher (traffic type, ranking); answers 201 when it is new. Payout details are the publisher's own.
         api.MapPut("/publishers/{id}", async (string id, HttpContext http, Platform platform) => await Handle(http, body =>
         {
             body.AllowOnly("trafficType", "ranking", "payoutDetailsComplete");
+            if (body.Optional("payoutDetailsComplete") is not null)
+            {
+                throw ProblemException.Invalid("payoutDetailsComplete", "is derived from the publisher's payout details (PUT /api/v1/payout_details), never set");
+            }
             var existed = platform.Publishers.Find(id) is not null;
-            var publisher = new Publisher(id, body.Required("trafficType").AsString(), body.Optional("ranking")?.AsInt(),
-                body.Optional("payoutDetailsComplete")?.AsBool() ?? false);
-            platform.Publishers.Upsert(publisher);
+            platform.Publishers.Upsert(new Publisher(id, body.Required("trafficType").AsString(), body.Optional("ranking")?.AsInt()));
+            var publisher = platform.Publishers.Find(id)!;
             var by = CallerOf(http).KeyPrefix;
             Log.PublisherSaved(log, by, id);
             return Results.Json(publisher, statusCode: existed ? StatusCodes.Status200OK : StatusCodes.Status201Created);
@@ -71,17 +74,5 @@ public static partial class LastClickServer
 
         api.MapGet("/orders/{id}", (string id, Platform platform) =>
             platform.Orders.Find(id) is { } order ? Results.Json(order) : Problem(Common.Problem.NotFound("id", $"no order '{id}'")));
-
-        // D2: the weekly run, on demand (normally on the program's schedule); running the same instant twice is one run.
-        api.MapPost("/payouts", async (HttpContext http, Platform platform) => await Handle(http, body =>
-        {
-            body.AllowOnly("program", "at");
-            var program = platform.Programs.Get(body.Required("program").AsString(), "program");
-            var at = body.OptionalTime("at") ?? platform.Clock.GetUtcNow();
-            var lines = platform.Payouts.Run(program.Id, at);
-            var run = PayoutService.RunId(program.Id, at);
-            Log.PayoutRun(log, run, program.Id, lines.Count);
-            return Results.Json(new { run, lines });
-        }).ConfigureAwait(false));
     }
 }

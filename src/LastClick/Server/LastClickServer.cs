@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -36,6 +37,7 @@ public static partial class LastClickServer
         var time = clock ?? TimeProvider.System;
         store.Migrate(time);
         var platform = new Platform(store, programs, time);
+        platform.Payouts.Debtor = DebtorFrom(builder.Configuration);
         platform.ProgramEditor.Deployed();
         platform.ProgramEditor.Load();
         builder.Services.AddSingleton(platform);
@@ -124,6 +126,7 @@ public static partial class LastClickServer
         MapReports(app);
         MapCatalog(app);
         MapFraud(app);
+        MapPayouts(app);
         MapProductRedirect(app);
         return app;
     }
@@ -140,6 +143,19 @@ public static partial class LastClickServer
         context.HttpContext.Items[nameof(Caller)] = caller;
         return await next(context).ConfigureAwait(false);
     });
+
+    /// <summary>The account SEPA files pay from: <c>Payouts:Debtor:Name</c>, <c>:Iban</c>, <c>:Bic</c> (none: SEPA exports are refused).</summary>
+    private static Payouts.DebtorAccount? DebtorFrom(ConfigurationManager configuration)
+    {
+        var section = configuration.GetSection("Payouts:Debtor");
+        if (section["Iban"] is not { Length: > 0 } iban) return null;
+        iban = iban.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant();
+        if (!Payouts.PayoutDetailsRules.IsValidIban(iban)) throw ProblemException.Invalid("Payouts:Debtor:Iban", "is not a valid IBAN");
+        var bic = section["Bic"] is { Length: > 0 } b ? b.Trim().ToUpperInvariant() : null;
+        if (bic is not null && !Payouts.PayoutDetailsRules.IsValidBic(bic)) throw ProblemException.Invalid("Payouts:Debtor:Bic", "is not a BIC");
+        var name = section["Name"] is { Length: > 0 } n ? n.Trim() : throw ProblemException.Invalid("Payouts:Debtor:Name", "is required with Payouts:Debtor:Iban");
+        return new Payouts.DebtorAccount(name, iban, bic);
+    }
 
     private static Caller CallerOf(HttpContext http) => (Caller)http.Items[nameof(Caller)]!;
 

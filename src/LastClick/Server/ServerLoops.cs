@@ -36,6 +36,7 @@ internal sealed partial class ServerLoops(Platform platform, LinkCache links, IL
                     Products.BestSellerJob.RunIfDue(platform.Store, platform.Clock.GetUtcNow());
                     Products.BrokenLinks.RunIfDue(platform.Store, platform.Clock.GetUtcNow());
                     platform.Fraud.RunIfDue(platform.Clock.GetUtcNow());
+                    platform.Payouts.RunIfDue(platform.Clock.GetUtcNow());
                     DropOldClicks();
                 }
 #pragma warning disable CA1031 // a failed round is logged and tried again next minute

@@ -19,7 +19,7 @@ public sealed class StoreTests : IClassFixture<PostgresAvailability>
         using var c = h.Platform.Store.Open();
         var applied = c.Query<long>("SELECT version FROM schema_migrations ORDER BY version").ToList();
         h.Platform.Store.Migrate(h.Clock);
-        Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L], applied);
+        Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L], applied);
         Assert.Equal(applied, c.Query<long>("SELECT version FROM schema_migrations ORDER BY version").ToList());
     }
 
@@ -64,10 +64,13 @@ public sealed class StoreTests : IClassFixture<PostgresAvailability>
     {
         using var h = Harness.Create(provider);
         if (h is null) return;
-        h.Platform.Publishers.Upsert(new LastClick.Publishers.Publisher("p1", "coupon", 150, false));
-        h.Platform.Publishers.Upsert(new LastClick.Publishers.Publisher("p1", "cashback", 12, true));
+        h.Platform.Publishers.Upsert(new LastClick.Publishers.Publisher("p1", "coupon", 150));
+        h.Platform.Publishers.Upsert(new LastClick.Publishers.Publisher("p1", "cashback", 12, PayoutDetailsComplete: true));
 
-        Assert.Equal(new LastClick.Publishers.Publisher("p1", "cashback", 12, true), h.Platform.Publishers.Find("p1"));
+        // "Complete" is derived from payout details, never written from the record (D3).
+        Assert.Equal(new LastClick.Publishers.Publisher("p1", "cashback", 12, false), h.Platform.Publishers.Find("p1"));
+        h.Platform.Payouts.SetDetails("p1", LastClick.Payouts.PayoutDetailsRules.ReplayWire("p1"), "test");
+        Assert.True(h.Platform.Publishers.Find("p1")!.PayoutDetailsComplete);
         Assert.Null(h.Platform.Publishers.Find("p2"));
         var e = Assert.Throws<ProblemException>(() => h.Platform.Publishers.Upsert(new LastClick.Publishers.Publisher("p3", "spam", null, true)));
         Assert.StartsWith("publisher.trafficType: unknown traffic type 'spam'", e.Message, StringComparison.Ordinal);

@@ -1,4 +1,3 @@
-using System.Xml.Linq;
 using LastClick.Common;
 using LastClick.Ledger;
 using LastClick.Lifecycle;
@@ -45,27 +44,47 @@ public sealed class LedgerAndPayoutTests
     }
 
     [Fact]
-    public void D2_payables_at_or_above_the_threshold_are_paid_others_carry_over_or_are_held()
+    public void D2_payables_at_or_above_the_threshold_are_paid_others_carry_over_or_are_held_with_the_reason()
     {
+        var wire = PayoutDetailsRules.ReplayWire("x");
+        var sepa = PayoutDetailsRules.Validate(new Publishers.PayoutDetails("sepa", "Anna", "DE89370400440532013000", null, null));
+        var at = T("2026-02-13T09:00:00Z");
+        var usd = Currency.Of("USD");
         var balances = new[]
         {
-            new PayableBalance("at", Currency.Of("USD"), 15.00m, true),
-            new PayableBalance("below", Currency.Of("USD"), 14.99m, true),
-            new PayableBalance("nodetails", Currency.Of("USD"), 200m, false),
-            new PayableBalance("negative", Currency.Of("USD"), -3m, true),
+            new PayableBalance("at", usd, 15.00m, wire),
+            new PayableBalance("below", usd, 14.99m, wire),
+            new PayableBalance("nodetails", usd, 200m),
+            new PayableBalance("incomplete", usd, 200m, wire with { BankAddress = null }),
+            new PayableBalance("negative", usd, -3m, wire),
+            new PayableBalance("changed", usd, 50m, wire, HeldUntil: at.AddHours(1)),
+            new PayableBalance("hold_over", usd, 50m, wire, HeldUntil: at),
+            new PayableBalance("sepa", usd, 20m, sepa),
         };
-        var plan = PayoutPlanner.Plan(balances, Ww).ToDictionary(l => l.PublisherId);
+        var plan = PayoutPlanner.Plan(balances, Ww, at).ToDictionary(l => l.PublisherId);
 
         Assert.Equal(("paid", null), (plan["at"].Status, plan["at"].Reason));
         Assert.Equal(("carried_over", "below_threshold"), (plan["below"].Status, plan["below"].Reason));
         Assert.Equal(("held", "payout_details_missing"), (plan["nodetails"].Status, plan["nodetails"].Reason));
+        Assert.Equal(("held", "payout_details_missing"), (plan["incomplete"].Status, plan["incomplete"].Reason));
         Assert.Equal(("carried_over", "negative_balance"), (plan["negative"].Status, plan["negative"].Reason));
+        Assert.Equal(("held", "payout_details_changed"), (plan["changed"].Status, plan["changed"].Reason));
+        Assert.Equal(("paid", null), (plan["hold_over"].Status, plan["hold_over"].Reason));
+        // SEPA pays EUR: converted once at the program's internal rate of the run date.
+        var rate = Ww.InternalRatesAt(at).Rate("USD", "EUR");
+        Assert.Equal(("paid", "EUR", Math.Round(20m * rate, 2, MidpointRounding.AwayFromZero), rate),
+            (plan["sepa"].Status, plan["sepa"].PayCurrency!.Code, plan["sepa"].PayAmount, plan["sepa"].FxRate));
+        // The RU&CIS program pays by wire only.
+        Assert.Equal(("held", "payout_method_not_offered"),
+            PayoutPlanner.Decide(new PayableBalance("s", Currency.Of("RUB"), 5000m, sepa), Cis, at) is var c ? (c.Status, c.Reason) : default);
     }
 
     [Fact]
     public void D2_default_thresholds_are_15_usd_for_global_and_1000_rub_for_cis()
     {
         Assert.Equal(15.00m, PayoutPlanner.Threshold(Ww, Currency.Of("USD")));
+        // A balance left in EUR (a returned SEPA payment) meets the USD threshold converted at the run date's rate.
+        Assert.Equal(Math.Round(15m * Ww.InternalRatesAt(T("2026-02-13T00:00:00Z")).Rate("USD", "EUR"), 2, MidpointRounding.AwayFromZero), PayoutPlanner.Threshold(Ww, Currency.Of("EUR"), T("2026-02-13T00:00:00Z")));
         Assert.Equal(1000.00m, PayoutPlanner.Threshold(Cis, Currency.Of("RUB")));
         Assert.Equal(("weekly", DayOfWeek.Friday), (Ww.Payout.Schedule, Ww.Payout.Weekday));
     }
@@ -99,51 +118,40 @@ public sealed class LedgerAndPayoutTests
         Assert.Equal(38.00m, h.Balance("p2").Payable);
     }
 
-    private static readonly BankDetails Anna = new("Anna Müller, Blog \"Gadgets\"", "DE89370400440532013000", "COBADEFFXXX", "DE");
-    private static readonly BankDetails Jean = new("Jean Dupont", "FR1420041010050500013M02606", "PSSTFRPPXXX", "FR");
-
-    [Fact]
-    public void D3_a_payout_run_produces_a_bank_csv_with_only_the_paid_lines()
-    {
-        var lines = new[]
-        {
-            (new PayoutLine("p1", Currency.Of("EUR"), 120.50m, PayoutDecision.Paid), Anna),
-            (new PayoutLine("p2", Currency.Of("EUR"), 9.00m, PayoutDecision.BelowThreshold), Jean),
-        };
-        var csv = BankFiles.Csv("run-1", T("2026-02-13T00:00:00Z"), lines).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-
-        Assert.Equal(2, csv.Length);
-        Assert.StartsWith("run_id,executed_at,publisher_id,beneficiary_name,iban", csv[0], StringComparison.Ordinal);
-        Assert.Equal("run-1,2026-02-13T00:00:00Z,p1,\"Anna Müller, Blog \"\"Gadgets\"\"\",DE89370400440532013000,COBADEFFXXX,DE,EUR,120.50,LastClick run-1 p1", csv[1]);
-    }
-
-    [Fact]
-    public void D3_a_sepa_credit_transfer_file_is_valid_pain_001_with_control_sums()
-    {
-        var lines = new[]
-        {
-            (new PayoutLine("p1", Currency.Of("EUR"), 120.50m, PayoutDecision.Paid), Anna),
-            (new PayoutLine("p2", Currency.Of("EUR"), 30.00m, PayoutDecision.Paid), Jean),
-            (new PayoutLine("p3", Currency.Of("USD"), 99.00m, PayoutDecision.Paid), Jean),
-        };
-        var xml = XDocument.Parse(BankFiles.SepaXml("run-1", T("2026-02-13T00:00:00Z"), "Marketplace Ltd", "DE02120300000000202051", "BYLADEM1001", lines));
-        XNamespace ns = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03";
-
-        Assert.Equal("2", xml.Descendants(ns + "GrpHdr").Single().Element(ns + "NbOfTxs")!.Value);
-        Assert.Equal("150.50", xml.Descendants(ns + "GrpHdr").Single().Element(ns + "CtrlSum")!.Value);
-        var amounts = xml.Descendants(ns + "InstdAmt").Select(a => (a.Attribute("Ccy")!.Value, a.Value)).ToList();
-        Assert.Equal([("EUR", "120.50"), ("EUR", "30.00")], amounts);
-        Assert.All(xml.Descendants(ns + "IBAN").Select(i => i.Value), iban => Assert.True(BankFiles.IsValidIban(iban), iban));
-    }
-
     [Theory]
     [InlineData("DE89370400440532013000", true)]
     [InlineData("DE89 3704 0044 0532 0130 00", true)]
+    [InlineData("de89370400440532013000", true)]
     [InlineData("FR1420041010050500013M02606", true)]
-    [InlineData("DE89370400440532013001", false)]
+    [InlineData("GB29NWBK60161331926819", true)]
+    [InlineData("NO9386011117947", true)] // the shortest (15)
+    [InlineData("MT84MALT011000012345MTLCAST001S", true)]
+    [InlineData("DE89370400440532013001", false)] // check digits
+    [InlineData("DE8937040044053201300", false)] // one short for DE
+    [InlineData("DE893704004405320130000", false)] // one long for DE
+    [InlineData("XX89370400440532013000", false)] // no such country
+    [InlineData("DEAB370400440532013000", false)]
+    [InlineData("DE89-3704-0044-0532-0130-00", true)]
+    [InlineData("DE89_3704004405320130", false)]
     [InlineData("XX", false)]
-    public void D3_iban_check_digits_are_verified(string iban, bool valid)
+    [InlineData("", false)]
+    public void D3_iban_country_length_and_check_digits_are_verified(string iban, bool valid)
     {
-        Assert.Equal(valid, BankFiles.IsValidIban(iban));
+        Assert.Equal(valid, PayoutDetailsRules.IsValidIban(iban));
+    }
+
+    [Theory]
+    [InlineData("COBADEFFXXX", true)]
+    [InlineData("COBADEFF", true)]
+    [InlineData("DEUTDEFF500", true)]
+    [InlineData("cobadeffxxx", false)] // the schema's pattern is upper case; the rules upper-case input first
+    [InlineData("COBADEF", false)]
+    [InlineData("COBADEFFXX", false)]
+    [InlineData("C0BADEFFXXX", false)] // a digit in the bank code
+    [InlineData("COBADE1FXXX", false)] // location's first character 1 is not allowed
+    [InlineData("COBADEFOXXX", false)] // location's second character O is not allowed (test BICs use 0)
+    public void D3_bic_format_is_the_iso_9362_pattern(string bic, bool valid)
+    {
+        Assert.Equal(valid, PayoutDetailsRules.IsValidBic(bic));
     }
 }

@@ -37,9 +37,19 @@ public sealed class Harness : IDisposable
 
     public static Harness Sqlite(params ProgramDefinition[] programs) => Create(TestStores.Sqlite, programs)!;
 
+    /// <summary>A publisher; with complete payout details (a wire in the program's currency) unless told otherwise.</summary>
     public Harness Publisher(string id = "p1", string trafficType = "content", bool payoutDetails = true)
     {
-        Platform.Publishers.Upsert(new Publisher(id, trafficType, null, payoutDetails));
+        Platform.Publishers.Upsert(new Publisher(id, trafficType, null));
+        if (payoutDetails) Platform.Payouts.SetDetails(id, PayoutDetailsRules.ReplayWire(id), "test");
+        return this;
+    }
+
+    /// <summary>SEPA details (paid in EUR) for a publisher: the first details hold nothing.</summary>
+    public Harness Sepa(string id, string iban = "DE89370400440532013000", string? bic = "COBADEFFXXX")
+    {
+        Platform.Payouts.SetDetails(id, new PayoutDetails("sepa", $"Holder {id}", iban, bic, null,
+            Address: new PostalAddress("Hauptstraße 5", "10115", "Berlin", "DE"), VatId: "DE123456789"), "test");
         return this;
     }
 

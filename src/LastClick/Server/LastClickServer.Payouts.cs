@@ -1,0 +1,176 @@
+using LastClick.Access;
+using LastClick.Common;
+using LastClick.Payouts;
+using LastClick.Publishers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace LastClick.Server;
+
+public static partial class LastClickServer
+{
+    /// <summary>
+    /// Issue 14: payouts (D2, D3). Operators plan, approve, export and settle runs, download the bank files and
+    /// statements, and adjust balances; publishers read their next payout and history, download statements and keep
+    /// their payout details.
+    /// </summary>
+    private static void MapPayouts(WebApplication app)
+    {
+        var op = RequireKey(app.MapGroup("/api/v1/operator"), KeyRole.Operator).WithTags("payouts")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        static string Actor(HttpContext http) => "key:" + CallerOf(http).KeyPrefix;
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("LastClick.Payouts");
+
+        op.MapPost("/payouts", async (HttpContext http, Platform platform) => await Handle(http, body =>
+        {
+            body.AllowOnly("program", "at");
+            var program = platform.Programs.Get(body.Required("program").AsString(), "program");
+            var at = body.OptionalTime("at") ?? platform.Clock.GetUtcNow();
+            var run = platform.Payouts.Plan(program.Id, at, Actor(http));
+            Log.PayoutRun(log, run.Id, program.Id, run.Lines.Count);
+            return Results.Json(RunJson(run), statusCode: StatusCodes.Status201Created);
+        }).ConfigureAwait(false)).WithSummary("Plan a payout run now (or at a past instant): lines computed, no money moved. Planning the same instant again answers the same run");
+
+        op.MapGet("/payouts", (HttpContext http, Platform platform) => Guard(() =>
+        {
+            var q = http.Request.Query;
+            var program = q["program"].FirstOrDefault() is { } p ? platform.Programs.Get(p, "program").Id : null;
+            var (limit, _) = Page(http);
+            return Results.Json(new { runs = platform.Payouts.Runs(program, q["status"].FirstOrDefault(), Math.Min(limit, 500)).Select(RunJson) });
+        })).WithSummary("Payout runs, newest first (program, status=planned|approved|exported|settled, limit)");
+
+        op.MapGet("/payouts/{run}", (string run, Platform platform) =>
+            platform.Payouts.Get(run) is { } view ? Results.Json(RunJson(view)) : Problem(Common.Problem.NotFound("run", $"no payout run '{run}'")));
+
+        op.MapPost("/payouts/{run}/approve", async (string run, HttpContext http, Platform platform) => await Handle(http, body =>
+        {
+            body.AllowOnly();
+            return Results.Json(RunJson(platform.Payouts.Approve(run, Actor(http))));
+        }).ConfigureAwait(false)).WithSummary("Approve a planned run (a second, different admin too where the program has fourEyes)");
+
+        op.MapPost("/payouts/{run}/export", async (string run, HttpContext http, Platform platform) => await Handle(http, body =>
+        {
+            body.AllowOnly();
+            return Results.Json(RunJson(platform.Payouts.Export(run, Actor(http))));
+        }).ConfigureAwait(false)).WithSummary("Export an approved run: money payable → paid, bank files written. Exporting again changes nothing");
+
+        op.MapPost("/payouts/{run}/lines/{publisher}/settle", async (string run, string publisher, HttpContext http, Platform platform) => await Handle(http, body =>
+        {
+            body.AllowOnly();
+            return Results.Json(RunJson(platform.Payouts.Settle(run, publisher, Actor(http))));
+        }).ConfigureAwait(false)).WithSummary("The bank paid the publisher's line");
+
+        op.MapPost("/payouts/{run}/lines/{publisher}/return", async (string run, string publisher, HttpContext http, Platform platform) => await Handle(http, body =>
+        {
+            body.AllowOnly("reason");
+            return Results.Json(RunJson(platform.Payouts.Return(run, publisher, body.Required("reason").AsString(), Actor(http))));
+        }).ConfigureAwait(false)).WithSummary("The bank returned the publisher's payment ({\"reason\":\"AC04 account closed\"}): the money goes back to payable, the next run pays it");
+
+        op.MapGet("/payouts/{run}/files/sepa.xml", (string run, Platform platform) => BankFile(platform, run, BankFiles.SepaName))
+            .WithSummary("The run's SEPA credit transfer file (pain.001.001.03), as written at export");
+        op.MapGet("/payouts/{run}/files/wire.csv", (string run, Platform platform) => BankFile(platform, run, BankFiles.WireName))
+            .WithSummary("The run's international wire file (CSV), as written at export");
+        op.MapGet("/payouts/{run}/statements/{publisher}.csv", (string run, string publisher, Platform platform) => StatementFile(platform, run, publisher, pdf: false));
+        op.MapGet("/payouts/{run}/statements/{publisher}.pdf", (string run, string publisher, Platform platform) => StatementFile(platform, run, publisher, pdf: true));
+
+        op.MapPost("/publishers/{id}/adjustments", async (string id, HttpContext http, Platform platform) => await Handle(http, body =>
+        {
+            body.AllowOnly("program", "currency", "amount", "reason", "note", "reference");
+            var amount = body.Required("amount").AsDecimal();
+            var adjustment = platform.Payouts.Adjust(body.Required("program").AsString(), id, body.OptionalString("currency"), amount,
+                body.Required("reason").AsString(), body.OptionalString("note"), body.OptionalString("reference"), Actor(http));
+            return Results.Json(adjustment, statusCode: StatusCodes.Status201Created);
+        }).ConfigureAwait(false)).WithSummary("Credit (positive amount) or debit (negative) a publisher's payable balance: reason bonus|correction|goodwill|other; a reference makes a retry harmless");
+
+        op.MapGet("/publishers/{id}/adjustments", (string id, Platform platform) => Results.Json(new { adjustments = platform.Payouts.Adjustments(id) }));
+
+        var api = RequireKey(app.MapGroup("/api/v1"), KeyRole.Publisher).WithTags("payouts")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+        static string Me(HttpContext http) => CallerOf(http).PublisherId!;
+
+        api.MapGet("/payouts", (HttpContext http, Platform platform) => Results.Json(new
+        {
+            next = platform.Payouts.Upcoming(Me(http)),
+            history = platform.Payouts.History(Me(http)),
+        })).WithSummary("The next payout per program (date, payable, threshold, what holds it) and the history of runs");
+
+        api.MapGet("/payouts/{run}/statement.csv", (string run, HttpContext http, Platform platform) => StatementFile(platform, run, Me(http), pdf: false));
+        api.MapGet("/payouts/{run}/statement.pdf", (string run, HttpContext http, Platform platform) => StatementFile(platform, run, Me(http), pdf: true));
+
+        api.MapGet("/payout_details", (HttpContext http, Platform platform) => Guard(() =>
+        {
+            var (details, hold) = platform.Payouts.DetailsAndHold(Me(http));
+            return Results.Json(DetailsJson(details, hold));
+        }));
+
+        api.MapPut("/payout_details", async (HttpContext http, Platform platform) => await Handle(http, body =>
+        {
+            var details = ParseDetails(body);
+            var hold = platform.Payouts.SetDetails(Me(http), details, Actor(http));
+            var (stored, _) = platform.Payouts.DetailsAndHold(Me(http));
+            return Results.Json(DetailsJson(stored, hold));
+        }).ConfigureAwait(false)).WithSummary("Set payout details: {\"method\":\"sepa\",\"holder\",\"iban\",\"bic\"} or {\"method\":\"wire\",\"holder\",\"account\",\"bankName\",\"swift\",\"bankAddress\",\"currency\",\"address\":{…}}; a change after the first details holds the next payout for 48 h");
+    }
+
+    /// <summary>The API's shape of payout details (holder, swift, account) into the stored record.</summary>
+    private static PayoutDetails ParseDetails(Common.JsonNode body)
+    {
+        body.AllowOnly("method", "holder", "iban", "bic", "account", "bankName", "swift", "bankAddress", "currency", "address", "vatId");
+        var method = body.Required("method").AsString();
+        PostalAddress? address = null;
+        if (body.Optional("address") is { } a)
+        {
+            a.AllowOnly("street", "postalCode", "city", "country");
+            address = new PostalAddress(a.OptionalString("street") ?? "", a.OptionalString("postalCode"), a.OptionalString("city") ?? "", a.OptionalString("country") ?? "");
+        }
+        if (method == PayoutDetailsRules.Sepa && (body.Optional("account") is not null || body.Optional("swift") is not null || body.Optional("bankAddress") is not null))
+        {
+            throw ProblemException.Invalid(body.Optional("account") is not null ? "account" : body.Optional("swift") is not null ? "swift" : "bankAddress", "is for a wire; a SEPA transfer takes iban and bic");
+        }
+        if (method == PayoutDetailsRules.Wire && (body.Optional("iban") is not null || body.Optional("bic") is not null))
+        {
+            throw ProblemException.Invalid(body.Optional("iban") is not null ? "iban" : "bic", "a wire takes account (an IBAN or account number) and swift");
+        }
+        return new PayoutDetails(method, body.OptionalString("holder") ?? "", body.OptionalString("iban") ?? "",
+            body.OptionalString(method == PayoutDetailsRules.Wire ? "swift" : "bic"), body.OptionalString("bankName"),
+            body.OptionalString("account"), body.OptionalString("bankAddress"), body.OptionalString("currency"), address, body.OptionalString("vatId"));
+    }
+
+    private static object DetailsJson(PayoutDetails? d, DateTimeOffset? heldUntil) => new
+    {
+        complete = PayoutDetailsRules.IsComplete(d),
+        heldUntil,
+        details = d is null ? null : d.Method == PayoutDetailsRules.Sepa
+            ? (object)new { method = d.Method, holder = d.AccountHolder, iban = d.Iban, bic = d.Bic, bankName = d.BankName, currency = d.Currency, address = d.Address, vatId = d.VatId }
+            : new { method = d.Method, holder = d.AccountHolder, account = d.Account, bankName = d.BankName, swift = d.Bic, bankAddress = d.BankAddress, currency = d.Currency, address = d.Address, vatId = d.VatId },
+    };
+
+    private static object RunJson(PayoutRunView r) => new
+    {
+        run = r.Id, r.Id, r.Program, r.At, r.Status, r.PlannedAt, r.PlannedBy, r.ApprovedAt, r.ApprovedBy, r.SecondApprovedAt, r.SecondApprovedBy,
+        r.AwaitingSecondApproval, r.ExportedAt, r.ExportedBy, r.SettledAt, r.ToPay, r.Files, r.Lines,
+    };
+
+    private static IResult BankFile(Platform platform, string run, string name)
+    {
+        if (platform.Payouts.Get(run) is null) return Problem(Common.Problem.NotFound("run", $"no payout run '{run}'"));
+        return platform.Payouts.File(run, name) is { } f
+            ? Results.File(f.Content, f.Media + (f.Media.StartsWith("text/", StringComparison.Ordinal) ? "; charset=utf-8" : ""), $"{run}-{name}",
+                entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{f.Sha256}\""))
+            : Problem(Common.Problem.NotFound("file", $"run '{run}' has no {name} (not exported yet, or no payment of that kind)"));
+    }
+
+    private static IResult StatementFile(Platform platform, string run, string publisher, bool pdf) => Guard(() =>
+    {
+        if (Statements.For(platform.Store, platform.Programs, run, publisher) is not { } statement)
+        {
+            return Problem(Common.Problem.NotFound("run", $"no line of publisher '{publisher}' in payout run '{run}'"));
+        }
+        return pdf
+            ? Results.File(Statements.Pdf(statement), "application/pdf", $"statement-{run}-{publisher}.pdf")
+            : Results.File(Statements.Csv(statement), "text/csv; charset=utf-8", $"statement-{run}-{publisher}.csv");
+    });
+}
