@@ -28,6 +28,7 @@ public static class LastClickCli
         root.Subcommands.Add(AccountsCommand(stdout, stderr));
         root.Subcommands.Add(CatalogCommand(stdout, stderr));
         root.Subcommands.Add(FeedCommand(stdout, stderr));
+        root.Subcommands.Add(PayoutsCli.Command(stdout, stderr, StoreOption, Guard));
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
     }
 

@@ -28,6 +28,13 @@ public sealed class ProfileForm
     public string? Iban { get; set; }
     public string? Bic { get; set; }
     public string? BankName { get; set; }
+    public string? BankAddress { get; set; }
+    public string? PayoutCurrency { get; set; }
+    public string? Street { get; set; }
+    public string? PostalCode { get; set; }
+    public string? City { get; set; }
+    public string? AddressCountry { get; set; }
+    public string? VatId { get; set; }
 
     /// <summary>Asked for when payout details change (a session alone must not redirect payouts).</summary>
     public string? CurrentPassword { get; set; }
@@ -37,7 +44,16 @@ public sealed class ProfileForm
             .Select(c => new Channel(ChannelKinds.ElementAtOrDefault(c.i) ?? "site", c.url.Trim())).ToList(),
         Niche ?? "", MainTrafficSource ?? "", TrafficSources, (TargetGeos ?? "").Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries), TimeZone);
 
-    public PayoutDetails? Payout() => string.IsNullOrEmpty(PayoutMethod) ? null : new PayoutDetails(PayoutMethod, AccountHolder ?? "", Iban ?? "", Bic, BankName);
+    /// <summary>The details as entered (checked by <see cref="Payouts.PayoutDetailsRules"/>): for a wire the IBAN field holds the account (an IBAN or number).</summary>
+    public PayoutDetails? Payout()
+    {
+        if (string.IsNullOrEmpty(PayoutMethod)) return null;
+        var address = new[] { Street, PostalCode, City, AddressCountry }.All(string.IsNullOrWhiteSpace) ? null
+            : new PostalAddress(Street ?? "", PostalCode, City ?? "", AddressCountry ?? "");
+        var wire = PayoutMethod == Payouts.PayoutDetailsRules.Wire;
+        return new PayoutDetails(PayoutMethod, AccountHolder ?? "", wire ? "" : Iban ?? "", Bic, BankName, wire ? Iban : null, BankAddress,
+            string.IsNullOrWhiteSpace(PayoutCurrency) ? null : PayoutCurrency, address, VatId);
+    }
 
     /// <summary>The time zones a form offers (IANA names), UTC first.</summary>
     public static IReadOnlyList<string> Zones { get; } = [.. TimeZoneInfo.GetSystemTimeZones().Select(z => z.Id).Where(id => id.Contains('/', StringComparison.Ordinal))
@@ -50,8 +66,12 @@ public sealed class ProfileForm
         Niche = publisher.Profile?.Niche, MainTrafficSource = publisher.Profile?.MainTrafficSource ?? publisher.TrafficType,
         TrafficSources = publisher.Profile?.TrafficSources.ToList() ?? [], TargetGeos = string.Join(", ", publisher.Profile?.TargetGeos ?? []),
         TimeZone = publisher.Profile?.TimeZone,
-        PayoutMethod = publisher.Payout?.Method, AccountHolder = publisher.Payout?.AccountHolder, Iban = publisher.Payout?.Iban, Bic = publisher.Payout?.Bic,
-        BankName = publisher.Payout?.BankName,
+        PayoutMethod = publisher.Payout?.Method, AccountHolder = publisher.Payout?.AccountHolder,
+        Iban = publisher.Payout is { Method: "wire" } w ? w.Account : publisher.Payout?.Iban, Bic = publisher.Payout?.Bic,
+        BankName = publisher.Payout?.BankName, BankAddress = publisher.Payout?.BankAddress,
+        PayoutCurrency = publisher.Payout is { Method: "wire" } ? publisher.Payout.Currency : null,
+        Street = publisher.Payout?.Address?.Street, PostalCode = publisher.Payout?.Address?.PostalCode, City = publisher.Payout?.Address?.City,
+        AddressCountry = publisher.Payout?.Address?.Country, VatId = publisher.Payout?.VatId,
     };
 }
 

@@ -375,9 +375,17 @@ public sealed class ServerTests : IAsyncLifetime
     public async Task I1_the_operator_manages_publishers_and_issues_their_keys()
     {
         var op = _platform.Keys.Create(KeyRole.Operator);
-        using (var created = await Send(HttpMethod.Put, "/api/v1/operator/publishers/blog-1", op, """{ "trafficType": "content", "ranking": 12, "payoutDetailsComplete": true }"""))
+        // "Complete" payout details are derived from the publisher's details, never a flag an API sets (D3).
+        using (var flag = await Send(HttpMethod.Put, "/api/v1/operator/publishers/blog-1", op, """{ "trafficType": "content", "ranking": 12, "payoutDetailsComplete": true }"""))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, flag.StatusCode);
+            Assert.Equal("payoutDetailsComplete", (await flag.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("field").GetString());
+            Assert.Null(_platform.Publishers.Find("blog-1"));
+        }
+        using (var created = await Send(HttpMethod.Put, "/api/v1/operator/publishers/blog-1", op, """{ "trafficType": "content", "ranking": 12 }"""))
         {
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            Assert.False((await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("payoutDetailsComplete").GetBoolean());
         }
         using (var updated = await Send(HttpMethod.Put, "/api/v1/operator/publishers/blog-1", op, """{ "trafficType": "coupon" }"""))
         {

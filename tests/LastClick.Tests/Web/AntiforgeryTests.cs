@@ -71,8 +71,24 @@ public sealed class AntiforgeryTests : IAsyncLifetime
     }
 
     /// <summary>Form fields any of the forms may need, valid; each handler binds the ones it reads.</summary>
-    private List<KeyValuePair<string, string>> Fields(bool publisher)
+    private int _runs;
+
+    /// <summary>A payout run of one new publisher (a bonus paid by wire), at the stage the handler acts on.</summary>
+    private (string Run, string Publisher) NewRun(string handler)
     {
+        var p = _host.Platform;
+        var publisher = NewApplicant();
+        p.Payouts.SetDetails(publisher, LastClick.Payouts.PayoutDetailsRules.ReplayWire(publisher), "test");
+        p.Payouts.Adjust("aliexpress-ww", publisher, "USD", 20m, "bonus", null, null, "test");
+        var run = p.Payouts.Plan("aliexpress-ww", p.Clock.GetUtcNow().AddSeconds(-++_runs), "test").Id;
+        if (handler is "export" or "settle" or "return") p.Payouts.Approve(run, "test");
+        if (handler is "settle" or "return") p.Payouts.Export(run, "test");
+        return (run, publisher);
+    }
+
+    private List<KeyValuePair<string, string>> Fields(bool publisher, string handler = "")
+    {
+        var (run, paid) = handler is "approve" or "export" or "settle" or "return" ? NewRun(handler) : ("none", NewApplicant());
         var (json, version) = _host.Platform.ProgramEditor.Current("aliexpress-ww");
         var key = _host.Platform.Keys.Create(KeyRole.Publisher, _publisher);
         return
@@ -81,7 +97,7 @@ public sealed class AntiforgeryTests : IAsyncLifetime
             new("Form.Password", Password), new("Form.Country", "DE"), new("Form.ChannelKinds", "site"), new("Form.ChannelUrls", "https://n.example/"),
             new("Form.Niche", "n"), new("Form.MainTrafficSource", "content"), new("Form.TargetGeos", "DE"),
             new("Form.Program", "aliexpress-ww"), new("Form.Destination", "https://www.aliexpress.com/item/9.html"),
-            new("publisher", NewApplicant()), new("program", "aliexpress-cis"), new("decision", "approve"), new("message", "ok"),
+            new("publisher", paid), new("program", "aliexpress-cis"), new("decision", "approve"), new("message", "ok"),
             new("definition", json.Replace("\"cookieWindowDays\": 3", $"\"cookieWindowDays\": {4 + version}", StringComparison.Ordinal)), new("baseVersion", $"{version}"),
             new("label", "x"), new("prefix", key[3..15]), new("destination", $"https://www.aliexpress.com/item/{Guid.NewGuid():N}.html"),
             new("email", "admin@program.example"), new("password", Password), new("current", Password),
@@ -92,6 +108,8 @@ public sealed class AntiforgeryTests : IAsyncLifetime
             new("stores", $"Store {Guid.NewGuid():N}"), new("note", "n"), new("claim", $"{NewClaim()}"), new("reason", "other"),
             // Issue 13's forms: a finding to confirm, dismiss or (the publisher's, confirmed) answer.
             new("finding", $"{NewFinding(confirmed: publisher)}"),
+            // Issue 14's forms: a run at the stage the handler needs, an adjustment.
+            new("run", run), new("amount", "10.00"), new("currency", "USD"),
         ];
     }
 
@@ -130,7 +148,7 @@ public sealed class AntiforgeryTests : IAsyncLifetime
             using var session = _host.NewSession();
             if (DashboardPages.IsPublisherRoute(route)) await session.SignInAsync("pat@p.example", Password);
             else if (route.StartsWith("/o", StringComparison.Ordinal) || route.StartsWith("/account", StringComparison.Ordinal) || route == "/signout") await session.SignInAsync("admin@program.example", Password);
-            var fields = Fields(DashboardPages.IsPublisherRoute(route));
+            var fields = Fields(DashboardPages.IsPublisherRoute(route), handler);
 
             var before = Fingerprint();
             using var refused = await session.SendAsync(HttpMethod.Post, path, fields);

@@ -26,7 +26,7 @@ public sealed class TenantIsolationTests : IAsyncLifetime
     private Tenant _b = null!;
 
     private sealed record Tenant(string Publisher, string Email, string Key, string Prefix, string LinkCode, string OrderId, string FeedCode, WebHost.Session Session,
-        string FindingId);
+        string FindingId, string RunId);
 
     // Parameters naming something a publisher owns, and how to fill them with a tenant's own id.
     private static readonly Dictionary<string, Func<Tenant, string>> TenantIds = new(StringComparer.Ordinal)
@@ -38,6 +38,8 @@ public sealed class TenantIsolationTests : IAsyncLifetime
         // A confirmed fraud finding (its publisher reads and answers it).
         ["id"] = t => t.FindingId,
         ["finding"] = t => t.FindingId,
+        // A payout run with a line of the publisher's (its statement).
+        ["run"] = t => t.RunId,
     };
 
     // Parameters that are not anyone's: filters, paging, form fields. Sample values that are valid.
@@ -49,16 +51,17 @@ public sealed class TenantIsolationTests : IAsyncLifetime
         ["dimension"] = "link",
         ["market"] = "DE",
         ["note"] = "an answer",
+        ["format"] = "csv",
     };
 
     public async Task InitializeAsync()
     {
         _host = await WebHost.StartAsync();
-        _a = await Tenant_("anna@a.example", "a");
-        _b = await Tenant_("boris@b.example", "b");
+        _a = await Tenant_("anna@a.example", "a", runAgo: 2);
+        _b = await Tenant_("boris@b.example", "b", runAgo: 1);
     }
 
-    private async Task<Tenant> Tenant_(string email, string tag)
+    private async Task<Tenant> Tenant_(string email, string tag, int runAgo)
     {
         var p = _host.Platform;
         const string password = "a long enough password";
@@ -83,7 +86,13 @@ public sealed class TenantIsolationTests : IAsyncLifetime
                 RETURNING id
                 """, new { id, sub1 = $"sub-{tag}", summary = $"orders of order-{tag}", evidence = $$"""{"figures":{},"orders":["order-{{tag}}"],"clicks":["click-{{tag}}"]}""" }).Single();
         }
-        return new Tenant(id, email, key, key[3..15], link.Code, $"order-{tag}", feed.Code, session, $"{finding}");
+        // A payout run paying only this publisher (a bonus, exported before the other's).
+        p.Payouts.SetDetails(id, LastClick.Payouts.PayoutDetailsRules.ReplayWire(id), "test");
+        p.Payouts.Adjust("aliexpress-ww", id, "USD", 20m, "bonus", null, null, "test");
+        var run = p.Payouts.Plan("aliexpress-ww", now.AddMinutes(-runAgo), "test").Id;
+        p.Payouts.Approve(run, "test");
+        p.Payouts.Export(run, "test");
+        return new Tenant(id, email, key, key[3..15], link.Code, $"order-{tag}", feed.Code, session, $"{finding}", run);
     }
 
     public async Task DisposeAsync()

@@ -14,10 +14,12 @@ public sealed class ProfileModel(Platform platform, Passwords passwords) : PageM
     [BindProperty] public ProfileForm Form { get; set; } = new();
     public Problem? Problem { get; private set; }
     public string PublisherId => WebSetup.PublisherOf(User);
+    public DateTimeOffset? HeldUntil { get; private set; }
 
     public IActionResult OnGet()
     {
         if (platform.Applications.Find(PublisherId) is not { } publisher) return NotFound();
+        HeldUntil = platform.Payouts.DetailsAndHold(PublisherId).HeldUntil is { } held && held > platform.Clock.GetUtcNow() ? held : null;
         Form = ProfileForm.From(publisher);
         if (Form.Email is null) Form.Email = User.Identity?.Name;
         return Page();

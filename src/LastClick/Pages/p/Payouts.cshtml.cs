@@ -1,0 +1,47 @@
+using LastClick.Payouts;
+using LastClick.Publishers;
+using LastClick.Web;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace LastClick.Pages.Publisher;
+
+/// <summary>
+/// The publisher's payouts (D2, D3): the next payout per program (date, payable amount, threshold, what holds it and how to
+/// fix that), the history of runs with statements to download (CSV, PDF), and the payout details on file.
+/// </summary>
+public sealed class MyPayoutsModel(Platform platform) : PageModel
+{
+    public IReadOnlyList<UpcomingPayout> Upcoming { get; private set; } = [];
+    public IReadOnlyList<PublisherPayoutLine> History { get; private set; } = [];
+    public PayoutDetails? Details { get; private set; }
+    public DateTimeOffset? HeldUntil { get; private set; }
+    public bool Complete => PayoutDetailsRules.IsComplete(Details);
+
+    public void OnGet()
+    {
+        var me = WebSetup.PublisherOf(User);
+        Upcoming = platform.Payouts.Upcoming(me);
+        History = platform.Payouts.History(me);
+        (Details, HeldUntil) = platform.Payouts.DetailsAndHold(me);
+        if (HeldUntil <= platform.Clock.GetUtcNow()) HeldUntil = null;
+    }
+
+    public IActionResult OnGetStatement(string? run, string? format) =>
+        Operators.StatementDownload.For(platform, run, WebSetup.PublisherOf(User), format, this);
+
+    /// <summary>What a reason means to the publisher and what to do about it.</summary>
+    public static string Explain(string? reason) => reason switch
+    {
+        null => "",
+        "nothing_payable" => "Nothing is payable yet: commissions become payable once the order is received and its hold is over.",
+        "below_threshold" => "Below the program's threshold: the amount carries over to the next run.",
+        "negative_balance" => "Deductions after a payment exceed what is payable: later commissions recover them first.",
+        "payout_details_missing" => "Add complete payout details in your profile.",
+        "payout_details_changed" => "Your payout details changed recently: payouts are held for 48 hours.",
+        "payout_method_not_offered" => "This program does not pay by that method: choose another in your profile.",
+        "payout_currency_not_convertible" => "The program cannot convert to the currency you asked for: choose another in your profile.",
+        "balance_changed" => "The balance changed between planning and payment: it carries over.",
+        _ => reason.Replace('_', ' '),
+    };
+}
