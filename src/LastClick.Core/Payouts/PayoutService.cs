@@ -76,7 +76,7 @@ public sealed class PayoutService(Store store, ProgramCatalog programs, OrderSer
         var before = row.PayoutDetails is null ? null : JsonSerializer.Deserialize<PayoutDetails>(row.PayoutDetails, Json);
         var heldUntil = row.PayoutHoldUntil is { } h ? Times.FromMicros(h) : (DateTimeOffset?)null;
         if (before == details) return heldUntil > now ? heldUntil : null;
-        if (before is not null) heldUntil = now + DetailsChangeHold;
+        if (before is not null) heldUntil = Times.FromMicros(Times.ToMicros(now + DetailsChangeHold)); // as stored
         s.Execute("UPDATE publishers SET payout_details = @payout, payout_details_complete = @complete, payout_hold_until = @hold WHERE id = @publisherId",
             new { publisherId, payout = details is null ? null : JsonSerializer.Serialize(details, Json), complete = PayoutDetailsRules.IsComplete(details),
                 hold = heldUntil is { } u ? Times.ToMicros(u) : (long?)null });
@@ -552,7 +552,7 @@ public sealed class PayoutService(Store store, ProgramCatalog programs, OrderSer
         foreach (var program in programs.All.Where(p => programIds.Contains(p.Id)).OrderBy(p => p.Id, StringComparer.Ordinal))
         {
             var next = PayoutSchedule.Next(program.Payout, now);
-            var balances = PayableMinor(s, program.Id).Where(b => b.Key.PublisherId == publisherId)
+            var balances = PayableMinor(s, program.Id).Where(b => b.Key.PublisherId == publisherId && b.Value != 0)
                 .Select(b => (Currency: Currency.Of(b.Key.Currency), b.Value)).ToList();
             if (balances.Count == 0) balances.Add((program.PayoutCurrencyAt(now), 0));
             foreach (var (currency, minor) in balances)
