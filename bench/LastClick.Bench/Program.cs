@@ -11,6 +11,7 @@ using LastClick.Replay;
 //   dotnet run -c Release --project bench/LastClick.Bench -- [commission|ip|clicks|replay|orders|all] [--orders N] [--store postgres://…]
 //   … -- gen-catalog N FILE   (bench/catalog.sh: a generated catalog as JSON Lines)
 //   … -- durability LASTCLICK_DLL [KILLS]   (bench/durability.sh builds and runs it)
+//   … -- payouts [--publishers N] [--store postgres://…]   (bench/payouts.sh)
 //   … -- reports [--clicks N] [--orders N] [--publishers N] [--days N] [--samples N] [--store postgres://…]   (bench/reports.sh)
 var what = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 if (what == "traffic")
@@ -130,6 +131,13 @@ if (what == "count-clicks")
 {
     using var store = new LastClick.Data.SqliteStore(args[1]);
     Console.WriteLine(store.InSession(s => s.Scalar<long>("SELECT COUNT(*) FROM clicks")));
+    return 0;
+}
+if (what == "payouts")
+{
+    // Issue 14: plan + approve + export (files written) over N publishers with payable balances (bench/payouts.sh).
+    LastClick.Bench.PayoutsBench.Run(args.SkipWhile(a => a != "--publishers").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(100_000),
+        args.SkipWhile(a => a != "--store").Skip(1).FirstOrDefault());
     return 0;
 }
 if (what == "reports")

@@ -72,6 +72,7 @@ public sealed class AntiforgeryTests : IAsyncLifetime
 
     /// <summary>Form fields any of the forms may need, valid; each handler binds the ones it reads.</summary>
     private int _runs;
+    private DateTimeOffset? _firstRun;
 
     /// <summary>A payout run of one new publisher (a bonus paid by wire), at the stage the handler acts on.</summary>
     private (string Run, string Publisher) NewRun(string handler)
@@ -80,7 +81,9 @@ public sealed class AntiforgeryTests : IAsyncLifetime
         var publisher = NewApplicant();
         p.Payouts.SetDetails(publisher, LastClick.Payouts.PayoutDetailsRules.ReplayWire(publisher), "test");
         p.Payouts.Adjust("aliexpress-ww", publisher, "USD", 20m, "bonus", null, null, "test");
-        var run = p.Payouts.Plan("aliexpress-ww", p.Clock.GetUtcNow().AddSeconds(-++_runs), "test").Id;
+        // Each run an instant of its own (a run is one per program and second), an hour back and counting up.
+        _firstRun ??= p.Clock.GetUtcNow().AddHours(-1);
+        var run = p.Payouts.Plan("aliexpress-ww", _firstRun.Value.AddSeconds(++_runs), "test").Id;
         if (handler is "export" or "settle" or "return") p.Payouts.Approve(run, "test");
         if (handler is "settle" or "return") p.Payouts.Export(run, "test");
         return (run, publisher);
