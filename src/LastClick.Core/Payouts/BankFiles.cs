@@ -28,11 +28,22 @@ public static class BankFiles
     /// <summary>A pain.001.001.03 message: one payment information block, NbOfTxs and CtrlSum equal to its transfers.</summary>
     public static byte[] SepaXml(string messageId, DateTimeOffset createdAt, DateOnly executionDate, DebtorAccount debtor, IReadOnlyList<BankPayment> payments)
     {
-        if (payments.Any(p => p.Currency.Code != "EUR")) throw new ArgumentException("a SEPA credit transfer pays EUR only", nameof(payments));
-        var count = payments.Count.ToString(CultureInfo.InvariantCulture);
-        var total = Amount(payments.Sum(p => p.Amount));
         using var ms = new MemoryStream();
-        using (var w = XmlWriter.Create(ms, new XmlWriterSettings { Indent = true, Encoding = new UTF8Encoding(false) }))
+        WriteSepaXml(ms, messageId, createdAt, executionDate, debtor, payments.Count, payments.Sum(p => p.Amount), payments);
+        return ms.ToArray();
+    }
+
+    /// <summary>
+    /// As <see cref="SepaXml"/>, written to a stream from payments read as they are written (a run's file can be tens of
+    /// megabytes): the header's count and control sum come first, and the payments must add up to them.
+    /// </summary>
+    public static void WriteSepaXml(Stream output, string messageId, DateTimeOffset createdAt, DateOnly executionDate, DebtorAccount debtor,
+        int transactions, decimal controlSum, IEnumerable<BankPayment> payments)
+    {
+        var count = transactions.ToString(CultureInfo.InvariantCulture);
+        var total = Amount(controlSum);
+        var (written, sum) = (0, 0m);
+        using (var w = XmlWriter.Create(output, new XmlWriterSettings { Indent = true, Encoding = new UTF8Encoding(false), CloseOutput = false }))
         {
             w.WriteStartDocument();
             w.WriteStartElement("Document", Pain001);
@@ -57,6 +68,8 @@ public static class BankFiles
             w.WriteElementString("ChrgBr", "SLEV");
             foreach (var p in payments)
             {
+                if (p.Currency.Code != "EUR") throw new ArgumentException("a SEPA credit transfer pays EUR only", nameof(payments));
+                (written, sum) = (written + 1, sum + p.Amount);
                 w.WriteStartElement("CdtTrfTxInf");
                 w.WriteStartElement("PmtId"); w.WriteElementString("EndToEndId", Max(p.Reference, 35)); w.WriteEndElement();
                 w.WriteStartElement("Amt");
@@ -83,7 +96,10 @@ public static class BankFiles
             w.WriteEndElement();
             w.WriteEndElement();
         }
-        return ms.ToArray();
+        if (written != transactions || sum != controlSum)
+        {
+            throw new InvalidOperationException($"the SEPA file's header says {transactions} transfers of {total} EUR, its body has {written} of {Amount(sum)}");
+        }
     }
 
     /// <summary>A bank without a BIC is "NOTPROVIDED" (EPC's rule for IBAN-only transfers); the debtor's agent is required.</summary>
@@ -106,10 +122,16 @@ public static class BankFiles
     private static string Max(string text, int length) => text.Length <= length ? text : text[..length];
 
     /// <summary>The wire transfers, one row each, for a bank's bulk upload or a person keying them in (formula-escaped).</summary>
-    public static byte[] WireCsv(DateOnly executionDate, IReadOnlyList<BankPayment> payments)
+    public static byte[] WireCsv(DateOnly executionDate, IEnumerable<BankPayment> payments)
     {
         using var ms = new MemoryStream();
-        using (var writer = new StreamWriter(ms, new UTF8Encoding(false)))
+        WriteWireCsv(ms, executionDate, payments);
+        return ms.ToArray();
+    }
+
+    public static void WriteWireCsv(Stream output, DateOnly executionDate, IEnumerable<BankPayment> payments)
+    {
+        using (var writer = new StreamWriter(output, new UTF8Encoding(false), 1 << 16, leaveOpen: true))
         using (var csv = new CsvWriter(writer, new CsvConfiguration(CultureInfo.InvariantCulture) { InjectionOptions = InjectionOptions.Escape, NewLine = "\n" }))
         {
             foreach (var h in new[] { "run_id", "reference", "execution_date", "publisher_id", "beneficiary_name", "beneficiary_address", "beneficiary_country",
@@ -131,7 +153,6 @@ public static class BankFiles
                 csv.NextRecord();
             }
         }
-        return ms.ToArray();
     }
 
     private static readonly Lazy<System.Xml.Schema.XmlSchemaSet> Schema = new(() =>
@@ -147,12 +168,18 @@ public static class BankFiles
     /// The schema errors of a pain.001.001.03 file (none for a valid one). Every SEPA file is checked before it is
     /// kept: a file the bank would refuse is never exported.
     /// </summary>
-    public static IReadOnlyList<string> SchemaErrors(byte[] xml)
+    public static IReadOnlyList<string> SchemaErrors(byte[] xml) => SchemaErrors(new MemoryStream(xml));
+
+    /// <summary>As <see cref="SchemaErrors(byte[])"/>, reading the file as a stream (at most the first 100 errors).</summary>
+    public static IReadOnlyList<string> SchemaErrors(Stream xml)
     {
         var errors = new List<string>();
         var settings = new XmlReaderSettings { ValidationType = ValidationType.Schema, Schemas = Schema.Value };
-        settings.ValidationEventHandler += (_, e) => errors.Add($"{e.Severity} line {e.Exception?.LineNumber}: {e.Message}");
-        using var reader = XmlReader.Create(new MemoryStream(xml), settings);
+        settings.ValidationEventHandler += (_, e) =>
+        {
+            if (errors.Count < 100) errors.Add($"{e.Severity} line {e.Exception?.LineNumber}: {e.Message}");
+        };
+        using var reader = XmlReader.Create(xml, settings);
         while (reader.Read()) { }
         return errors;
     }

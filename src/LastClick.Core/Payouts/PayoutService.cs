@@ -22,13 +22,16 @@ public sealed record PayoutLineView(
 
 public sealed record PayoutTotal(string Currency, int Lines, string Amount);
 
-/// <summary>A run and who moved it (D2): planned → approved (by two admins where the program says so) → exported → settled.</summary>
+/// <summary>
+/// A run and who moved it (D2): planned → approved (by two admins where the program says so) → exported → settled;
+/// what it pays by currency, its lines counted by status, and a page of its lines (<see cref="Lines"/>).
+/// </summary>
 public sealed record PayoutRunView(
     string Id, string Program, DateTimeOffset At, string Status,
     DateTimeOffset? PlannedAt, string? PlannedBy, DateTimeOffset? ApprovedAt, string? ApprovedBy,
     DateTimeOffset? SecondApprovedAt, string? SecondApprovedBy, bool AwaitingSecondApproval,
     DateTimeOffset? ExportedAt, string? ExportedBy, DateTimeOffset? SettledAt,
-    IReadOnlyList<PayoutTotal> ToPay, IReadOnlyList<string> Files, IReadOnlyList<PayoutLineView> Lines);
+    IReadOnlyList<PayoutTotal> ToPay, IReadOnlyList<string> Files, int LineCount, IReadOnlyDictionary<string, int> LineCounts, IReadOnlyList<PayoutLineView> Lines);
 
 /// <summary>A publisher's next payout in one program and currency, as the plan would decide it now.</summary>
 public sealed record UpcomingPayout(string Program, string ProgramName, DateTimeOffset NextRunAt, string Currency, string Payable, string Threshold,
@@ -157,28 +160,39 @@ public sealed class PayoutService(Store store, ProgramCatalog programs, OrderSer
     /// <summary>The payable balances of a program's publishers, with their payout details and any hold.</summary>
     private static List<PayableBalance> Balances(DbSession s, string programId)
     {
-        var publishers = s.Query<DetailsRow>("SELECT id, payout_details, payout_hold_until FROM publishers WHERE payout_details IS NOT NULL")
-            .ToDictionary(p => p.Id, StringComparer.Ordinal);
-        return PayableMinor(s, programId).Select(b =>
+        // Read as a stream, each publisher's details parsed as its row arrives (100,000 publishers' JSON never held at once).
+        var balances = new List<PayableBalance>();
+        using var reader = s.Reader($"""
+            SELECT b.publisher_id, b.currency, b.minor, u.payout_details, u.payout_hold_until
+            FROM ({PayableSql}) AS b LEFT JOIN publishers u ON u.id = b.publisher_id
+            ORDER BY b.publisher_id, b.currency
+            """, new { programId });
+        PayoutDetails? details = null;
+        var detailsOf = "";
+        while (reader.Read())
         {
-            var currency = Currency.Of(b.Key.Currency);
-            publishers.TryGetValue(b.Key.PublisherId, out var p);
-            return new PayableBalance(b.Key.PublisherId, currency, currency.FromMinor(b.Value),
-                p?.PayoutDetails is null ? null : JsonSerializer.Deserialize<PayoutDetails>(p.PayoutDetails, Json),
-                p?.PayoutHoldUntil is { } h ? Times.FromMicros(h) : null);
-        }).ToList();
+            var publisher = reader.GetString(0);
+            var currency = Currency.Of(reader.GetString(1));
+            var minor = reader.GetInt64(2);
+            var json = reader.IsDBNull(3) ? null : reader.GetString(3);
+            DateTimeOffset? hold = reader.IsDBNull(4) ? null : Times.FromMicros(reader.GetInt64(4));
+            if (publisher != detailsOf) (details, detailsOf) = (json is null ? null : JsonSerializer.Deserialize<PayoutDetails>(json, Json), publisher);
+            balances.Add(new PayableBalance(publisher, currency, currency.FromMinor(minor), details, hold));
+        }
+        return balances;
     }
 
+    private const string PayableSql = """
+        SELECT publisher_id, currency, CAST(SUM(amount) AS BIGINT) AS minor FROM (
+            SELECT publisher_id, currency, amount_minor AS amount FROM ledger_transfers WHERE program_id = @programId AND to_account = 'payable'
+            UNION ALL
+            SELECT publisher_id, currency, -amount_minor FROM ledger_transfers WHERE program_id = @programId AND from_account = 'payable'
+        ) AS payable
+        GROUP BY publisher_id, currency
+        """;
+
     private static Dictionary<(string PublisherId, string Currency), long> PayableMinor(DbSession s, string programId) =>
-        s.Query<BalanceRow>("""
-            SELECT publisher_id, currency, CAST(SUM(amount) AS BIGINT) AS minor FROM (
-                SELECT publisher_id, currency, amount_minor AS amount FROM ledger_transfers WHERE program_id = @programId AND to_account = 'payable'
-                UNION ALL
-                SELECT publisher_id, currency, -amount_minor FROM ledger_transfers WHERE program_id = @programId AND from_account = 'payable'
-            ) AS payable
-            GROUP BY publisher_id, currency
-            """, new { programId })
-            .ToDictionary(b => (b.PublisherId, b.Currency), b => b.Minor);
+        s.Query<BalanceRow>(PayableSql, new { programId }).ToDictionary(b => (b.PublisherId, b.Currency), b => b.Minor);
 
     // ---- Approval ---------------------------------------------------------------------------------------------
 
@@ -240,59 +254,73 @@ public sealed class PayoutService(Store store, ProgramCatalog programs, OrderSer
         var at = Times.FromMicros(run.At);
         var plannedAt = Times.FromMicros(run.PlannedAt ?? run.At);
         orders.Advance(s);
-        var lines = Lines(s, runId).Where(l => l.Status == LineStatus.Due).ToList();
         var payable = PayableMinor(s, program.Id);
-        var details = s.Query<DetailsRow>("SELECT id, payout_details, payout_hold_until FROM publishers WHERE payout_details IS NOT NULL")
-            .ToDictionary(p => p.Id, StringComparer.Ordinal);
         AfterExportStep?.Invoke("checked");
         var year = now.UtcDateTime.Year;
         var invoices = program.Payout.SelfBilling
             ? s.Query<long>("SELECT last FROM invoice_counters WHERE program_id = @programId AND year = @year", new { programId = program.Id, year }).FirstOrDefault()
             : 0;
-        var payments = new List<BankPayment>();
-        foreach (var line in lines)
+        var paidLines = 0;
+        // The lines due, a page at a time in publisher order: memory stays bounded whatever the run's size. Each line
+        // sees its publisher's details now (changed_details is null when they are the ones planned with).
+        var (after, afterCurrency) = ("", "");
+        while (s.Query<ExportLineRow>($"""
+            SELECT {string.Join(", ", LineColumns.Split(", ").Select(c => "p." + c))},
+                   CASE WHEN u.payout_details = p.bank THEN NULL ELSE COALESCE(u.payout_details, '') END AS changed_details, u.payout_hold_until
+            FROM payouts p LEFT JOIN publishers u ON u.id = p.publisher_id
+            WHERE p.run_id = @runId AND p.status = 'due' AND (p.publisher_id > @after OR (p.publisher_id = @after AND p.currency > @afterCurrency))
+            ORDER BY p.publisher_id, p.currency LIMIT {ExportPage}
+            """, new { runId, after, afterCurrency }) is { Count: > 0 } page)
         {
-            var currency = Currency.Of(line.Currency);
-            var current = payable.GetValueOrDefault((line.PublisherId, line.Currency));
-            details.TryGetValue(line.PublisherId, out var publisher);
-            string? reason = null;
-            var status = LineStatus.Paid;
-            if (DetailsFrom(publisher?.PayoutDetails) != DetailsFrom(line.Bank) || publisher?.PayoutHoldUntil is { } hold && Times.FromMicros(hold) > now)
+            (after, afterCurrency) = (page[^1].PublisherId, page[^1].Currency);
+            var moves = new List<RunTransferRow>();
+            foreach (var line in page)
             {
-                (reason, status) = ("payout_details_changed", LineStatus.Held);
+                var currency = Currency.Of(line.Currency);
+                var current = payable.GetValueOrDefault((line.PublisherId, line.Currency));
+                string? reason = null;
+                var status = LineStatus.Paid;
+                if (line.ChangedDetails is { } changed && (changed.Length == 0 || DetailsFrom(changed) != DetailsFrom(line.Bank))
+                    || line.PayoutHoldUntil is { } hold && Times.FromMicros(hold) > now)
+                {
+                    (reason, status) = ("payout_details_changed", LineStatus.Held);
+                }
+                else if (current < currency.ToMinor(PayoutPlanner.Threshold(program, currency, at)))
+                {
+                    (reason, status) = ("balance_changed", LineStatus.CarriedOver);
+                }
+                if (status != LineStatus.Paid)
+                {
+                    s.Execute("UPDATE payouts SET status = @status, reason = @reason, amount_minor = @current WHERE run_id = @runId AND publisher_id = @PublisherId AND currency = @Currency",
+                        new { status, reason, current, runId, line.PublisherId, line.Currency });
+                    continue;
+                }
+                // Never more than was approved: what became payable since the plan waits for the next run.
+                var paidMinor = Math.Min(current, line.PlannedMinor);
+                var paid = currency.FromMinor(paidMinor);
+                var pay = Currency.Of(line.PayCurrency!);
+                var rate = line.FxRate is null ? 1m : decimal.Parse(line.FxRate, CultureInfo.InvariantCulture);
+                var payAmount = pay == currency ? paid : pay.Round(paid * rate);
+                var transfers = new List<(Currency Currency, Transfer Transfer)>();
+                if (pay != currency)
+                {
+                    transfers.Add((currency, new Transfer(EntryKinds.FxConversion, Account.Payable, Account.Program, paid)));
+                    transfers.Add((pay, new Transfer(EntryKinds.FxConversion, Account.Program, Account.Payable, payAmount)));
+                }
+                transfers.Add((pay, new Transfer(EntryKinds.Payout, Account.Payable, Account.Paid, payAmount)));
+                moves.AddRange(RunTransfers(program.Id, line.PublisherId, runId, line.Currency, transfers, now));
+                OrderService.MarkPaidOut(s, program.Id, line.PublisherId, line.Currency, now, paidMinor == current ? null : plannedAt);
+                var invoice = program.Payout.SelfBilling ? $"{program.Id.ToUpperInvariant()}-{year}-{++invoices:D6}" : null;
+                s.Execute("""
+                    UPDATE payouts SET status = 'paid', reason = NULL, amount_minor = @paidMinor, pay_minor = @payMinor, invoice = @invoice
+                    WHERE run_id = @runId AND publisher_id = @PublisherId AND currency = @Currency
+                    """, new { paidMinor, payMinor = pay.ToMinor(payAmount), invoice, runId, line.PublisherId, line.Currency });
+                Outbox.Write(s, now, "payout_exported", $"payout_run:{runId}",
+                    new { run = runId, publisher = line.PublisherId, currency = pay.Code, amount = pay.Format(payAmount), reference = line.Reference }, program.Id, line.PublisherId);
+                paidLines++;
+                AfterExportStep?.Invoke($"paid:{line.PublisherId}");
             }
-            else if (current < currency.ToMinor(PayoutPlanner.Threshold(program, currency, at)))
-            {
-                (reason, status) = ("balance_changed", LineStatus.CarriedOver);
-            }
-            if (status != LineStatus.Paid)
-            {
-                s.Execute("UPDATE payouts SET status = @status, reason = @reason, amount_minor = @current WHERE run_id = @runId AND publisher_id = @PublisherId AND currency = @Currency",
-                    new { status, reason, current, runId, line.PublisherId, line.Currency });
-                continue;
-            }
-            // Never more than was approved: what became payable since the plan waits for the next run.
-            var paidMinor = Math.Min(current, line.PlannedMinor);
-            var paid = currency.FromMinor(paidMinor);
-            var pay = Currency.Of(line.PayCurrency!);
-            var rate = line.FxRate is null ? 1m : decimal.Parse(line.FxRate, CultureInfo.InvariantCulture);
-            var payAmount = pay == currency ? paid : pay.Round(paid * rate);
-            var transfers = new List<(Currency Currency, Transfer Transfer)>();
-            if (pay != currency)
-            {
-                transfers.Add((currency, new Transfer(EntryKinds.FxConversion, Account.Payable, Account.Program, paid)));
-                transfers.Add((pay, new Transfer(EntryKinds.FxConversion, Account.Program, Account.Payable, payAmount)));
-            }
-            transfers.Add((pay, new Transfer(EntryKinds.Payout, Account.Payable, Account.Paid, payAmount)));
-            PostRunTransfers(s, program.Id, line.PublisherId, runId, line.Currency, transfers, now);
-            OrderService.MarkPaidOut(s, program.Id, line.PublisherId, line.Currency, now, paidMinor == current ? null : plannedAt);
-            var invoice = program.Payout.SelfBilling ? $"{program.Id.ToUpperInvariant()}-{year}-{++invoices:D6}" : null;
-            s.Execute("""
-                UPDATE payouts SET status = 'paid', reason = NULL, amount_minor = @paidMinor, pay_minor = @payMinor, invoice = @invoice
-                WHERE run_id = @runId AND publisher_id = @PublisherId AND currency = @Currency
-                """, new { paidMinor, payMinor = pay.ToMinor(payAmount), invoice, runId, line.PublisherId, line.Currency });
-            payments.Add(new BankPayment(runId, line.Reference!, line.PublisherId, pay, payAmount, JsonSerializer.Deserialize<PayoutDetails>(line.Bank!, Json)!));
-            AfterExportStep?.Invoke($"paid:{line.PublisherId}");
+            s.ExecuteEach(InsertRunTransfer, moves);
         }
         if (program.Payout.SelfBilling && invoices > 0)
         {
@@ -301,59 +329,101 @@ public sealed class PayoutService(Store store, ProgramCatalog programs, OrderSer
                 ON CONFLICT (program_id, year) DO UPDATE SET last = excluded.last
                 """, new { programId = program.Id, year, invoices });
         }
-        WriteFiles(s, runId, now, payments);
+        WriteFiles(s, runId, now);
         AfterExportStep?.Invoke("files");
         s.Execute("UPDATE payout_runs SET status = 'exported', exported_at = @now, exported_by = @actor WHERE id = @runId",
             new { runId, now = Times.ToMicros(now), actor });
+        var totals = View(s, run, lineLimit: 0, lineOffset: 0).ToPay;
         AuditLog.Append(s, now, actor, "payout.exported", $"payout_run:{runId}",
-            $"{payments.Count} paid: {string.Join(", ", payments.GroupBy(p => p.Currency.Code).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {Currency.Of(g.Key).Format(g.Sum(p => p.Amount))}"))}");
-        foreach (var p in payments)
-        {
-            Outbox.Write(s, now, "payout_exported", $"payout_run:{runId}",
-                new { run = runId, publisher = p.PublisherId, currency = p.Currency.Code, amount = p.Currency.Format(p.Amount), reference = p.Reference }, program.Id, p.PublisherId);
-        }
+            $"{paidLines} paid: {string.Join(", ", totals.Select(t => $"{t.Currency} {t.Amount}"))}");
         AfterExportStep?.Invoke("exported");
-        if (payments.Count == 0) SettleIfDone(s, runId, now);
+        if (paidLines == 0) SettleIfDone(s, runId, now);
     }
+
+    private const int ExportPage = 2000;
 
     private static PayoutDetails? DetailsFrom(string? json) => json is null ? null : JsonSerializer.Deserialize<PayoutDetails>(json, Json);
 
-    private void WriteFiles(DbSession s, string runId, DateTimeOffset now, List<BankPayment> payments)
+    private void WriteFiles(DbSession s, string runId, DateTimeOffset now)
     {
         var date = DateOnly.FromDateTime(now.UtcDateTime);
-        var sepa = payments.Where(p => p.Details.Method == PayoutDetailsRules.Sepa).ToList();
-        var wire = payments.Where(p => p.Details.Method != PayoutDetailsRules.Sepa).ToList();
-        if (sepa.Count > 0)
+        var sepa = s.QuerySingleOrDefault<TotalRow>("""
+            SELECT 'EUR' AS currency, 'paid' AS status, COUNT(*) AS lines, CAST(COALESCE(SUM(pay_minor), 0) AS BIGINT) AS minor
+            FROM payouts WHERE run_id = @runId AND status = 'paid' AND method = 'sepa'
+            """, new { runId })!;
+        if (sepa.Lines > 0)
         {
             var debtor = Debtor ?? throw new ProblemException(Problem.Conflict("Payouts:Debtor",
                 "this run pays by SEPA: set Payouts:Debtor:Name, Payouts:Debtor:Iban and Payouts:Debtor:Bic (the account the program pays from)"));
             var messageId = runId.Length <= 35 ? runId : $"LC-{RunKey(runId)}";
-            var xml = BankFiles.SepaXml(messageId, now, date, debtor, sepa);
-            if (BankFiles.SchemaErrors(xml) is { Count: > 0 } errors)
+            var file = StoredFile.Write(output => BankFiles.WriteSepaXml(output, messageId, now, date, debtor,
+                (int)sepa.Lines, Currency.Of("EUR").FromMinor(sepa.Minor), Payments(s, runId, PayoutDetailsRules.Sepa)));
+            using (var xml = file.Open())
             {
-                throw new InvalidOperationException($"the SEPA file of run {runId} is not valid pain.001.001.03: {string.Join("; ", errors.Take(3))}");
+                if (BankFiles.SchemaErrors(xml) is { Count: > 0 } errors)
+                {
+                    throw new InvalidOperationException($"the SEPA file of run {runId} is not valid pain.001.001.03: {string.Join("; ", errors.Take(3))}");
+                }
             }
-            StoreFile(s, runId, BankFiles.SepaName, "application/xml", xml, now);
+            StoreFile(s, runId, BankFiles.SepaName, "application/xml", file, now);
         }
-        if (wire.Count > 0) StoreFile(s, runId, BankFiles.WireName, "text/csv", BankFiles.WireCsv(date, wire), now);
+        if (s.Scalar<long>("SELECT COUNT(*) FROM payouts WHERE run_id = @runId AND status = 'paid' AND method = 'wire'", new { runId }) > 0)
+        {
+            StoreFile(s, runId, BankFiles.WireName, "text/csv", StoredFile.Write(output => BankFiles.WriteWireCsv(output, date, Payments(s, runId, PayoutDetailsRules.Wire))), now);
+        }
     }
 
-    private static void StoreFile(DbSession s, string runId, string name, string media, byte[] content, DateTimeOffset now) =>
-        s.Execute("INSERT INTO payout_files (run_id, name, media, content, sha256, at) VALUES (@runId, @name, @media, @content, @sha, @at)",
-            new { runId, name, media, content, sha = Convert.ToHexStringLower(SHA256.HashData(content)), at = Times.ToMicros(now) });
+    /// <summary>The paid lines of a run by one method, as bank payments, read a page at a time in publisher order.</summary>
+    private static IEnumerable<BankPayment> Payments(DbSession s, string runId, string method)
+    {
+        var (publisher, currency) = ("", "");
+        while (s.Query<LineRow>($"""
+            SELECT {LineColumns} FROM payouts WHERE run_id = @runId AND status = 'paid' AND method = @method
+                AND (publisher_id > @publisher OR (publisher_id = @publisher AND currency > @currency))
+            ORDER BY publisher_id, currency LIMIT {ExportPage}
+            """, new { runId, method, publisher, currency }) is { Count: > 0 } page)
+        {
+            foreach (var l in page)
+            {
+                var pay = Currency.Of(l.PayCurrency!);
+                yield return new BankPayment(runId, l.Reference!, l.PublisherId, pay, pay.FromMinor(l.PayMinor!.Value), JsonSerializer.Deserialize<PayoutDetails>(l.Bank!, Json)!);
+            }
+            (publisher, currency) = (page[^1].PublisherId, page[^1].Currency);
+        }
+    }
+
+    private static void StoreFile(DbSession s, string runId, string name, string media, StoredFile file, DateTimeOffset now) =>
+        s.Execute("INSERT INTO payout_files (run_id, name, media, content, size, sha256, at) VALUES (@runId, @name, @media, @content, @size, @sha, @at)",
+            new { runId, name, media, content = file.Compressed, size = file.Size, sha = file.Sha256, at = Times.ToMicros(now) });
 
     /// <summary>A bank file of an exported run, as written; null when the run has none of that name.</summary>
-    public (byte[] Content, string Media, string Sha256)? File(string runId, string name) => store.Read(s =>
-        s.QuerySingleOrDefault<FileRow>("SELECT content, media, sha256 FROM payout_files WHERE run_id = @runId AND name = @name", new { runId, name })
-            is { } f ? (f.Content, f.Media, f.Sha256) : ((byte[], string, string)?)null);
+    public (byte[] Content, string Media, string Sha256)? File(string runId, string name)
+    {
+        if (OpenFile(runId, name) is not { } file) return null;
+        using var content = file.Content;
+        using var ms = new MemoryStream();
+        content.CopyTo(ms);
+        return (ms.ToArray(), file.Media, file.Sha256);
+    }
+
+    /// <summary>A bank file as a stream of its bytes (decompressed as read), with its media type, hash and size.</summary>
+    public (Stream Content, string Media, string Sha256, long Size)? OpenFile(string runId, string name) => store.Read(s =>
+        s.QuerySingleOrDefault<FileRow>("SELECT content, media, size, sha256 FROM payout_files WHERE run_id = @runId AND name = @name", new { runId, name })
+            is { } f ? (new StoredFile(f.Content, f.Size, f.Sha256).Open(), f.Media, f.Sha256, f.Size) : ((Stream, string, string, long)?)null);
+
+    private const string InsertRunTransfer = """
+        INSERT INTO ledger_transfers (program_id, publisher_id, currency, payout_run_id, payout_line, kind, from_account, to_account, amount_minor, at)
+        VALUES (@ProgramId, @PublisherId, @Currency, @RunId, @Line, @Kind, @From, @To, @Amount, @At)
+        """;
+
+    private static IEnumerable<RunTransferRow> RunTransfers(string programId, string publisherId, string runId, string line,
+        IEnumerable<(Currency Currency, Transfer Transfer)> transfers, DateTimeOffset at) =>
+        transfers.Where(t => t.Transfer.Amount > 0m).Select(t => new RunTransferRow(programId, publisherId, t.Currency.Code, runId, line, t.Transfer.Kind,
+            OrderService.Name(t.Transfer.From), OrderService.Name(t.Transfer.To), t.Currency.ToMinor(t.Transfer.Amount), Times.ToMicros(at)));
 
     private static void PostRunTransfers(DbSession s, string programId, string publisherId, string runId, string line,
         IEnumerable<(Currency Currency, Transfer Transfer)> transfers, DateTimeOffset at) =>
-        s.ExecuteEach("""
-            INSERT INTO ledger_transfers (program_id, publisher_id, currency, payout_run_id, payout_line, kind, from_account, to_account, amount_minor, at)
-            VALUES (@ProgramId, @PublisherId, @Currency, @RunId, @Line, @Kind, @From, @To, @Amount, @At)
-            """, transfers.Where(t => t.Transfer.Amount > 0m).Select(t => new RunTransferRow(programId, publisherId, t.Currency.Code, runId, line, t.Transfer.Kind,
-                OrderService.Name(t.Transfer.From), OrderService.Name(t.Transfer.To), t.Currency.ToMinor(t.Transfer.Amount), Times.ToMicros(at))));
+        s.ExecuteEach(InsertRunTransfer, RunTransfers(programId, publisherId, runId, line, transfers, at));
 
     // ---- Settlement and returns -------------------------------------------------------------------------------
 
@@ -586,27 +656,36 @@ public sealed class PayoutService(Store store, ProgramCatalog programs, OrderSer
             SELECT {RunColumns} FROM payout_runs WHERE (@programId IS NULL OR program_id = @programId) AND (@status IS NULL OR status = @status)
             ORDER BY at DESC, id LIMIT @limit
             """, new { programId, status, limit })
-            .Select(r => View(s, r, withLines: false)).ToList();
+            .Select(r => View(s, r, lineLimit: 0, lineOffset: 0)).ToList();
     });
 
-    public PayoutRunView? Get(string runId) => store.Read(s => View(s, runId));
+    /// <summary>A run with a page of its lines (by publisher; the first 1,000 unless told), its totals and counts over all of them.</summary>
+    public PayoutRunView? Get(string runId, int lineLimit = DefaultLinePage, int lineOffset = 0) => store.Read(s => View(s, runId, lineLimit, lineOffset));
 
-    private PayoutRunView? View(DbSession s, string runId) =>
-        s.QuerySingleOrDefault<RunRow>($"SELECT {RunColumns} FROM payout_runs WHERE id = @runId", new { runId }) is { } r ? View(s, r, withLines: true) : null;
+    public const int DefaultLinePage = 1000;
 
-    private PayoutRunView View(DbSession s, RunRow r, bool withLines)
+    private PayoutRunView? View(DbSession s, string runId, int lineLimit = DefaultLinePage, int lineOffset = 0) =>
+        s.QuerySingleOrDefault<RunRow>($"SELECT {RunColumns} FROM payout_runs WHERE id = @runId", new { runId }) is { } r ? View(s, r, lineLimit, lineOffset) : null;
+
+    private PayoutRunView View(DbSession s, RunRow r, int lineLimit, int lineOffset)
     {
-        var lines = Lines(s, r.Id);
-        var toPay = lines.Where(l => l.Status is LineStatus.Due or LineStatus.Paid or LineStatus.Settled or LineStatus.Returned)
-            .GroupBy(l => l.PayCurrency ?? l.Currency).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => new PayoutTotal(g.Key, g.Count(), Currency.Of(g.Key).Format(Currency.Of(g.Key).FromMinor(g.Sum(l => l.PayMinor ?? l.AmountMinor)))))
+        var sums = s.Query<TotalRow>("""
+            SELECT COALESCE(pay_currency, currency) AS currency, status, COUNT(*) AS lines, CAST(SUM(COALESCE(pay_minor, amount_minor)) AS BIGINT) AS minor
+            FROM payouts WHERE run_id = @runId GROUP BY COALESCE(pay_currency, currency), status
+            """, new { runId = r.Id });
+        var toPay = sums.Where(t => t.Status is LineStatus.Due or LineStatus.Paid or LineStatus.Settled or LineStatus.Returned)
+            .GroupBy(t => t.Currency).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new PayoutTotal(g.Key, (int)g.Sum(t => t.Lines), Currency.Of(g.Key).Format(Currency.Of(g.Key).FromMinor(g.Sum(t => t.Minor)))))
             .ToList();
+        var counts = sums.GroupBy(t => t.Status).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => (int)g.Sum(t => t.Lines));
+        var lines = lineLimit <= 0 ? [] : s.Query<LineRow>($"SELECT {LineColumns} FROM payouts WHERE run_id = @runId ORDER BY publisher_id, currency LIMIT @lineLimit OFFSET @lineOffset",
+            new { runId = r.Id, lineLimit, lineOffset });
         var files = s.Query<string>("SELECT name FROM payout_files WHERE run_id = @runId ORDER BY name", new { runId = r.Id });
         var fourEyes = programs.All.FirstOrDefault(p => p.Id == r.ProgramId)?.Payout.FourEyes ?? false;
         DateTimeOffset? T(long? micros) => micros is { } m ? Times.FromMicros(m) : null;
         return new PayoutRunView(r.Id, r.ProgramId, Times.FromMicros(r.At), r.Status, T(r.PlannedAt), r.PlannedBy, T(r.ApprovedAt), r.ApprovedBy,
             T(r.SecondApprovedAt), r.SecondApprovedBy, fourEyes && r.Status == RunStatus.Planned && r.ApprovedBy is not null,
-            T(r.ExportedAt), r.ExportedBy, T(r.SettledAt), toPay, files, withLines ? lines.Select(LineView).ToList() : []);
+            T(r.ExportedAt), r.ExportedBy, T(r.SettledAt), toPay, files, counts.Values.Sum(), counts, lines.Select(LineView).ToList());
     }
 
     internal static PayoutLineView LineView(LineRow l)
@@ -689,10 +768,25 @@ internal sealed class HistoryRow : LineRow
     public long? ExportedAt { get; set; }
 }
 
+internal sealed class ExportLineRow : LineRow
+{
+    public string? ChangedDetails { get; set; }
+    public long? PayoutHoldUntil { get; set; }
+}
+
+internal sealed class TotalRow
+{
+    public string Currency { get; set; } = "";
+    public string Status { get; set; } = "";
+    public long Lines { get; set; }
+    public long Minor { get; set; }
+}
+
 internal sealed class FileRow
 {
     public byte[] Content { get; set; } = [];
     public string Media { get; set; } = "";
+    public long Size { get; set; }
     public string Sha256 { get; set; } = "";
 }
 

@@ -80,7 +80,8 @@ public static class PayoutPlanner
         if (!PayoutDetailsRules.IsComplete(b.Details)) return Line(PayoutDecision.DetailsMissing);
         if (!program.Payout.Methods.Contains(b.Details!.Method)) return Line(PayoutDecision.MethodNotOffered);
         if (b.HeldUntil is { } until && until > at) return Line(PayoutDecision.DetailsChanged);
-        var pay = b.Details.Currency is { } code ? Currency.Of(code) : b.Currency;
+        // SEPA pays EUR whatever the record says; a wire pays its currency, else the balance's.
+        var pay = b.Details.Method == PayoutDetailsRules.Sepa ? Currency.Of("EUR") : b.Details.Currency is { } code ? Currency.Of(code) : b.Currency;
         if (pay == b.Currency) return Line(PayoutDecision.Paid) with { PayCurrency = pay, PayAmount = b.Amount };
         var rates = program.InternalRatesAt(at);
         if (!rates.Knows(b.Currency.Code) || !rates.Knows(pay.Code)) return Line(PayoutDecision.NotConvertible);

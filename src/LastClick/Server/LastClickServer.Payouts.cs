@@ -42,8 +42,11 @@ public static partial class LastClickServer
             return Results.Json(new { runs = platform.Payouts.Runs(program, q["status"].FirstOrDefault(), Math.Min(limit, 500)).Select(RunJson) });
         })).WithSummary("Payout runs, newest first (program, status=planned|approved|exported|settled, limit)");
 
-        op.MapGet("/payouts/{run}", (string run, Platform platform) =>
-            platform.Payouts.Get(run) is { } view ? Results.Json(RunJson(view)) : Problem(Common.Problem.NotFound("run", $"no payout run '{run}'")));
+        op.MapGet("/payouts/{run}", (string run, HttpContext http, Platform platform) => Guard(() =>
+        {
+            var (limit, offset) = Page(http);
+            return platform.Payouts.Get(run, limit, offset) is { } view ? Results.Json(RunJson(view)) : Problem(Common.Problem.NotFound("run", $"no payout run '{run}'"));
+        })).WithSummary("A run with its totals, its lines counted by status and a page of its lines by publisher (limit, offset; default the first 100)");
 
         op.MapPost("/payouts/{run}/approve", async (string run, HttpContext http, Platform platform) => await Handle(http, body =>
         {
@@ -151,16 +154,18 @@ public static partial class LastClickServer
     private static object RunJson(PayoutRunView r) => new
     {
         run = r.Id, r.Id, r.Program, r.At, r.Status, r.PlannedAt, r.PlannedBy, r.ApprovedAt, r.ApprovedBy, r.SecondApprovedAt, r.SecondApprovedBy,
-        r.AwaitingSecondApproval, r.ExportedAt, r.ExportedBy, r.SettledAt, r.ToPay, r.Files, r.Lines,
+        r.AwaitingSecondApproval, r.ExportedAt, r.ExportedBy, r.SettledAt, r.ToPay, r.Files, r.LineCount, r.LineCounts, r.Lines,
     };
 
     private static IResult BankFile(Platform platform, string run, string name)
     {
         if (platform.Payouts.Get(run) is null) return Problem(Common.Problem.NotFound("run", $"no payout run '{run}'"));
-        return platform.Payouts.File(run, name) is { } f
-            ? Results.File(f.Content, f.Media + (f.Media.StartsWith("text/", StringComparison.Ordinal) ? "; charset=utf-8" : ""), $"{run}-{name}",
-                entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{f.Sha256}\""))
-            : Problem(Common.Problem.NotFound("file", $"run '{run}' has no {name} (not exported yet, or no payment of that kind)"));
+        if (platform.Payouts.OpenFile(run, name) is not { } f)
+        {
+            return Problem(Common.Problem.NotFound("file", $"run '{run}' has no {name} (not exported yet, or no payment of that kind)"));
+        }
+        var media = f.Media + (f.Media.StartsWith("text/", StringComparison.Ordinal) ? "; charset=utf-8" : "");
+        return Results.Stream(f.Content, media, $"{run}-{name}", entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{f.Sha256}\""));
     }
 
     private static IResult StatementFile(Platform platform, string run, string publisher, bool pdf) => Guard(() =>

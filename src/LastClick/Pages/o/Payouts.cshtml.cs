@@ -65,7 +65,7 @@ public sealed class PayoutRunsModel(Platform platform) : PageModel
     /// <summary>A bank file of an exported run, as written at export.</summary>
     public IActionResult OnGetFile(string? run, string? name)
     {
-        if (name is not (BankFiles.SepaName or BankFiles.WireName) || platform.Payouts.File(run ?? "", name) is not { } file) return NotFound();
+        if (name is not (BankFiles.SepaName or BankFiles.WireName) || platform.Payouts.OpenFile(run ?? "", name) is not { } file) return NotFound();
         return File(file.Content, file.Media, $"{run}-{name}");
     }
 
