@@ -58,6 +58,8 @@ public sealed class FraudReview(Store store, OrderService orders, LinkService li
     /// <summary>Analyses each UTC day from <paramref name="first"/> to <paramref name="last"/> and stores what it finds. Audited.</summary>
     public AnalysisRun Analyze(DateOnly first, DateOnly last, string actor)
     {
+        if (first < new DateOnly(2000, 1, 1)) throw ProblemException.Invalid("from", "must be 2000-01-01 or later");
+        if (last > DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(1)) throw ProblemException.Invalid("to", "must not be in the future");
         if (last < first) throw ProblemException.Invalid("to", "must not be before from");
         if (last.DayNumber - first.DayNumber >= 93) throw ProblemException.Invalid("to", "at most 93 days at a time");
         var days = new List<string>();
@@ -119,9 +121,29 @@ public sealed class FraudReview(Store store, OrderService orders, LinkService li
     private static Finding? Find(DbSession s, long id) =>
         s.QuerySingleOrDefault<Row>("SELECT * FROM fraud_findings WHERE id = @id", new { id }) is { } row ? ToFinding(row) : null;
 
-    /// <summary>A publisher's own confirmed finding; another's, or one not confirmed, is not found.</summary>
+    /// <summary>A publisher's own confirmed finding as it may see it (<see cref="Redacted"/>); another's, or one not confirmed, is not found.</summary>
     public Finding? ForPublisher(string publisherId, long id) =>
-        Find(id) is { Status: FindingStatus.Confirmed } f && f.PublisherId == publisherId ? f : null;
+        Find(id) is { Status: FindingStatus.Confirmed } f && f.PublisherId == publisherId ? Redacted(f) : null;
+
+    /// <summary>A publisher's confirmed findings as it may see them, newest first.</summary>
+    public IReadOnlyList<Finding> ForPublisher(string publisherId, int limit = 100, int offset = 0) =>
+        [.. List(FindingStatus.Confirmed, publisherId, null, limit, offset).Select(Redacted)];
+
+    /// <summary>
+    /// What the publisher is shown of a finding: the rule, figures, its own orders and clicks and the decision's reason —
+    /// not the operator's internal note or who decided, nor the buyers' IP addresses (personal data of third parties;
+    /// their count stays).
+    /// </summary>
+    public static Finding Redacted(Finding f)
+    {
+        var figures = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in f.Evidence.Figures)
+        {
+            if (name == "network") continue;
+            figures[name] = name == "addresses" ? $"{value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length} distinct" : value;
+        }
+        return f with { Evidence = f.Evidence with { Figures = figures }, DecidedBy = null, DecisionNote = null };
+    }
 
     /// <summary>
     /// Confirms an open finding: each of its orders still credited to the publisher and not declined is declined with

@@ -127,7 +127,9 @@ public static class RequestShapes
 
     private static SourceSignal? Signal(in RequestShape r, string? referrerHost)
     {
-        if (r.Query is { Length: > 1 } query && (query.Contains("clid=", StringComparison.OrdinalIgnoreCase) || query.Contains("braid=", StringComparison.OrdinalIgnoreCase)
+        // gclid, yclid / msclkid / gbraid, wbraid: a cheap look before the query is parsed.
+        if (r.Query is { Length: > 1 } query && (query.Contains("clid=", StringComparison.OrdinalIgnoreCase) || query.Contains("clkid=", StringComparison.OrdinalIgnoreCase)
+            || query.Contains("braid=", StringComparison.OrdinalIgnoreCase)
             || query.Contains("utm_medium=", StringComparison.OrdinalIgnoreCase)))
         {
             var parameters = ParseQuery(query);

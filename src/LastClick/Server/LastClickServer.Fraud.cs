@@ -73,7 +73,7 @@ public static partial class LastClickServer
         api.MapGet("/findings", (HttpContext http, Platform platform) => Guard(() =>
         {
             var (limit, offset) = Page(http);
-            return Results.Json(new { findings = platform.Fraud.List(FindingStatus.Confirmed, Me(http), null, Math.Min(limit, 500), offset) });
+            return Results.Json(new { findings = platform.Fraud.ForPublisher(Me(http), Math.Min(limit, 500), offset) });
         })).WithSummary("The publisher's confirmed findings with their evidence");
 
         api.MapGet("/findings/{id:long}", (long id, HttpContext http, Platform platform) =>

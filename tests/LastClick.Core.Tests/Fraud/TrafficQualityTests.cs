@@ -338,7 +338,27 @@ public sealed class TrafficQualityTests : IClassFixture<PostgresAvailability>
         Assert.Equal(new SourceSignal(SourceSignal.PopReferrer, "serve.popads.net"),
             RequestShapes.Signal(new RequestShape(Chrome, Referrer: "https://serve.popads.net/c?x=1")));
         Assert.Null(RequestShapes.Signal(new RequestShape(Chrome, Query: "?utm_medium=email&utm_term=aliexpress", Referrer: "https://blog.example/")));
+        // Microsoft Advertising's click id ("clkid", not "clid") is paid search too.
+        Assert.Equal(new SourceSignal(SourceSignal.PaidSearch, "msclkid; keyword=aliexpress"),
+            RequestShapes.Signal(new RequestShape(Chrome, Query: "?msclkid=abc&utm_term=aliexpress")));
         Assert.Equal("203.0.113.0/24", TrafficAnalytics.Network("203.0.113.77"));
         Assert.Equal("2001:db8:1::/48", TrafficAnalytics.Network("2001:db8:1:2::5"));
+    }
+
+    [Fact]
+    public void E4_a_publisher_sees_its_finding_without_the_operators_note_the_decider_or_the_buyers_addresses()
+    {
+        var finding = new Finding(7, TrafficAnalytics.ConversionBurst, "aliexpress-ww", "p1", "", "2026-02-01", 80, "burst",
+            new FindingEvidence(new Dictionary<string, string> { ["network"] = "198.51.100.0/24", ["orders"] = "5", ["addresses"] = "198.51.100.1 198.51.100.2 198.51.100.3" },
+                ["o1"], ["c1"]),
+            FindingStatus.Confirmed, T("2026-02-02T00:00:00Z"), "admin@program.example", T("2026-02-02T01:00:00Z"), "invalid_traffic", "same family of bots as p9",
+            null, null);
+
+        var shown = FraudReview.Redacted(finding);
+
+        Assert.Equal((null, null, "invalid_traffic"), (shown.DecidedBy, shown.DecisionNote, shown.DecisionReason));
+        Assert.Equal(new Dictionary<string, string> { ["orders"] = "5", ["addresses"] = "3 distinct" }, shown.Evidence.Figures);
+        Assert.Equal(["o1"], shown.Evidence.Orders);
+        Assert.Equal(["c1"], shown.Evidence.Clicks);
     }
 }

@@ -87,6 +87,12 @@ public sealed class TrafficQualityApiTests
         var publisherKey = platform.Keys.Create(KeyRole.Publisher, "p1");
         var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
+        // Dates out of range are 400s naming the field (year 1 and 9999 were 500s).
+        foreach (var (body, field) in new[] { ("""{ "from": "0001-01-01" }""", "from"), ("""{ "from": "2026-01-01", "to": "9999-12-31" }""", "to") })
+        {
+            using var outOfRange = await PostAsync(http, "/api/v1/operator/fraud/analyze", operatorKey, body);
+            Assert.Equal((System.Net.HttpStatusCode.BadRequest, field), (outOfRange.StatusCode, (await outOfRange.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("field").GetString()));
+        }
         using (var bad = await PostAsync(http, "/api/v1/operator/fraud/analyze", operatorKey, """{ "from": "yesterday" }"""))
         {
             Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);

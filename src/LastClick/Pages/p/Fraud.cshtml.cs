@@ -12,7 +12,7 @@ public sealed class FindingsModel(Platform platform) : PageModel
     public IReadOnlyList<Finding> Findings { get; private set; } = [];
     public Problem? Problem { get; private set; }
 
-    public void OnGet() => Findings = platform.Fraud.List(FindingStatus.Confirmed, WebSetup.PublisherOf(User), limit: 200);
+    public void OnGet() => Findings = platform.Fraud.ForPublisher(WebSetup.PublisherOf(User), limit: 200);
 
     public IActionResult OnPost(long? finding, string? note)
     {
