@@ -93,10 +93,21 @@ public sealed class FraudReview(Store store, OrderService orders, LinkService li
                 WHERE rule = @Rule AND program_id = @ProgramId AND publisher_id = @PublisherId AND sub1 = @Sub1 AND day = @day AND status = 'open'
                 """, new { key.Rule, key.ProgramId, key.PublisherId, key.Sub1, key.day, d.Score, d.Summary, evidence });
             if (updated > 0) continue;
+            // Decided findings of the same key are not reopened; orders they did not cover (a late order of the same day)
+            // open a new finding of their own for the operator to decide.
+            var decided = s.Query<string>("""
+                SELECT evidence FROM fraud_findings
+                WHERE rule = @Rule AND program_id = @ProgramId AND publisher_id = @PublisherId AND sub1 = @Sub1 AND day = @day AND status <> 'open'
+                """, new { key.Rule, key.ProgramId, key.PublisherId, key.Sub1, key.day });
+            if (decided.Count > 0)
+            {
+                var covered = decided.SelectMany(e => JsonSerializer.Deserialize<FindingEvidence>(e, Json)!.Orders).ToHashSet(StringComparer.Ordinal);
+                if (d.Evidence.Orders.All(covered.Contains)) continue;
+            }
             opened += s.Execute("""
                 INSERT INTO fraud_findings (rule, program_id, publisher_id, sub1, day, score, summary, evidence, status, found_at)
                 VALUES (@Rule, @ProgramId, @PublisherId, @Sub1, @day, @Score, @Summary, @evidence, 'open', @now)
-                ON CONFLICT (rule, program_id, publisher_id, sub1, day) DO NOTHING
+                ON CONFLICT (rule, program_id, publisher_id, sub1, day) WHERE status = 'open' DO NOTHING
                 """, new { key.Rule, key.ProgramId, key.PublisherId, key.Sub1, key.day, d.Score, d.Summary, evidence, now });
         }
         return (drafts.Count, opened);

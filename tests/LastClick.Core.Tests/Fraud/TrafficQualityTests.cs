@@ -208,6 +208,9 @@ public sealed class TrafficQualityTests : IClassFixture<PostgresAvailability>
         Assert.Equal(before, (h.Balance("p2").Pending, h.Transfers().Count));
         Assert.Equal("finding", Assert.Throws<ProblemException>(() => h.Platform.Fraud.Confirm(finding.Id, "x", null, null)).Problem.Field);
         Assert.Equal("note", Assert.Throws<ProblemException>(() => h.Platform.Fraud.Dismiss(finding.Id, "x", " ")).Problem.Field);
+        // Analysed again with nothing new: the dismissal stands, nothing reopens.
+        Assert.Equal(0, h.Platform.Fraud.Analyze(new DateOnly(2026, 2, 1), new DateOnly(2026, 2, 1), "system").Opened);
+        Assert.Empty(h.Platform.Fraud.List(FindingStatus.Open));
     }
 
     [Theory]
@@ -243,6 +246,19 @@ public sealed class TrafficQualityTests : IClassFixture<PostgresAvailability>
         // The honest publisher is untouched; a second confirmation is refused.
         Assert.Equal(7.2m, h.Balance("p1").Pending);
         Assert.Throws<ProblemException>(() => h.Platform.Fraud.Confirm(finding.Id, "x", null, null));
+
+        // A late order of the same burst: the confirmed finding is not reopened; a new one holds the order it did not cover.
+        h.Click("b3", "bv3", "2026-02-01T10:40:00Z", "p2", ip: "203.0.113.10");
+        h.Order("bo3", "2026-02-01T11:40:00Z", visitor: "bv3", lines: [Line(price: 200m)]);
+        h.Clock.Set(T("2026-02-03T07:00:00Z"));
+        Assert.Equal(1, h.Platform.Fraud.Analyze(new DateOnly(2026, 2, 1), new DateOnly(2026, 2, 1), "system").Opened);
+        var late = Assert.Single(h.Platform.Fraud.List(FindingStatus.Open));
+        Assert.Contains("bo3", late.Evidence.Orders);
+        Assert.Equal(FindingStatus.Confirmed, h.Platform.Fraud.Find(finding.Id)!.Status);
+        Assert.Equal(0, h.Platform.Fraud.Analyze(new DateOnly(2026, 2, 1), new DateOnly(2026, 2, 1), "system").Opened);
+        Assert.Equal((1, 0, 3), h.Platform.Fraud.Confirm(late.Id, "admin@program.example", null, null) is var r ? (r.Declined, r.Deducted, r.Unchanged) : default); // the three already declined stay as they are
+        Assert.Equal("declined", h.Find("bo3").Status);
+        Assert.Equal(0, h.Platform.Fraud.Analyze(new DateOnly(2026, 2, 1), new DateOnly(2026, 2, 1), "system").Opened);
 
         // The publisher reads the confirmed finding and answers it.
         Assert.Null(h.Platform.Fraud.ForPublisher("p1", finding.Id));

@@ -93,3 +93,10 @@ CREATE TABLE outbox_messages (
 );
 CREATE INDEX outbox_messages_undelivered ON outbox_messages (id) WHERE delivered_at IS NULL;
 CREATE INDEX outbox_messages_publisher ON outbox_messages (publisher_id, id);
+
+-- Issue 13 follow-up: one open finding per key, any number decided. A late order under a key whose finding was
+-- already confirmed or dismissed opens a new finding instead of being silently left alone.
+DROP INDEX fraud_findings_key;
+CREATE UNIQUE INDEX fraud_findings_open_key ON fraud_findings (rule, program_id, publisher_id, sub1, day) WHERE status = 'open';
+CREATE INDEX fraud_findings_key ON fraud_findings (rule, program_id, publisher_id, sub1, day);
+
