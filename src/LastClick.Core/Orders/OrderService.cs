@@ -623,19 +623,40 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
     /// </summary>
     public static OrderView ForItsPublisher(DbSession s, OrderView order)
     {
-        if (order.Publisher is null || order.AttributionTrace.Count < 2) return order;
+        if (order.Publisher is null) return order;
+        var owners = new Dictionary<string, string?>(StringComparer.Ordinal);
+        string? Owner(string clickId)
+        {
+            if (!owners.TryGetValue(clickId, out var owner))
+            {
+                owner = s.Query<string>("SELECT publisher_id FROM clicks WHERE id = @clickId", new { clickId }).FirstOrDefault();
+                owners[clickId] = owner;
+            }
+            return owner;
+        }
         var trace = order.AttributionTrace.Select(line =>
         {
             var match = SkippedClick().Match(line);
-            if (!match.Success) return line;
-            var owner = s.Scalar<string?>("SELECT publisher_id FROM clicks WHERE id = @id", new { id = match.Groups[1].Value });
-            return owner == order.Publisher ? line : string.Concat("another publisher's click", line.AsSpan(match.Length));
+            if (match.Success && Owner(match.Groups[1].Value) != order.Publisher)
+            {
+                line = string.Concat("another publisher's click", line.AsSpan(match.Length));
+            }
+            // Other identifiers: a click or touch that is not the publisher's is not named, and no visitor id is shown
+            // (another visitor's id, or the marketplace's click id, says nothing the publisher may know).
+            line = ClickReference().Replace(line, m => Owner(m.Groups[2].Value) == order.Publisher ? m.Value : $"{m.Groups[1].Value} (not yours)");
+            return VisitorReference().Replace(line, "a visitor");
         }).ToList();
         return order with { AttributionTrace = trace };
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^click (\S+)(?= skipped)")]
     private static partial System.Text.RegularExpressions.Regex SkippedClick();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\b(clickId|click|touch|latest is) (?!(?:skipped|of|in|at|is|identifies)\b)([^\s:,()]+)")]
+    private static partial System.Text.RegularExpressions.Regex ClickReference();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\bvisitors? [^\s:,()]+")]
+    private static partial System.Text.RegularExpressions.Regex VisitorReference();
 
     /// <summary>Every order with its lines, in the order they were received, for exports; traces stay as stored JSON.</summary>
     public static IEnumerable<(OrderView Order, IReadOnlyList<string> LineTraces)> Export(DbSession s)

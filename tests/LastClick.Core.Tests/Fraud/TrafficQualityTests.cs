@@ -157,6 +157,11 @@ public sealed class TrafficQualityTests : IClassFixture<PostgresAvailability>
         var order = Ingest(h, "o1", "v1", "c2");
         Assert.Equal(("p1", "c3"), (order.Publisher, order.Click));
         Assert.Contains(order.AttributionTrace, t => t.Contains("visitor v1 and clickId c2 (visitor v2) disagree", StringComparison.Ordinal));
+        // The credited publisher reads the trace without visitor ids or another publisher's click id.
+        var shown = h.Platform.Store.Read(s => Orders.OrderService.ForItsPublisher(s, order));
+        Assert.DoesNotContain(shown.AttributionTrace, t => t.Contains("v1", StringComparison.Ordinal) || t.Contains("v2", StringComparison.Ordinal) || t.Contains("c2", StringComparison.Ordinal));
+        Assert.Contains(shown.AttributionTrace, t => t.Contains("a visitor and clickId (not yours) (a visitor) disagree", StringComparison.Ordinal));
+        Assert.Contains(shown.AttributionTrace, t => t.Contains("last paid click c3", StringComparison.Ordinal));
 
         var unknown = Ingest(h, "o2", "v1", "nope");
         Assert.Equal("c3", unknown.Click);
