@@ -53,7 +53,7 @@ public static class BankFiles
             w.WriteElementString("CreDtTm", createdAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture));
             w.WriteElementString("NbOfTxs", count);
             w.WriteElementString("CtrlSum", total);
-            w.WriteStartElement("InitgPty"); w.WriteElementString("Nm", Max(debtor.Name, 70)); w.WriteEndElement();
+            w.WriteStartElement("InitgPty"); w.WriteElementString("Nm", Max(SepaText(debtor.Name), 70)); w.WriteEndElement();
             w.WriteEndElement();
             w.WriteStartElement("PmtInf");
             w.WriteElementString("PmtInfId", Max(messageId, 35));
@@ -62,7 +62,7 @@ public static class BankFiles
             w.WriteElementString("CtrlSum", total);
             w.WriteStartElement("PmtTpInf"); w.WriteStartElement("SvcLvl"); w.WriteElementString("Cd", "SEPA"); w.WriteEndElement(); w.WriteEndElement();
             w.WriteElementString("ReqdExctnDt", executionDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-            w.WriteStartElement("Dbtr"); w.WriteElementString("Nm", Max(debtor.Name, 70)); w.WriteEndElement();
+            w.WriteStartElement("Dbtr"); w.WriteElementString("Nm", Max(SepaText(debtor.Name), 70)); w.WriteEndElement();
             w.WriteStartElement("DbtrAcct"); w.WriteStartElement("Id"); w.WriteElementString("IBAN", debtor.Iban); w.WriteEndElement(); w.WriteEndElement();
             Agent(w, "DbtrAgt", debtor.Bic, required: true);
             w.WriteElementString("ChrgBr", "SLEV");
@@ -77,19 +77,19 @@ public static class BankFiles
                 w.WriteEndElement();
                 Agent(w, "CdtrAgt", p.Details.Bic, required: false);
                 w.WriteStartElement("Cdtr");
-                w.WriteElementString("Nm", Max(p.Details.AccountHolder, 70));
+                w.WriteElementString("Nm", Max(SepaText(p.Details.AccountHolder), 70));
                 if (p.Details.Address is { } a)
                 {
+                    // The EPC guidelines take a country and at most two address lines (not the structured elements).
                     w.WriteStartElement("PstlAdr");
-                    w.WriteElementString("StrtNm", a.Street);
-                    if (a.PostalCode is not null) w.WriteElementString("PstCd", a.PostalCode);
-                    w.WriteElementString("TwnNm", a.City);
                     w.WriteElementString("Ctry", a.Country);
+                    w.WriteElementString("AdrLine", Max(SepaText(a.Street), 70));
+                    w.WriteElementString("AdrLine", Max(SepaText($"{(a.PostalCode is null ? "" : a.PostalCode + " ")}{a.City}"), 70));
                     w.WriteEndElement();
                 }
                 w.WriteEndElement();
                 w.WriteStartElement("CdtrAcct"); w.WriteStartElement("Id"); w.WriteElementString("IBAN", p.Details.Iban); w.WriteEndElement(); w.WriteEndElement();
-                w.WriteStartElement("RmtInf"); w.WriteElementString("Ustrd", Remittance(p)); w.WriteEndElement();
+                w.WriteStartElement("RmtInf"); w.WriteElementString("Ustrd", SepaText(Remittance(p))); w.WriteEndElement();
                 w.WriteEndElement();
             }
             w.WriteEndElement();
@@ -116,6 +116,54 @@ public static class BankFiles
 
     /// <summary>The text on the publisher's bank statement: the run and the publisher, so both sides can match it.</summary>
     public static string Remittance(BankPayment p) => Max($"LastClick commissions run {p.RunId} publisher {p.PublisherId}", 140);
+
+    /// <summary>
+    /// Text in the EPC's SEPA character set (Latin letters, digits and <c>/-?:().,'+</c> and space): accents dropped,
+    /// Cyrillic and Greek transliterated, <c>_</c> as <c>-</c>, <c>&amp;</c> as <c>+</c>, anything else a full stop.
+    /// </summary>
+    public static string SepaText(string text)
+    {
+        var sb = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark) continue;
+            if (char.IsAsciiLetterOrDigit(c) || " /-?:().,'+".Contains(c)) sb.Append(c);
+            else if (Accented.IndexOf(c) is >= 0 and var i) sb.Append(Plain[i]);
+            else if (Transliteration.TryGetValue(c, out var latin)) sb.Append(latin);
+            else sb.Append(c switch { '_' => '-', '&' => '+', _ => '.' });
+        }
+        return sb.ToString();
+    }
+
+    // Latin letters with diacritics (U+00C0–U+024F) and their base letters: the executable runs with invariant
+    // globalization, where string normalization does not decompose them.
+    private const string Accented = "ÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖÙÚÛÜÝàáâãäåçèéêëìíîïñòóôõöùúûüýÿĀāĂăĄąĆćĈĉĊċČčĎďĒēĔĕĖėĘęĚěĜĝĞğĠġĢģĤĥĨĩĪīĬĭĮįİĴĵĶķĹĺĻļĽľŃńŅņŇňŌōŎŏŐőŔŕŖŗŘřŚśŜŝŞşŠšŢţŤťŨũŪūŬŭŮůŰűŲųŴŵŶŷŸŹźŻżŽžƠơƯưǍǎǏǐǑǒǓǔǕǖǗǘǙǚǛǜǞǟǠǡǦǧǨǩǪǫǬǭǰǴǵǸǹǺǻȀȁȂȃȄȅȆȇȈȉȊȋȌȍȎȏȐȑȒȓȔȕȖȗȘșȚțȞȟȦȧȨȩȪȫȬȭȮȯȰȱȲȳ";
+    private const string Plain = "AAAAAACEEEEIIIINOOOOOUUUUYaaaaaaceeeeiiiinooooouuuuyyAaAaAaCcCcCcCcDdEeEeEeEeEeGgGgGgGgHhIiIiIiIiIJjKkLlLlLlNnNnNnOoOoOoRrRrRrSsSsSsSsTtTtUuUuUuUuUuUuWwYyYZzZzZzOoUuAaIiOoUuUuUuUuUuAaAaGgKkOoOojGgNnAaAaAaEeEeIiIiOoOoRrRrUuUuSsTtHhAaEeOoOoOoOoYy";
+
+    private static readonly Dictionary<char, string> Transliteration = BuildTransliteration();
+
+    private static Dictionary<char, string> BuildTransliteration()
+    {
+        var map = new Dictionary<char, string> { ['ß'] = "ss", ['Æ'] = "AE", ['æ'] = "ae", ['Ø'] = "O", ['ø'] = "o", ['Ł'] = "L", ['ł'] = "l", ['Đ'] = "D", ['đ'] = "d", ['Þ'] = "Th", ['þ'] = "th", ['Œ'] = "OE", ['œ'] = "oe" };
+        string[] cyrillic = ["a", "b", "v", "g", "d", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"];
+        for (var i = 0; i < 32; i++)
+        {
+            map[(char)('а' + i)] = cyrillic[i];
+            map[(char)('А' + i)] = cyrillic[i].Length == 0 ? "" : char.ToUpperInvariant(cyrillic[i][0]) + cyrillic[i][1..];
+        }
+        map['ё'] = "e"; map['Ё'] = "E"; map['і'] = "i"; map['І'] = "I"; map['ї'] = "yi"; map['Ї'] = "Yi"; map['є'] = "ye"; map['Є'] = "Ye"; map['ў'] = "u"; map['Ў'] = "U";
+        foreach (var (accented, plain) in new[] { ("ά", "a"), ("έ", "e"), ("ή", "i"), ("ί", "i"), ("ό", "o"), ("ύ", "y"), ("ώ", "o"), ("Ά", "A"), ("Έ", "E"), ("Ή", "I"), ("Ί", "I"), ("Ό", "O"), ("Ύ", "Y"), ("Ώ", "O") })
+        {
+            map[accented[0]] = plain;
+        }
+        string[] greek = ["a", "v", "g", "d", "e", "z", "i", "th", "i", "k", "l", "m", "n", "x", "o", "p", "r", "s", "s", "t", "y", "f", "ch", "ps", "o"];
+        for (var i = 0; i < greek.Length; i++)
+        {
+            map[(char)('α' + i)] = greek[i];
+            if (i != 17) map[(char)('Α' + i)] = char.ToUpperInvariant(greek[i][0]) + greek[i][1..];
+        }
+        return map;
+    }
 
     private static string Amount(decimal amount) => amount.ToString("F2", CultureInfo.InvariantCulture);
 

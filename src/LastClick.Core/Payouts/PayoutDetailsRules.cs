@@ -45,6 +45,7 @@ public static partial class PayoutDetailsRules
         if (!IbanLengths.TryGetValue(iban[..2], out var length)) return $"'{iban[..2]}' is not a country with IBANs";
         if (iban.Length != length) return $"an IBAN of {iban[..2]} has {length} characters, not {iban.Length}";
         if (!char.IsAsciiDigit(iban[2]) || !char.IsAsciiDigit(iban[3])) return "the check digits (3rd and 4th characters) must be digits";
+        if (iban[2..4] is "00" or "01" or "99") return "check digits 00, 01 and 99 are never issued";
         return Mod97(iban) == 1 ? null : "is not a valid IBAN (the check digits do not match)";
     }
 
@@ -134,7 +135,11 @@ public static partial class PayoutDetailsRules
         var text = Trimmed(value);
         if (text is null) return required ? throw ProblemException.Invalid(field, "is required") : null;
         if (text.Length > max) throw ProblemException.Invalid(field, $"at most {max} characters");
-        if (text.Any(c => char.IsControl(c) || char.IsSurrogate(c))) throw ProblemException.Invalid(field, "must not contain control characters or emoji");
+        // What an XML bank file can carry: no control characters, no U+FFFE/U+FFFF, no characters outside the BMP (emoji).
+        if (text.Any(c => char.IsControl(c) || char.IsSurrogate(c) || !System.Xml.XmlConvert.IsXmlChar(c)))
+        {
+            throw ProblemException.Invalid(field, "must not contain control characters, emoji or non-characters");
+        }
         return text;
     }
 

@@ -122,7 +122,7 @@ public sealed class PayoutService(Store store, ProgramCatalog programs, OrderSer
         if (at > now + TimeSpan.FromMinutes(1)) throw ProblemException.Invalid("at", "a run cannot be planned for the future (it pays the balances payable now)");
         if (at < new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero)) throw ProblemException.Invalid("at", "must be after 2000-01-01");
         var runId = RunId(program.Id, at);
-        if (s.Provider == StoreProvider.Postgres) s.Execute("SELECT pg_advisory_xact_lock(7142037, hashtext(@runId))", new { runId });
+        LockProgram(s, program.Id);
         if (s.Scalar<long>("SELECT COUNT(*) FROM payout_runs WHERE id = @runId", new { runId }) > 0) return runId;
         orders.Advance(s);
         var plan = PayoutPlanner.Plan(Balances(s, program.Id), program, at);
@@ -250,6 +250,7 @@ public sealed class PayoutService(Store store, ProgramCatalog programs, OrderSer
             throw new ProblemException(Problem.Conflict("status", run.ApprovedBy is null ? "the run must be approved first" : "the run waits for a second admin's approval (four eyes)"));
         }
         var program = programs.Get(run.ProgramId, "program");
+        LockProgram(s, program.Id);
         var now = clock.GetUtcNow();
         var at = Times.FromMicros(run.At);
         var plannedAt = Times.FromMicros(run.PlannedAt ?? run.At);
@@ -427,17 +428,22 @@ public sealed class PayoutService(Store store, ProgramCatalog programs, OrderSer
 
     // ---- Settlement and returns -------------------------------------------------------------------------------
 
-    /// <summary>The bank confirms a line was paid. The run is settled when no line waits for the bank.</summary>
-    public PayoutRunView Settle(string runId, string publisherId, string actor) => store.InSession(s =>
+    /// <summary>
+    /// The bank confirms a line was paid. A publisher paid in two currencies in one run has two lines: name the line's
+    /// currency (the balance's) then. The run is settled when no line waits for the bank.
+    /// </summary>
+    public PayoutRunView Settle(string runId, string publisherId, string actor, string? currency = null) => store.InSession(s =>
     {
         LockRun(s, runId);
         var now = clock.GetUtcNow();
-        var line = PaidLine(s, runId, publisherId);
+        var line = PaidLine(s, runId, publisherId, currency);
         if (line.Status == LineStatus.Paid)
         {
-            s.Execute("UPDATE payouts SET status = 'settled', settled_at = @now, settled_by = @actor WHERE run_id = @runId AND publisher_id = @publisherId AND status = 'paid'",
-                new { runId, publisherId, now = Times.ToMicros(now), actor });
-            AuditLog.Append(s, now, actor, "payout.line_settled", $"payout_run:{runId}", $"publisher {publisherId}");
+            s.Execute("""
+                UPDATE payouts SET status = 'settled', settled_at = @now, settled_by = @actor
+                WHERE run_id = @runId AND publisher_id = @publisherId AND currency = @Currency AND status = 'paid'
+                """, new { runId, publisherId, line.Currency, now = Times.ToMicros(now), actor });
+            AuditLog.Append(s, now, actor, "payout.line_settled", $"payout_run:{runId}", $"publisher {publisherId} ({line.Currency})");
             SettleIfDone(s, runId, now);
         }
         return View(s, runId)!;
@@ -447,41 +453,61 @@ public sealed class PayoutService(Store store, ProgramCatalog programs, OrderSer
     /// The bank returned a line (closed account, wrong name…): its money goes back to the publisher's payable balance
     /// by a ledger transfer, the line shows the bank's reason, and the next run pays it again.
     /// </summary>
-    public PayoutRunView Return(string runId, string publisherId, string reason, string actor) => store.InSession(s =>
+    public PayoutRunView Return(string runId, string publisherId, string reason, string actor, string? currency = null) => store.InSession(s =>
     {
         if (string.IsNullOrWhiteSpace(reason) || reason.Length > 140 || reason.Any(char.IsControl)) throw ProblemException.Invalid("reason", "the bank's reason is required (at most 140 characters)");
         var run = LockRun(s, runId);
         var now = clock.GetUtcNow();
-        var line = PaidLine(s, runId, publisherId);
+        var line = PaidLine(s, runId, publisherId, currency);
         if (line.Status == LineStatus.Returned) return View(s, runId)!;
         var pay = Currency.Of(line.PayCurrency!);
-        PostRunTransfers(s, run.ProgramId, publisherId, runId, line.Currency,
-            [(pay, new Transfer(EntryKinds.PayoutReturn, Account.Paid, Account.Payable, pay.FromMinor(line.PayMinor!.Value)))], now);
+        var amount = pay.FromMinor(line.PayMinor!.Value);
+        PostRunTransfers(s, run.ProgramId, publisherId, runId, line.Currency, [(pay, new Transfer(EntryKinds.PayoutReturn, Account.Paid, Account.Payable, amount))], now);
         s.Execute("""
             UPDATE payouts SET status = 'returned', returned_at = @now, return_reason = @reason, settled_by = @actor
-            WHERE run_id = @runId AND publisher_id = @publisherId AND status IN ('paid', 'settled')
-            """, new { runId, publisherId, now = Times.ToMicros(now), reason = reason.Trim(), actor });
+            WHERE run_id = @runId AND publisher_id = @publisherId AND currency = @Currency AND status IN ('paid', 'settled')
+            """, new { runId, publisherId, line.Currency, now = Times.ToMicros(now), reason = reason.Trim(), actor });
         AuditLog.Append(s, now, actor, "payout.line_returned", $"payout_run:{runId}",
-            $"publisher {publisherId}: {pay.Code} {pay.Format(pay.FromMinor(line.PayMinor!.Value))} back to payable ({reason.Trim()})");
+            $"publisher {publisherId} ({line.Currency}): {pay.Code} {pay.Format(amount)} back to payable ({reason.Trim()})");
         Outbox.Write(s, now, "payout_returned", $"payout_run:{runId}",
-            new { run = runId, publisher = publisherId, currency = pay.Code, amount = pay.Format(pay.FromMinor(line.PayMinor!.Value)), reason = reason.Trim() }, run.ProgramId, publisherId);
+            new { run = runId, publisher = publisherId, currency = pay.Code, amount = pay.Format(amount), reason = reason.Trim() }, run.ProgramId, publisherId);
         SettleIfDone(s, runId, now);
         return View(s, runId)!;
     });
 
-    /// <summary>The lines of a publisher in a run that the bank was asked to pay (one per balance currency; the first).</summary>
-    private static LineRow PaidLine(DbSession s, string runId, string publisherId)
+    /// <summary>The publisher's line of a run the bank was asked to pay, by the line's currency when it has more than one.</summary>
+    private static LineRow PaidLine(DbSession s, string runId, string publisherId, string? currency)
     {
         var lines = s.Query<LineRow>($"SELECT {LineColumns} FROM payouts WHERE run_id = @runId AND publisher_id = @publisherId ORDER BY currency", new { runId, publisherId });
         if (lines.Count == 0) throw new ProblemException(Problem.NotFound("publisher", $"publisher '{publisherId}' has no line in run '{runId}'"));
-        return lines.FirstOrDefault(l => l.Status is LineStatus.Paid) ?? lines.FirstOrDefault(l => l.Status is LineStatus.Settled or LineStatus.Returned)
-            ?? throw new ProblemException(Problem.Conflict("status", $"publisher '{publisherId}' was not paid in this run ({lines[0].Status})"));
+        var sent = lines.Where(l => l.Status is LineStatus.Paid or LineStatus.Settled or LineStatus.Returned).ToList();
+        if (currency is not null)
+        {
+            return sent.FirstOrDefault(l => l.Currency == currency)
+                ?? throw new ProblemException(Problem.NotFound("currency", $"publisher '{publisherId}' has no paid line in {currency} in run '{runId}'"));
+        }
+        return sent.Count switch
+        {
+            0 => throw new ProblemException(Problem.Conflict("status", $"publisher '{publisherId}' was not paid in this run ({lines[0].Status})")),
+            1 => sent[0],
+            _ => throw ProblemException.Invalid("currency", $"publisher '{publisherId}' has lines in {string.Join(" and ", sent.Select(l => l.Currency))} in this run: name one"),
+        };
     }
 
     private static void SettleIfDone(DbSession s, string runId, DateTimeOffset now)
     {
         if (s.Scalar<long>("SELECT COUNT(*) FROM payouts WHERE run_id = @runId AND status = 'paid'", new { runId }) > 0) return;
         s.Execute("UPDATE payout_runs SET status = 'settled', settled_at = @now WHERE id = @runId AND status = 'exported'", new { runId, now = Times.ToMicros(now) });
+    }
+
+    /// <summary>
+    /// One payout transaction of a program at a time across nodes (PostgreSQL; SQLite's writer is one already): two
+    /// runs of a program exported at once would each read the balance before the other paid it. Plans, exports and
+    /// adjustments take it before they read balances.
+    /// </summary>
+    private static void LockProgram(DbSession s, string programId)
+    {
+        if (s.Provider == StoreProvider.Postgres) s.Execute("SELECT pg_advisory_xact_lock(7142037, hashtext(@programId))", new { programId });
     }
 
     private static RunRow LockRun(DbSession s, string runId)
@@ -501,6 +527,7 @@ public sealed class PayoutService(Store store, ProgramCatalog programs, OrderSer
         store.InSession(s =>
         {
             var program = programs.Get(programId, "program");
+            LockProgram(s, program.Id);
             if (s.Scalar<long>("SELECT COUNT(*) FROM publishers WHERE id = @publisherId", new { publisherId }) == 0)
             {
                 throw new ProblemException(Problem.NotFound("publisher", $"unknown publisher '{publisherId}'"));
@@ -622,8 +649,8 @@ public sealed class PayoutService(Store store, ProgramCatalog programs, OrderSer
         foreach (var program in programs.All.Where(p => programIds.Contains(p.Id)).OrderBy(p => p.Id, StringComparer.Ordinal))
         {
             var next = PayoutSchedule.Next(program.Payout, now);
-            var balances = PayableMinor(s, program.Id).Where(b => b.Key.PublisherId == publisherId && b.Value != 0)
-                .Select(b => (Currency: Currency.Of(b.Key.Currency), b.Value)).ToList();
+            var balances = s.Query<BalanceRow>($"SELECT * FROM ({PayableSql}) AS b WHERE publisher_id = @publisherId AND minor <> 0", new { programId = program.Id, publisherId })
+                .Select(b => (Currency: Currency.Of(b.Currency), Value: b.Minor)).ToList();
             if (balances.Count == 0) balances.Add((program.PayoutCurrencyAt(now), 0));
             foreach (var (currency, minor) in balances)
             {

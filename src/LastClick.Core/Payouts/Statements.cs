@@ -88,11 +88,17 @@ public static class Statements
     {
         using var ms = new MemoryStream();
         using (var writer = new StreamWriter(ms, new UTF8Encoding(false)))
-        using (var csv = new CsvWriter(writer, new CsvConfiguration(CultureInfo.InvariantCulture) { InjectionOptions = InjectionOptions.Escape, NewLine = "\n" }))
+        // Formula-escaped, but a leading minus only in text: amounts stay numbers a spreadsheet adds up (-17.20, not '-17.20).
+        using (var csv = new CsvWriter(writer, new CsvConfiguration(CultureInfo.InvariantCulture)
+               { InjectionOptions = InjectionOptions.Escape, InjectionCharacters = ['=', '@', '+', '\t', '\r'], NewLine = "\n" }))
         {
             void Row(params string?[] fields)
             {
-                foreach (var f in fields) csv.WriteField(f ?? "");
+                for (var i = 0; i < fields.Length; i++)
+                {
+                    var f = fields[i] ?? "";
+                    csv.WriteField(i < 7 && f.StartsWith('-') ? "'" + f : f);
+                }
                 csv.NextRecord();
             }
             Row("run_id", "publisher_id", "date", "kind", "description", "order_id", "currency", "amount", "balance");

@@ -64,7 +64,7 @@ internal static class PayoutsCli
                 {
                     iban = iban.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant();
                     if (!PayoutDetailsRules.IsValidIban(iban)) throw ProblemException.Invalid("debtor-iban", "is not a valid IBAN");
-                    var bic = parse.GetValue(debtorBic) ?? Environment.GetEnvironmentVariable("Payouts__Debtor__Bic");
+                    var bic = (parse.GetValue(debtorBic) ?? Environment.GetEnvironmentVariable("Payouts__Debtor__Bic"))?.Trim().ToUpperInvariant();
                     if (bic is not null && !PayoutDetailsRules.IsValidBic(bic)) throw ProblemException.Invalid("debtor-bic", "is not a BIC");
                     platform.Payouts.Debtor = new DebtorAccount(parse.GetValue(debtorName) ?? Environment.GetEnvironmentVariable("Payouts__Debtor__Name")
                         ?? throw ProblemException.Invalid("debtor-name", "is required with the debtor's IBAN"), iban, bic);

@@ -62,14 +62,14 @@ public static partial class LastClickServer
 
         op.MapPost("/payouts/{run}/lines/{publisher}/settle", async (string run, string publisher, HttpContext http, Platform platform) => await Handle(http, body =>
         {
-            body.AllowOnly();
-            return Results.Json(RunJson(platform.Payouts.Settle(run, publisher, Actor(http))));
-        }).ConfigureAwait(false)).WithSummary("The bank paid the publisher's line");
+            body.AllowOnly("currency");
+            return Results.Json(RunJson(platform.Payouts.Settle(run, publisher, Actor(http), body.OptionalString("currency"))));
+        }).ConfigureAwait(false)).WithSummary("The bank paid the publisher's line ({\"currency\"} names the line when the publisher has two in the run)");
 
         op.MapPost("/payouts/{run}/lines/{publisher}/return", async (string run, string publisher, HttpContext http, Platform platform) => await Handle(http, body =>
         {
-            body.AllowOnly("reason");
-            return Results.Json(RunJson(platform.Payouts.Return(run, publisher, body.Required("reason").AsString(), Actor(http))));
+            body.AllowOnly("reason", "currency");
+            return Results.Json(RunJson(platform.Payouts.Return(run, publisher, body.Required("reason").AsString(), Actor(http), body.OptionalString("currency"))));
         }).ConfigureAwait(false)).WithSummary("The bank returned the publisher's payment ({\"reason\":\"AC04 account closed\"}): the money goes back to payable, the next run pays it");
 
         op.MapGet("/payouts/{run}/files/sepa.xml", (string run, Platform platform) => BankFile(platform, run, BankFiles.SepaName))

@@ -12,7 +12,7 @@ using static LastClick.Tests.Support.Build;
 namespace LastClick.Tests.Payouts;
 
 /// <summary>D2, D3: payout runs planned → approved → exported → settled, bank files, statements, adjustments; on both stores.</summary>
-public sealed class PayoutRunTests : IClassFixture<PostgresAvailability>
+public sealed class PayoutRunTests(Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<PostgresAvailability>
 {
     private static readonly XNamespace Pain = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03";
     private const string Week1 = "2026-02-13T09:00:00Z";
@@ -104,7 +104,7 @@ public sealed class PayoutRunTests : IClassFixture<PostgresAvailability>
 
         var (xml, media, _) = h.Platform.Payouts.File(run, "sepa.xml")!.Value;
         Assert.Equal("application/xml", media);
-        Assert.Empty(ValidateAgainstSchema(xml));
+        Assert.Empty(ValidateAgainstSchema(xml, output));
         var doc = XDocument.Load(new MemoryStream(xml));
         var amounts = doc.Descendants(Pain + "InstdAmt").Select(a => decimal.Parse(a.Value, CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(2, amounts.Count);
@@ -170,6 +170,7 @@ public sealed class PayoutRunTests : IClassFixture<PostgresAvailability>
             h.Platform.Payouts.Export(runId, "bob");
             h.Platform.Payouts.Export(runId, "bob");
             var run = h.Platform.Payouts.Get(runId)!;
+            Assert.Empty(ValidateAgainstSchema(h.Platform.Payouts.File(runId, "sepa.xml")!.Value.Content));
             var transfers = h.Transfers().Where(t => t.PayoutRun == runId).Select(t => $"{t.Publisher} {t.Kind} {t.Currency} {t.Amount}");
             var balances = h.Platform.Ledger.Balances().Select(b => $"{b.Publisher} {b.Currency} {b.Payable} {b.Paid}");
             return string.Join("|", run.Lines.Select(l => $"{l.Publisher} {l.Status} {l.Amount} {l.PayAmount}").Concat(transfers).Concat(balances).Concat(run.Files));
@@ -189,6 +190,30 @@ public sealed class PayoutRunTests : IClassFixture<PostgresAvailability>
             """, new { run })));
         Assert.NotNull(again);
         Assert.Equal(36.00m, h.Balance("wire").Paid);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public void D3_two_runs_of_a_program_exported_at_once_pay_each_balance_once(string provider)
+    {
+        using var h = Setup(provider);
+        if (h is null) return;
+        // Two open runs: the schedule's and one an operator planned half a minute earlier.
+        var a = h.Platform.Payouts.Plan("aliexpress-ww", T(Week1), "schedule").Id;
+        var b = h.Platform.Payouts.Plan("aliexpress-ww", T(Week1).AddSeconds(-30), "alice").Id;
+        h.Platform.Payouts.Approve(a, "alice");
+        h.Platform.Payouts.Approve(b, "alice");
+        // Each export dawdles after reading the balances: without one lock per program both would pay them.
+        h.Platform.Payouts.AfterExportStep = step =>
+        {
+            if (step == "checked") Thread.Sleep(300);
+        };
+        Parallel.Invoke(() => h.Platform.Payouts.Export(a, "bob"), () => h.Platform.Payouts.Export(b, "carol"));
+
+        Assert.Equal((0m, 36.00m), (h.Balance("wire").Payable, h.Balance("wire").Paid));
+        Assert.Equal(Math.Round(21.60m * EurRate, 2, MidpointRounding.AwayFromZero), h.Balance("sepa", "EUR").Paid);
+        var paidLines = new[] { a, b }.SelectMany(r => h.Platform.Payouts.Get(r)!.Lines).Count(l => l.Status == LineStatus.Paid);
+        Assert.Equal(2, paidLines); // sepa and wire, once each, in one run or the other
     }
 
     [Theory]
@@ -245,6 +270,45 @@ public sealed class PayoutRunTests : IClassFixture<PostgresAvailability>
         Assert.Equal((0m, eur), (h.Balance("sepa", "EUR").Payable, h.Balance("sepa", "EUR").Paid));
         var doc = XDocument.Load(new MemoryStream(h.Platform.Payouts.File(next.Id, "sepa.xml")!.Value.Content));
         Assert.Equal("FR1420041010050500013M02606", doc.Descendants(Pain + "CdtrAcct").Single().Descendants(Pain + "IBAN").Single().Value);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public void D3_a_publisher_with_two_lines_in_a_run_settles_and_returns_each_by_its_currency(string provider)
+    {
+        using var h = Setup(provider);
+        if (h is null) return;
+        var first = PlanApproveExport(h);
+        h.Platform.Payouts.Return(first, "sepa", "AC04", "bob"); // an EUR balance of 18.47 is left in the USD program
+        h.Platform.Payouts.Adjust("aliexpress-ww", "sepa", "USD", 20m, "bonus", null, null, "alice");
+        h.Clock.Set(T(Week2));
+        var run = PlanApproveExport(h);
+        var lines = h.Platform.Payouts.Get(run)!.Lines.Where(l => l.Publisher == "sepa").ToList();
+        Assert.Equal([("EUR", "paid"), ("USD", "paid")], lines.Select(l => (l.Currency, l.Status)));
+        var paid = h.Balance("sepa", "EUR").Paid;
+
+        Assert.Equal("currency", Assert.Throws<ProblemException>(() => h.Platform.Payouts.Return(run, "sepa", "AC04", "bob")).Problem.Field);
+        Assert.Equal("currency", Assert.Throws<ProblemException>(() => h.Platform.Payouts.Settle(run, "sepa", "bob")).Problem.Field);
+        var returned = h.Platform.Payouts.Return(run, "sepa", "AC04", "bob", currency: "USD");
+        var usdLine = returned.Lines.Single(l => l.Publisher == "sepa" && l.Currency == "USD");
+        Assert.Equal([("EUR", "paid"), ("USD", "returned")], returned.Lines.Where(l => l.Publisher == "sepa").Select(l => (l.Currency, l.Status)));
+        Assert.Equal((decimal.Parse(usdLine.PayAmount!, CultureInfo.InvariantCulture), paid - decimal.Parse(usdLine.PayAmount!, CultureInfo.InvariantCulture)),
+            (h.Balance("sepa", "EUR").Payable, h.Balance("sepa", "EUR").Paid));
+        Assert.Equal("settled", h.Platform.Payouts.Settle(run, "sepa", "bob", currency: "EUR").Lines.Single(l => l.Publisher == "sepa" && l.Currency == "EUR").Status);
+    }
+
+    [Fact]
+    public void D3_text_a_bank_file_cannot_carry_is_refused_and_sepa_text_is_in_the_epc_character_set()
+    {
+        using var h = Setup(TestStores.Sqlite)!;
+        foreach (var holder in new[] { "Evil \uFFFE Corp", "Bell\u0007", "Smile \U0001F600" })
+        {
+            var e = Assert.Throws<ProblemException>(() => h.Platform.Payouts.SetDetails("wire", PayoutDetailsRules.ReplayWire("wire") with { AccountHolder = holder }, "wire"));
+            Assert.Equal("holder", e.Problem.Field);
+        }
+        Assert.Equal("Anna Muller-Co + Sons", BankFiles.SepaText("Анна Müller_Co & Sons"));
+        Assert.Equal("Strasse 5, Lodz. Zhukov", BankFiles.SepaText("Straße 5, Łódź; Жуков"));
+        Assert.Equal("Aristotelis", BankFiles.SepaText("Αριστοτέλης"));
     }
 
     [Theory]
@@ -322,6 +386,9 @@ public sealed class PayoutRunTests : IClassFixture<PostgresAvailability>
         Assert.Equal((0m, 0m), (usd.Opening, usd.Closing));
         Assert.Equal(["commission made payable", "manual adjustment: bonus (top seller in January)", "payment to your bank account"], usd.Entries.Select(e => e.Label));
         Assert.Equal([7.20m, 10.00m, -17.20m], usd.Entries.Select(e => e.Amount));
+        // In the CSV the amounts are numbers (a minus is not formula-escaped there), so they add up in a spreadsheet.
+        var csv = Encoding.UTF8.GetString(Statements.Csv(statement));
+        Assert.Contains(",USD,-17.20,0.00", csv, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -408,10 +475,13 @@ public sealed class PayoutRunTests : IClassFixture<PostgresAvailability>
     }
 
     /// <summary>Validates with the ISO 20022 schema of the shared reference data where present, else the copy the product embeds.</summary>
-    internal static IReadOnlyList<string> ValidateAgainstSchema(byte[] xml)
+    internal static IReadOnlyList<string> ValidateAgainstSchema(byte[] xml, Xunit.Abstractions.ITestOutputHelper? output = null)
     {
         var shared = Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "data", "iso20022", "pain.001.001.03.xsd"));
         var path = File.Exists(shared) ? shared : Path.Combine(RepoRoot, "src", "LastClick.Core", "Payouts", "Schemas", "pain.001.001.03.xsd");
+        output?.WriteLine(File.Exists(shared)
+            ? $"validated with the shared ISO 20022 schema {shared}"
+            : $"{shared} is not here (a clone without shared/): validated with the copy the product embeds, {path}");
         var schemas = new XmlSchemaSet();
         schemas.Add("urn:iso:std:iso:20022:tech:xsd:pain.001.001.03", path);
         var errors = new List<string>();

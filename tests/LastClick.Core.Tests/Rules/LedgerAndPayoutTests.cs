@@ -127,6 +127,8 @@ public sealed class LedgerAndPayoutTests
     [InlineData("NO9386011117947", true)] // the shortest (15)
     [InlineData("MT84MALT011000012345MTLCAST001S", true)]
     [InlineData("DE89370400440532013001", false)] // check digits
+    [InlineData("DE99370400441000000087", false)] // mod-97 holds, but 99 is never issued
+    [InlineData("DE00370400441000000026", false)] // nor 00 (nor 01)
     [InlineData("DE8937040044053201300", false)] // one short for DE
     [InlineData("DE893704004405320130000", false)] // one long for DE
     [InlineData("XX89370400440532013000", false)] // no such country

@@ -135,6 +135,35 @@ public sealed class PayoutApiTests
     }
 
     [Fact]
+    public async Task D3_on_the_dashboard_only_admins_download_bank_files_and_statements()
+    {
+        await using var host = await WebHost.StartAsync(Debtor);
+        var platform = host.Platform;
+        platform.Publishers.Upsert(new Publisher("p1", "content", null));
+        platform.Payouts.SetDetails("p1", new PayoutDetails("sepa", "Anna", "DE89370400440532013000", null, null), "test");
+        platform.Payouts.Adjust("aliexpress-ww", "p1", "USD", 30m, "bonus", null, null, "test");
+        var run = platform.Payouts.Plan("aliexpress-ww", platform.Clock.GetUtcNow(), "test").Id;
+        platform.Payouts.Approve(run, "test");
+        platform.Payouts.Export(run, "test");
+        host.Operator(AccountRoles.Moderator, "mod@pay.example", "the moderator's password");
+        host.Operator(AccountRoles.Admin, "admin@pay.example", "the admin's password");
+
+        foreach (var (email, password, expected) in new[] { ("mod@pay.example", "the moderator's password", System.Net.HttpStatusCode.Forbidden),
+                     ("admin@pay.example", "the admin's password", System.Net.HttpStatusCode.OK) })
+        {
+            using var session = host.NewSession();
+            await session.SignInAsync(email, password);
+            using var file = await session.SendAsync(HttpMethod.Get, $"/o/payouts?handler=file&run={run}&name=sepa.xml");
+            using var statement = await session.SendAsync(HttpMethod.Get, $"/o/payouts?handler=statement&run={run}&publisher=p1&format=csv");
+            // A moderator is refused (the dashboard's access-denied answer), an admin gets the files.
+            Assert.Equal((expected == System.Net.HttpStatusCode.OK, expected == System.Net.HttpStatusCode.OK),
+                (file.StatusCode == System.Net.HttpStatusCode.OK, statement.StatusCode == System.Net.HttpStatusCode.OK));
+            var page = await (await session.SendAsync(HttpMethod.Get, $"/o/payouts?run={run}")).Content.ReadAsStringAsync();
+            Assert.Equal(expected == System.Net.HttpStatusCode.OK, page.Contains("name=sepa.xml", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public void D2_the_command_line_plans_approves_exports_and_lists_runs_and_writes_the_bank_files()
     {
         var folder = Directory.CreateTempSubdirectory("lastclick-payouts-");

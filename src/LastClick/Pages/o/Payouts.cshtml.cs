@@ -18,6 +18,8 @@ public sealed class PayoutRunsModel(Platform platform) : PageModel
     public string Program { get; private set; } = "";
     public IReadOnlyList<LastClick.Programs.ProgramDefinition> Programs => [.. platform.Programs.All.OrderBy(p => p.Id, StringComparer.Ordinal)];
     public IReadOnlyList<PayoutLine> Preview { get; private set; } = [];
+    public int PreviewCount { get; private set; }
+    public IReadOnlyList<(string What, int Lines)> PreviewCounts { get; private set; } = [];
     public DateTimeOffset NextRun { get; private set; }
     public string DefaultCurrency { get; private set; } = "";
     public IReadOnlyList<PayoutRunView> Runs { get; private set; } = [];
@@ -45,11 +47,11 @@ public sealed class PayoutRunsModel(Platform platform) : PageModel
         return (view.Id, $"Run {view.Id} exported: {string.Join(", ", view.ToPay.Select(t => $"{t.Currency} {t.Amount} ({t.Lines})"))}. Download the bank files below.");
     });
 
-    public IActionResult OnPostSettle(string? run, string? publisher) => Act(null, run, () =>
-        (platform.Payouts.Settle(run ?? "", publisher ?? "", WebSetup.ActorOf(User)).Id, $"{publisher}'s payment settled."));
+    public IActionResult OnPostSettle(string? run, string? publisher, string? currency) => Act(null, run, () =>
+        (platform.Payouts.Settle(run ?? "", publisher ?? "", WebSetup.ActorOf(User), currency).Id, $"{publisher}'s payment settled."));
 
-    public IActionResult OnPostReturn(string? run, string? publisher, string? reason) => Act(null, run, () =>
-        (platform.Payouts.Return(run ?? "", publisher ?? "", reason ?? "", WebSetup.ActorOf(User)).Id, $"{publisher}'s payment returned: the money is payable again."));
+    public IActionResult OnPostReturn(string? run, string? publisher, string? reason, string? currency) => Act(null, run, () =>
+        (platform.Payouts.Return(run ?? "", publisher ?? "", reason ?? "", WebSetup.ActorOf(User), currency).Id, $"{publisher}'s payment returned: the money is payable again."));
 
     public IActionResult OnPostAdjust(string? program, string? publisher, string? currency, string? amount, string? reason, string? note) => Act(program, null, () =>
     {
@@ -65,12 +67,14 @@ public sealed class PayoutRunsModel(Platform platform) : PageModel
     /// <summary>A bank file of an exported run, as written at export.</summary>
     public IActionResult OnGetFile(string? run, string? name)
     {
+        // Bank files carry every publisher's account: admins only (moderators see the runs, not the accounts).
+        if (!Admin) return Forbid();
         if (name is not (BankFiles.SepaName or BankFiles.WireName) || platform.Payouts.OpenFile(run ?? "", name) is not { } file) return NotFound();
         return File(file.Content, file.Media, $"{run}-{name}");
     }
 
     public IActionResult OnGetStatement(string? run, string? publisher, string? format) =>
-        StatementDownload.For(platform, run, publisher, format, this);
+        Admin ? StatementDownload.For(platform, run, publisher, format, this) : Forbid();
 
     private IActionResult Act(string? program, string? run, Func<(string? Run, string Message)> act)
     {
@@ -99,7 +103,11 @@ public sealed class PayoutRunsModel(Platform platform) : PageModel
         var definition = platform.Programs.Get(Program);
         NextRun = PayoutSchedule.Next(definition.Payout, platform.Clock.GetUtcNow());
         DefaultCurrency = definition.PayoutCurrencyAt(platform.Clock.GetUtcNow()).Code;
-        Preview = platform.Payouts.Preview(Program);
+        var preview = platform.Payouts.Preview(Program);
+        PreviewCount = preview.Count;
+        PreviewCounts = [.. preview.GroupBy(l => l.Decision == PayoutDecision.Paid ? "will be paid" : l.Reason!).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (g.Key, g.Count()))];
+        // The held first (they need someone to act), then by publisher; a page of them.
+        Preview = [.. preview.OrderBy(l => l.Status != LineStatus.Held).ThenBy(l => l.PublisherId, StringComparer.Ordinal).Take(500)];
         Runs = platform.Payouts.Runs(Program, limit: 30);
     }
 }

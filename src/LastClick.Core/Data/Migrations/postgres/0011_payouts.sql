@@ -36,6 +36,12 @@ ALTER TABLE payouts ADD COLUMN returned_at BIGINT NULL;
 ALTER TABLE payouts ADD COLUMN return_reason TEXT NULL;
 CREATE INDEX payouts_publisher ON payouts (publisher_id, run_id);
 
+-- Runs and lines written before: paid at once, in the balance's currency. Statements and returns read these columns.
+UPDATE payout_runs SET exported_at = at, planned_at = at, planned_by = 'schedule', approved_at = at, approved_by = 'schedule', exported_by = 'schedule';
+UPDATE payouts SET planned_minor = amount_minor, pay_currency = currency, pay_minor = amount_minor WHERE status = 'paid';
+-- "Complete" is derived from the details from now on: a publisher with none is not complete, whatever it was set to.
+UPDATE publishers SET payout_details_complete = FALSE WHERE payout_details IS NULL;
+
 -- A run's money moves once per line (publisher and balance currency): an export retried or resumed cannot post a
 -- second payout, conversion or return. payout_line is the line's balance currency.
 ALTER TABLE ledger_transfers ADD COLUMN payout_line TEXT NULL;
