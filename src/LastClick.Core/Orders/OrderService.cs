@@ -164,7 +164,7 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
             VALUES (@OrderId, @LineNo, @LineId, @ProductId, @Category, @Store, @PriceMinor, @Quantity, @Affiliated,
                 @SellerRate, @IsVirtual, @Section, @SellerOrigin, @Rate, @RateReason, @Trace, @Reason, @RefundedMinor, @CommissionMinor)
             """, lines);
-        Post(s, row, settled, null, now);
+        Post(s, row, settled, null, null, now);
         var capStep = settled.CapStep;
         return View(row, lines, l => capStep is not null && rates[l.LineNo].Reason is null ? [.. rates[l.LineNo].Trace, capStep] : rates[l.LineNo].Trace,
             attribution.Trace);
@@ -278,8 +278,10 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
         foreach (var row in s.Query<OrderRow>($"SELECT {StateColumns} FROM orders WHERE {Payable}", args))
         {
             OrderRollup.Add(rollups, row, -1);
+            var before = Before.Of(row);
             row.Status = Name(OrderStatus.Paid);
             OrderRollup.Add(rollups, row, +1);
+            Tell(s, row, before, now);
         }
         s.Execute($"UPDATE orders SET status = 'paid', paid_out = @yes, settled_minor = held_minor, held_minor = 0, held_account = NULL, updated_at = @now WHERE {Payable}", args);
         RollupWriter.Write(s, rollups);
@@ -302,6 +304,7 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
         ProgramDefinition program, DateTimeOffset now)
     {
         var reported = OrderRollup.Snapshot(row);
+        var before = Before.Of(row);
         var stored = Stored(row, lines, order.Currency);
         var settled = Settlements.Decide(StateOf(row, lines, order), facts, program, now);
         Apply(row, lines, settled, facts, now);
@@ -315,22 +318,63 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
                 """, row);
             return;
         }
-        WriteSettled(s, row, lines.Where((_, i) => settled.Lines[i] != stored.Lines[i]), settled, reported, now);
+        WriteSettled(s, row, lines.Where((_, i) => settled.Lines[i] != stored.Lines[i]), settled, reported, before, now);
     }
 
     /// <summary>The one writer of a settled order already stored: its row, the lines that changed, then <see cref="Post"/>.</summary>
-    private static void WriteSettled(DbSession s, OrderRow row, IEnumerable<LineRow> changedLines, Settlement settled, long[]? reported, DateTimeOffset now)
+    private static void WriteSettled(DbSession s, OrderRow row, IEnumerable<LineRow> changedLines, Settlement settled, long[]? reported, Before before, DateTimeOffset now)
     {
         s.Execute(UpdateSettled, row);
         s.ExecuteEach(UpdateSettledLine, changedLines);
-        Post(s, row, settled, reported, now);
+        Post(s, row, settled, reported, before, now);
     }
 
-    /// <summary>What follows every settlement written: its ledger transfers (a credited order's) and the rollups' move from <paramref name="reported"/>.</summary>
-    private static void Post(DbSession s, OrderRow row, Settlement settled, long[]? reported, DateTimeOffset now)
+    /// <summary>
+    /// What follows every settlement written: its ledger transfers (a credited order's), the rollups' move from
+    /// <paramref name="reported"/>, and the news of it (<see cref="Tell"/>) from what it was <paramref name="before"/>.
+    /// </summary>
+    private static void Post(DbSession s, OrderRow row, Settlement settled, long[]? reported, Before? before, DateTimeOffset now)
     {
         if (row.PublisherId is not null) PostTransfers(s, row.ProgramId, row.PublisherId, Currency.Of(row.PayoutCurrency), row.Id, null, settled.Transfers, now);
         OrderRollup.Write(s, reported, row);
+        Tell(s, row, before, now);
+    }
+
+    /// <summary>An order as it stood before a change: whose it was, its status, its commission.</summary>
+    private readonly record struct Before(string? PublisherId, string Status, long CommissionMinor)
+    {
+        public static Before Of(OrderRow row) => new(row.PublisherId, row.Status, row.CommissionMinor);
+    }
+
+    /// <summary>The kinds of order news in the outbox (I2): the publisher's postback events.</summary>
+    public static class News
+    {
+        public const string Created = "order_created", Adjusted = "order_adjusted";
+        public static string Status(string status) => $"order_{status}";
+        public static readonly IReadOnlyList<string> Events = ["created", "pending", "confirmed", "payable", "paid", "declined", "adjusted"];
+    }
+
+    /// <summary>
+    /// One message per change a credited order's publisher hears of, in the change's transaction: created (credited
+    /// for the first time, whatever its status), a new status, or the same status with another commission (adjusted).
+    /// </summary>
+    private static void Tell(DbSession s, OrderRow row, Before? before, DateTimeOffset now)
+    {
+        if (row.PublisherId is null) return;
+        var kind = before is not { PublisherId: not null } b ? News.Created
+            : b.Status != row.Status ? News.Status(row.Status)
+            : b.CommissionMinor != row.CommissionMinor ? News.Adjusted
+            : null;
+        if (kind is null) return;
+        var payout = Currency.Of(row.PayoutCurrency);
+        var currency = Currency.Of(row.Currency);
+        Outbox.Write(s, now, kind, $"order:{row.Id}", new
+        {
+            @event = kind["order_".Length..], orderId = row.Id, clickId = row.AttributedClickId, row.Sub1, row.Sub2, row.Sub3, row.Sub4, row.Sub5,
+            status = row.Status, reason = row.DeclineReason, commission = payout.Format(payout.FromMinor(row.CommissionMinor)), currency = payout.Code,
+            amount = currency.Format(currency.FromMinor(row.AmountMinor)), orderCurrency = currency.Code, program = row.ProgramId, publisher = row.PublisherId,
+            eventTime = now,
+        }, row.ProgramId, row.PublisherId);
     }
 
     private const string UpdateSettled = """
@@ -410,6 +454,7 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
             .Select(r => r with { Trace = [step, .. r.Trace] }).ToList();
         var now = clock.GetUtcNow();
         var reported = OrderRollup.Snapshot(row);
+        var before = Before.Of(row);
         var trace = JsonSerializer.Deserialize<List<string>>(row.AttributionTrace) ?? [];
         trace.Add($"{step.Rule}: {step.Detail}");
         (row.PublisherId, row.TrafficType, row.AttributionReason, row.AttributionTrace) = (publisherId, trafficType, null, JsonSerializer.Serialize(trace, TraceJsonOptions));
@@ -422,7 +467,7 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
         Apply(row, lines, settled, facts, now);
         s.Execute("UPDATE orders SET publisher_id = @PublisherId, traffic_type = @TrafficType, attribution_reason = NULL, attribution_trace = @AttributionTrace WHERE id = @Id", row);
         s.ExecuteEach("UPDATE order_lines SET rate = @Rate, rate_reason = @RateReason, trace = @Trace WHERE order_id = @OrderId AND line_no = @LineNo", lines);
-        WriteSettled(s, row, lines, settled, reported, now);
+        WriteSettled(s, row, lines, settled, reported, before, now);
         return Find(s, orderId)!;
     }
 
