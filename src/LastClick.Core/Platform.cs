@@ -31,6 +31,7 @@ public sealed class Platform
         Keywords = new Products.BannedKeywords(store, clock);
         Claims = new Claims.ClaimService(store, programs, Orders, clock);
         Fraud = new Fraud.FraudReview(store, Orders, Links, clock);
+        Postbacks = new Notifications.PostbackService(store, programs, clock);
     }
 
     public Store Store { get; }
@@ -51,4 +52,5 @@ public sealed class Platform
     public Products.BannedKeywords Keywords { get; }
     public Claims.ClaimService Claims { get; }
     public Fraud.FraudReview Fraud { get; }
+    public Notifications.PostbackService Postbacks { get; }
 }

@@ -38,6 +38,12 @@ public static partial class LastClickServer
         store.Migrate(time);
         var platform = new Platform(store, programs, time);
         platform.Payouts.Debtor = DebtorFrom(builder.Configuration);
+        platform.Postbacks.Policy = Notifications.OutboundPolicy.Parse(builder.Configuration["Outbound:AllowNetworks"]);
+        if (builder.Configuration["Postbacks:RetrySeconds"] is { Length: > 0 } retry)
+        {
+            platform.Postbacks.RetryBase = TimeSpan.FromSeconds(double.TryParse(retry, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds is > 0 and <= 3600
+                ? seconds : throw ProblemException.Invalid("Postbacks:RetrySeconds", "seconds, more than 0 and at most 3600"));
+        }
         platform.ProgramEditor.Deployed();
         platform.ProgramEditor.Load();
         builder.Services.AddSingleton(platform);
@@ -45,6 +51,7 @@ public static partial class LastClickServer
         builder.Services.AddSingleton(new DuplicateClicks(TimeSpan.FromSeconds(30)));
         builder.Services.AddSingleton(new Fraud.ClickSpam());
         builder.Services.AddHostedService<ServerLoops>();
+        builder.Services.AddHostedService<PostbackWorker>();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         var trusted = (builder.Configuration["TrustedProxies"]?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [])
@@ -127,6 +134,7 @@ public static partial class LastClickServer
         MapCatalog(app);
         MapFraud(app);
         MapPayouts(app);
+        MapPostbacks(app);
         MapProductRedirect(app);
         return app;
     }

@@ -26,7 +26,7 @@ public sealed class TenantIsolationTests : IAsyncLifetime
     private Tenant _b = null!;
 
     private sealed record Tenant(string Publisher, string Email, string Key, string Prefix, string LinkCode, string OrderId, string FeedCode, WebHost.Session Session,
-        string FindingId, string RunId);
+        string FindingId, string RunId, string DeliveryId);
 
     // Parameters naming something a publisher owns, and how to fill them with a tenant's own id.
     private static readonly Dictionary<string, Func<Tenant, string>> TenantIds = new(StringComparer.Ordinal)
@@ -40,6 +40,8 @@ public sealed class TenantIsolationTests : IAsyncLifetime
         ["finding"] = t => t.FindingId,
         // A payout run with a line of the publisher's (its statement).
         ["run"] = t => t.RunId,
+        // A postback delivery of the publisher's (redelivered).
+        ["delivery"] = t => t.DeliveryId,
     };
 
     // Parameters that are not anyone's: filters, paging, form fields. Sample values that are valid.
@@ -92,7 +94,17 @@ public sealed class TenantIsolationTests : IAsyncLifetime
         var run = p.Payouts.Plan("aliexpress-ww", now.AddMinutes(-runAgo), "test").Id;
         p.Payouts.Approve(run, "test");
         p.Payouts.Export(run, "test");
-        return new Tenant(id, email, key, key[3..15], link.Code, $"order-{tag}", feed.Code, session, $"{finding}", run);
+        // A postback delivery that gave up (its setting is gone, so redelivering it sends nothing anywhere).
+        long delivery;
+        using (var c = p.Store.Open())
+        {
+            var message = c.Query<long>("SELECT MAX(id) FROM outbox_messages WHERE publisher_id = @id", new { id }).Single();
+            delivery = c.Query<long>("""
+                INSERT INTO postback_jobs (message_id, publisher_id, program_id, status, attempts, next_at, created_at)
+                VALUES (@message, @id, '', 'dead', 1, 0, 0) RETURNING id
+                """, new { message, id }).Single();
+        }
+        return new Tenant(id, email, key, key[3..15], link.Code, $"order-{tag}", feed.Code, session, $"{finding}", run, $"{delivery}");
     }
 
     public async Task DisposeAsync()

@@ -1,0 +1,59 @@
+using LastClick.Access;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace LastClick.Server;
+
+public static partial class LastClickServer
+{
+    /// <summary>Issue 15: a publisher's postbacks (I2) — settings, the signing secret, a test, the delivery log, redelivery.</summary>
+    private static void MapPostbacks(WebApplication app)
+    {
+        var api = RequireKey(app.MapGroup("/api/v1/postbacks"), KeyRole.Publisher).WithTags("postbacks")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+        static string Me(HttpContext http) => CallerOf(http).PublisherId!;
+
+        api.MapGet("", (HttpContext http, Platform platform) =>
+        {
+            var (secret, previous) = platform.Postbacks.Secrets(Me(http));
+            return Results.Json(new { postbacks = platform.Postbacks.Settings(Me(http)).Select(SettingJson), secret, previousSecret = previous, macros = Notifications.Postbacks.Macros.Keys });
+        }).WithSummary("The publisher's postbacks, the signing secret (and the previous one during a rotation), the macros a URL may carry");
+
+        api.MapPut("", async (HttpContext http, Platform platform) => await HandleAsync(http, async body =>
+        {
+            body.AllowOnly("url", "method", "events", "program");
+            var setting = await platform.Postbacks.SaveAsync(Me(http), body.Required("url").AsString(), body.OptionalString("method"),
+                body.Optional("events")?.AsStrings(), body.OptionalString("program"), http.RequestAborted).ConfigureAwait(false);
+            var (secret, _) = platform.Postbacks.Secrets(Me(http));
+            return Results.Json(new { postback = SettingJson(setting), secret });
+        }).ConfigureAwait(false)).WithSummary("Set a postback: {\"url\":\"https://tracker.example/pb?cid={click_id}&status={status}&payout={commission}\",\"method\":\"GET|POST\",\"events\":[\"created\",\"pending\",\"confirmed\",\"payable\",\"paid\",\"declined\",\"adjusted\"],\"program\":\"…\"} (no program: every program)");
+
+        api.MapDelete("", (HttpContext http, Platform platform) =>
+            platform.Postbacks.Remove(Me(http), http.Request.Query["program"].FirstOrDefault()) ? Results.NoContent() : Problem(Common.Problem.NotFound("program", "no such postback")));
+
+        api.MapPost("/secret/rotate", (HttpContext http, Platform platform) =>
+        {
+            var (secret, previous) = platform.Postbacks.Rotate(Me(http));
+            return Results.Json(new { secret, previousSecret = previous });
+        }).WithSummary("A new signing secret; the previous one stays valid until the next rotation");
+
+        api.MapPost("/test", (HttpContext http, Platform platform) => Guard(() =>
+            Results.Json(new { deliveries = platform.Postbacks.Test(Me(http)) }, statusCode: StatusCodes.Status202Accepted)))
+            .WithSummary("Send a test postback to each of the publisher's postbacks (order_id test-…)");
+
+        api.MapGet("/deliveries", (HttpContext http, Platform platform) => Guard(() =>
+        {
+            var (limit, offset) = Page(http);
+            return Results.Json(new { deliveries = platform.Postbacks.Deliveries(Me(http), Math.Min(limit, 500), offset) });
+        })).WithSummary("The delivery log, newest first: each delivery with its attempts (time, URL without secrets, status, latency, the answer's first bytes)");
+
+        api.MapPost("/deliveries/{delivery:long}/redeliver", (long delivery, HttpContext http, Platform platform) => Guard(() =>
+        {
+            platform.Postbacks.Redeliver(Me(http), delivery);
+            return Results.Json(new { delivery, status = "pending" }, statusCode: StatusCodes.Status202Accepted);
+        })).WithSummary("Send a delivery again now (a dead one too)");
+    }
+
+    private static object SettingJson(Notifications.PostbackSetting s) =>
+        new { program = s.ProgramId.Length == 0 ? null : s.ProgramId, s.Url, s.Method, s.Events };
+}
