@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using System.Net;
+using LastClick.Data;
+using LastClick.Notifications;
+using LastClick.Tests.Support;
+using static LastClick.Tests.Support.Build;
+
+namespace LastClick.Tests.Notifications;
+
+/// <summary>I2's queue on both stores: what is dispatched, a sender dying mid-delivery, giving up after 72 hours.</summary>
+public sealed class PostbackDeliveryTests : IClassFixture<PostgresAvailability>
+{
+    public static TheoryData<string> Stores => TestStores.Providers;
+
+    /// <summary>Answers every request with a status the test chooses and records it (nothing leaves the process).</summary>
+    private sealed class Tracker(Func<HttpStatusCode> answer) : HttpMessageHandler
+    {
+        public ConcurrentQueue<string> Seen { get; } = new();
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Seen.Enqueue(request.RequestUri!.PathAndQuery);
+            return Task.FromResult(new HttpResponseMessage(answer()) { Content = new StringContent("ok") });
+        }
+    }
+
+    private static async Task<Harness?> Setup(string provider, string events = "created,payable")
+    {
+        var h = Harness.Create(provider);
+        if (h is null) return null;
+        h.Publisher();
+        h.Platform.Postbacks.Policy = OutboundPolicy.Parse("127.0.0.0/8");
+        await h.Platform.Postbacks.SaveAsync("p1", "http://127.0.0.1:9/pb?o={order_id}&s={status}&e={event_id}", "GET", events.Split(','), null);
+        return h;
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task I2_only_the_events_asked_for_are_queued_once_each(string provider)
+    {
+        using var h = await Setup(provider);
+        if (h is null) return;
+        h.Click();
+        h.Order("o1");
+        h.Event("e1", "goods_received", "2026-02-04T00:00:00Z");
+        h.Event("e2", "fraud", "2026-02-05T00:00:00Z");
+        Assert.Equal(2, h.Platform.Postbacks.Dispatch()); // created and payable; declined was not asked for
+        Assert.Equal(0, h.Platform.Postbacks.Dispatch());
+        var tracker = new Tracker(() => HttpStatusCode.OK);
+        using var http = new HttpClient(tracker);
+        Assert.Equal(2, await h.Platform.Postbacks.DeliverDueAsync(http));
+        Assert.Equal(0, await h.Platform.Postbacks.DeliverDueAsync(http));
+        Assert.Equal(["s=pending", "s=payable"], tracker.Seen.Select(q => q.Split('&')[1]));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task I2_a_sender_that_dies_after_claiming_leaves_the_delivery_to_the_next_one_with_the_same_event_id(string provider)
+    {
+        using var h = await Setup(provider);
+        if (h is null) return;
+        h.Click();
+        h.Order("o1");
+        h.Platform.Postbacks.Dispatch();
+        // The first sender claims the job, then the process is killed before it records anything.
+        var dying = new Tracker(() => throw new OperationCanceledException("killed"));
+        using (var http = new HttpClient(dying))
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => h.Platform.Postbacks.DeliverDueAsync(http));
+        }
+        var tracker = new Tracker(() => HttpStatusCode.OK);
+        using var next = new HttpClient(tracker);
+        Assert.Equal(0, await h.Platform.Postbacks.DeliverDueAsync(next)); // still leased
+        h.Clock.Set(h.Clock.GetUtcNow() + PostbackService.Lease + TimeSpan.FromSeconds(1));
+        Assert.Equal(1, await h.Platform.Postbacks.DeliverDueAsync(next));
+        Assert.Equal(dying.Seen.Single(), tracker.Seen.Single());
+        Assert.Equal("delivered", h.Platform.Postbacks.Deliveries("p1").Single().Status);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task I2_a_failing_tracker_is_retried_with_backoff_then_given_up_after_72_hours(string provider)
+    {
+        using var h = await Setup(provider);
+        if (h is null) return;
+        h.Click();
+        h.Order("o1");
+        h.Platform.Postbacks.Dispatch();
+        var tracker = new Tracker(() => HttpStatusCode.ServiceUnavailable);
+        using var http = new HttpClient(tracker);
+        var tries = 0;
+        for (var hour = 0; hour <= 80; hour++)
+        {
+            h.Clock.Set(T("2026-02-02T09:00:00Z").AddHours(hour));
+            tries += await h.Platform.Postbacks.DeliverDueAsync(http);
+        }
+        var delivery = h.Platform.Postbacks.Deliveries("p1").Single();
+        Assert.Equal("dead", delivery.Status);
+        Assert.Equal(tries, delivery.Attempts);
+        Assert.InRange(tries, 14, 20); // 30 s, 1, 2, 4 … minutes, then every 6 hours, until 72 hours are past
+        Assert.All(delivery.Log, a => Assert.Equal(503, a.HttpStatus));
+        // Redelivered by hand, a dead delivery goes once more.
+        h.Platform.Postbacks.Redeliver("p1", delivery.Id);
+        Assert.Equal(1, await h.Platform.Postbacks.DeliverDueAsync(http));
+    }
+}
