@@ -120,6 +120,7 @@ public sealed class PostbackService(Store store, ProgramCatalog programs, TimePr
                 VALUES (@message, @publisherId, @ProgramId, 'pending', 0, @now, @now) RETURNING id
                 """, new { message, publisherId, setting.ProgramId, now = Times.ToMicros(now) }));
         }
+        AuditLog.Append(s, now, publisherId, "postback.test_sent", $"publisher:{publisherId}", $"deliveries {string.Join(", ", jobs)}");
         return jobs;
     });
 
@@ -327,8 +328,9 @@ public sealed class PostbackService(Store store, ProgramCatalog programs, TimePr
         if (s.Execute("UPDATE postback_jobs SET status = 'pending', next_at = @now WHERE id = @jobId AND publisher_id = @publisherId",
                 new { jobId, publisherId, now = Times.ToMicros(clock.GetUtcNow()) }) == 0)
         {
-            throw new ProblemException(Problem.NotFound("id", $"no delivery {jobId}"));
+            throw new ProblemException(Problem.NotFound("delivery", $"no delivery {jobId}"));
         }
+        AuditLog.Append(s, clock.GetUtcNow(), publisherId, "postback.redelivered", $"publisher:{publisherId}", $"delivery {jobId}");
     });
 
 #pragma warning disable CA1812 // instantiated by the row parser

@@ -54,6 +54,7 @@ public sealed class TenantIsolationTests : IAsyncLifetime
         ["market"] = "DE",
         ["note"] = "an answer",
         ["format"] = "csv",
+        ["url"] = "http://127.0.0.1:9/pb", ["method"] = "GET", ["events"] = "created",
     };
 
     public async Task InitializeAsync()
