@@ -19,22 +19,11 @@ public sealed class OperatorClaimsModel(Platform platform) : PageModel
 
     public IActionResult OnPostDecline(long? claim, string? reason, string? note) => Decide(() => platform.Claims.Decline(claim ?? 0, WebSetup.ActorOf(User), reason ?? "", note));
 
-    private IActionResult Decide(Func<Claim> decide)
+    private IActionResult Decide(Func<Claim> decide) => FormActions.Run(this, () =>
     {
-        try
-        {
-            var claim = decide();
-            TempData["Flash"] = $"Claim #{claim.Id} {claim.Status}.";
-            return Redirect("/o/claims");
-        }
-        catch (ProblemException e)
-        {
-            Problem = e.Problem;
-            Response.StatusCode = Server.LastClickServer.StatusOf(e.Problem);
-        }
-        Load();
-        return Page();
-    }
+        var claim = decide();
+        return ($"Claim #{claim.Id} {claim.Status}.", "/o/claims");
+    }, problem => Problem = problem, Load);
 
     private void Load()
     {

@@ -40,21 +40,7 @@ public sealed class FraudModel(Platform platform) : PageModel
     public IActionResult OnPostSuspend(string? publisher, string? note) => Act(() =>
         $"{platform.Fraud.SuspendLinks(publisher ?? "", true, WebSetup.ActorOf(User), note)} link(s) of {publisher} suspended.");
 
-    private IActionResult Act(Func<string> act)
-    {
-        try
-        {
-            TempData["Flash"] = act();
-            return Redirect("/o/fraud");
-        }
-        catch (ProblemException e)
-        {
-            Problem = e.Problem;
-            Response.StatusCode = Server.LastClickServer.StatusOf(e.Problem);
-        }
-        Load();
-        return Page();
-    }
+    private IActionResult Act(Func<string> act) => FormActions.Run(this, () => (act(), "/o/fraud"), problem => Problem = problem, Load);
 
     private void Load()
     {

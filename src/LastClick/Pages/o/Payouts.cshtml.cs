@@ -79,21 +79,13 @@ public sealed class PayoutRunsModel(Platform platform) : PageModel
     private IActionResult Act(string? program, string? run, Func<(string? Run, string Message)> act)
     {
         if (!Admin) return Forbid();
-        try
+        return FormActions.Run(this, () =>
         {
             var (shown, message) = act();
-            TempData["Flash"] = message;
             var target = shown ?? run;
             var owner = program ?? (target is null ? null : platform.Payouts.Get(target)?.Program) ?? "";
-            return Redirect($"/o/payouts?program={Uri.EscapeDataString(owner)}" + (target is null ? "" : $"&run={Uri.EscapeDataString(target)}"));
-        }
-        catch (ProblemException e)
-        {
-            Problem = e.Problem;
-            Response.StatusCode = Server.LastClickServer.StatusOf(e.Problem);
-        }
-        Load(program, run);
-        return Page();
+            return (message, $"/o/payouts?program={Uri.EscapeDataString(owner)}" + (target is null ? "" : $"&run={Uri.EscapeDataString(target)}"));
+        }, problem => Problem = problem, () => Load(program, run));
     }
 
     private void Load(string? program, string? run)

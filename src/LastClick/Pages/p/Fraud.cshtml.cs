@@ -14,20 +14,9 @@ public sealed class FindingsModel(Platform platform) : PageModel
 
     public void OnGet() => Findings = platform.Fraud.ForPublisher(WebSetup.PublisherOf(User), limit: 200);
 
-    public IActionResult OnPost(long? finding, string? note)
+    public IActionResult OnPost(long? finding, string? note) => FormActions.Run(this, () =>
     {
-        try
-        {
-            platform.Fraud.Reply(WebSetup.PublisherOf(User), finding ?? 0, note);
-            TempData["Flash"] = $"Answer to finding #{finding} sent.";
-            return Redirect("/p/fraud");
-        }
-        catch (ProblemException e)
-        {
-            Problem = e.Problem;
-            Response.StatusCode = Server.LastClickServer.StatusOf(e.Problem);
-        }
-        OnGet();
-        return Page();
-    }
+        platform.Fraud.Reply(WebSetup.PublisherOf(User), finding ?? 0, note);
+        return ($"Answer to finding #{finding} sent.", "/p/fraud");
+    }, problem => Problem = problem, OnGet);
 }

@@ -41,21 +41,8 @@ public sealed class PostbacksModel(Platform platform) : PageModel
         return Task.FromResult($"Delivery #{delivery} queued again.");
     });
 
-    private async Task<IActionResult> ActAsync(Func<Task<string>> act)
-    {
-        try
-        {
-            TempData["Flash"] = await act();
-            return Redirect("/p/postbacks");
-        }
-        catch (ProblemException e)
-        {
-            Problem = e.Problem;
-            Response.StatusCode = Server.LastClickServer.StatusOf(e.Problem);
-        }
-        Load();
-        return Page();
-    }
+    private Task<IActionResult> ActAsync(Func<Task<string>> act) =>
+        FormActions.RunAsync(this, async () => (await act(), "/p/postbacks"), problem => Problem = problem, Load);
 
     private void Load()
     {
