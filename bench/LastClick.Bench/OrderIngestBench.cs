@@ -82,7 +82,7 @@ internal static class OrderIngestBench
     }
 
     /// <summary>500 publishers, one or two clicks per buying visitor, orders of one to three lines.</summary>
-    private static (List<Order> Orders, int Clicks) Prepare(Platform platform, int count, DateTimeOffset now)
+    internal static (List<Order> Orders, int Clicks) Prepare(Platform platform, int count, DateTimeOffset now)
     {
         var random = new Random(11);
         string[] categories = ["Mobile phones", "Mobile phone accessories", "Women's clothing", "Garden supplies", "Toys", "Home appliances", "Books"];

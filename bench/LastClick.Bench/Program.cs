@@ -11,6 +11,7 @@ using LastClick.Replay;
 //   dotnet run -c Release --project bench/LastClick.Bench -- [commission|ip|clicks|replay|orders|all] [--orders N] [--store postgres://…]
 //   … -- gen-catalog N FILE   (bench/catalog.sh: a generated catalog as JSON Lines)
 //   … -- durability LASTCLICK_DLL [KILLS]   (bench/durability.sh builds and runs it)
+//   … -- postbacks [--messages N] [--orders N] [--rounds N]   (bench/postbacks.sh)
 //   … -- payouts [--publishers N] [--store postgres://…]   (bench/payouts.sh)
 //   … -- reports [--clicks N] [--orders N] [--publishers N] [--days N] [--samples N] [--store postgres://…]   (bench/reports.sh)
 var what = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
@@ -131,6 +132,13 @@ if (what == "count-clicks")
 {
     using var store = new LastClick.Data.SqliteStore(args[1]);
     Console.WriteLine(store.InSession(s => s.Scalar<long>("SELECT COUNT(*) FROM clicks")));
+    return 0;
+}
+if (what == "postbacks")
+{
+    // Issue 15: outbox delivery to a loopback tracker, and order ingestion with postbacks on and off (bench/postbacks.sh).
+    int Arg(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(fallback);
+    await LastClick.Bench.PostbackBench.RunAsync(Arg("--messages", 20_000), Arg("--orders", 5_000), Arg("--rounds", 3));
     return 0;
 }
 if (what == "payouts")

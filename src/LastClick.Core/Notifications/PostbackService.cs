@@ -198,12 +198,13 @@ public sealed class PostbackService(Store store, ProgramCatalog programs, TimePr
             """, new { now = Times.ToMicros(now), lease = Times.ToMicros(now + Lease), batch }));
         if (claimed.Count == 0) return 0;
         var hosts = new Dictionary<string, SemaphoreSlim>(StringComparer.OrdinalIgnoreCase);
+        var outcomes = new System.Collections.Concurrent.ConcurrentBag<Outcome>();
         await Task.WhenAll(claimed.Select(async job =>
         {
             var (request, secretMissing) = Prepare(job);
             if (request is null)
             {
-                Record(job, null, 0, secretMissing ?? "the postback setting was removed", null, final: true);
+                outcomes.Add(new Outcome(job, null, 0, secretMissing ?? "the postback setting was removed", null, Final: true, null));
                 return;
             }
             SemaphoreSlim gate;
@@ -215,15 +216,22 @@ public sealed class PostbackService(Store store, ProgramCatalog programs, TimePr
             try
             {
                 var (status, elapsed, error, excerpt) = await SendAsync(http, request, cancel).ConfigureAwait(false);
-                Record(job, status, elapsed, error, excerpt, final: false, request.Url);
+                outcomes.Add(new Outcome(job, status, elapsed, error, excerpt, Final: false, request.Url));
             }
             finally
             {
                 gate.Release();
             }
         })).ConfigureAwait(false);
+        // One transaction for the batch's results: the writer (SQLite has one) is taken once, not once per postback.
+        store.InSession(s =>
+        {
+            foreach (var o in outcomes) Record(s, o);
+        });
         return claimed.Count;
     }
+
+    private sealed record Outcome(JobRow Job, int? Status, long Elapsed, string? Error, string? Excerpt, bool Final, Uri? Url);
 
     private (PostbackRequest? Request, string? Problem) Prepare(JobRow job) => store.Read(s =>
     {
@@ -279,18 +287,18 @@ public sealed class PostbackService(Store store, ProgramCatalog programs, TimePr
         }
     }
 
-    private void Record(JobRow job, int? status, long elapsed, string? error, string? excerpt, bool final, Uri? url = null) => store.InSession(s =>
+    private void Record(DbSession s, Outcome o)
     {
         var now = clock.GetUtcNow();
-        var attempts = job.Attempts + 1;
-        var delivered = status is >= 200 and < 300;
-        var dead = !delivered && (final || now - Times.FromMicros(job.CreatedAt) >= GiveUpAfter);
+        var attempts = o.Job.Attempts + 1;
+        var delivered = o.Status is >= 200 and < 300;
+        var dead = !delivered && (o.Final || now - Times.FromMicros(o.Job.CreatedAt) >= GiveUpAfter);
         var next = delivered || dead ? now : now + Backoff(attempts, RetryBase, Random.Shared.NextDouble());
-        s.Execute("INSERT INTO postback_attempts (job_id, at, url, http_status, latency_ms, error, excerpt) VALUES (@Id, @at, @url, @status, @elapsed, @error, @excerpt)",
-            new { job.Id, at = Times.ToMicros(now), url = url is null ? "" : Redact(url.AbsoluteUri), status, elapsed, error, excerpt });
+        s.Execute("INSERT INTO postback_attempts (job_id, at, url, http_status, latency_ms, error, excerpt) VALUES (@Id, @at, @url, @Status, @Elapsed, @Error, @Excerpt)",
+            new { o.Job.Id, at = Times.ToMicros(now), url = o.Url is null ? "" : Redact(o.Url.AbsoluteUri), o.Status, o.Elapsed, o.Error, o.Excerpt });
         s.Execute("UPDATE postback_jobs SET status = @state, attempts = @attempts, next_at = @next WHERE id = @Id",
-            new { job.Id, state = delivered ? "delivered" : dead ? "dead" : "pending", attempts, next = Times.ToMicros(next) });
-    });
+            new { o.Job.Id, state = delivered ? "delivered" : dead ? "dead" : "pending", attempts, next = Times.ToMicros(next) });
+    }
 
     /// <summary>A URL for a log: no user info, and query values of parameters that look like secrets replaced.</summary>
     public static string Redact(string url)
