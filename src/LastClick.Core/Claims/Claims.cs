@@ -72,6 +72,8 @@ public sealed class ClaimService(Store store, ProgramCatalog programs, OrderServ
             amount = currency.ToMinor(request.Amount), Currency = currency.Code, Comment = request.Comment.Trim(), at = Times.ToMicros(now),
         });
         AuditLog.Append(s, now, "publisher:" + publisherId, "claim.filed", Subject(id), $"order {request.OrderId}");
+        Outbox.Write(s, now, "claim_filed", Subject(id), new { claim = id, publisher = publisherId, program = request.ProgramId, orderId = request.OrderId,
+            amount = currency.Format(request.Amount), currency = currency.Code, eventTime = now }, request.ProgramId, publisherId);
         return Find(s, id)!;
     });
 

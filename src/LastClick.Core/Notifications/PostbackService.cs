@@ -31,6 +31,15 @@ public sealed class PostbackService(Store store, ProgramCatalog programs, TimePr
 
     public OutboundPolicy Policy { get; set; } = OutboundPolicy.PublicOnly;
 
+    /// <summary>The operator's webhooks (integrations) are settings of this "publisher".</summary>
+    public const string Operator = "*";
+
+    /// <summary>What the operator's webhooks may ask for, and the outbox kind each comes from.</summary>
+    public static readonly IReadOnlyDictionary<string, string> OperatorEvents = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["order_attributed"] = OrderService.News.Created, ["claim_filed"] = "claim_filed", ["publisher_applied"] = "publisher_applied", ["payout_planned"] = "payout_planned",
+    };
+
     /// <summary>The first retry's delay; each next one doubles (capped at six hours), ±20% jitter.</summary>
     public TimeSpan RetryBase { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -42,12 +51,14 @@ public sealed class PostbackService(Store store, ProgramCatalog programs, TimePr
     public async Task<PostbackSetting> SaveAsync(string publisherId, string url, string? method, IReadOnlyList<string>? events, string? programId, CancellationToken cancel = default)
     {
         var program = programId is null ? "" : programs.Get(programId, "program").Id;
-        var verb = (method ?? "GET").ToUpperInvariant();
-        if (!Postbacks.Methods.Contains(verb)) throw ProblemException.Invalid("method", "GET or POST");
-        var chosen = events is null || events.Count == 0 ? OrderService.News.Events : events;
-        if (chosen.FirstOrDefault(e => !OrderService.News.Events.Contains(e)) is { } unknown)
+        var webhook = publisherId == Operator;
+        var verb = (method ?? (webhook ? "POST" : "GET")).ToUpperInvariant();
+        if (!Postbacks.Methods.Contains(verb) || webhook && verb != "POST") throw ProblemException.Invalid("method", webhook ? "a webhook is a POST" : "GET or POST");
+        var known = webhook ? [.. OperatorEvents.Keys] : OrderService.News.Events;
+        var chosen = events is null || events.Count == 0 ? known : events;
+        if (chosen.FirstOrDefault(e => !known.Contains(e)) is { } unknown)
         {
-            throw ProblemException.Invalid("events", $"'{unknown}' is not one of {string.Join(", ", OrderService.News.Events)}");
+            throw ProblemException.Invalid("events", $"'{unknown}' is not one of {string.Join(", ", known)}");
         }
         await Policy.CheckAsync(url, "url", cancel).ConfigureAwait(false);
         var setting = new PostbackSetting(publisherId, program, url, verb, [.. chosen.Distinct()]);
@@ -138,15 +149,20 @@ public sealed class PostbackService(Store store, ProgramCatalog programs, TimePr
         var now = Times.ToMicros(clock.GetUtcNow());
         var settings = new Dictionary<string, List<PostbackSetting>>(StringComparer.Ordinal);
         var queued = 0;
-        foreach (var m in messages.Where(m => m.PublisherId is not null && m.Kind.StartsWith("order_", StringComparison.Ordinal)))
+        int Queue(MessageRow m, string audience, string eventName)
         {
-            if (!settings.TryGetValue(m.PublisherId!, out var mine)) settings[m.PublisherId!] = mine = Settings(s, m.PublisherId!);
+            if (!settings.TryGetValue(audience, out var mine)) settings[audience] = mine = Settings(s, audience);
             var setting = mine.FirstOrDefault(x => x.ProgramId == m.ProgramId) ?? mine.FirstOrDefault(x => x.ProgramId.Length == 0);
-            if (setting is null || !setting.Events.Contains(m.Kind["order_".Length..])) continue;
-            queued += s.Execute("""
+            if (setting is null || !setting.Events.Contains(eventName)) return 0;
+            return s.Execute("""
                 INSERT INTO postback_jobs (message_id, publisher_id, program_id, status, attempts, next_at, created_at)
-                VALUES (@Id, @PublisherId, @program, 'pending', 0, @now, @now) ON CONFLICT (message_id, publisher_id, program_id) DO NOTHING
-                """, new { m.Id, m.PublisherId, program = setting.ProgramId, now });
+                VALUES (@Id, @audience, @program, 'pending', 0, @now, @now) ON CONFLICT (message_id, publisher_id, program_id) DO NOTHING
+                """, new { m.Id, audience, program = setting.ProgramId, now });
+        }
+        foreach (var m in messages)
+        {
+            if (m.PublisherId is not null && m.Kind.StartsWith("order_", StringComparison.Ordinal)) queued += Queue(m, m.PublisherId, m.Kind["order_".Length..]);
+            if (OperatorEvents.FirstOrDefault(e => e.Value == m.Kind) is { Key: { } operatorEvent }) queued += Queue(m, Operator, operatorEvent);
         }
         s.Execute("""
             INSERT INTO outbox_cursors (name, last_id) VALUES ('postbacks', @last) ON CONFLICT (name) DO UPDATE SET last_id = excluded.last_id
@@ -240,6 +256,12 @@ public sealed class PostbackService(Store store, ProgramCatalog programs, TimePr
         var payload = s.Query<string>("SELECT payload FROM outbox_messages WHERE id = @MessageId", new { job.MessageId }).Single();
         var secret = s.Query<string>("SELECT secret FROM postback_secrets WHERE publisher_id = @PublisherId", new { job.PublisherId }).FirstOrDefault();
         if (secret is null) return (null, "no signing secret");
+        if (job.PublisherId == Operator)
+        {
+            var kind = s.Query<string>("SELECT kind FROM outbox_messages WHERE id = @MessageId", new { job.MessageId }).Single();
+            var name = OperatorEvents.FirstOrDefault(e => e.Value == kind).Key ?? kind.Replace("webhook_", "", StringComparison.Ordinal).Replace("postback_", "", StringComparison.Ordinal);
+            return (Postbacks.BuildWebhook(setting, name, job.MessageId, payload, secret, clock.GetUtcNow()), null);
+        }
         return (Postbacks.Build(setting, Postbacks.Values(job.MessageId, payload), secret, clock.GetUtcNow()), null);
     });
 

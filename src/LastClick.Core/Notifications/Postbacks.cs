@@ -69,6 +69,14 @@ public static class Postbacks
         return new PostbackRequest("GET", url, null, null, Sign(secret, unix, url.PathAndQuery));
     }
 
+    /// <summary>An operator's webhook: a POST of <c>{"event","event_id","data":{…}}</c> (the message as written), signed over the body.</summary>
+    public static PostbackRequest BuildWebhook(PostbackSetting setting, string eventName, long messageId, string payload, string secret, DateTimeOffset now)
+    {
+        using var data = JsonDocument.Parse(payload);
+        var body = JsonSerializer.Serialize(new { @event = eventName, event_id = messageId.ToString(CultureInfo.InvariantCulture), data = data.RootElement });
+        return new PostbackRequest("POST", new Uri(setting.Url), body, "application/json", Sign(secret, now.ToUnixTimeSeconds(), body));
+    }
+
     public static string Fill(string template, IReadOnlyDictionary<string, string> values)
     {
         var sb = new StringBuilder(template.Length + 64);

@@ -135,6 +135,7 @@ public sealed class Applications(Store store, ProgramCatalog programs, TimeProvi
         accounts.Create(s, p.Email, p.ContactName, passwordHash, AccountRoles.Publisher, id, actor: p.Email);
         foreach (var program in chosen) Open(s, id, p, ranking: null, program, now, p.Email);
         AuditLog.Append(s, now, p.Email, "application.submitted", $"publisher:{id}", $"programs {string.Join(", ", chosen.Select(c => c.Id))}");
+        foreach (var program in chosen) Applied(s, now, id, program.Id, p);
         return id;
     });
 
@@ -152,6 +153,7 @@ public sealed class Applications(Store store, ProgramCatalog programs, TimeProvi
         var now = clock.GetUtcNow();
         Open(s, publisherId, publisher.Profile, publisher.Ranking, program, now, actor);
         AuditLog.Append(s, now, actor, "application.submitted", $"publisher:{publisherId}", $"program {programId}");
+        Applied(s, now, publisherId, programId, publisher.Profile);
         return For(s, publisherId).Single(a => a.ProgramId == programId);
     });
 
@@ -322,6 +324,14 @@ public sealed class Applications(Store store, ProgramCatalog programs, TimeProvi
         // Payout details: complete derived from them, a change after the first ones holds the next payout (D3).
         Payouts.PayoutService.SetDetails(s, publisherId, details, actor, now);
     });
+
+    /// <summary>The news of an application for the operator's webhooks, with the application's status as decided at once (or pending).</summary>
+    private static void Applied(DbSession s, DateTimeOffset now, string publisherId, string programId, PublisherProfile profile)
+    {
+        var status = s.Query<string>("SELECT status FROM applications WHERE publisher_id = @publisherId AND program_id = @programId", new { publisherId, programId }).FirstOrDefault();
+        Outbox.Write(s, now, "publisher_applied", $"publisher:{publisherId}", new { publisher = publisherId, program = programId, status, country = profile.Country,
+            trafficSource = profile.MainTrafficSource, eventTime = now }, programId, publisherId);
+    }
 
     private List<ProgramDefinition> Programs(IReadOnlyList<string> programIds)
     {

@@ -54,6 +54,53 @@ public static partial class LastClickServer
         })).WithSummary("Send a delivery again now (a dead one too)");
     }
 
+    /// <summary>Issue 15: the operator's webhooks (integrations) — order attributed, claim filed, publisher applied, payout planned; signed, retried and logged as postbacks are.</summary>
+    private static void MapWebhooks(WebApplication app)
+    {
+        var api = RequireKey(app.MapGroup("/api/v1/operator/webhooks"), KeyRole.Operator).WithTags("webhooks")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+        const string Operator = Notifications.PostbackService.Operator;
+
+        api.MapGet("", (Platform platform) =>
+        {
+            var (secret, previous) = platform.Postbacks.Secrets(Operator);
+            return Results.Json(new { webhooks = platform.Postbacks.Settings(Operator).Select(SettingJson), secret, previousSecret = previous,
+                events = Notifications.PostbackService.OperatorEvents.Keys });
+        }).WithSummary("The operator's webhooks, the signing secret, the events a webhook may ask for");
+
+        api.MapPut("", async (HttpContext http, Platform platform) => await HandleAsync(http, async body =>
+        {
+            body.AllowOnly("url", "events", "program");
+            var setting = await platform.Postbacks.SaveAsync(Operator, body.Required("url").AsString(), "POST", body.Optional("events")?.AsStrings(),
+                body.OptionalString("program"), http.RequestAborted).ConfigureAwait(false);
+            return Results.Json(new { webhook = SettingJson(setting), secret = platform.Postbacks.Secrets(Operator).Secret });
+        }).ConfigureAwait(false)).WithSummary("Set a webhook: {\"url\":\"https://crm.example/hooks/lastclick\",\"events\":[\"order_attributed\",\"claim_filed\",\"publisher_applied\",\"payout_planned\"],\"program\":\"…\"}: a signed POST of {\"event\",\"event_id\",\"data\"}");
+
+        api.MapDelete("", (HttpContext http, Platform platform) =>
+            platform.Postbacks.Remove(Operator, http.Request.Query["program"].FirstOrDefault()) ? Results.NoContent() : Problem(Common.Problem.NotFound("program", "no such webhook")));
+
+        api.MapPost("/secret/rotate", (Platform platform) =>
+        {
+            var (secret, previous) = platform.Postbacks.Rotate(Operator);
+            return Results.Json(new { secret, previousSecret = previous });
+        });
+
+        api.MapPost("/test", (Platform platform) => Guard(() =>
+            Results.Json(new { deliveries = platform.Postbacks.Test(Operator) }, statusCode: StatusCodes.Status202Accepted)));
+
+        api.MapGet("/deliveries", (HttpContext http, Platform platform) => Guard(() =>
+        {
+            var (limit, offset) = Page(http);
+            return Results.Json(new { deliveries = platform.Postbacks.Deliveries(Operator, Math.Min(limit, 500), offset) });
+        }));
+
+        api.MapPost("/deliveries/{delivery:long}/redeliver", (long delivery, Platform platform) => Guard(() =>
+        {
+            platform.Postbacks.Redeliver(Operator, delivery);
+            return Results.Json(new { delivery, status = "pending" }, statusCode: StatusCodes.Status202Accepted);
+        }));
+    }
+
     private static object SettingJson(Notifications.PostbackSetting s) =>
         new { program = s.ProgramId.Length == 0 ? null : s.ProgramId, s.Url, s.Method, s.Events };
 }

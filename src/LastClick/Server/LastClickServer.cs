@@ -135,6 +135,7 @@ public static partial class LastClickServer
         MapFraud(app);
         MapPayouts(app);
         MapPostbacks(app);
+        MapWebhooks(app);
         MapProductRedirect(app);
         return app;
     }

@@ -151,6 +151,41 @@ public sealed class PostbackTests
         Assert.Fail("the redirected test postback was never attempted");
     }
 
+    [Fact]
+    public async Task I2_the_operators_webhooks_post_signed_news_of_applications_claims_and_attributed_orders()
+    {
+        await using var receiver = await Receiver.StartAsync();
+        await using var host = await WebHost.StartAsync("--Outbound:AllowNetworks", "127.0.0.0/8");
+        var platform = host.Platform;
+        using var http = new HttpClient { BaseAddress = new Uri(host.BaseUrl) };
+        var op = new ApiClient(http, platform.Keys.Create(KeyRole.Operator));
+        Assert.Equal((400, "method"), await op.PutAsync("/api/v1/operator/webhooks", $$"""{ "url": "{{receiver.BaseUrl}}/hook", "method": "GET" }""") is var m
+            ? (m.Status, m.Json.GetProperty("field").GetString()) : default);
+        Assert.Equal((400, "events"), await op.PutAsync("/api/v1/operator/webhooks", $$"""{ "url": "{{receiver.BaseUrl}}/hook", "events": ["paid"] }""") is var e
+            ? (e.Status, e.Json.GetProperty("field").GetString()) : default);
+        var (saved, setting) = await op.PutAsync("/api/v1/operator/webhooks", $$"""{ "url": "{{receiver.BaseUrl}}/hook", "events": ["publisher_applied", "order_attributed"] }""");
+        Assert.Equal(200, saved);
+        var secret = setting.GetProperty("secret").GetString()!;
+
+        var id = platform.Applications.Apply(new PublisherProfile("Ann", "ann@hooks.example", "DE", [new Channel("site", "https://ann.example/")], "n", "content", ["content"], ["DE"]),
+            null, ["aliexpress-ww"], "hash", platform.Accounts);
+        var now = platform.Clock.GetUtcNow();
+        platform.Publishers.Upsert(new Publisher("p1", "content", null));
+        platform.Tracking.RecordClick(new Click("click-1", "aliexpress-ww", "p1", "v1", now.AddMinutes(-5), "81.2.69.142", "Mozilla/5.0 Firefox/128.0", null));
+        platform.Orders.Ingest(new Order("o-1", now.AddMinutes(-1), Currency.Of("USD"), "DE",
+            [new OrderLine("l1", "1", "Mobile phone accessories", null, 100m, 1, true, null, false, null, "CN")], "v1"), "aliexpress-ww");
+
+        var requests = await receiver.WaitForAsync(2);
+        Assert.Equal(2, requests.Count);
+        // Sent concurrently: in any order.
+        var events = requests.Select(r => JsonDocument.Parse(r.Body).RootElement).OrderByDescending(x => x.GetProperty("event").GetString(), StringComparer.Ordinal).ToList();
+        Assert.Equal(["publisher_applied", "order_attributed"], events.Select(x => x.GetProperty("event").GetString()));
+        Assert.Equal((id, "pending"), (events[0].GetProperty("data").GetProperty("publisher").GetString(), events[0].GetProperty("data").GetProperty("status").GetString()));
+        Assert.Equal("o-1", events[1].GetProperty("data").GetProperty("orderId").GetString());
+        Assert.All(requests, r => Assert.True(Postbacks.Verify(r.Signature!, r.Body, [secret], DateTimeOffset.UtcNow)));
+        Assert.Equal(2, (await op.GetAsync("/api/v1/operator/webhooks/deliveries")).Json.GetProperty("deliveries").GetArrayLength());
+    }
+
     [Theory]
     [InlineData("http://127.0.0.1/pb")]
     [InlineData("https://127.0.0.1/pb")]
