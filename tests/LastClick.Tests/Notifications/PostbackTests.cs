@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
 using LastClick.Access;
+using AccessRoles = LastClick.Access.AccountRoles;
 using LastClick.Commissions;
 using LastClick.Common;
 using LastClick.Notifications;
@@ -184,6 +185,31 @@ public sealed class PostbackTests
         Assert.Equal("o-1", events[1].GetProperty("data").GetProperty("orderId").GetString());
         Assert.All(requests, r => Assert.True(Postbacks.Verify(r.Signature!, r.Body, [secret], DateTimeOffset.UtcNow)));
         Assert.Equal(2, (await op.GetAsync("/api/v1/operator/webhooks/deliveries")).Json.GetProperty("deliveries").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task I2_on_the_dashboard_admins_set_webhooks_and_moderators_only_read_the_log()
+    {
+        await using var host = await WebHost.StartAsync("--Outbound:AllowNetworks", "127.0.0.0/8");
+        host.Operator(AccessRoles.Moderator, "mod@hooks.example", "the moderator's password");
+        host.Operator(AccessRoles.Admin, "admin@hooks.example", "the admin's password");
+        var form = new KeyValuePair<string, string>[] { new("url", "http://127.0.0.1:9/hook"), new("events", "claim_filed") };
+
+        using var moderator = host.NewSession();
+        await moderator.SignInAsync("mod@hooks.example", "the moderator's password");
+        var page = await (await moderator.GetAsync("/o/webhooks")).Content.ReadAsStringAsync();
+        Assert.DoesNotContain("whsec_", page, StringComparison.Ordinal);
+        // Refused (the dashboard's access-denied answer): nothing saved.
+        using (var refused = await moderator.PostFormAsync("/o/webhooks?handler=save", form)) Assert.DoesNotContain("/o/webhooks", refused.Headers.Location?.ToString() ?? "", StringComparison.Ordinal);
+        Assert.Empty(host.Platform.Postbacks.Settings(PostbackService.Operator));
+
+        using var admin = host.NewSession();
+        await admin.SignInAsync("admin@hooks.example", "the admin's password");
+        using (var saved = await admin.PostFormAsync("/o/webhooks?handler=save", form)) Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var webhook = host.Platform.Postbacks.Settings(PostbackService.Operator).Single();
+        Assert.Equal("POST", webhook.Method);
+        Assert.Equal(["claim_filed"], webhook.Events);
+        Assert.Contains("whsec_", await (await admin.GetAsync("/o/webhooks")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Theory]
