@@ -74,10 +74,7 @@ public sealed class PayoutService(Store store, ProgramCatalog programs, OrderSer
 
     internal static DateTimeOffset? SetDetails(DbSession s, string publisherId, PayoutDetails? details, string actor, DateTimeOffset now)
     {
-        var row = s.QuerySingleOrDefault<DetailsRow>("SELECT id, payout_details, payout_hold_until FROM publishers WHERE id = @publisherId", new { publisherId })
-            ?? throw new ProblemException(Problem.NotFound("publisher", $"unknown publisher '{publisherId}'"));
-        var before = row.PayoutDetails is null ? null : JsonSerializer.Deserialize<PayoutDetails>(row.PayoutDetails, Json);
-        var heldUntil = row.PayoutHoldUntil is { } h ? Times.FromMicros(h) : (DateTimeOffset?)null;
+        var (before, heldUntil) = DetailsOf(s, publisherId);
         if (before == details) return heldUntil > now ? heldUntil : null;
         if (before is not null) heldUntil = Times.FromMicros(Times.ToMicros(now + DetailsChangeHold)); // as stored
         s.Execute("UPDATE publishers SET payout_details = @payout, payout_details_complete = @complete, payout_hold_until = @hold WHERE id = @publisherId",

@@ -32,7 +32,7 @@ public sealed class CliTests : IClassFixture<LastClick.Tests.Support.PostgresAva
         Assert.Equal(2, Run("programs", "scorecard", "amazon").Code);
     }
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
+    internal static (int Code, string Out, string Err) Run(params string[] args)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();

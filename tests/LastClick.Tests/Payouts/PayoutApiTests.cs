@@ -178,36 +178,28 @@ public sealed class PayoutApiTests
                 platform.Payouts.SetDetails("p1", new PayoutDetails("sepa", "Anna", "DE89370400440532013000", null, null), "test");
                 platform.Payouts.Adjust("aliexpress-ww", "p1", "USD", 30m, "bonus", null, null, "test");
             }
-            var (code, output, error) = Run("payouts", "plan", "--store", db, "--program", "aliexpress-ww", "--by", "alice");
+            var (code, output, error) = Cli.CliTests.Run("payouts", "plan", "--store", db, "--program", "aliexpress-ww", "--by", "alice");
             Assert.Equal((0, ""), (code, error));
             var run = JsonDocument.Parse(output).RootElement.GetProperty("id").GetString()!;
-            Assert.Equal(2, Run("payouts", "export", run, "--store", db).Code); // not approved yet
-            Assert.Equal(0, Run("payouts", "approve", run, "--store", db, "--by", "alice").Code);
-            var (noDebtor, _, debtorError) = Run("payouts", "export", run, "--store", db, "--output", folder.FullName);
+            Assert.Equal(2, Cli.CliTests.Run("payouts", "export", run, "--store", db).Code); // not approved yet
+            Assert.Equal(0, Cli.CliTests.Run("payouts", "approve", run, "--store", db, "--by", "alice").Code);
+            var (noDebtor, _, debtorError) = Cli.CliTests.Run("payouts", "export", run, "--store", db, "--output", folder.FullName);
             Assert.Equal(2, noDebtor);
             Assert.Contains("Payouts:Debtor", debtorError, StringComparison.Ordinal);
-            var (exported, json, _) = Run("payouts", "export", run, "--store", db, "--output", folder.FullName,
+            var (exported, json, _) = Cli.CliTests.Run("payouts", "export", run, "--store", db, "--output", folder.FullName,
                 "--debtor-name", "Marketplace Ltd", "--debtor-iban", "DE02120300000000202051", "--debtor-bic", "BYLADEM1001");
             Assert.Equal(0, exported);
             Assert.Equal("exported", JsonDocument.Parse(json).RootElement.GetProperty("status").GetString());
             Assert.Empty(BankFiles.SchemaErrors(File.ReadAllBytes(Path.Combine(folder.FullName, $"{run}-sepa.xml"))));
-            var (_, list, _) = Run("payouts", "list", "--store", db, "--program", "aliexpress-ww");
+            var (_, list, _) = Cli.CliTests.Run("payouts", "list", "--store", db, "--program", "aliexpress-ww");
             Assert.StartsWith(run, list, StringComparison.Ordinal);
             Assert.Contains("EUR", list, StringComparison.Ordinal);
-            Assert.Equal(2, Run("payouts", "list", "--store", db, "--status", "paid").Code);
+            Assert.Equal(2, Cli.CliTests.Run("payouts", "list", "--store", db, "--status", "paid").Code);
         }
         finally
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             folder.Delete(recursive: true);
         }
-    }
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        using var stdout = new StringWriter(CultureInfo.InvariantCulture);
-        using var stderr = new StringWriter(CultureInfo.InvariantCulture);
-        var code = LastClickCli.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
     }
 }
