@@ -53,11 +53,23 @@ public static class PostgresServer
         var asRoot = Environment.UserName == "root";
         if (asRoot) Run("chown", ["postgres:postgres", root]);
         RunAs(asRoot, Path.Combine(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
-        var port = FreePort();
-        RunAs(asRoot, Path.Combine(bin, "pg_ctl"),
-            ["-D", data, "-l", Path.Combine(root, "server.log"), "-w", "-t", "60",
-             "-o", $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
-             "start"]);
+        int port;
+        for (var attempt = 1; ; attempt++)
+        {
+            port = FreePort();
+            try
+            {
+                RunAs(asRoot, Path.Combine(bin, "pg_ctl"),
+                    ["-D", data, "-l", Path.Combine(root, "server.log"), "-w", "-t", "60",
+                     "-o", $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
+                     "start"]);
+                break;
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+                // The chosen port was taken between choosing and binding it (the log says so): another one.
+            }
+        }
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
             try

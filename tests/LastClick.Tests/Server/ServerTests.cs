@@ -27,9 +27,7 @@ public sealed class ServerTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var port = ServerProcess.FreePort();
-        _app = LastClickServer.Build(_store.Store, ProgramCatalog.BuiltIn(), ["--urls", $"http://127.0.0.1:{port}", "--PublicUrl", $"http://127.0.0.1:{port}"]);
-        await _app.StartAsync();
+        _app = await WebHost.StartAppAsync(_store);
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         _http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(address) };
         _platform = _app.Services.GetRequiredService<Platform>();

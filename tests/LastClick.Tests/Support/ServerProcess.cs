@@ -24,13 +24,18 @@ public sealed class ServerProcess : IDisposable
     /// <summary>What the server printed on stdout so far.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<string> Output { get; } = new();
 
+    /// <summary>What the server printed on stderr so far.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Errors { get; } = new();
+
     /// <summary>Starts the server on the store and waits until /healthz answers.</summary>
     public static Task<ServerProcess> StartAsync(string store, params string[] extra) => StartInAsync(null, ["--store", store, .. extra]);
 
     /// <summary>Starts `serve` with exactly these arguments (plus a free port) in a folder, and waits until /healthz answers.</summary>
-    public static async Task<ServerProcess> StartInAsync(string? workingDirectory, string[] arguments, IReadOnlyDictionary<string, string>? environment = null)
+    public static Task<ServerProcess> StartInAsync(string? workingDirectory, string[] arguments, IReadOnlyDictionary<string, string>? environment = null) =>
+        OnFreePortAsync(port => StartOnAsync(port, workingDirectory, arguments, environment));
+
+    private static async Task<ServerProcess> StartOnAsync(int port, string? workingDirectory, string[] arguments, IReadOnlyDictionary<string, string>? environment)
     {
-        var port = FreePort();
         var dll = Path.Combine(AppContext.BaseDirectory, "lastclick.dll");
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
         var psi = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -40,10 +45,18 @@ public sealed class ServerProcess : IDisposable
         var process = Process.Start(psi)!;
         var server = new ServerProcess(process, port);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) server.Output.Enqueue(e.Data); };
-        process.ErrorDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) server.Errors.Enqueue(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await server.WaitHealthy();
+        try
+        {
+            await server.WaitHealthy();
+        }
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
         return server;
     }
 
@@ -51,7 +64,13 @@ public sealed class ServerProcess : IDisposable
     {
         for (var i = 0; i < 150; i++)
         {
-            Assert.False(Process.HasExited, "the server exited on start");
+            if (Process.HasExited)
+            {
+                await Process.WaitForExitAsync(); // the rest of its output
+                var said = string.Join('\n', Output.Concat(Errors));
+                if (said.Contains("address already in use", StringComparison.OrdinalIgnoreCase)) throw new PortTakenException(said);
+                Assert.Fail("the server exited on start: " + said);
+            }
             try
             {
                 using var response = await Http.GetAsync("/healthz");
@@ -83,6 +102,35 @@ public sealed class ServerProcess : IDisposable
         Process.Dispose();
         Http.Dispose();
     }
+
+    /// <summary>
+    /// Starts a server on a free loopback port, again on another one when the port was taken between choosing and
+    /// binding it (another test's server, or an outgoing connection's ephemeral port — CI once lost a run to that).
+    /// </summary>
+    internal static async Task<T> OnFreePortAsync<T>(Func<int, Task<T>> start)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await start(FreePort());
+            }
+            catch (Exception e) when (attempt < 5 && IsPortTaken(e))
+            {
+                // chosen port taken meanwhile: choose another
+            }
+        }
+    }
+
+    private static bool IsPortTaken(Exception e) => e switch
+    {
+        PortTakenException => true,
+        Microsoft.AspNetCore.Connections.AddressInUseException => true,
+        SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } => true,
+        _ => e.InnerException is { } inner && IsPortTaken(inner),
+    };
+
+    private sealed class PortTakenException(string message) : Exception(message);
 
     /// <summary>A loopback port nothing listens on now (for the servers the tests start).</summary>
     internal static int FreePort()

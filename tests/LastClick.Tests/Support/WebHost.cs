@@ -36,12 +36,27 @@ public sealed partial class WebHost : IAsyncDisposable
     /// <summary>The app on <paramref name="store"/> (SQLite or PostgreSQL), which the host removes when it is disposed.</summary>
     public static async Task<WebHost> StartAsync(TemporaryStore store, params string[] settings)
     {
-        var port = ServerProcess.FreePort();
-        var app = LastClickServer.Build(store.Store, ProgramCatalog.BuiltIn(), ["--urls", $"http://127.0.0.1:{port}", "--PublicUrl", $"http://127.0.0.1:{port}", .. settings]);
-        await app.StartAsync();
+        var app = await StartAppAsync(store, settings);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new WebHost(store, app, address);
     }
+
+    /// <summary>The app on a store, started on a free loopback port that is also its public address.</summary>
+    internal static Task<WebApplication> StartAppAsync(TemporaryStore store, params string[] settings) =>
+        ServerProcess.OnFreePortAsync(async port =>
+        {
+            var app = LastClickServer.Build(store.Store, ProgramCatalog.BuiltIn(), ["--urls", $"http://127.0.0.1:{port}", "--PublicUrl", $"http://127.0.0.1:{port}", .. settings]);
+            try
+            {
+                await app.StartAsync();
+                return app;
+            }
+            catch
+            {
+                await app.DisposeAsync();
+                throw;
+            }
+        });
 
     /// <summary>An account of the operator's team with a known password.</summary>
     public Account Operator(string role, string email, string password = "correct horse battery") =>
