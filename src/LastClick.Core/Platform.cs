@@ -32,6 +32,9 @@ public sealed class Platform
         Claims = new Claims.ClaimService(store, programs, Orders, clock);
         Fraud = new Fraud.FraudReview(store, Orders, Links, clock);
         Postbacks = new Notifications.PostbackService(store, programs, clock);
+        News = new Notifications.NewsService(store, programs, clock);
+        Mail = new Notifications.MailSender(store, clock);
+        AccountMail = new Notifications.AccountMail(store, clock);
     }
 
     public Store Store { get; }
@@ -53,4 +56,7 @@ public sealed class Platform
     public Claims.ClaimService Claims { get; }
     public Fraud.FraudReview Fraud { get; }
     public Notifications.PostbackService Postbacks { get; }
+    public Notifications.NewsService News { get; }
+    public Notifications.MailSender Mail { get; }
+    public Notifications.AccountMail AccountMail { get; }
 }

@@ -143,7 +143,10 @@ public sealed class ClaimService(Store store, ProgramCatalog programs, OrderServ
         s.Execute("UPDATE claims SET status = @status, reason = @reason, note = @note, decided_by = @actor, decided_at = @at WHERE id = @Id",
             new { status, reason, note = string.IsNullOrWhiteSpace(note) ? null : note.Trim(), actor, at = Times.ToMicros(now), claim.Id });
         AuditLog.Append(s, now, actor, "claim." + status, Subject(claim.Id), reason is null ? $"order {claim.OrderId}" : $"order {claim.OrderId}: {reason}");
-        return Find(s, claim.Id)!;
+        var decided = Find(s, claim.Id)!;
+        Outbox.Write(s, now, "claim_decided", Subject(claim.Id), new { claim = claim.Id, publisher = decided.PublisherId, program = decided.ProgramId, orderId = decided.OrderId,
+            status, reason, note = decided.Note, eventTime = now }, decided.ProgramId, decided.PublisherId);
+        return decided;
     }
 
     private static string Subject(long id) => $"claim:{id}";

@@ -187,6 +187,8 @@ public sealed class FraudReview(Store store, OrderService orders, LinkService li
                 """, new { id, actor, at = Times.ToMicros(now), code, note });
             AuditLog.Append(s, now, actor, "fraud_finding.confirmed", $"fraud_finding/{id}",
                 $"{finding.Rule} {finding.PublisherId}: {code}; {declined} declined, {deducted} deducted, {unchanged} unchanged{(note is null ? "" : $"; {note}")}");
+            Outbox.Write(s, now, "fraud_confirmed", $"fraud_finding:{id}", new { finding = id, publisher = finding.PublisherId, rule = finding.Rule, reason = code,
+                declined, deducted, eventTime = now }, publisherId: finding.PublisherId);
             return new ConfirmResult(Find(s, id)!, declined, deducted, unchanged);
         });
     }

@@ -84,7 +84,7 @@ public sealed class PayoutService(Store store, ProgramCatalog programs, OrderSer
         AuditLog.Append(s, now, actor, "publisher.payout_details_changed", $"publisher:{publisherId}",
             before is null ? $"first payout details ({what})" : $"payout details changed ({what}); payouts held until {Times.Format(heldUntil!.Value)}");
         Outbox.Write(s, now, "payout_details_changed", $"publisher:{publisherId}",
-            new { publisher = publisherId, method = details?.Method, accountTail = details?.AccountTail, heldUntil = before is null ? null : heldUntil, by = actor },
+            new { publisher = publisherId, first = before is null, method = details?.Method, accountTail = details?.AccountTail, heldUntil = before is null ? null : heldUntil, by = actor },
             publisherId: publisherId);
         return before is null ? null : heldUntil;
     }

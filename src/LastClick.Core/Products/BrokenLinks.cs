@@ -39,6 +39,7 @@ public static partial class BrokenLinks
         store.InSession(s =>
         {
             if (s.Provider == StoreProvider.Postgres) s.Execute("SELECT pg_advisory_xact_lock(7142036)");
+            var known = s.Query<KnownRow>("SELECT link_code, reason FROM broken_links").Select(r => (r.LinkCode, r.Reason)).ToHashSet();
             s.Execute("DELETE FROM broken_links");
             s.ExecuteEach("""
                 INSERT INTO broken_links (link_code, publisher_id, product_id, reason, found_at, suggestions)
@@ -49,6 +50,14 @@ public static partial class BrokenLinks
                 Suggestions = JsonSerializer.Serialize(b.Suggestions, JsonOptions),
             }));
             AuditLog.Append(s, now, actor, "broken_links.checked", "broken_links", $"{found.Count} broken");
+            // News for each publisher with links found broken since the last run (the notification centre; the email is a weekly digest).
+            foreach (var publisher in found.Where(b => !known.Contains((b.LinkCode, b.Reason))).GroupBy(b => b.PublisherId, StringComparer.Ordinal))
+            {
+                Outbox.Write(s, now, "broken_links_found", $"publisher:{publisher.Key}", new
+                {
+                    publisher = publisher.Key, count = found.Count(b => b.PublisherId == publisher.Key), links = publisher.Select(b => b.LinkCode).Take(20).ToList(), eventTime = now,
+                }, publisherId: publisher.Key);
+            }
         });
         return found.Count;
     }
@@ -164,6 +173,12 @@ public static partial class BrokenLinks
         public string Reason { get; set; } = "";
         public long FoundAt { get; set; }
         public string Suggestions { get; set; } = "[]";
+    }
+
+    private sealed class KnownRow
+    {
+        public string LinkCode { get; set; } = "";
+        public string Reason { get; set; } = "";
     }
 #pragma warning restore CA1812
 }

@@ -198,7 +198,11 @@ public sealed class Applications(Store store, ProgramCatalog programs, TimeProvi
             by = decided is null ? null : "system", decidedAt = decided is null ? (long?)null : Times.ToMicros(now), at = Times.ToMicros(now),
         });
         if (inserted == 0) throw new ProblemException(Problem.Conflict("program", $"there is already an application to {program.Id}"));
-        if (decided is { } d) AuditLog.Append(s, now, "system", $"application.{d.Status}", $"publisher:{publisherId}", $"{program.Id}: {d.Reason} — {d.Message}");
+        if (decided is { } d)
+        {
+            AuditLog.Append(s, now, "system", $"application.{d.Status}", $"publisher:{publisherId}", $"{program.Id}: {d.Reason} — {d.Message}");
+            Decided(s, now, publisherId, program.Id, d.Status, d.Reason, d.Message);
+        }
         Settle(s, publisherId);
     }
 
@@ -236,6 +240,7 @@ public sealed class Applications(Store store, ProgramCatalog programs, TimeProvi
             WHERE publisher_id = @publisherId AND program_id = @programId
             """, new { decided, reason, message, actor, at = Times.ToMicros(now), publisherId, programId });
         AuditLog.Append(s, now, actor, $"application.{decided}", $"publisher:{publisherId}", $"{programId}: {reason}{(message is null ? "" : $" — {message}")}");
+        Decided(s, now, publisherId, programId, decided, reason, message);
         Settle(s, publisherId);
         return For(s, publisherId).Single(a => a.ProgramId == programId);
     });
@@ -324,6 +329,11 @@ public sealed class Applications(Store store, ProgramCatalog programs, TimeProvi
         // Payout details: complete derived from them, a change after the first ones holds the next payout (D3).
         Payouts.PayoutService.SetDetails(s, publisherId, details, actor, now);
     });
+
+    /// <summary>The news of a decision for the applicant (the acceptance or rejection email, the notification centre).</summary>
+    private static void Decided(DbSession s, DateTimeOffset now, string publisherId, string programId, string status, string? reason, string? message) =>
+        Outbox.Write(s, now, "application_decided", $"publisher:{publisherId}",
+            new { publisher = publisherId, program = programId, status, reason, message, eventTime = now }, programId, publisherId);
 
     /// <summary>The news of an application for the operator's webhooks, with the application's status as decided at once (or pending).</summary>
     private static void Applied(DbSession s, DateTimeOffset now, string publisherId, string programId, PublisherProfile profile)

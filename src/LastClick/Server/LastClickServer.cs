@@ -52,6 +52,9 @@ public static partial class LastClickServer
         builder.Services.AddSingleton(new Fraud.ClickSpam());
         builder.Services.AddHostedService<ServerLoops>();
         builder.Services.AddHostedService<PostbackWorker>();
+        var smtp = Notifications.SmtpSettings.Read(key => builder.Configuration[key]);
+        builder.Services.AddSingleton(new MailSettings(smtp));
+        builder.Services.AddHostedService(services => new MailWorker(platform, smtp, services.GetRequiredService<ILogger<MailWorker>>()));
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         var trusted = (builder.Configuration["TrustedProxies"]?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [])
@@ -63,6 +66,7 @@ public static partial class LastClickServer
         {
             throw ProblemException.Invalid("public-url", "must be an http(s) address without a path, query, fragment or user, like https://go.example.com");
         }
+        if (publicUrl is { Length: > 0 }) SetPublicUrl(platform, publicUrl);
         // The writers start threads: made once the settings above are known to be good.
         builder.Services.AddSingleton(new ClickWriter(store, ClickClassifier.Default));
         builder.Services.AddSingleton(new GroupCommit(store));
@@ -105,6 +109,8 @@ public static partial class LastClickServer
         app.UseStatusCodePages();
         app.Lifetime.ApplicationStarted.Register(() =>
         {
+            // Links in mail need an absolute address: without a configured public one, the first the server listens on.
+            if (publicUrl is not { Length: > 0 } && app.Urls.FirstOrDefault() is { } listening) SetPublicUrl(platform, listening.Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal).Replace("://[::]", "://localhost", StringComparison.Ordinal));
             var urls = string.Join(", ", app.Urls);
             var provider = store.Provider.ToString();
             var ids = string.Join(", ", programs.All.Select(p => p.Id).Order(StringComparer.Ordinal));
@@ -138,6 +144,14 @@ public static partial class LastClickServer
         MapWebhooks(app);
         MapProductRedirect(app);
         return app;
+    }
+
+    /// <summary>Where links in mail point (the mail composers and the unsubscribe header).</summary>
+    private static void SetPublicUrl(Platform platform, string url)
+    {
+        platform.News.PublicUrl = url;
+        platform.Mail.PublicUrl = url;
+        platform.AccountMail.PublicUrl = url;
     }
 
     /// <summary>Every endpoint of the group needs a key of the role; the caller is kept for the handlers.</summary>
@@ -237,3 +251,6 @@ public static partial class LastClickServer
         _ => StatusCodes.Status400BadRequest,
     };
 }
+
+/// <summary>The SMTP server mail goes through, or null: mail then stays queued, readable in the dashboard.</summary>
+public sealed record MailSettings(Notifications.SmtpSettings? Smtp);

@@ -100,7 +100,27 @@ public sealed class AntiforgeryTests : IAsyncLifetime
         return (run, publisher);
     }
 
-    private List<KeyValuePair<string, string>> Fields(bool publisher, string handler = "")
+    /// <summary>A one-use token mailed to an account (a reset for the admin, whose password it sets to the same; an address change for a new account).</summary>
+    private string NewAccountToken(string purpose)
+    {
+        var p = _host.Platform;
+        var token = Guid.NewGuid().ToString("N");
+        var account = purpose == LastClick.Notifications.AccountMail.Reset
+            ? p.Accounts.FindByEmail("admin@program.example")!.Id
+            : p.Accounts.Create($"o{Guid.NewGuid():N}@program.example", "Other", "hash", "moderator", null, "test").Id;
+        using var c = p.Store.Open();
+        c.Execute("""
+            INSERT INTO account_tokens (token_hash, account_id, purpose, new_email, created_at, expires_at, used_at)
+            VALUES (@hash, @account, @purpose, @email, 0, @expires, NULL)
+            """, new
+        {
+            hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token))), account, purpose,
+            email = $"n{Guid.NewGuid():N}@program.example", expires = LastClick.Common.Times.ToMicros(p.Clock.GetUtcNow().AddHours(1)),
+        });
+        return token;
+    }
+
+    private List<KeyValuePair<string, string>> Fields(bool publisher, string handler = "", string route = "")
     {
         var (run, paid) = handler is "approve" or "export" or "settle" or "return" ? NewRun(handler) : ("none", NewApplicant());
         var (json, version) = _host.Platform.ProgramEditor.Current("aliexpress-ww");
@@ -114,7 +134,7 @@ public sealed class AntiforgeryTests : IAsyncLifetime
             new("publisher", paid), new("program", "aliexpress-cis"), new("decision", "approve"), new("message", "ok"),
             new("definition", json.Replace("\"cookieWindowDays\": 3", $"\"cookieWindowDays\": {4 + version}", StringComparison.Ordinal)), new("baseVersion", $"{version}"),
             new("label", "x"), new("prefix", key[3..15]), new("destination", $"https://www.aliexpress.com/item/{Guid.NewGuid():N}.html"),
-            new("email", "admin@program.example"), new("password", Password), new("current", Password),
+            new("email", route == "/account/email" ? $"a{Guid.NewGuid():N}@program.example" : "admin@program.example"), new("password", Password), new("current", Password),
             // Issue 6's forms: a feed, a claim, the lists; each post gets things of its own to revoke, remove or decide.
             new("Form.Market", "DE"), new("Form.Language", "en"), new("Form.Format", "xml"), new("feed", NewFeed()),
             new("Form.OrderId", $"o-{Guid.NewGuid():N}"), new("Form.OrderDate", Today()), new("Form.Amount", "10.00"), new("Form.Currency", "USD"),
@@ -126,6 +146,9 @@ public sealed class AntiforgeryTests : IAsyncLifetime
             new("run", run), new("amount", "10.00"), new("currency", "USD"),
             // Issue 15's: a postback to a closed port on loopback (admitted by Outbound:AllowNetworks), a delivery to send again.
             new("url", "http://127.0.0.1:9/pb"), new("method", "GET"), new("events", publisher ? "created" : "order_attributed"), new("delivery", NewDelivery(publisher)),
+            // The notification centre's email choices; the links a mail carries (a reset, an address change).
+            new("kinds", "payout_exported"),
+            new("token", route switch { "/account/reset" => NewAccountToken(LastClick.Notifications.AccountMail.Reset), "/account/email/confirm" => NewAccountToken(LastClick.Notifications.AccountMail.EmailChange), _ => "none" }),
         ];
     }
 
@@ -161,10 +184,13 @@ public sealed class AntiforgeryTests : IAsyncLifetime
                 "id" => _publisher,
                 var other => throw new Xunit.Sdk.XunitException($"{route}: route parameter '{other}' unknown to {nameof(AntiforgeryTests)}"),
             }) + (handler.Length > 0 ? $"?handler={handler}" : "");
+            // One-click unsubscribe (RFC 8058) is posted by mail clients, which carry no antiforgery token: the token in
+            // its URL is the secret (MailTests).
+            if (route == "/unsubscribe") continue;
             using var session = _host.NewSession();
-            if (DashboardPages.IsPublisherRoute(route)) await session.SignInAsync("pat@p.example", Password);
+            if (DashboardPages.IsPublisherRoute(route) || route.StartsWith("/notifications", StringComparison.Ordinal)) await session.SignInAsync("pat@p.example", Password);
             else if (route.StartsWith("/o", StringComparison.Ordinal) || route.StartsWith("/account", StringComparison.Ordinal) || route == "/signout") await session.SignInAsync("admin@program.example", Password);
-            var fields = Fields(DashboardPages.IsPublisherRoute(route), handler);
+            var fields = Fields(DashboardPages.IsPublisherRoute(route), handler, route);
 
             var before = Fingerprint();
             using var refused = await session.SendAsync(HttpMethod.Post, path, fields);

@@ -21,6 +21,13 @@ public sealed partial class PageTests : IClassFixture<PostgresAvailability>
         var demo = Demo.Seed(platform, host.Passwords);
         var order = LastClick.Web.Dashboard.Commissions(platform.Store, Demo.PublisherId, null, null, null, 5, 0)[0].OrderId;
         var pending = platform.Applications.Queue()[0].Publisher.Id;
+        // Mail of the demo publisher's (an address change asked for) and of the admin's (a reset): the links they carry open pages too.
+        var publisherAccount = platform.Accounts.FindByEmail("publisher@demo.lastclick.dev")!;
+        platform.AccountMail.RequestEmailChange(publisherAccount.Id, "publisher.new@demo.lastclick.dev");
+        platform.AccountMail.RequestReset("admin@demo.lastclick.dev");
+        var mails = LastClick.Notifications.Mailbox.List(platform.Store, null, null);
+        string Token(string kind) => Regex.Match(LastClick.Notifications.Mailbox.Read(platform.Store, mails.First(m => m.Kind == kind).Id)!.Text, "token=([A-Za-z0-9_-]+)").Groups[1].Value;
+        var mailId = mails.First(m => m.AccountId == publisherAccount.Id).Id;
 
         using var admin = host.NewSession();
         await admin.SignInAsync("admin@demo.lastclick.dev", demo.Accounts.Single(a => a.Role == "admin").Password);
@@ -39,10 +46,17 @@ public sealed partial class PageTests : IClassFixture<PostgresAvailability>
                 (_, "orderId") => order,
                 (var r, "id") when r.StartsWith("/o/orders", StringComparison.Ordinal) => order,
                 (var r, "id") when r.StartsWith("/o/publishers", StringComparison.Ordinal) => pending,
+                ("/notifications/mail/{id:long}", "id") => $"{mailId}",
                 (_, "id") => "aliexpress-cis",
                 var (r, p) => throw new Xunit.Sdk.XunitException($"{r}: no sample for '{p}'"),
             });
-            var session = DashboardPages.IsPublisherRoute(route) ? publisher : route.StartsWith("/o", StringComparison.Ordinal) || route.StartsWith("/account", StringComparison.Ordinal) ? admin : anonymous;
+            path += route switch
+            {
+                "/account/reset" => $"?token={Token(LastClick.Notifications.AccountMail.Reset)}",
+                "/account/email/confirm" => $"?token={Token(LastClick.Notifications.AccountMail.EmailChange)}",
+                _ => "",
+            };
+            var session = DashboardPages.IsPublisherRoute(route) || route.StartsWith("/notifications", StringComparison.Ordinal) ? publisher : route.StartsWith("/o", StringComparison.Ordinal) || route.StartsWith("/account", StringComparison.Ordinal) ? admin : anonymous;
             using var answer = await session.GetAsync(path);
             pages++;
             if (answer.StatusCode != HttpStatusCode.OK) failures.Add($"GET {path}: {(int)answer.StatusCode}");
