@@ -25,7 +25,8 @@ public sealed record PostbackDeliveryView(long Id, long MessageId, string Event,
 public sealed class PostbackService(Store store, ProgramCatalog programs, TimeProvider clock)
 {
     public static readonly TimeSpan GiveUpAfter = TimeSpan.FromHours(72);
-    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+    /// <summary>How long a sender holds the jobs it claimed: a sender that dies, its jobs are sent again after this.</summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(2);
     public const int ResponseExcerpt = 500;
     public const int MaxResponseBytes = 64 * 1024;
 

@@ -44,6 +44,11 @@ public static partial class LastClickServer
             platform.Postbacks.RetryBase = TimeSpan.FromSeconds(double.TryParse(retry, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds is > 0 and <= 3600
                 ? seconds : throw ProblemException.Invalid("Postbacks:RetrySeconds", "seconds, more than 0 and at most 3600"));
         }
+        if (builder.Configuration["Postbacks:LeaseSeconds"] is { Length: > 0 } lease)
+        {
+            platform.Postbacks.Lease = TimeSpan.FromSeconds(double.TryParse(lease, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds is >= 5 and <= 3600
+                ? seconds : throw ProblemException.Invalid("Postbacks:LeaseSeconds", "seconds, at least 5 and at most 3600"));
+        }
         platform.ProgramEditor.Deployed();
         platform.ProgramEditor.Load();
         builder.Services.AddSingleton(platform);

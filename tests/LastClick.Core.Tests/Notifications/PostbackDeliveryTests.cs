@@ -71,7 +71,7 @@ public sealed class PostbackDeliveryTests : IClassFixture<PostgresAvailability>
         var tracker = new Tracker(() => HttpStatusCode.OK);
         using var next = new HttpClient(tracker);
         Assert.Equal(0, await h.Platform.Postbacks.DeliverDueAsync(next)); // still leased
-        h.Clock.Set(h.Clock.GetUtcNow() + PostbackService.Lease + TimeSpan.FromSeconds(1));
+        h.Clock.Set(h.Clock.GetUtcNow() + h.Platform.Postbacks.Lease + TimeSpan.FromSeconds(1));
         Assert.Equal(1, await h.Platform.Postbacks.DeliverDueAsync(next));
         Assert.Equal(dying.Seen.Single(), tracker.Seen.Single());
         Assert.Equal("delivered", h.Platform.Postbacks.Deliveries("p1").Single().Status);
