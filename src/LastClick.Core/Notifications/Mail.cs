@@ -70,9 +70,11 @@ public static class Mailbox
         return new MailContent(Map(row), row.TextBody ?? "", row.HtmlBody ?? "", names);
     });
 
-    public static MailAttachment? Attachment(Store store, long id, string name) => store.Read(s =>
-        s.QuerySingleOrDefault<AttachmentRow>("SELECT name, content_type, content FROM mail_attachments WHERE mail_id = @id AND name = @name", new { id, name })
-            is { } a ? new MailAttachment(a.Name, a.ContentType, a.Content) : null);
+    public static MailAttachment? Attachment(Store store, long id, string name) => Attachments(store, id).FirstOrDefault(a => a.Name == name);
+
+    /// <summary>A mail's attachments, by name.</summary>
+    public static IReadOnlyList<MailAttachment> Attachments(Store store, long id) => store.Read(s => (IReadOnlyList<MailAttachment>)s.Query<AttachmentRow>(
+        "SELECT name, content_type, content FROM mail_attachments WHERE mail_id = @id ORDER BY name", new { id }).Select(a => new MailAttachment(a.Name, a.ContentType, a.Content)).ToList());
 
     /// <summary>Counts by status (pending, sent, dead).</summary>
     public static IReadOnlyDictionary<string, long> Counts(Store store) => store.Read(s =>

@@ -119,7 +119,7 @@ public sealed class MailSender(Store store, TimeProvider clock)
             message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
         }
         var body = new BodyBuilder { TextBody = mail.TextBody, HtmlBody = mail.HtmlBody };
-        foreach (var a in store.Read(s => s.Query<AttachmentRow>("SELECT name, content_type, content FROM mail_attachments WHERE mail_id = @Id ORDER BY name", new { mail.Id })))
+        foreach (var a in Mailbox.Attachments(store, mail.Id))
         {
             body.Attachments.Add(a.Name, a.Content, ContentType.Parse(a.ContentType));
         }
@@ -153,13 +153,6 @@ public sealed class MailSender(Store store, TimeProvider clock)
         public string? Unsubscribe { get; set; }
         public int Attempts { get; set; }
         public long CreatedAt { get; set; }
-    }
-
-    private sealed class AttachmentRow
-    {
-        public string Name { get; set; } = "";
-        public string ContentType { get; set; } = "";
-        public byte[] Content { get; set; } = [];
     }
 #pragma warning restore CA1812
 }

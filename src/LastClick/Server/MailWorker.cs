@@ -14,40 +14,21 @@ internal sealed partial class MailWorker(Platform platform, SmtpSettings? smtp, 
 {
     private DateTimeOffset _digestsAt = DateTimeOffset.MinValue;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), platform.Clock);
-        try
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        WorkerLoop.RunAsync(platform.Clock, TimeSpan.FromSeconds(1), async cancel =>
         {
-            do
+            while (platform.News.Route() > 0) { }
+            var now = platform.Clock.GetUtcNow();
+            if (now - _digestsAt >= TimeSpan.FromHours(1))
             {
-                try
-                {
-                    while (platform.News.Route() > 0) { }
-                    var now = platform.Clock.GetUtcNow();
-                    if (now - _digestsAt >= TimeSpan.FromHours(1))
-                    {
-                        _digestsAt = now;
-                        platform.News.DigestIfDue();
-                    }
-                    if (smtp is not null)
-                    {
-                        while (await platform.Mail.SendDueAsync(smtp, cancel: stoppingToken).ConfigureAwait(false) > 0) { }
-                    }
-                }
-#pragma warning disable CA1031 // a failed round is logged and tried again next second
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    Failed(log, e);
-                }
-#pragma warning restore CA1031
+                _digestsAt = now;
+                platform.News.DigestIfDue();
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
+            if (smtp is not null)
+            {
+                while (await platform.Mail.SendDueAsync(smtp, cancel: cancel).ConfigureAwait(false) > 0) { }
+            }
+        }, e => Failed(log, e), stoppingToken);
 
     [LoggerMessage(EventId = 41, Level = LogLevel.Warning, Message = "Mail round failed")]
     private static partial void Failed(ILogger logger, Exception e);

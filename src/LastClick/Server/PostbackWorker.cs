@@ -13,28 +13,11 @@ internal sealed partial class PostbackWorker(Platform platform, ILogger<Postback
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var http = PostbackService.CreateClient(platform.Postbacks.Policy);
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), platform.Clock);
-        try
+        await WorkerLoop.RunAsync(platform.Clock, TimeSpan.FromSeconds(1), async cancel =>
         {
-            do
-            {
-                try
-                {
-                    while (platform.Postbacks.Dispatch() > 0) { }
-                    while (await platform.Postbacks.DeliverDueAsync(http, cancel: stoppingToken).ConfigureAwait(false) > 0) { }
-                }
-#pragma warning disable CA1031 // a failed round is logged and tried again next second
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    Failed(log, e);
-                }
-#pragma warning restore CA1031
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
-        }
-        catch (OperationCanceledException)
-        {
-        }
+            while (platform.Postbacks.Dispatch() > 0) { }
+            while (await platform.Postbacks.DeliverDueAsync(http, cancel: cancel).ConfigureAwait(false) > 0) { }
+        }, e => Failed(log, e), stoppingToken).ConfigureAwait(false);
     }
 
     [LoggerMessage(EventId = 40, Level = LogLevel.Warning, Message = "Postback delivery round failed")]
