@@ -39,7 +39,8 @@ public sealed class MailModel(Platform platform) : PageModel
         if (content is null) return null;
         var own = content.Mail.AccountId == account!.Id || account.PublisherId is not null && content.Mail.PublisherId == account.PublisherId;
         if (!own && account.Role != AccountRoles.Admin) return null;
-        BodyHidden = !own && Mailbox.Secret.Contains(content.Mail.Kind);
+        // A one-use link is for the mailbox it was sent to, never for the dashboard: reading it here would confirm an address one does not own.
+        BodyHidden = Mailbox.Secret.Contains(content.Mail.Kind);
         return content;
     }
 }
