@@ -57,6 +57,7 @@ public sealed class ClaimService(Store store, ProgramCatalog programs, OrderServ
         if (request.OrderDate < today.AddDays(-(int)ClaimWindow.TotalDays)) throw ProblemException.Invalid("orderDate", $"orders older than {ClaimWindow.TotalDays:0} days cannot be claimed");
         if (!Currency.TryFind(request.Currency, out var currency)) throw ProblemException.Invalid("currency", $"unknown currency '{request.Currency}'");
         if (request.Amount <= 0m || currency.Round(request.Amount) != request.Amount) throw ProblemException.Invalid("amount", $"a positive amount with at most {currency.MinorDigits} decimals");
+        Limits.CheckAmount(request.Amount, "amount");
         if (string.IsNullOrWhiteSpace(request.Comment) || request.Comment.Length > 2000) throw ProblemException.Invalid("comment", "is required, at most 2,000 characters");
         if (s.QuerySingleOrDefault<long?>("SELECT id FROM claims WHERE publisher_id = @publisherId AND order_id = @OrderId AND status = 'open'",
                 new { publisherId, request.OrderId }) is { } open)

@@ -35,12 +35,71 @@ public readonly struct JsonNode
         try
         {
             using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
-            return new JsonNode(doc.RootElement.Clone(), "");
+            var root = new JsonNode(doc.RootElement.Clone(), "");
+            root.CheckText();
+            return root;
         }
         catch (JsonException e)
         {
             throw ProblemException.Invalid(what, $"not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})");
         }
+    }
+
+    /// <summary>
+    /// Refuses what JSON's grammar lets through but no field should carry: a name given twice in one object (the last
+    /// would silently win) and a lone UTF-16 surrogate ("\ud800") in a name or a string, which no store or hash can keep.
+    /// </summary>
+    private void CheckText()
+    {
+        switch (Element.ValueKind)
+        {
+            case JsonValueKind.String:
+                if (!IsWellFormed(Element)) throw Error("is not valid text (a lone UTF-16 surrogate)");
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in Items()) item.CheckText();
+                break;
+            case JsonValueKind.Object:
+                HashSet<string>? names = null;
+                foreach (var property in Element.EnumerateObject())
+                {
+                    string name;
+                    try { name = property.Name; }
+                    catch (InvalidOperationException)
+                    {
+                        throw new JsonNode(property.Value, Child(RawName(property))).Error("is not valid text (a lone UTF-16 surrogate in the name)");
+                    }
+                    var child = new JsonNode(property.Value, Child(name));
+                    if (!(names ??= new HashSet<string>(StringComparer.Ordinal)).Add(name)) throw child.Error("appears twice in one object");
+                    child.CheckText();
+                }
+                break;
+        }
+    }
+
+    private static bool IsWellFormed(JsonElement text)
+    {
+        try
+        {
+            _ = text.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A property's name as written, escapes and all (for a name that cannot be read as text).</summary>
+    private static string RawName(JsonProperty property)
+    {
+        var raw = property.ToString();
+        for (var i = 1; i < raw.Length; i++)
+        {
+            if (raw[i] == '\\') i++;
+            else if (raw[i] == '"') return raw[1..i];
+        }
+        return "(a name)";
     }
 
     public bool IsNull => Element.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined;
@@ -85,7 +144,11 @@ public readonly struct JsonNode
             JsonValueKind.Number => Element.GetRawText(),
             _ => null,
         };
-        return Decimals.TryParse(text, out var value) ? value : throw Error("not a decimal");
+        if (!Decimals.TryParse(text, out var value)) throw Error("not a decimal");
+        // decimal.Parse rounds what does not fit in 28-29 digits: a value must arrive as it was sent, or not at all.
+        var point = text!.IndexOf('.', StringComparison.Ordinal);
+        var decimals = point < 0 ? 0 : text.AsSpan(point + 1).TrimEnd('0').Length;
+        return decimals <= value.Scale ? value : throw Error("has more digits than a decimal holds (28)");
     }
 
     public int AsInt()
@@ -103,7 +166,8 @@ public readonly struct JsonNode
 
     /// <summary>An ISO 8601 time ("2026-02-01T10:00:00Z") or date ("2024-04-04", midnight UTC), as UTC.</summary>
     public DateTimeOffset AsTime() =>
-        Element.ValueKind == JsonValueKind.String && Times.TryParse(Element.GetString(), out var time) ? time
+        Element.ValueKind == JsonValueKind.String && Times.TryParse(Element.GetString(), out var time)
+            ? (Limits.IsQueryable(time) ? time : throw Error($"is outside {Limits.Earliest.Year}–{Limits.LatestDate.Year - 1}"))
             : throw Error(Times.Expected);
 
     public IEnumerable<JsonNode> Items()

@@ -33,10 +33,13 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
     private static readonly JsonSerializerOptions TraceJsonOptions = new(JsonSerializerDefaults.Web);
 
     /// <summary>Checks an order before anything is written; the error names the field under <paramref name="path"/>.</summary>
-    public static void Validate(Order order, ProgramDefinition program, string path)
+    /// <param name="now">The server's time: an order is dated from <see cref="Limits.Earliest"/> to a day ahead of it (null: the replay, whose story sets the clock).</param>
+    public static void Validate(Order order, ProgramDefinition program, string path, DateTimeOffset? now = null)
     {
         string F(string field) => path.Length == 0 ? field : $"{path}.{field}";
         if (string.IsNullOrWhiteSpace(order.Id)) throw ProblemException.Invalid(F("id"), "is required");
+        if (now is { } clock) Limits.CheckTime(order.At, clock, F("at"));
+        if (order.Lines.Count > Limits.MaxOrderLines) throw ProblemException.Invalid(F("lines"), $"an order has at most {Limits.MaxOrderLines} lines");
         if (order.Visitor is null && order.ClickId is null) throw ProblemException.Invalid(F("visitor"), "an order needs a visitor or a clickId");
         if (!program.InternalRatesAt(order.At).Knows(order.Currency.Code))
         {
@@ -59,15 +62,25 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
             {
                 throw ProblemException.Invalid($"{lp}.price", $"has more than {order.Currency.MinorDigits} decimals for {order.Currency.Code}");
             }
-            if (line.Quantity < 1) throw ProblemException.Invalid($"{lp}.quantity", "must be 1 or more");
+            Limits.CheckAmount(line.Price, $"{lp}.price");
+            if (line.Quantity is < 1 or > Limits.MaxQuantity) throw ProblemException.Invalid($"{lp}.quantity", $"must be 1 to {Limits.MaxQuantity}");
+            if (line.Price * line.Quantity > Limits.MaxAmount) throw ProblemException.Invalid($"{lp}.quantity", $"price × quantity is over the largest amount accepted ({Limits.MaxAmount:0})");
             if (line.SellerRate is < 0m or > 1m) throw ProblemException.Invalid($"{lp}.sellerRate", "must be a fraction between 0 and 1");
         }
+        // Each line is at most the maximum, so the sum is exact in decimal; the order as a whole is held to it too.
+        if (order.Lines.Sum(l => l.Price * l.Quantity) > Limits.MaxAmount) throw ProblemException.Invalid(F("lines"), $"the order's total is over the largest amount accepted ({Limits.MaxAmount:0})");
     }
 
-    public static void Validate(OrderEvent e, Order order, string path)
+    /// <param name="now">The server's time: an event is dated from its order's time (less an hour of clock skew) to a day ahead of now (null: the replay).</param>
+    public static void Validate(OrderEvent e, Order order, string path, DateTimeOffset? now = null)
     {
         string F(string field) => path.Length == 0 ? field : $"{path}.{field}";
         if (string.IsNullOrWhiteSpace(e.Id)) throw ProblemException.Invalid(F("id"), "is required");
+        if (now is { } clock)
+        {
+            Limits.CheckTime(e.At, clock, F("at"));
+            if (e.At < order.At - TimeSpan.FromHours(1)) throw ProblemException.Invalid(F("at"), $"is before its order was placed ({Times.Format(order.At)})");
+        }
         if (e.Type != EventType.Refunded && (e.LineId is not null || e.Amount is not null))
         {
             throw ProblemException.Invalid(F(e.LineId is not null ? "line" : "amount"), "only a refund names a line or an amount");
@@ -81,6 +94,14 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
             if (e.LineId is null) throw ProblemException.Invalid(F("amount"), "a refund with an amount names its line");
             if (amount <= 0m) throw ProblemException.Invalid(F("amount"), "must be positive");
             if (order.Currency.Round(amount) != amount) throw ProblemException.Invalid(F("amount"), $"has more than {order.Currency.MinorDigits} decimals");
+            Limits.CheckAmount(amount, F("amount"));
+            // At most the line's value. (What several refunds add up to is capped by the facts' fold instead: refusing
+            // by what is left would make the books depend on the order events arrive in, C3.)
+            var line = order.Lines.First(l => l.Id == e.LineId);
+            if (amount > line.Price * line.Quantity)
+            {
+                throw ProblemException.Invalid(F("amount"), $"is more than line '{line.Id}' is worth ({order.Currency.Format(line.Price * line.Quantity)} {order.Currency.Code})");
+            }
         }
     }
 
@@ -90,17 +111,18 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
     /// </summary>
     public OrderView Ingest(Order order, string programId) => store.InSession(s => Ingest(s, order, programId));
 
-    public OrderView Ingest(DbSession s, Order order, string programId)
+    /// <param name="path">What the caller's problems name the order (the API: its body, "").</param>
+    public OrderView Ingest(DbSession s, Order order, string programId, string path = "order")
     {
         var program = programs.Get(programId);
-        Validate(order, program, "order");
+        Validate(order, program, path, clock.GetUtcNow());
         var hash = Fingerprint.Of(order);
         var (touches, identity) = LoadTouches(s, order, program.CookieWindow);
         var attribution = Attribution.Attribution.Decide(touches.Select(t => t.Touch), order.At, program.CookieWindow);
         if (identity.Count > 0) attribution = attribution with { Trace = [.. identity, .. attribution.Trace] };
         var won = attribution.Click is { } click ? touches.First(t => t.Touch.Kind == TouchKind.AffiliateClick && t.Touch.Id == click.Id) : default;
         var clickProgram = won.ProgramId is { } wonProgram ? programs.Get(wonProgram) : program;
-        if (!ReferenceEquals(clickProgram, program)) Validate(order, clickProgram, "order");
+        if (!ReferenceEquals(clickProgram, program)) Validate(order, clickProgram, path);
 
         IReadOnlyList<LineRate> rates;
         if (attribution.Click is { } winner)
@@ -156,7 +178,7 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
             var existing = s.Scalar<string>("SELECT body_hash FROM orders WHERE id = @Id", new { order.Id });
             return existing == hash
                 ? Find(s, order.Id)!
-                : throw new ProblemException(Problem.Conflict("order.id", $"order '{order.Id}' was already received with a different body"));
+                : throw new ProblemException(Problem.Conflict(path.Length == 0 ? "id" : $"{path}.id", $"order '{order.Id}' was already received with a different body"));
         }
         s.ExecuteEach("""
             INSERT INTO order_lines (order_id, line_no, line_id, product_id, category, store, price_minor, quantity, affiliated,
@@ -173,8 +195,10 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
     /// <summary>Applies a marketplace event. A repeated event (same id, same body) changes nothing and returns false.</summary>
     public bool ApplyEvent(OrderEvent e) => store.InSession(s => ApplyEvent(s, e));
 
-    public bool ApplyEvent(DbSession s, OrderEvent e)
+    /// <param name="path">What the caller's problems name the event (the API: its body, "").</param>
+    public bool ApplyEvent(DbSession s, OrderEvent e, string path = "event")
     {
+        string F(string field) => path.Length == 0 ? field : $"{path}.{field}";
         var hash = Fingerprint.Of(e);
         // PostgreSQL with several nodes: two events of one order applied at once would each settle from the facts
         // before the other and the last write would win (a refund lost under a confirmation). The row lock makes
@@ -190,10 +214,10 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
             row = read.ReadSingleOrDefault<OrderRow>();
             lines = read.Read<LineRow>();
         }
-        if (row is null) throw new ProblemException(Problem.NotFound("event.order", $"unknown order '{e.OrderId}'"));
+        if (row is null) throw new ProblemException(Problem.NotFound(F("order"), $"unknown order '{e.OrderId}'"));
         var order = ToDomain(row, lines);
-        Validate(e, order, "event");
         var now = clock.GetUtcNow();
+        Validate(e, order, path, now);
         var inserted = s.Execute("""
             INSERT INTO order_events (id, body_hash, order_id, type, at, line_id, amount_minor, received_at)
             VALUES (@Id, @hash, @OrderId, @type, @at, @LineId, @amount, @received)
@@ -204,7 +228,7 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
         if (inserted == 0)
         {
             var existing = s.Scalar<string>("SELECT body_hash FROM order_events WHERE id = @Id", new { e.Id });
-            return existing == hash ? false : throw new ProblemException(Problem.Conflict("event.id", $"event '{e.Id}' was already received with a different body"));
+            return existing == hash ? false : throw new ProblemException(Problem.Conflict(F("id"), $"event '{e.Id}' was already received with a different body"));
         }
         // The facts are a commutative fold (earliest times, capped sums, flags): applying one more event to what the
         // order holds gives the same facts as folding every event again, in whatever order they came.

@@ -533,7 +533,7 @@ public sealed class PayoutService(Store store, ProgramCatalog programs, OrderSer
             var code = currencyCode ?? program.PayoutCurrencyAt(now).Code;
             if (!program.PayoutCurrencies.Any(c => c.Currency == code)) throw ProblemException.Invalid("currency", $"the program pays in {string.Join(", ", program.PayoutCurrencies.Select(c => c.Currency).Distinct())}");
             var currency = Currency.Of(code);
-            if (amount == 0m || Math.Abs(amount) > 1_000_000_000m) throw ProblemException.Invalid("amount", "a non-zero amount of at most 1,000,000,000");
+            if (amount == 0m || Math.Abs(amount) > Limits.MaxAmount) throw ProblemException.Invalid("amount", "a non-zero amount of at most 1,000,000,000");
             if (currency.Round(amount) != amount) throw ProblemException.Invalid("amount", $"{code} has {currency.MinorDigits} decimals");
             if (!AdjustmentReasons.Contains(reason)) throw ProblemException.Invalid("reason", $"one of {string.Join(", ", AdjustmentReasons)}");
             if (note is { Length: > 500 } || note?.Any(char.IsControl) == true) throw ProblemException.Invalid("note", "at most 500 characters, no control characters");

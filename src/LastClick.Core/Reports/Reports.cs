@@ -78,12 +78,14 @@ public static class Reports
         {
             if (!sums.TryGetValue(label, out var total)) sums[label] = total = new long[Measure.Count];
             var money = rowCurrency.Length == 0 || rowCurrency == currency;
-            for (var i = 0; i < Measure.Count; i++) if (money || i < Measure.Sales) total[i] += m[i];
+            // Checked: with amounts held to Limits.MaxAmount a sum needs millions of the largest orders to overflow,
+            // and then it is an error, never a figure that wrapped around.
+            for (var i = 0; i < Measure.Count; i++) if (money || i < Measure.Sales) total[i] = checked(total[i] + m[i]);
         }
 
         var rows = sums.Select(kv => Row(kv.Key, kv.Value, unit)).ToList();
         var all = new long[Measure.Count];
-        foreach (var m in sums.Values) for (var i = 0; i < Measure.Count; i++) all[i] += m[i];
+        foreach (var m in sums.Values) for (var i = 0; i < Measure.Count; i++) all[i] = checked(all[i] + m[i]);
         var sorted = Sort(rows, q.OrderBy, q.Dimension).Skip(q.Offset).Take(q.Limit).ToList();
         return new ReportResult(q.Dimension, sorted, Row("total", all, unit), rows.Count, q.Limit, q.Offset, currency, currencies, q.Zone.Id, q.Start, q.End,
             [.. plan.Select(p => p.Cube.Table).Distinct()]);
@@ -321,7 +323,7 @@ public static class ReportRequest
         }
 
         var currency = get("currency") is { } c
-            ? (c.Length == 3 && c.All(char.IsAsciiLetterUpper) ? c : throw ProblemException.Invalid("currency", "must be an ISO 4217 code such as USD"))
+            ? (Common.Currency.TryFind(c, out _) ? c : throw ProblemException.Invalid("currency", $"'{c}' is not a currency LastClick knows (an ISO 4217 code such as USD)"))
             : null;
         var time = Reports.TimeDimensions.Contains(dimension);
         var orderBy = get("order_by") ?? (time ? dimension : "-clicks");
@@ -337,7 +339,7 @@ public static class ReportRequest
     private static DateOnly? Date(Func<string, string?> get, string name)
     {
         if (get(name) is not { } text) return null;
-        return DateOnly.TryParseExact(text, ["yyyy-MM-dd", "dd.MM.yyyy"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) && date.Year >= 2000
+        return DateOnly.TryParseExact(text, ["yyyy-MM-dd", "dd.MM.yyyy"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) && date.Year >= Limits.Earliest.Year && date < Limits.LatestDate
             ? date
             : throw ProblemException.Invalid(name, $"'{text}' is not a date (2026-11-01 or 01.11.2026)");
     }

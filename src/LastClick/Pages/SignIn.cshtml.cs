@@ -43,7 +43,8 @@ public sealed class SignInModel(Platform platform, Passwords passwords) : PageMo
             return Page();
         }
         await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, WebSetup.Principal(account)).ConfigureAwait(false);
-        if (!string.IsNullOrEmpty(returnUrl) && Url.IsLocalUrl(returnUrl)) return LocalRedirect(returnUrl);
+        // A header carries ASCII only: a return address with other characters (typed, not one of ours) goes home.
+        if (!string.IsNullOrEmpty(returnUrl) && Url.IsLocalUrl(returnUrl) && returnUrl.All(c => c is >= ' ' and <= '~')) return LocalRedirect(returnUrl);
         return Redirect(account.Role == AccountRoles.Publisher ? "/p" : "/o");
     }
 }

@@ -60,7 +60,7 @@ public static partial class LastClickServer
                 ClaimService.ParseDate(date),
                 body.Required("amount").AsDecimal(), body.Required("currency").AsString(), body.Required("comment").AsString());
             return Results.Json(platform.Claims.File(Me(http), request), statusCode: StatusCodes.Status201Created);
-        }).ConfigureAwait(false)).Produces<Claim>(StatusCodes.Status201Created).WithSummary("File a missing-order claim");
+        }).ConfigureAwait(false)).Produces<Claim>(StatusCodes.Status201Created).WithBody<ClaimFileRequest>().WithSummary("File a missing-order claim");
 
         api.MapGet("/banned_keywords", (HttpContext http, Platform platform) =>
         {
@@ -80,7 +80,7 @@ public static partial class LastClickServer
                 var checks = platform.Keywords.Check(keywords);
                 return Results.Json(new { banned = checks.Count(c => !c.Allowed), results = checks.Select(c => new { keyword = c.Keyword, allowed = c.Allowed, matches = c.Banned }) });
             });
-        }).WithSummary("Check keywords against the banned list (whole words, case and accent insensitive)");
+        }).WithBody<KeywordCheckRequest>().WithSummary("Check keywords against the banned list (whole words, case and accent insensitive)");
 
         static IReadOnlyList<string> FromJson(string text)
         {

@@ -23,9 +23,11 @@ public static partial class LastClickServer
         {
             var order = Scenario.ParseOrder(body);
             var programId = http.Request.Query["program"].FirstOrDefault() ?? DefaultProgram(platform.Programs, order.DeliveryCountry);
-            var view = await commits.RunAsync(s => platform.Orders.Ingest(s, order, programId)).ConfigureAwait(false);
+            // Checked before it joins a batch: a refused order holds up no one's commit.
+            OrderService.Validate(order, platform.Programs.Get(programId, "program"), "", platform.Clock.GetUtcNow());
+            var view = await commits.RunAsync(s => platform.Orders.Ingest(s, order, programId, "")).ConfigureAwait(false);
             return Results.Json(view, statusCode: StatusCodes.Status201Created);
-        }).ConfigureAwait(false)).Produces<OrderView>(StatusCodes.Status201Created).WithSummary("Receive an order (idempotent by id)");
+        }).ConfigureAwait(false)).Produces<OrderView>(StatusCodes.Status201Created).WithBody<OrderRequest>().WithSummary("Receive an order (idempotent by id)");
 
         api.MapPost("/events", async (HttpContext http, Platform platform, GroupCommit commits) => await HandleAsync(http, async body =>
         {
@@ -33,23 +35,24 @@ public static partial class LastClickServer
             // The same answer for the first delivery and for a repeat: the event's id and its order as it stands.
             var order = await commits.RunAsync(s =>
             {
-                platform.Orders.ApplyEvent(s, e);
+                platform.Orders.ApplyEvent(s, e, "");
                 return OrderService.Find(s, e.OrderId);
             }).ConfigureAwait(false);
             return Results.Json(new { @event = e.Id, order });
-        }).ConfigureAwait(false)).WithSummary("Receive an order's event: paid, goods_received, auto_confirmed, cancelled, refunded, fraud (idempotent by id)");
+        }).ConfigureAwait(false)).WithBody<EventRequest>().WithSummary("Receive an order's event: paid, goods_received, auto_confirmed, cancelled, refunded, fraud (idempotent by id)");
 
         api.MapPost("/touches", async (HttpContext http, Platform platform, GroupCommit commits) => await HandleAsync(http, async body =>
         {
             if (body.Optional("id") is null) throw ProblemException.Invalid("id", "is required");
             var touch = Scenario.ParseTouch(body, 0);
+            Limits.CheckTime(touch.At, platform.Clock.GetUtcNow(), "at");
             await commits.RunAsync(s =>
             {
                 Tracking.TrackingService.RecordTouch(s, touch);
                 return true;
             }).ConfigureAwait(false);
             return Results.NoContent();
-        }).ConfigureAwait(false)).Produces(StatusCodes.Status204NoContent).WithSummary("Receive a paid touch of the marketplace's own channels (A1)");
+        }).ConfigureAwait(false)).Produces(StatusCodes.Status204NoContent).WithBody<TouchRequest>().WithSummary("Receive a paid touch of the marketplace's own channels (A1)");
 
         // The catalog (G1): a batch of products created or updated by content, and ids that are gone. One transaction
         // of its own (not the group commit: a batch of thousands would hold up the orders queued behind it).

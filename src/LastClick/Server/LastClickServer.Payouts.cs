@@ -32,7 +32,7 @@ public static partial class LastClickServer
             var run = platform.Payouts.Plan(program.Id, at, Actor(http));
             Log.PayoutRun(log, run.Id, program.Id, run.Lines.Count);
             return Results.Json(RunJson(run), statusCode: StatusCodes.Status201Created);
-        }).ConfigureAwait(false)).WithSummary("Plan a payout run now (or at a past instant): lines computed, no money moved. Planning the same instant again answers the same run");
+        }).ConfigureAwait(false)).WithBody<PayoutPlanRequest>().WithSummary("Plan a payout run now (or at a past instant): lines computed, no money moved. Planning the same instant again answers the same run");
 
         op.MapGet("/payouts", (HttpContext http, Platform platform) => Guard(() =>
         {
@@ -86,7 +86,7 @@ public static partial class LastClickServer
             var adjustment = platform.Payouts.Adjust(body.Required("program").AsString(), id, body.OptionalString("currency"), amount,
                 body.Required("reason").AsString(), body.OptionalString("note"), body.OptionalString("reference"), Actor(http));
             return Results.Json(adjustment, statusCode: StatusCodes.Status201Created);
-        }).ConfigureAwait(false)).WithSummary("Credit (positive amount) or debit (negative) a publisher's payable balance: reason bonus|correction|goodwill|other; a reference makes a retry harmless");
+        }).ConfigureAwait(false)).WithBody<AdjustmentRequest>().WithSummary("Credit (positive amount) or debit (negative) a publisher's payable balance: reason bonus|correction|goodwill|other; a reference makes a retry harmless");
 
         op.MapGet("/publishers/{id}/adjustments", (string id, Platform platform) => Results.Json(new { adjustments = platform.Payouts.Adjustments(id) }));
 
@@ -115,7 +115,7 @@ public static partial class LastClickServer
             var hold = platform.Payouts.SetDetails(Me(http), details, Actor(http));
             var (stored, _) = platform.Payouts.DetailsAndHold(Me(http));
             return Results.Json(DetailsJson(stored, hold));
-        }).ConfigureAwait(false)).WithSummary("Set payout details: {\"method\":\"sepa\",\"holder\",\"iban\",\"bic\"} or {\"method\":\"wire\",\"holder\",\"account\",\"bankName\",\"swift\",\"bankAddress\",\"currency\",\"address\":{…}}; a change after the first details holds the next payout for 48 h");
+        }).ConfigureAwait(false)).WithBody<PayoutDetailsRequest>().WithSummary("Set payout details: {\"method\":\"sepa\",\"holder\",\"iban\",\"bic\"} or {\"method\":\"wire\",\"holder\",\"account\",\"bankName\",\"swift\",\"bankAddress\",\"currency\",\"address\":{…}}; a change after the first details holds the next payout for 48 h");
     }
 
     /// <summary>The API's shape of payout details (holder, swift, account) into the stored record.</summary>

@@ -26,7 +26,7 @@ public static partial class LastClickServer
                 body.Optional("events")?.AsStrings(), body.OptionalString("program"), http.RequestAborted).ConfigureAwait(false);
             var (secret, _) = platform.Postbacks.Secrets(Me(http));
             return Results.Json(new { postback = SettingJson(setting), secret });
-        }).ConfigureAwait(false)).WithSummary("Set a postback: {\"url\":\"https://tracker.example/pb?cid={click_id}&status={status}&payout={commission}\",\"method\":\"GET|POST\",\"events\":[\"created\",\"pending\",\"confirmed\",\"payable\",\"paid\",\"declined\",\"adjusted\"],\"program\":\"…\"} (no program: every program)");
+        }).ConfigureAwait(false)).WithBody<PostbackRequest>().WithSummary("Set a postback: {\"url\":\"https://tracker.example/pb?cid={click_id}&status={status}&payout={commission}\",\"method\":\"GET|POST\",\"events\":[\"created\",\"pending\",\"confirmed\",\"payable\",\"paid\",\"declined\",\"adjusted\"],\"program\":\"…\"} (no program: every program)");
 
         api.MapDelete("", (HttpContext http, Platform platform) =>
             platform.Postbacks.Remove(Me(http), http.Request.Query["program"].FirstOrDefault()) ? Results.NoContent() : Problem(Common.Problem.NotFound("program", "no such postback")));
@@ -74,7 +74,7 @@ public static partial class LastClickServer
             var setting = await platform.Postbacks.SaveAsync(Operator, body.Required("url").AsString(), "POST", body.Optional("events")?.AsStrings(),
                 body.OptionalString("program"), http.RequestAborted).ConfigureAwait(false);
             return Results.Json(new { webhook = SettingJson(setting), secret = platform.Postbacks.Secrets(Operator).Secret });
-        }).ConfigureAwait(false)).WithSummary("Set a webhook: {\"url\":\"https://crm.example/hooks/lastclick\",\"events\":[\"order_attributed\",\"claim_filed\",\"publisher_applied\",\"payout_planned\"],\"program\":\"…\"}: a signed POST of {\"event\",\"event_id\",\"data\"}");
+        }).ConfigureAwait(false)).WithBody<WebhookRequest>().WithSummary("Set a webhook: {\"url\":\"https://crm.example/hooks/lastclick\",\"events\":[\"order_attributed\",\"claim_filed\",\"publisher_applied\",\"payout_planned\"],\"program\":\"…\"}: a signed POST of {\"event\",\"event_id\",\"data\"}");
 
         api.MapDelete("", (HttpContext http, Platform platform) =>
             platform.Postbacks.Remove(Operator, http.Request.Query["program"].FirstOrDefault()) ? Results.NoContent() : Problem(Common.Problem.NotFound("program", "no such webhook")));

@@ -29,7 +29,7 @@ public static partial class LastClickServer
             var link = platform.Links.Create(Me(http), body.Required("program").AsString(), body.Required("destination").AsString(),
                 body.OptionalString("sub1"), body.OptionalString("sub2"), body.OptionalString("sub3"), body.OptionalString("sub4"), body.OptionalString("sub5"));
             return Results.Json(LinkView(Origin(http), link), statusCode: StatusCodes.Status201Created);
-        }).ConfigureAwait(false)).Produces<LinkResponse>(StatusCodes.Status201Created).WithSummary("Create a deep link with sub1…sub5 (F1)");
+        }).ConfigureAwait(false)).Produces<LinkResponse>(StatusCodes.Status201Created).WithBody<LinkCreateRequest>().WithSummary("Create a deep link with sub1…sub5 (F1)");
 
         // Bulk creation: a CSV with a header row (program, destination, sub1…sub5; program may come as ?program=).
         // All rows or none; answers JSON, or CSV when asked with Accept: text/csv.
@@ -55,7 +55,7 @@ public static partial class LastClickServer
             var (limit, offset) = Page(http);
             var origin = Origin(http);
             return Results.Json(new { links = platform.Links.ForPublisher(Me(http), limit, offset).Select(l => LinkView(origin, l)), limit, offset });
-        }));
+        })).WithPaging().WithSummary("The publisher's links, newest first");
 
         api.MapGet("/links/{code}", (string code, HttpContext http, Platform platform) =>
             platform.Links.Find(code) is { } link && link.PublisherId == Me(http)
@@ -79,14 +79,15 @@ public static partial class LastClickServer
             var link = platform.Links.Update(Me(http), code, new LinkChange(body.OptionalString("destination"), subs));
             Log.LinkChanged(log, code, link.PublisherId);
             return Results.Json(LinkView(Origin(http), link));
-        }).ConfigureAwait(false)).Produces<LinkResponse>().WithSummary("Change a link's destination or sub ids; the redirect follows at once");
+        }).ConfigureAwait(false)).Produces<LinkResponse>().WithBody<LinkChangeRequest>().WithSummary("Change a link's destination or sub ids; the redirect follows at once");
 
         api.MapGet("/commissions", (HttpContext http, Platform platform) => Guard(() =>
         {
             var q = http.Request.Query;
             // A plain date as date_end means through that day: [date_start, date_end + 1 day).
             DateTimeOffset? Date(string name, bool end = false) => q[name].FirstOrDefault() is not { } text ? null
-                : Times.TryParse(text, out var time) ? (end && text.Length == 10 ? time.AddDays(1) : time) : throw ProblemException.Invalid(name, Times.Expected);
+                : Times.TryParse(text, out var time) && Limits.IsQueryable(time) ? (end && text.Length == 10 ? time.AddDays(1) : time)
+                : throw ProblemException.Invalid(name, $"{Times.Expected}, from {Limits.Earliest.Year} to {Limits.LatestDate.Year - 1}");
             string? Sub(int i) => q[$"subid{i}"].FirstOrDefault() ?? q[$"sub{i}"].FirstOrDefault();
             var status = q["status"].FirstOrDefault();
             if (status is not null && !Enum.GetValues<Lifecycle.OrderStatus>().Any(v => OrderService.Name(v) == status))
@@ -100,7 +101,15 @@ public static partial class LastClickServer
                 Sub(1), Sub(2), Sub(3), Sub(4), Sub(5), limit, offset);
             return Results.Json(platform.Store.Read(s => OrderService.ForPublisher(s, Me(http), filter).Select(o => OrderService.ForItsPublisher(s, o)).ToList()));
         })).Produces<IReadOnlyList<OrderView>>().WithSummary(
-            "Commissions with status, reason codes and rate traces; filters status, program, date_start, date_end, sub1…sub5, limit, offset");
+            "Commissions with status, reason codes and rate traces; filters status, program, date_start, date_end, sub1…sub5, limit, offset")
+            .WithPaging(
+                new QueryParameter("status", "Only commissions in this status", Values: [.. Enum.GetValues<Lifecycle.OrderStatus>().Select(OrderService.Name)]),
+                new QueryParameter("program", "Only this program's commissions"),
+                new QueryParameter("date_start", "Orders placed at or after this time or date (2026-11-01 or 2026-11-01T10:00:00Z)"),
+                new QueryParameter("date_end", "Orders placed before this time, or through this date"),
+                new QueryParameter("sub1", "Only orders whose click carried this sub1 (also subid1)"), new QueryParameter("sub2", "… this sub2 (also subid2)"),
+                new QueryParameter("sub3", "… this sub3 (also subid3)"), new QueryParameter("sub4", "… this sub4 (also subid4)"),
+                new QueryParameter("sub5", "… this sub5 (also subid5)"));
 
         api.MapGet("/commissions/{orderId}", (string orderId, HttpContext http, Platform platform) =>
             platform.Orders.Find(orderId) is { } order && order.Publisher == Me(http)

@@ -12,13 +12,27 @@ public static partial class LastClickServer
     /// F2: link from memory → click classified and committed (group commit) → 302 with `lc_click` and the visitor
     /// cookie for the program's window. The 302 is only written once the click's batch is committed.
     /// </summary>
-    private static void MapRedirect(WebApplication app) =>
+    private static void MapRedirect(WebApplication app)
+    {
+        // A link checker's HEAD learns where a link goes without making a click: no click stored, no cookie, no lc_click.
+        app.MapMethods("/go/{code}", ["HEAD"], (string code, HttpContext http, LinkCache links) =>
+        {
+            if (links.Get(code) is not { } link) return Problem(new Problem("not_found", "code", $"no link '{code}'"));
+            http.Response.Headers.CacheControl = "no-store";
+            http.Response.Headers["Referrer-Policy"] = RedirectReferrerPolicy;
+            return Results.Redirect(link.Destination);
+        }).Produces(StatusCodes.Status302Found).ProducesProblem(StatusCodes.Status404NotFound).WithTags("tracking")
+          .WithSummary("Where a link goes, for link checkers: 302 to its destination; no click is stored");
         app.MapGet("/go/{code}", (string code, HttpContext http, Platform platform, ClickWriter writer, LinkCache links, DuplicateClicks repeats, ClickSpam spam) =>
             links.Get(code) is { } link
                 ? Redirect(http, platform, writer, link, repeats, spam)
                 : Task.FromResult(Problem(new Problem("not_found", "code", $"no link '{code}'"))))
           .Produces(StatusCodes.Status302Found).ProducesProblem(StatusCodes.Status404NotFound).WithTags("tracking")
           .WithSummary("The tracking redirect (F2): stores the click, then 302 with lc_click and the lc_vid cookie");
+    }
+
+    /// <summary>The destination learns the tracking origin at most, never the link's path (its code).</summary>
+    private const string RedirectReferrerPolicy = "strict-origin-when-cross-origin";
 
     /// <summary>
     /// Stores the click on <paramref name="link"/> (group commit), sets the visitor cookie and answers 302 to its destination
@@ -54,6 +68,7 @@ public static partial class LastClickServer
             MaxAge = program.CookieWindow, HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = http.Request.IsHttps, Path = "/",
         });
         http.Response.Headers.CacheControl = "no-store";
+        http.Response.Headers["Referrer-Policy"] = RedirectReferrerPolicy;
         return Results.Redirect(LinkTargets.WithClickId(link.Destination, clickId));
     }
 

@@ -23,14 +23,37 @@ public static partial class LastClickServer
                 return Report(http, platform, dimension, me, zone);
             }))
             .Produces(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
-            .WithSummary("Statistics by day, week, month, program, link, sub1…sub5, country, device or source (H1); ?format=csv for CSV");
+            .WithSummary("Statistics by day, week, month, program, link, sub1…sub5, country, device or source (H1); ?format=csv for CSV")
+            .WithQuery(ReportParameters(operatorScope: false));
 
         RequireKey(app.MapGroup("/api/v1/operator/reports"), KeyRole.Operator).WithTags("operator")
             .MapGet("/{dimension}", (string dimension, HttpContext http, Platform platform) => Guard(() =>
                 Report(http, platform, dimension, null, TimeZoneInfo.Utc)))
             .Produces(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
-            .WithSummary("Statistics over every publisher, also by publisher (H1, C4); link and sub id reports take a publisher");
+            .WithSummary("Statistics over every publisher, also by publisher (H1, C4); link and sub id reports take a publisher")
+            .WithQuery(ReportParameters(operatorScope: true));
     }
+
+    /// <summary>A report's query string (<see cref="Reports.ReportRequest.Parameters"/>), as the API document shows it.</summary>
+    private static QueryParameter[] ReportParameters(bool operatorScope) =>
+    [
+        new("date_start", "First day, local to time_zone: 2026-11-01 or 01.11.2026 (default: 29 days before date_end)", Format: "date"),
+        new("date_end", "Last day, included (default: today in time_zone)", Format: "date"),
+        new("time_zone", "IANA time zone the days are counted in, such as Europe/Berlin (default: the publisher's, else UTC)"),
+        new("currency", "ISO 4217 code of the money columns (default: the currency with the most orders)"),
+        new("order_by", "The dimension or a column (clicks, orders, sales, commission, …), '-' first for descending"),
+        new("program", "Only this program's rows"),
+        .. operatorScope ? [new QueryParameter("publisher", "Only this publisher's rows (needed by link and sub id reports)")] : Array.Empty<QueryParameter>(),
+        new("link", "Only this link's rows"),
+        new("subid1", "Only rows with this sub1"), new("subid2", "Only rows with this sub2"), new("subid3", "Only rows with this sub3"),
+        new("subid4", "Only rows with this sub4"), new("subid5", "Only rows with this sub5"),
+        new("country", "Only clicks and orders from this ISO 3166 country"),
+        new("device", "Only this device class", Values: ["desktop", "mobile", "tablet", "bot", "other"]),
+        new("source", "Only this traffic source"),
+        new("format", "json (default) or csv (also by Accept: text/csv)", Values: ["json", "csv"]),
+        new("limit", "Rows to return, 1 to 1000 (CSV: up to 100,000)", "integer", "int32"),
+        QueryParameter.Offset,
+    ];
 
     private static IResult Report(HttpContext http, Platform platform, string dimension, string? publisherId, TimeZoneInfo zone)
     {

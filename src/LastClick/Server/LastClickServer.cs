@@ -61,7 +61,7 @@ public static partial class LastClickServer
         builder.Services.AddSingleton(new MailSettings(smtp));
         builder.Services.AddHostedService(services => new MailWorker(platform, smtp, services.GetRequiredService<ILogger<MailWorker>>()));
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(ApiDocument.Configure);
         var trusted = (builder.Configuration["TrustedProxies"]?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [])
             .Select(p => System.Net.IPAddress.TryParse(p, out var address) ? address : throw ProblemException.Invalid("trusted-proxies", $"'{p}' is not an IP address"))
             .ToArray();
@@ -123,6 +123,8 @@ public static partial class LastClickServer
         });
         if (trusted.Length > 0) app.UseForwardedHeaders();
         app.MapOpenApi("/openapi/{documentName}.json");
+        // The interactive reference of that document (Scalar): try any call with a key.
+        Scalar.AspNetCore.ScalarEndpointRouteBuilderExtensions.MapScalarApiReference(app, "/docs", o => o.Title = "LastClick API");
         app.Lifetime.ApplicationStopped.Register(() =>
         {
             // After Kestrel has finished the requests in flight (so none meets a closed writer), whatever was accepted
@@ -136,7 +138,7 @@ public static partial class LastClickServer
         {
             p.Store.Read(s => s.Scalar<long>("SELECT 1"));
             return Results.Text("ok\n");
-        });
+        }).WithTags("health");
         MapRedirect(app);
         MapMarketplace(app);
         MapPublisher(app);
@@ -160,7 +162,7 @@ public static partial class LastClickServer
     }
 
     /// <summary>Every endpoint of the group needs a key of the role; the caller is kept for the handlers.</summary>
-    private static RouteGroupBuilder RequireKey(RouteGroupBuilder group, KeyRole role) => group.AddEndpointFilter(async (context, next) =>
+    private static RouteGroupBuilder RequireKey(RouteGroupBuilder group, KeyRole role) => group.WithMetadata(new KeyRoleRequired(role)).AddEndpointFilter(async (context, next) =>
     {
         var caller = context.HttpContext.RequestServices.GetRequiredService<Platform>().Keys.Verify(Bearer(context.HttpContext));
         if (caller?.Role != role)

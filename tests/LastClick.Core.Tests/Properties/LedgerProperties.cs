@@ -76,7 +76,9 @@ public sealed class LedgerProperties
         if (e.Type == "refunded_line")
         {
             var line = e.Line % order.Lines.Length;
-            h.Event($"e{index}", "refunded", at, $"o{e.Order}", $"l{line}", e.RefundCents / 100m);
+            // A single refund is at most its line's value (a larger one is refused, I1); several may add up past it (capped).
+            var worth = order.Lines[line].PriceCents * order.Lines[line].Quantity;
+            h.Event($"e{index}", "refunded", at, $"o{e.Order}", $"l{line}", Math.Min(e.RefundCents, worth) / 100m);
         }
         else
         {

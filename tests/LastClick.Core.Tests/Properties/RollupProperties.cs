@@ -112,7 +112,8 @@ public sealed class RollupProperties : IClassFixture<PostgresAvailability>
             else if (kind == 1 && placed.Contains(story.Events[index].Order))
             {
                 var e = story.Events[index];
-                if (e.Type == "refunded_line") h.Event($"e{index}", "refunded", when, $"o{e.Order}", "l0", e.RefundCents / 100m);
+                // A single refund is at most its line's value (a larger one is refused, I1); several may add up past it.
+                if (e.Type == "refunded_line") h.Event($"e{index}", "refunded", when, $"o{e.Order}", "l0", Math.Min(e.RefundCents, story.Orders[e.Order].PriceCents) / 100m);
                 else h.Event($"e{index}", e.Type, when, $"o{e.Order}");
             }
             else if (kind == 2)

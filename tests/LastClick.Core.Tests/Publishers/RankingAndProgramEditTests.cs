@@ -97,7 +97,7 @@ public sealed class RankingAndProgramEditTests : IClassFixture<PostgresAvailabil
         Assert.NotEqual(many, hold);
 
         Assert.Equal("holdDays", Assert.Throws<ProblemException>(() => h.Platform.ProgramEditor.Save("aliexpress-ww", hold, 0, "admin")).Problem.Field);
-        Assert.Equal("definition", Assert.Throws<ProblemException>(() => h.Platform.ProgramEditor.Save("aliexpress-ww",
+        Assert.Equal("cookieWindowDays", Assert.Throws<ProblemException>(() => h.Platform.ProgramEditor.Save("aliexpress-ww",
             json.Replace("\"cookieWindowDays\": 3,", "\"cookieWindowDays\": 3, \"cookieWindowDays\": 4,", StringComparison.Ordinal), 0, "admin")).Problem.Field);
         Assert.Equal(0, h.Platform.Programs.Get("aliexpress-ww").HoldDays);
         Assert.Empty(h.Platform.ProgramEditor.History("aliexpress-ww"));

@@ -11,7 +11,8 @@ public sealed class ProcessEnvironment;
 [Collection(nameof(ProcessEnvironment))]
 public sealed class CliTests : IClassFixture<LastClick.Tests.Support.PostgresAvailability>
 {
-    private static readonly string Root = FindRoot();
+    /// <summary>The repository's folder (the one holding LastClick.slnx).</summary>
+    internal static readonly string Root = FindRoot();
 
     private static string FindRoot()
     {

@@ -77,7 +77,7 @@ public sealed class ServerTests : IAsyncLifetime
         using var conflict = await Post("/api/v1/marketplace/orders", order.Replace("100.00", "200.00", StringComparison.Ordinal), key);
         Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
         var problem = await conflict.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal("order.id", problem.GetProperty("field").GetString());
+        Assert.Equal("id", problem.GetProperty("field").GetString());
 
         var confirmed = $$"""{ "id": "e1", "order": "o1", "type": "goods_received", "at": "{{DateTimeOffset.UtcNow:O}}" }""";
         using var applied = await Post("/api/v1/marketplace/events", confirmed, key);
@@ -99,7 +99,7 @@ public sealed class ServerTests : IAsyncLifetime
         var key = _platform.Keys.Create(KeyRole.Marketplace);
         using var bad = await Post("/api/v1/marketplace/orders", """{ "id": "o1", "visitor": "v", "at": "2026-02-01T00:00:00Z", "currency": "USD", "deliveryCountry": "DE", "lines": [ { "id": "l1", "productId": "1", "category": "Toys", "price": "-1", "quantity": 1 } ] }""", key);
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
-        Assert.Equal("order.lines[0].price", (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("field").GetString());
+        Assert.Equal("lines[0].price", (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("field").GetString());
 
         using var unknown = await Post("/api/v1/marketplace/events", """{ "id": "e9", "order": "o9", "type": "paid", "at": "2026-02-01T00:00:00Z" }""", key);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);

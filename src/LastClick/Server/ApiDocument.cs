@@ -1,0 +1,231 @@
+using System.Globalization;
+using System.Text;
+using LastClick.Access;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace LastClick.Server;
+
+/// <summary>A query parameter an endpoint reads by hand (reports, lists), declared so the API document shows it.</summary>
+public sealed record QueryParameter(string Name, string Description, string Type = "string", string? Format = null,
+    IReadOnlyList<string>? Values = null, bool Required = false)
+{
+    public static readonly QueryParameter Limit = new("limit", "Rows to return, 1 to 1000 (default 100)", "integer", "int32");
+    public static readonly QueryParameter Offset = new("offset", "Rows to skip, 0 or more (default 0)", "integer", "int32");
+}
+
+/// <summary>The query parameters of an endpoint (metadata read by <see cref="ApiDocument"/>).</summary>
+public sealed record QueryParameters(IReadOnlyList<QueryParameter> All);
+
+/// <summary>
+/// The JSON body an endpoint reads (metadata read by <see cref="ApiDocument"/>). Not <c>Accepts&lt;T&gt;</c>: that also
+/// makes routing refuse a body sent without <c>Content-Type: application/json</c> with a 415, which clients that
+/// worked before would meet.
+/// </summary>
+public sealed record RequestBody(Type Type);
+
+/// <summary>The key role a group of endpoints needs (metadata read by <see cref="ApiDocument"/>).</summary>
+public sealed record KeyRoleRequired(KeyRole Role);
+
+public static class QueryParameterExtensions
+{
+    public static RouteHandlerBuilder WithQuery(this RouteHandlerBuilder builder, params QueryParameter[] parameters) =>
+        builder.WithMetadata(new QueryParameters(parameters));
+
+    public static RouteHandlerBuilder WithBody<T>(this RouteHandlerBuilder builder) => builder.WithMetadata(new RequestBody(typeof(T)));
+
+    /// <summary>A list's paging: <c>limit</c> and <c>offset</c>, and any filters of its own.</summary>
+    public static RouteHandlerBuilder WithPaging(this RouteHandlerBuilder builder, params QueryParameter[] filters) =>
+        builder.WithMetadata(new QueryParameters([.. filters, QueryParameter.Limit, QueryParameter.Offset]));
+}
+
+/// <summary>
+/// What the OpenAPI document (<c>/openapi/v1.json</c>) says beyond what the endpoints' own metadata gives: the API's
+/// description, the bearer scheme and which operations need it, an operationId for every operation, the query
+/// parameters read by hand, and money as decimal strings.
+/// </summary>
+internal static class ApiDocument
+{
+    public const string Scheme = "bearer";
+
+    public static void Configure(OpenApiOptions options)
+    {
+        options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info = new OpenApiInfo
+            {
+                Title = "LastClick API",
+                Version = "v1",
+                Description = """
+                    The API of a LastClick affiliate program: the marketplace sends orders, events, its own paid touches and its
+                    catalog; publishers make links and feeds and read commissions, reports and balances; operators run the
+                    program. Every request carries an API key as `Authorization: Bearer lc_…` of the role its path names
+                    (marketplace, publisher, operator). Errors are RFC 9457 problem details with a stable `type` and the `field`
+                    they concern (`lines[1].price`). Money is a decimal string in the currency's minor digits ("12.50"); an order,
+                    a line, a refund, a claim or an adjustment is at most 1,000,000,000 of its currency. See docs/api.md for the
+                    versioning policy.
+                    """,
+                License = new OpenApiLicense { Name = "MIT", Identifier = "MIT" },
+            };
+            document.Servers = [new OpenApiServer { Url = "/", Description = "This server" }];
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes[Scheme] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                BearerFormat = "lc_…",
+                Description = "An API key made with `lastclick keys create` or by an operator (`POST /api/v1/operator/keys`).",
+            };
+            document.Tags = new HashSet<OpenApiTag>(Tags.Select(t => new OpenApiTag { Name = t.Key, Description = t.Value }));
+            return Task.CompletedTask;
+        });
+
+        options.AddOperationTransformer(async (operation, context, cancellation) =>
+        {
+            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<RequestBody>().LastOrDefault() is { } body)
+            {
+                var schema = await context.GetOrCreateSchemaAsync(body.Type, null, cancellation).ConfigureAwait(false);
+                context.Document!.AddComponent(body.Type.Name, schema);
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Content = new Dictionary<string, OpenApiMediaType>
+                    {
+                        ["application/json"] = new() { Schema = new OpenApiSchemaReference(body.Type.Name, context.Document) },
+                    },
+                };
+            }
+        });
+
+        options.AddOperationTransformer((operation, context, _) =>
+        {
+            var description = context.Description;
+            operation.OperationId ??= OperationId(description.HttpMethod ?? "GET", description.RelativePath ?? "");
+            var route = System.Text.RegularExpressions.Regex.Replace(description.RelativePath ?? "", ":[a-z]+}", "}").TrimEnd('/');
+            if (operation.Summary is null && Summaries.TryGetValue($"{description.HttpMethod} {route}", out var summary)) operation.Summary = summary;
+            var metadata = description.ActionDescriptor.EndpointMetadata;
+            if (metadata.OfType<KeyRoleRequired>().LastOrDefault() is { } role)
+            {
+                operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(Scheme, context.Document)] = [] }];
+                operation.Description ??= $"Needs a {ApiKeys.Name(role.Role)} key.";
+            }
+            else
+            {
+                // Public: the redirect, feed files by their secret URL, the health check.
+                operation.Security = [new OpenApiSecurityRequirement()];
+            }
+            // Every operation says what success looks like, if only in words (Redocly: operation-2xx-response).
+            if (operation.Responses is { } responses && !responses.Keys.Any(k => k.StartsWith('2') || k.StartsWith('3')))
+            {
+                responses["200"] = new OpenApiResponse { Description = "Success: " + (operation.Summary ?? "the result") };
+            }
+            if (metadata.OfType<QueryParameters>().LastOrDefault() is { } query)
+            {
+                operation.Parameters ??= [];
+                foreach (var p in query.All)
+                {
+                    if (operation.Parameters.Any(existing => existing.Name == p.Name)) continue;
+                    operation.Parameters.Add(new OpenApiParameter
+                    {
+                        Name = p.Name,
+                        In = ParameterLocation.Query,
+                        Required = p.Required,
+                        Description = p.Description,
+                        Schema = Schema(p),
+                    });
+                }
+            }
+            return Task.CompletedTask;
+        });
+
+        // Money and rates are decimal strings on the wire (a JSON number would pass through a double in most clients).
+        options.AddSchemaTransformer((schema, context, _) =>
+        {
+            var type = Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type;
+            if (type == typeof(decimal))
+            {
+                schema.Type = JsonSchemaType.String | (schema.Type?.HasFlag(JsonSchemaType.Null) == true ? JsonSchemaType.Null : 0);
+                schema.Format = "decimal";
+                schema.Pattern = "^-?[0-9]+(\\.[0-9]+)?$";
+            }
+            return Task.CompletedTask;
+        });
+    }
+
+    private static readonly Dictionary<string, string> Tags = new(StringComparer.Ordinal)
+    {
+        ["tracking"] = "The public redirect: links and product links of feeds",
+        ["marketplace"] = "The marketplace's side: orders, events, its own paid touches, its catalog (a marketplace key)",
+        ["publisher"] = "A publisher's side: links, commissions, reports, balance, payouts, feeds, claims (a publisher key)",
+        ["operator"] = "The program's operators: programs, publishers, keys, reports, payouts, claims (an operator key)",
+        ["catalog"] = "Products, feeds, best sellers, banned keywords and non-paying stores",
+        ["fraud"] = "Findings about invalid traffic and their evidence",
+        ["payouts"] = "Payout runs, bank files, statements, payout details and adjustments",
+        ["postbacks"] = "Server-to-server postbacks to a publisher's tracker",
+        ["webhooks"] = "The operator's webhooks",
+        ["health"] = "Liveness",
+    };
+
+    /// <summary>Summaries of the reads and small writes whose endpoints carry none of their own.</summary>
+    private static readonly Dictionary<string, string> Summaries = new(StringComparer.Ordinal)
+    {
+        ["GET healthz"] = "Liveness: answers ok when the store answers",
+        ["GET api/v1/links/{code}"] = "One of the publisher's links with its tracking URL",
+        ["GET api/v1/commissions/{orderId}"] = "One commission with its lines, reason codes and rate traces",
+        ["GET api/v1/balance"] = "The publisher's balances per currency: pending, confirmed, payable, paid",
+        ["GET api/v1/balance/history"] = "The publisher's ledger transfers, newest first",
+        ["GET api/v1/operator/programs"] = "The programs with their current definitions",
+        ["GET api/v1/operator/programs/{id}"] = "One program's definition",
+        ["GET api/v1/operator/publishers"] = "The publishers",
+        ["GET api/v1/operator/publishers/{id}"] = "One publisher",
+        ["PUT api/v1/operator/publishers/{id}"] = "Change a publisher's traffic type or ranking",
+        ["POST api/v1/operator/keys"] = "Create an API key (marketplace, publisher or operator); the key is shown once",
+        ["GET api/v1/operator/orders/{id}"] = "One order with its attribution, lines, rate traces and events",
+        ["GET api/v1/feeds"] = "The publisher's product feeds",
+        ["GET api/v1/feeds/{feed}"] = "One product feed with its URLs",
+        ["GET api/v1/claims"] = "The publisher's missing-order claims",
+        ["DELETE api/v1/operator/banned_keywords/{keyword}"] = "Remove a banned keyword",
+        ["GET api/v1/operator/claims"] = "Missing-order claims to decide",
+        ["GET api/v1/operator/claims/{id}"] = "One claim with the order it names",
+        ["GET api/v1/operator/fraud/findings/{id}"] = "One fraud finding with its evidence",
+        ["GET api/v1/fraud/findings/{id}"] = "One finding about the publisher's traffic, with its evidence",
+        ["GET api/v1/operator/payouts/{run}/statements/{publisher}.csv"] = "A publisher's statement of the run, CSV",
+        ["GET api/v1/operator/payouts/{run}/statements/{publisher}.pdf"] = "A publisher's statement of the run, PDF",
+        ["GET api/v1/operator/publishers/{id}/adjustments"] = "A publisher's manual adjustments",
+        ["GET api/v1/payouts/{run}/statement.csv"] = "The publisher's statement of a run, CSV",
+        ["GET api/v1/payouts/{run}/statement.pdf"] = "The publisher's statement of a run, PDF",
+        ["GET api/v1/payout_details"] = "The publisher's payout details and whether they are complete",
+        ["DELETE api/v1/postbacks"] = "Remove a postback",
+        ["DELETE api/v1/operator/webhooks"] = "Remove a webhook",
+        ["POST api/v1/operator/webhooks/secret/rotate"] = "A new webhook signing secret; the previous one stays valid until the next rotation",
+        ["POST api/v1/operator/webhooks/test"] = "Send a test webhook to each webhook",
+        ["GET api/v1/operator/webhooks/deliveries"] = "The webhook delivery log, newest first",
+        ["POST api/v1/operator/webhooks/deliveries/{delivery}/redeliver"] = "Send a webhook delivery again now",
+    };
+
+    private static OpenApiSchema Schema(QueryParameter p)
+    {
+        var schema = new OpenApiSchema
+        {
+            Type = p.Type switch { "integer" => JsonSchemaType.Integer, "boolean" => JsonSchemaType.Boolean, _ => JsonSchemaType.String },
+            Format = p.Format,
+        };
+        if (p.Values is { } values) schema.Enum = [.. values.Select(v => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(v))];
+        return schema;
+    }
+
+    /// <summary>"POST api/v1/marketplace/orders" → "postMarketplaceOrders": unique as method and path are.</summary>
+    internal static string OperationId(string method, string path)
+    {
+        var id = new StringBuilder(method.ToLowerInvariant());
+        foreach (var word in path.Split(['/', '{', '}', '.', '_', '-', ':'], StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (word is "api" or "v1" || (word.All(char.IsAsciiLetterLower) && path.Contains($":{word}", StringComparison.Ordinal))) continue;
+            id.Append(char.ToUpper(word[0], CultureInfo.InvariantCulture)).Append(word.AsSpan(1));
+        }
+        return id.ToString();
+    }
+}
