@@ -119,42 +119,13 @@ public sealed record Scenario(
             invalid?.AsString());
     }
 
-    public static MarketplaceTouch ParseTouch(JsonNode n, int index)
-    {
-        n.AllowOnly("id", "visitor", "at", "channel");
-        return new MarketplaceTouch(n.OptionalString("id") ?? $"touch-{index + 1}", n.Required("visitor").AsString(), n.Required("at").AsTime(), n.OptionalString("channel"));
-    }
+    public static MarketplaceTouch ParseTouch(JsonNode n, int index) => TouchRequest.Read(n).ToTouch($"touch-{index + 1}");
 
-    public static Order ParseOrder(JsonNode n)
-    {
-        n.AllowOnly("id", "visitor", "clickId", "at", "currency", "deliveryCountry", "lines");
-        var currencyNode = n.Required("currency");
-        if (!Currency.TryFind(currencyNode.AsString(), out var currency)) throw currencyNode.Error($"unknown currency '{currencyNode.AsString()}'");
-        var lines = n.Required("lines").Items().Select(l =>
-        {
-            l.AllowOnly("id", "productId", "category", "store", "price", "quantity", "affiliated", "sellerRate", "virtual", "section", "sellerOrigin");
-            return new OrderLine(l.Required("id").AsString(), l.Required("productId").AsString(), l.Required("category").AsString(),
-                l.OptionalString("store"), l.Required("price").AsDecimal(), l.Required("quantity").AsInt(),
-                l.Optional("affiliated")?.AsBool() ?? true, l.OptionalDecimal("sellerRate"), l.Optional("virtual")?.AsBool() ?? false,
-                l.OptionalString("section"), l.OptionalString("sellerOrigin"));
-        }).ToList();
-        return new Order(n.Required("id").AsString(), n.Required("at").AsTime(), currency, n.Required("deliveryCountry").AsString(), lines,
-            n.OptionalString("visitor"), n.OptionalString("clickId"));
-    }
+    /// <summary>An order of the story: the marketplace's request body (<see cref="OrderRequest"/>).</summary>
+    public static Order ParseOrder(JsonNode n) => OrderRequest.Read(n).ToOrder();
 
-    /// <summary>An event as the marketplace sends it; the order it names is checked by the service.</summary>
-    public static OrderEvent ParseEvent(JsonNode n)
-    {
-        n.AllowOnly("id", "order", "type", "at", "line", "amount");
-        var typeNode = n.Required("type");
-        if (!OrderService.TryParseEventType(typeNode.AsString(), out var type))
-        {
-            throw typeNode.Error("must be paid, goods_received, auto_confirmed, cancelled, refunded or fraud");
-        }
-        var amount = n.OptionalDecimal("amount");
-        if (amount is <= 0m) throw n.Required("amount").Error("must be positive");
-        return new OrderEvent(n.Required("id").AsString(), n.Required("order").AsString(), type, n.Required("at").AsTime(), n.OptionalString("line"), amount);
-    }
+    /// <summary>An event as the marketplace sends it (<see cref="EventRequest"/>); the order it names is checked by the service.</summary>
+    public static OrderEvent ParseEvent(JsonNode n) => EventRequest.Read(n).ToEvent();
 
     /// <summary>An event of the story: as the marketplace sends it, and naming an order of the story.</summary>
     private static OrderEvent ParseEvent(JsonNode n, Dictionary<string, Order> orders)

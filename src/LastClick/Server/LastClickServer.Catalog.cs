@@ -54,12 +54,7 @@ public static partial class LastClickServer
 
         api.MapPost("/claims", async (HttpContext http, Platform platform) => await Handle(http, body =>
         {
-            body.AllowOnly("program", "orderId", "orderDate", "amount", "currency", "comment");
-            var date = body.Required("orderDate").AsString();
-            var request = new ClaimRequest(body.Required("program").AsString(), body.Required("orderId").AsString(),
-                ClaimService.ParseDate(date),
-                body.Required("amount").AsDecimal(), body.Required("currency").AsString(), body.Required("comment").AsString());
-            return Results.Json(platform.Claims.File(Me(http), request), statusCode: StatusCodes.Status201Created);
+            return Results.Json(platform.Claims.File(Me(http), ClaimFileRequest.Read(body).ToClaim()), statusCode: StatusCodes.Status201Created);
         }).ConfigureAwait(false)).Produces<Claim>(StatusCodes.Status201Created).WithBody<ClaimFileRequest>().WithSummary("File a missing-order claim");
 
         api.MapGet("/banned_keywords", (HttpContext http, Platform platform) =>
@@ -84,9 +79,7 @@ public static partial class LastClickServer
 
         static IReadOnlyList<string> FromJson(string text)
         {
-            var body = JsonNode.Parse(text, "body");
-            body.AllowOnly("keywords");
-            return body.Required("keywords").AsStrings();
+            return KeywordCheckRequest.Read(JsonNode.Parse(text, "body")).Keywords;
         }
 
         api.MapGet("/non_paying_stores", (HttpContext http, Platform platform) => Guard(() =>

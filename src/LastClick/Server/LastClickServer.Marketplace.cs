@@ -3,7 +3,6 @@ using LastClick.Common;
 using LastClick.Data;
 using LastClick.Orders;
 using LastClick.Programs;
-using LastClick.Replay;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
@@ -21,7 +20,7 @@ public static partial class LastClickServer
         // Each write joins the next group commit: answered once its batch is committed (and idempotent by id).
         api.MapPost("/orders", async (HttpContext http, Platform platform, GroupCommit commits) => await HandleAsync(http, async body =>
         {
-            var order = Scenario.ParseOrder(body);
+            var order = OrderRequest.Read(body).ToOrder();
             var programId = http.Request.Query["program"].FirstOrDefault() ?? DefaultProgram(platform.Programs, order.DeliveryCountry);
             // Checked before it joins a batch: a refused order holds up no one's commit.
             OrderService.Validate(order, platform.Programs.Get(programId, "program"), "", platform.Clock.GetUtcNow());
@@ -31,7 +30,7 @@ public static partial class LastClickServer
 
         api.MapPost("/events", async (HttpContext http, Platform platform, GroupCommit commits) => await HandleAsync(http, async body =>
         {
-            var e = Scenario.ParseEvent(body);
+            var e = EventRequest.Read(body).ToEvent();
             // The same answer for the first delivery and for a repeat: the event's id and its order as it stands.
             var order = await commits.RunAsync(s =>
             {
@@ -43,8 +42,8 @@ public static partial class LastClickServer
 
         api.MapPost("/touches", async (HttpContext http, Platform platform, GroupCommit commits) => await HandleAsync(http, async body =>
         {
-            if (body.Optional("id") is null) throw ProblemException.Invalid("id", "is required");
-            var touch = Scenario.ParseTouch(body, 0);
+            var request = TouchRequest.Read(body);
+            var touch = request.ToTouch(request.Id ?? throw ProblemException.Invalid("id", "is required"));
             Limits.CheckTime(touch.At, platform.Clock.GetUtcNow(), "at");
             await commits.RunAsync(s =>
             {

@@ -26,9 +26,9 @@ public static partial class LastClickServer
 
         op.MapPost("/payouts", async (HttpContext http, Platform platform) => await Handle(http, body =>
         {
-            body.AllowOnly("program", "at");
-            var program = platform.Programs.Get(body.Required("program").AsString(), "program");
-            var at = body.OptionalTime("at") ?? platform.Clock.GetUtcNow();
+            var request = PayoutPlanRequest.Read(body);
+            var program = platform.Programs.Get(request.Program, "program");
+            var at = request.At ?? platform.Clock.GetUtcNow();
             var run = platform.Payouts.Plan(program.Id, at, Actor(http));
             Log.PayoutRun(log, run.Id, program.Id, run.Lines.Count);
             return Results.Json(RunJson(run), statusCode: StatusCodes.Status201Created);
@@ -81,10 +81,8 @@ public static partial class LastClickServer
 
         op.MapPost("/publishers/{id}/adjustments", async (string id, HttpContext http, Platform platform) => await Handle(http, body =>
         {
-            body.AllowOnly("program", "currency", "amount", "reason", "note", "reference");
-            var amount = body.Required("amount").AsDecimal();
-            var adjustment = platform.Payouts.Adjust(body.Required("program").AsString(), id, body.OptionalString("currency"), amount,
-                body.Required("reason").AsString(), body.OptionalString("note"), body.OptionalString("reference"), Actor(http));
+            var r = AdjustmentRequest.Read(body);
+            var adjustment = platform.Payouts.Adjust(r.Program, id, r.Currency, r.Amount, r.Reason, r.Note, r.Reference, Actor(http));
             return Results.Json(adjustment, statusCode: StatusCodes.Status201Created);
         }).ConfigureAwait(false)).WithBody<AdjustmentRequest>().WithSummary("Credit (positive amount) or debit (negative) a publisher's payable balance: reason bonus|correction|goodwill|other; a reference makes a retry harmless");
 
@@ -111,35 +109,11 @@ public static partial class LastClickServer
 
         api.MapPut("/payout_details", async (HttpContext http, Platform platform) => await Handle(http, body =>
         {
-            var details = ParseDetails(body);
+            var details = PayoutDetailsRequest.Read(body).ToDetails();
             var hold = platform.Payouts.SetDetails(Me(http), details, Actor(http));
             var (stored, _) = platform.Payouts.DetailsAndHold(Me(http));
             return Results.Json(DetailsJson(stored, hold));
         }).ConfigureAwait(false)).WithBody<PayoutDetailsRequest>().WithSummary("Set payout details: {\"method\":\"sepa\",\"holder\",\"iban\",\"bic\"} or {\"method\":\"wire\",\"holder\",\"account\",\"bankName\",\"swift\",\"bankAddress\",\"currency\",\"address\":{…}}; a change after the first details holds the next payout for 48 h");
-    }
-
-    /// <summary>The API's shape of payout details (holder, swift, account) into the stored record.</summary>
-    private static PayoutDetails ParseDetails(Common.JsonNode body)
-    {
-        body.AllowOnly("method", "holder", "iban", "bic", "account", "bankName", "swift", "bankAddress", "currency", "address", "vatId");
-        var method = body.Required("method").AsString();
-        PostalAddress? address = null;
-        if (body.Optional("address") is { } a)
-        {
-            a.AllowOnly("street", "postalCode", "city", "country");
-            address = new PostalAddress(a.OptionalString("street") ?? "", a.OptionalString("postalCode"), a.OptionalString("city") ?? "", a.OptionalString("country") ?? "");
-        }
-        if (method == PayoutDetailsRules.Sepa && (body.Optional("account") is not null || body.Optional("swift") is not null || body.Optional("bankAddress") is not null))
-        {
-            throw ProblemException.Invalid(body.Optional("account") is not null ? "account" : body.Optional("swift") is not null ? "swift" : "bankAddress", "is for a wire; a SEPA transfer takes iban and bic");
-        }
-        if (method == PayoutDetailsRules.Wire && (body.Optional("iban") is not null || body.Optional("bic") is not null))
-        {
-            throw ProblemException.Invalid(body.Optional("iban") is not null ? "iban" : "bic", "a wire takes account (an IBAN or account number) and swift");
-        }
-        return new PayoutDetails(method, body.OptionalString("holder") ?? "", body.OptionalString("iban") ?? "",
-            body.OptionalString(method == PayoutDetailsRules.Wire ? "swift" : "bic"), body.OptionalString("bankName"),
-            body.OptionalString("account"), body.OptionalString("bankAddress"), body.OptionalString("currency"), address, body.OptionalString("vatId"));
     }
 
     private static object DetailsJson(PayoutDetails? d, DateTimeOffset? heldUntil) => new

@@ -21,9 +21,8 @@ public static partial class LastClickServer
 
         api.MapPut("", async (HttpContext http, Platform platform) => await HandleAsync(http, async body =>
         {
-            body.AllowOnly("url", "method", "events", "program");
-            var setting = await platform.Postbacks.SaveAsync(Me(http), body.Required("url").AsString(), body.OptionalString("method"),
-                body.Optional("events")?.AsStrings(), body.OptionalString("program"), http.RequestAborted).ConfigureAwait(false);
+            var request = PostbackRequest.Read(body);
+            var setting = await platform.Postbacks.SaveAsync(Me(http), request.Url, request.Method, request.Events, request.Program, http.RequestAborted).ConfigureAwait(false);
             var (secret, _) = platform.Postbacks.Secrets(Me(http));
             return Results.Json(new { postback = SettingJson(setting), secret });
         }).ConfigureAwait(false)).WithBody<PostbackRequest>().WithSummary("Set a postback: {\"url\":\"https://tracker.example/pb?cid={click_id}&status={status}&payout={commission}\",\"method\":\"GET|POST\",\"events\":[\"created\",\"pending\",\"confirmed\",\"payable\",\"paid\",\"declined\",\"adjusted\"],\"program\":\"…\"} (no program: every program)");
@@ -70,9 +69,8 @@ public static partial class LastClickServer
 
         api.MapPut("", async (HttpContext http, Platform platform) => await HandleAsync(http, async body =>
         {
-            body.AllowOnly("url", "events", "program");
-            var setting = await platform.Postbacks.SaveAsync(Operator, body.Required("url").AsString(), "POST", body.Optional("events")?.AsStrings(),
-                body.OptionalString("program"), http.RequestAborted).ConfigureAwait(false);
+            var request = WebhookRequest.Read(body);
+            var setting = await platform.Postbacks.SaveAsync(Operator, request.Url, "POST", request.Events, request.Program, http.RequestAborted).ConfigureAwait(false);
             return Results.Json(new { webhook = SettingJson(setting), secret = platform.Postbacks.Secrets(Operator).Secret });
         }).ConfigureAwait(false)).WithBody<WebhookRequest>().WithSummary("Set a webhook: {\"url\":\"https://crm.example/hooks/lastclick\",\"events\":[\"order_attributed\",\"claim_filed\",\"publisher_applied\",\"payout_planned\"],\"program\":\"…\"}: a signed POST of {\"event\",\"event_id\",\"data\"}");
 

@@ -25,9 +25,8 @@ public static partial class LastClickServer
 
         api.MapPost("/links", async (HttpContext http, Platform platform) => await Handle(http, body =>
         {
-            body.AllowOnly("program", "destination", "sub1", "sub2", "sub3", "sub4", "sub5");
-            var link = platform.Links.Create(Me(http), body.Required("program").AsString(), body.Required("destination").AsString(),
-                body.OptionalString("sub1"), body.OptionalString("sub2"), body.OptionalString("sub3"), body.OptionalString("sub4"), body.OptionalString("sub5"));
+            var request = LinkCreateRequest.Read(body);
+            var link = platform.Links.Create(Me(http), request.Program, request.Destination, request.Sub1, request.Sub2, request.Sub3, request.Sub4, request.Sub5);
             return Results.Json(LinkView(Origin(http), link), statusCode: StatusCodes.Status201Created);
         }).ConfigureAwait(false)).Produces<LinkResponse>(StatusCodes.Status201Created).WithBody<LinkCreateRequest>().WithSummary("Create a deep link with sub1…sub5 (F1)");
 
@@ -66,17 +65,8 @@ public static partial class LastClickServer
         // PostgreSQL database as soon as the NOTIFY arrives.
         api.MapMethods("/links/{code}", ["PATCH"], async (string code, HttpContext http, Platform platform) => await Handle(http, body =>
         {
-            body.AllowOnly("destination", "sub1", "sub2", "sub3", "sub4", "sub5");
-            if (body.Element.TryGetProperty("destination", out var d) && d.ValueKind == System.Text.Json.JsonValueKind.Null)
-            {
-                throw ProblemException.Invalid("destination", "cannot be removed");
-            }
-            var subs = new Dictionary<int, string?>();
-            for (var i = 1; i <= 5; i++)
-            {
-                if (body.Element.TryGetProperty($"sub{i}", out _)) subs[i] = body.OptionalString($"sub{i}");
-            }
-            var link = platform.Links.Update(Me(http), code, new LinkChange(body.OptionalString("destination"), subs));
+            var request = LinkChangeRequest.Read(body);
+            var link = platform.Links.Update(Me(http), code, new LinkChange(request.Destination, request.Subs.ToDictionary()));
             Log.LinkChanged(log, code, link.PublisherId);
             return Results.Json(LinkView(Origin(http), link));
         }).ConfigureAwait(false)).Produces<LinkResponse>().WithBody<LinkChangeRequest>().WithSummary("Change a link's destination or sub ids; the redirect follows at once");

@@ -62,6 +62,8 @@ public static partial class LastClickServer
         builder.Services.AddHostedService(services => new MailWorker(platform, smtp, services.GetRequiredService<ILogger<MailWorker>>()));
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi(ApiDocument.Configure);
+        // Money and rates as decimal strings in every answer (docs/api.md).
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new DecimalText()));
         var trusted = (builder.Configuration["TrustedProxies"]?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [])
             .Select(p => System.Net.IPAddress.TryParse(p, out var address) ? address : throw ProblemException.Invalid("trusted-proxies", $"'{p}' is not an IP address"))
             .ToArray();

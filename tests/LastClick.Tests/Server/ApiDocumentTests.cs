@@ -81,6 +81,23 @@ public sealed class ApiDocumentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task I1_money_and_rates_are_decimal_strings_in_every_answer()
+    {
+        var demo = LastClick.Server.Demo.Seed(_host.Platform, _host.Passwords);
+        using var http = new HttpClient { BaseAddress = new Uri(_host.BaseUrl) };
+        var publisher = new ApiClient(http, demo.PublisherKey);
+        var commissions = (await publisher.GetAsync("/api/v1/commissions?limit=5")).Json;
+        var first = commissions.EnumerateArray().First();
+        Assert.Equal(JsonValueKind.String, first.GetProperty("fxRate").ValueKind);
+        Assert.Equal(JsonValueKind.String, first.GetProperty("lines")[0].GetProperty("rate").ValueKind);
+        Assert.Equal(JsonValueKind.String, first.GetProperty("commission").ValueKind);
+        var balance = (await publisher.GetAsync("/api/v1/balance")).Json[0];
+        foreach (var name in (string[])["pending", "confirmed", "payable", "paid", "balance"]) Assert.Equal(JsonValueKind.String, balance.GetProperty(name).ValueKind);
+        var report = (await publisher.GetAsync("/api/v1/reports/month")).Json;
+        Assert.Equal(JsonValueKind.String, report.GetProperty("totals").GetProperty("sales").ValueKind);
+    }
+
+    [Fact]
     public async Task I1_the_interactive_reference_is_served_at_docs_from_the_binary()
     {
         using var http = new HttpClient { BaseAddress = new Uri(_host.BaseUrl) };

@@ -90,7 +90,7 @@ public sealed class ReportApiTests : IAsyncLifetime
         Assert.Equal(json.GetProperty("results")[0].EnumerateObject().Select(p => p.Name).Append("currency"), rows[0].Keys);
         Assert.Equal(["news", "'=cmd", "blog", "total"], rows.Select(r => (string)r["sub1"]));
         Assert.Equal("5", rows[^1]["clicks"]);
-        Assert.Equal(json.GetProperty("totals").GetProperty("commission").GetDecimal().ToString(CultureInfo.InvariantCulture), rows[^1]["commission"]);
+        Assert.Equal(json.GetProperty("totals").GetProperty("commission").GetString(), rows[^1]["commission"]);
     }
 
     [Fact]

@@ -1,0 +1,97 @@
+using System.ComponentModel;
+using LastClick.Commissions;
+using LastClick.Common;
+using LastClick.Lifecycle;
+using LastClick.Tracking;
+
+namespace LastClick.Orders;
+
+// The marketplace's request bodies (I1): what the API binds and what the replay's stories are made of. Each is read
+// from JSON with every problem naming its field (`lines[1].price`), unknown fields refused, then converted to the
+// domain; the bounds that need a program or the clock are OrderService.Validate's.
+
+[Description("An order as the marketplace sends it: idempotent by id (the same body answers as the first time, another body is a 409).")]
+public sealed record OrderRequest(
+    [property: Description("The marketplace's order id")] string Id,
+    [property: Description("The visitor id of the tracking cookie (needed unless clickId is given)")] string? Visitor,
+    [property: Description("The click id the landing page received (lc_click)")] string? ClickId,
+    [property: Description("When the order was placed (ISO 8601 with a zone), at most 24 h ahead of the server's clock")] DateTimeOffset At,
+    [property: Description("ISO 4217 code of the prices")] string Currency,
+    [property: Description("ISO 3166 alpha-2 country the order ships to")] string DeliveryCountry,
+    [property: Description("1 to 1000 lines")] IReadOnlyList<OrderLineRequest> Lines)
+{
+    public static OrderRequest Read(JsonNode n)
+    {
+        n.AllowOnly("id", "visitor", "clickId", "at", "currency", "deliveryCountry", "lines");
+        var currency = n.Required("currency");
+        if (!Common.Currency.TryFind(currency.AsString(), out _)) throw currency.Error($"unknown currency '{currency.AsString()}'");
+        var lines = n.Required("lines");
+        if (lines.Element.ValueKind == System.Text.Json.JsonValueKind.Array && lines.Element.GetArrayLength() > Limits.MaxOrderLines)
+        {
+            throw lines.Error($"an order has at most {Limits.MaxOrderLines} lines");
+        }
+        return new OrderRequest(n.Required("id").AsString(), n.OptionalString("visitor"), n.OptionalString("clickId"), n.Required("at").AsTime(),
+            currency.AsString(), n.Required("deliveryCountry").AsString(), [.. lines.Items().Select(OrderLineRequest.Read)]);
+    }
+
+    public Order ToOrder() => new(Id, At, Common.Currency.Of(Currency), DeliveryCountry, [.. Lines.Select(l => l.ToLine())], Visitor, ClickId);
+}
+
+public sealed record OrderLineRequest(
+    string Id,
+    string ProductId,
+    string Category,
+    string? Store,
+    [property: Description("Unit price in the order's currency, at most its minor digits; price × quantity at most 1,000,000,000")] decimal Price,
+    [property: Description("1 to 100,000")] int Quantity,
+    [property: Description("False for goods outside the program (default true)")] bool? Affiliated,
+    [property: Description("The seller's own commission rate, a fraction 0…1, where the program pays by it")] decimal? SellerRate,
+    [property: Description("A virtual good (default false)")] bool? Virtual,
+    string? Section,
+    string? SellerOrigin)
+{
+    public static OrderLineRequest Read(JsonNode l)
+    {
+        l.AllowOnly("id", "productId", "category", "store", "price", "quantity", "affiliated", "sellerRate", "virtual", "section", "sellerOrigin");
+        return new OrderLineRequest(l.Required("id").AsString(), l.Required("productId").AsString(), l.Required("category").AsString(),
+            l.OptionalString("store"), l.Required("price").AsDecimal(), l.Required("quantity").AsInt(), l.Optional("affiliated")?.AsBool(),
+            l.OptionalDecimal("sellerRate"), l.Optional("virtual")?.AsBool(), l.OptionalString("section"), l.OptionalString("sellerOrigin"));
+    }
+
+    public OrderLine ToLine() => new(Id, ProductId, Category, Store, Price, Quantity, Affiliated ?? true, SellerRate, Virtual ?? false, Section, SellerOrigin);
+}
+
+[Description("An event of an order: paid, goods_received, auto_confirmed, cancelled, refunded or fraud; idempotent by id.")]
+public sealed record EventRequest(
+    string Id,
+    [property: Description("The order's id")] string Order,
+    [property: Description("paid, goods_received, auto_confirmed, cancelled, refunded or fraud")] string Type,
+    [property: Description("When it happened: not before the order, at most 24 h ahead")] DateTimeOffset At,
+    [property: Description("A partial refund's line")] string? Line,
+    [property: Description("A partial refund's amount, at most the line's value")] decimal? Amount)
+{
+    public static EventRequest Read(JsonNode n)
+    {
+        n.AllowOnly("id", "order", "type", "at", "line", "amount");
+        var type = n.Required("type");
+        if (!OrderService.TryParseEventType(type.AsString(), out _)) throw type.Error("must be paid, goods_received, auto_confirmed, cancelled, refunded or fraud");
+        var amount = n.OptionalDecimal("amount");
+        if (amount is <= 0m) throw n.Required("amount").Error("must be positive");
+        return new EventRequest(n.Required("id").AsString(), n.Required("order").AsString(), type.AsString(), n.Required("at").AsTime(), n.OptionalString("line"), amount);
+    }
+
+    public OrderEvent ToEvent() => new(Id, Order, OrderService.ParseEventType(Type), At, Line, Amount);
+}
+
+[Description("A paid touch of the marketplace's own channels (A1): it takes the last click away from affiliates; idempotent by id.")]
+public sealed record TouchRequest(string? Id, string Visitor, DateTimeOffset At, [property: Description("email, search, social, …")] string? Channel)
+{
+    public static TouchRequest Read(JsonNode n)
+    {
+        n.AllowOnly("id", "visitor", "at", "channel");
+        return new TouchRequest(n.OptionalString("id"), n.Required("visitor").AsString(), n.Required("at").AsTime(), n.OptionalString("channel"));
+    }
+
+    /// <param name="defaultId">The id of a touch that has none (a story's touches may leave it out; the API requires it).</param>
+    public MarketplaceTouch ToTouch(string defaultId) => new(Id ?? defaultId, Visitor, At, Channel);
+}
