@@ -46,11 +46,15 @@ public sealed class LedgerQueries(Store store)
 
     public IReadOnlyList<TransferView> Transfers(string? publisherId = null) => store.Read(s => Transfers(s, publisherId));
 
-    public static IReadOnlyList<TransferView> Transfers(DbSession s, string? publisherId = null) =>
+    /// <summary>A page of a publisher's transfers, oldest first (the API's balance history).</summary>
+    public IReadOnlyList<TransferView> Transfers(string publisherId, int limit, int offset) => store.Read(s => Transfers(s, publisherId, limit, offset));
+
+    public static IReadOnlyList<TransferView> Transfers(DbSession s, string? publisherId = null, int limit = int.MaxValue, int offset = 0) =>
         s.Connection.Query<(long Id, string Program, string Publisher, string? Order, string? Run, string Kind, string From, string To, string Currency, long Minor, long At)>("""
             SELECT id, program_id, publisher_id, order_id, payout_run_id, kind, from_account, to_account, currency, amount_minor, at
             FROM ledger_transfers WHERE (@publisherId IS NULL OR publisher_id = @publisherId) ORDER BY id
-            """, new { publisherId }, s.Transaction)
+            LIMIT @limit OFFSET @offset
+            """, new { publisherId, limit = (long)limit, offset = (long)offset }, s.Transaction)
             .Select(t => new TransferView(t.Id, t.Program, t.Publisher, t.Order, t.Run, t.Kind, t.From, t.To, t.Currency,
                 Currency.Of(t.Currency).FromMinor(t.Minor), Times.FromMicros(t.At)))
             .ToList();

@@ -144,10 +144,11 @@ internal static class ApiDocument
         // Money and rates are decimal strings on the wire (a JSON number would pass through a double in most clients).
         options.AddSchemaTransformer((schema, context, _) =>
         {
-            var type = Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type;
-            if (type == typeof(decimal))
+            var declared = context.JsonPropertyInfo?.PropertyType ?? context.JsonTypeInfo.Type;
+            if ((Nullable.GetUnderlyingType(declared) ?? declared) == typeof(decimal))
             {
-                schema.Type = JsonSchemaType.String | (schema.Type?.HasFlag(JsonSchemaType.Null) == true ? JsonSchemaType.Null : 0);
+                var nullable = Nullable.GetUnderlyingType(declared) is not null || schema.Type?.HasFlag(JsonSchemaType.Null) == true;
+                schema.Type = JsonSchemaType.String | (nullable ? JsonSchemaType.Null : 0);
                 schema.Format = "decimal";
                 schema.Pattern = "^-?[0-9]+(\\.[0-9]+)?$";
             }

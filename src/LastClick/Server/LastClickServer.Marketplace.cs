@@ -37,8 +37,8 @@ public static partial class LastClickServer
                 platform.Orders.ApplyEvent(s, e, "");
                 return OrderService.Find(s, e.OrderId);
             }).ConfigureAwait(false);
-            return Results.Json(new { @event = e.Id, order });
-        }).ConfigureAwait(false)).WithBody<EventRequest>().WithSummary("Receive an order's event: paid, goods_received, auto_confirmed, cancelled, refunded, fraud (idempotent by id)");
+            return Results.Json(new EventResponse(e.Id, order!));
+        }).ConfigureAwait(false)).Produces<EventResponse>().WithBody<EventRequest>().WithSummary("Receive an order's event: paid, goods_received, auto_confirmed, cancelled, refunded, fraud (idempotent by id)");
 
         api.MapPost("/touches", async (HttpContext http, Platform platform, GroupCommit commits) => await HandleAsync(http, async body =>
         {
@@ -64,6 +64,9 @@ public static partial class LastClickServer
             return Results.Json(platform.Catalog.Push(products, gone));
         }).ConfigureAwait(false)).Produces<Products.CatalogChange>().WithSummary("Push catalog products (idempotent by content) and mark products gone (G1)");
     }
+
+    /// <summary>The answer to an event: its id and its order as it stands after it (the same for a repeat).</summary>
+    public sealed record EventResponse(string Event, OrderView Order);
 
     /// <summary>An unattributed order still belongs to a program: the first that pays for its delivery country.</summary>
     private static string DefaultProgram(ProgramCatalog programs, string country) =>

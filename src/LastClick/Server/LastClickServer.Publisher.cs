@@ -53,8 +53,8 @@ public static partial class LastClickServer
         {
             var (limit, offset) = Page(http);
             var origin = Origin(http);
-            return Results.Json(new { links = platform.Links.ForPublisher(Me(http), limit, offset).Select(l => LinkView(origin, l)), limit, offset });
-        })).WithPaging().WithSummary("The publisher's links, newest first");
+            return Results.Json(new LinkListResponse([.. platform.Links.ForPublisher(Me(http), limit, offset).Select(l => LinkView(origin, l))], limit, offset));
+        })).WithPaging().Produces<LinkListResponse>().WithSummary("The publisher's links, newest first");
 
         api.MapGet("/links/{code}", (string code, HttpContext http, Platform platform) =>
             platform.Links.Find(code) is { } link && link.PublisherId == Me(http)
@@ -107,13 +107,27 @@ public static partial class LastClickServer
                 : Problem(new Problem("not_found", "orderId", $"no commission for order '{orderId}'")));
 
         api.MapGet("/balance", (HttpContext http, Platform platform) =>
-            Results.Json(platform.Ledger.Balances(Me(http)).Select(b => new { b.Currency, b.Pending, b.Confirmed, b.Payable, b.Paid, b.Balance })));
+            Results.Json(platform.Ledger.Balances(Me(http)).Select(b => new BalanceResponse(b.Currency, b.Pending, b.Confirmed, b.Payable, b.Paid, b.Balance))))
+            .Produces<IReadOnlyList<BalanceResponse>>();
 
-        api.MapGet("/balance/history", (HttpContext http, Platform platform) =>
-            Results.Json(platform.Ledger.Transfers(Me(http)).Select(t => new { t.Id, t.Program, t.Order, t.PayoutRun, t.Kind, t.From, t.To, t.Currency, t.Amount, t.At })));
+        api.MapGet("/balance/history", (HttpContext http, Platform platform) => Guard(() =>
+        {
+            var (limit, offset) = Page(http);
+            return Results.Json(platform.Ledger.Transfers(Me(http), limit, offset)
+                .Select(t => new TransferResponse(t.Id, t.Program, t.Order, t.PayoutRun, t.Kind, t.From, t.To, t.Currency, t.Amount, t.At)));
+        })).WithPaging().Produces<IReadOnlyList<TransferResponse>>();
     }
 
     public sealed record LinkResponse(Link Link, string TrackingUrl);
+
+    public sealed record LinkListResponse(IReadOnlyList<LinkResponse> Links, int Limit, int Offset);
+
+    /// <summary>A publisher's balances in one currency; <c>balance</c> is everything earned and not yet paid out.</summary>
+    public sealed record BalanceResponse(string Currency, decimal Pending, decimal Confirmed, decimal Payable, decimal Paid, decimal Balance);
+
+    /// <summary>A ledger transfer of the publisher's, from one account to another (pending, confirmed, payable, paid, program).</summary>
+    public sealed record TransferResponse(long Id, string Program, string? Order, string? PayoutRun, string Kind, string From, string To,
+        string Currency, decimal Amount, DateTimeOffset At);
 
     /// <summary>
     /// Where tracking URLs point: the configured public address (`--public-url`, setting PublicUrl) — never the Host

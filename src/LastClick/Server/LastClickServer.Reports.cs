@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using LastClick.Access;
 using LastClick.Common;
 using LastClick.Reports;
@@ -24,14 +25,14 @@ public static partial class LastClickServer
             }))
             .Produces(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .WithSummary("Statistics by day, week, month, program, link, sub1…sub5, country, device or source (H1); ?format=csv for CSV")
-            .WithQuery(ReportParameters(operatorScope: false));
+            .WithQuery(ReportParameters(operatorScope: false)).Produces<ReportResponse>();
 
         RequireKey(app.MapGroup("/api/v1/operator/reports"), KeyRole.Operator).WithTags("operator")
             .MapGet("/{dimension}", (string dimension, HttpContext http, Platform platform) => Guard(() =>
                 Report(http, platform, dimension, null, TimeZoneInfo.Utc)))
             .Produces(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .WithSummary("Statistics over every publisher, also by publisher (H1, C4); link and sub id reports take a publisher")
-            .WithQuery(ReportParameters(operatorScope: true));
+            .WithQuery(ReportParameters(operatorScope: true)).Produces<ReportResponse>();
     }
 
     /// <summary>A report's query string (<see cref="Reports.ReportRequest.Parameters"/>), as the API document shows it.</summary>
@@ -48,7 +49,7 @@ public static partial class LastClickServer
         new("subid1", "Only rows with this sub1"), new("subid2", "Only rows with this sub2"), new("subid3", "Only rows with this sub3"),
         new("subid4", "Only rows with this sub4"), new("subid5", "Only rows with this sub5"),
         new("country", "Only clicks and orders from this ISO 3166 country"),
-        new("device", "Only this device class", Values: ["desktop", "mobile", "tablet", "bot", "other"]),
+        new("device", "Only this device class", Values: [Tracking.Devices.Desktop, Tracking.Devices.Mobile, Tracking.Devices.Tablet, Tracking.Devices.Bot, Tracking.Devices.Unknown]),
         new("source", "Only this traffic source"),
         new("format", "json (default) or csv (also by Accept: text/csv)", Values: ["json", "csv"]),
         new("limit", "Rows to return, 1 to 1000 (CSV: up to 100,000)", "integer", "int32"),
@@ -73,25 +74,55 @@ public static partial class LastClickServer
     }
 
     /// <summary>The JSON of a report: results (one object per row, the dimension's value under its own name), totals, _meta.</summary>
-    internal static Dictionary<string, object?> ReportJson(ReportResult result)
+    internal static ReportResponse ReportJson(ReportResult result)
     {
-        Dictionary<string, object?> Row(ReportRow row, bool total)
+        ReportRowResponse Row(ReportRow r, bool total) => new(r.Clicks, r.UniqueClicks, r.InvalidClicks, r.Orders, r.OrdersApproved, r.OrdersDeclined,
+            r.Cr, r.Sales, r.CommissionPending, r.CommissionConfirmed, r.CommissionPayable, r.CommissionPaid, r.CommissionDeclined, r.Commission,
+            r.Epc, r.ApprovalRate)
         {
-            var json = new Dictionary<string, object?>(StringComparer.Ordinal);
-            if (!total) json[result.Dimension] = row.Key;
-            foreach (var metric in Reports.Reports.Metrics) json[metric] = Reports.Reports.Value(row, metric);
-            return json;
-        }
-        return new Dictionary<string, object?>(StringComparer.Ordinal)
-        {
-            ["results"] = result.Rows.Select(r => Row(r, false)).ToList(),
-            ["totals"] = Row(result.Totals, true),
-            ["_meta"] = new Dictionary<string, object?> { ["count"] = result.Count, ["limit"] = result.Limit, ["offset"] = result.Offset },
-            ["currency"] = result.Currency,
-            ["currencies"] = result.Currencies,
-            ["time_zone"] = result.TimeZone,
-            ["date_start"] = result.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            ["date_end"] = result.End.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            Dimension = total ? null : new Dictionary<string, object?>(StringComparer.Ordinal) { [result.Dimension] = r.Key },
         };
+        return new ReportResponse([.. result.Rows.Select(r => Row(r, false))], Row(result.Totals, true),
+            new ReportMeta(result.Count, result.Limit, result.Offset), result.Currency, result.Currencies, result.TimeZone,
+            result.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), result.End.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
     }
+}
+
+/// <summary>A report as the API answers it (Admitad's statistics shape).</summary>
+[System.ComponentModel.Description("A report: a row per value of the dimension (that value under the dimension's own name, \"day\": \"2026-11-01\"), the totals, paging, and the currency of its money columns")]
+public sealed record ReportResponse(
+    IReadOnlyList<ReportRowResponse> Results,
+    ReportRowResponse Totals,
+    [property: JsonPropertyName("_meta")] ReportMeta Meta,
+    [property: System.ComponentModel.Description("The currency of the money columns; rows in other currencies count clicks and orders only")] string? Currency,
+    [property: System.ComponentModel.Description("Every currency the range has orders in, the most orders first")] IReadOnlyList<string> Currencies,
+    [property: JsonPropertyName("time_zone")] string TimeZone,
+    [property: JsonPropertyName("date_start")] string DateStart,
+    [property: JsonPropertyName("date_end")] string DateEnd);
+
+public sealed record ReportMeta(
+    [property: System.ComponentModel.Description("Rows in the whole report")] int Count, int Limit, int Offset);
+
+/// <summary>One row of a report, or its totals.</summary>
+public sealed record ReportRowResponse(
+    long Clicks,
+    [property: JsonPropertyName("unique_clicks")] long UniqueClicks,
+    [property: JsonPropertyName("invalid_clicks")] long InvalidClicks,
+    long Orders,
+    [property: JsonPropertyName("orders_approved")] long OrdersApproved,
+    [property: JsonPropertyName("orders_declined")] long OrdersDeclined,
+    [property: System.ComponentModel.Description("Orders per click")] decimal? Cr,
+    decimal Sales,
+    [property: JsonPropertyName("commission_pending")] decimal CommissionPending,
+    [property: JsonPropertyName("commission_confirmed")] decimal CommissionConfirmed,
+    [property: JsonPropertyName("commission_payable")] decimal CommissionPayable,
+    [property: JsonPropertyName("commission_paid")] decimal CommissionPaid,
+    [property: JsonPropertyName("commission_declined")] decimal CommissionDeclined,
+    decimal Commission,
+    [property: System.ComponentModel.Description("Earnings per click")] decimal? Epc,
+    [property: JsonPropertyName("approval_rate")] decimal? ApprovalRate)
+{
+    /// <summary>The row's value of the report's dimension, under the dimension's name (none on the totals).</summary>
+    [JsonExtensionData]
+    public Dictionary<string, object?>? Dimension { get; init; }
 }

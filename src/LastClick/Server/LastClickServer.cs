@@ -63,7 +63,12 @@ public static partial class LastClickServer
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi(ApiDocument.Configure);
         // Money and rates as decimal strings in every answer (docs/api.md).
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new DecimalText()));
+        // Whole numbers are JSON numbers only (the document says integer, not "number or string").
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new DecimalText());
+            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+        });
         var trusted = (builder.Configuration["TrustedProxies"]?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [])
             .Select(p => System.Net.IPAddress.TryParse(p, out var address) ? address : throw ProblemException.Invalid("trusted-proxies", $"'{p}' is not an IP address"))
             .ToArray();
