@@ -48,6 +48,9 @@ internal sealed class OrderRow
     public string? Sub5 { get; set; }
     public string? ClickCountry { get; set; }
     public string? Device { get; set; }
+
+    /// <summary>The winning click's time, where a read joins the click (not a column of orders).</summary>
+    public long? ClickAt { get; set; }
 }
 
 internal sealed class LineRow

@@ -14,15 +14,24 @@ namespace LastClick.Orders;
 /// <summary>Filters of a publisher's commission list; null means any.</summary>
 public sealed record CommissionFilter(
     string? Status = null, string? Program = null, DateTimeOffset? From = null, DateTimeOffset? To = null,
-    string? Sub1 = null, string? Sub2 = null, string? Sub3 = null, string? Sub4 = null, string? Sub5 = null, int Limit = 100, int Offset = 0);
+    string? Sub1 = null, string? Sub2 = null, string? Sub3 = null, string? Sub4 = null, string? Sub5 = null, int Limit = 100, int Offset = 0,
+    DateTimeOffset? UpdatedFrom = null, DateTimeOffset? UpdatedTo = null);
 
 public sealed record LineView(string Id, decimal Rate, string Commission, string? Reason, IReadOnlyList<TraceStep> Trace);
 
 /// <summary>An order as the publisher and the operator see it: who got it, why, and what it earns.</summary>
+/// <param name="Reason">Why the order pays nothing (or less): the attribution's or the decline's reason, else — when it pays nothing — its lines' most common reason.</param>
+/// <param name="At">When the order was placed.</param>
+/// <param name="UpdatedAt">When its status or amounts last changed (status_updated_start / _end filter by it).</param>
+/// <param name="ClickAt">When the winning click was made.</param>
+/// <param name="Country">The winning click's country (ISO 3166), and <paramref name="Device"/> its device class.</param>
 public sealed record OrderView(
     string Id, string? Publisher, string? Click, string Program, string Status, string OrderCurrency, string Amount, decimal FxRate,
     bool Capped, string Currency, string Commission,
-    string? Reason, IReadOnlyList<string> AttributionTrace, IReadOnlyList<LineView> Lines);
+    string? Reason, IReadOnlyList<string> AttributionTrace, IReadOnlyList<LineView> Lines,
+    DateTimeOffset? At = null, DateTimeOffset? UpdatedAt = null, string? Link = null,
+    string? Sub1 = null, string? Sub2 = null, string? Sub3 = null, string? Sub4 = null, string? Sub5 = null,
+    DateTimeOffset? ClickAt = null, string? Country = null, string? Device = null);
 
 /// <summary>
 /// Orders and their events: stored idempotently, attributed (A), commissioned (B), carried through the lifecycle (C)
@@ -314,13 +323,13 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
     /// <summary>The report key of the attributed click (link, sub ids, country, device), kept on the order.</summary>
     private static void ReportKeyOfClick(DbSession s, OrderRow row, string clickId)
     {
-        if (s.QuerySingleOrDefault<OrderRow>("SELECT link_id, sub1, sub2, sub3, sub4, sub5, country AS click_country, device FROM clicks WHERE id = @clickId",
+        if (s.QuerySingleOrDefault<OrderRow>("SELECT link_id, sub1, sub2, sub3, sub4, sub5, country AS click_country, device, at AS click_at FROM clicks WHERE id = @clickId",
                 new { clickId }) is not { } key)
         {
             return;
         }
-        (row.LinkId, row.Sub1, row.Sub2, row.Sub3, row.Sub4, row.Sub5, row.ClickCountry, row.Device) =
-            (key.LinkId, key.Sub1, key.Sub2, key.Sub3, key.Sub4, key.Sub5, key.ClickCountry, key.Device);
+        (row.LinkId, row.Sub1, row.Sub2, row.Sub3, row.Sub4, row.Sub5, row.ClickCountry, row.Device, row.ClickAt) =
+            (key.LinkId, key.Sub1, key.Sub2, key.Sub3, key.Sub4, key.Sub5, key.ClickCountry, key.Device, key.ClickAt);
     }
 
     /// <summary>Recomputes a stored order from its facts and writes what changed: the order, its lines, the transfers, the rollups.</summary>
@@ -654,7 +663,7 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
     public static OrderView? Find(DbSession s, string id)
     {
         using var read = s.QueryMultiple("""
-            SELECT * FROM orders WHERE id = @id;
+            SELECT o.*, k.at AS click_at FROM orders o LEFT JOIN clicks k ON k.id = o.attributed_click_id WHERE o.id = @id;
             SELECT * FROM order_lines WHERE order_id = @id ORDER BY line_no;
             """, new { id });
         var row = read.ReadSingleOrDefault<OrderRow>();
@@ -669,10 +678,11 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
     public static IReadOnlyList<OrderView> ForPublisher(DbSession s, string publisherId, CommissionFilter filter)
     {
         var rows = s.Query<OrderRow>("""
-            SELECT o.* FROM orders o LEFT JOIN clicks k ON k.id = o.attributed_click_id
+            SELECT o.*, k.at AS click_at FROM orders o LEFT JOIN clicks k ON k.id = o.attributed_click_id
             WHERE o.publisher_id = @publisherId
               AND (@Status IS NULL OR o.status = @Status) AND (@Program IS NULL OR o.program_id = @Program)
               AND (@From IS NULL OR o.at >= @From) AND (@To IS NULL OR o.at < @To)
+              AND (@UpdatedFrom IS NULL OR o.updated_at >= @UpdatedFrom) AND (@UpdatedTo IS NULL OR o.updated_at < @UpdatedTo)
               AND (@Sub1 IS NULL OR k.sub1 = @Sub1) AND (@Sub2 IS NULL OR k.sub2 = @Sub2) AND (@Sub3 IS NULL OR k.sub3 = @Sub3)
               AND (@Sub4 IS NULL OR k.sub4 = @Sub4) AND (@Sub5 IS NULL OR k.sub5 = @Sub5)
             ORDER BY o.at DESC, o.seq DESC
@@ -680,7 +690,9 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
             """, new
             {
                 publisherId, filter.Status, filter.Program, From = filter.From is { } f ? Times.ToMicros(f) : (long?)null,
-                To = filter.To is { } t ? Times.ToMicros(t) : (long?)null, filter.Sub1, filter.Sub2, filter.Sub3, filter.Sub4, filter.Sub5,
+                To = filter.To is { } t ? Times.ToMicros(t) : (long?)null,
+                UpdatedFrom = filter.UpdatedFrom is { } uf ? Times.ToMicros(uf) : (long?)null, UpdatedTo = filter.UpdatedTo is { } ut ? Times.ToMicros(ut) : (long?)null,
+                filter.Sub1, filter.Sub2, filter.Sub3, filter.Sub4, filter.Sub5,
                 Limit = Math.Clamp(filter.Limit, 1, 1000), Offset = Math.Max(filter.Offset, 0),
             });
         return rows.Select(row => View(row, s.Query<LineRow>("SELECT * FROM order_lines WHERE order_id = @Id ORDER BY line_no", new { row.Id }))).ToList();
@@ -749,10 +761,15 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
         var orderCurrency = Currency.Of(row.Currency);
         var views = lines.Select(l => new LineView(l.LineId, decimal.Parse(l.Rate, CultureInfo.InvariantCulture),
             payout.Format(payout.FromMinor(l.CommissionMinor)), l.Reason, trace(l))).ToList();
+        // An order that pays nothing says why at its own level too: its lines' most common reason (the first line's on a tie).
+        var reason = row.AttributionReason ?? row.DeclineReason ?? (row.CommissionMinor == 0
+            ? lines.Where(l => l.Reason is not null).GroupBy(l => l.Reason).OrderByDescending(g => g.Count()).ThenBy(g => g.Min(l => l.LineNo)).FirstOrDefault()?.Key
+            : null);
         return new OrderView(row.Id, row.PublisherId, row.AttributedClickId, row.ProgramId, row.Status, row.Currency,
             orderCurrency.Format(orderCurrency.FromMinor(row.AmountMinor)), decimal.Parse(row.FxRate, CultureInfo.InvariantCulture), row.Capped,
-            row.PayoutCurrency, payout.Format(payout.FromMinor(row.CommissionMinor)), row.AttributionReason ?? row.DeclineReason,
-            attributionTrace, views);
+            row.PayoutCurrency, payout.Format(payout.FromMinor(row.CommissionMinor)), reason,
+            attributionTrace, views, Times.FromMicros(row.At), row.UpdatedAt == 0 ? null : Times.FromMicros(row.UpdatedAt), row.LinkId,
+            row.Sub1, row.Sub2, row.Sub3, row.Sub4, row.Sub5, row.ClickAt is { } clickAt ? Times.FromMicros(clickAt) : null, row.ClickCountry, row.Device);
     }
 
     public static string Name(OrderStatus status) => status.ToString().ToLowerInvariant();

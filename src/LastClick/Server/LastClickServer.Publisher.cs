@@ -88,15 +88,17 @@ public static partial class LastClickServer
             if (program is not null) platform.Programs.Get(program, "program");
             var (limit, offset) = Page(http);
             var filter = new CommissionFilter(status, program, Date("date_start"), Date("date_end", end: true),
-                Sub(1), Sub(2), Sub(3), Sub(4), Sub(5), limit, offset);
+                Sub(1), Sub(2), Sub(3), Sub(4), Sub(5), limit, offset, Date("status_updated_start"), Date("status_updated_end", end: true));
             return Results.Json(platform.Store.Read(s => OrderService.ForPublisher(s, Me(http), filter).Select(o => OrderService.ForItsPublisher(s, o)).ToList()));
         })).Produces<IReadOnlyList<OrderView>>().WithSummary(
-            "Commissions with status, reason codes and rate traces; filters status, program, date_start, date_end, sub1…sub5, limit, offset")
+            "Commissions with status, reason codes, rate traces, sub ids and the click's time, country and device; filters status, program, date_start, date_end, status_updated_start, status_updated_end, sub1…sub5, limit, offset")
             .WithPaging(
                 new QueryParameter("status", "Only commissions in this status", Values: [.. Enum.GetValues<Lifecycle.OrderStatus>().Select(OrderService.Name)]),
                 new QueryParameter("program", "Only this program's commissions"),
                 new QueryParameter("date_start", "Orders placed at or after this time or date (2026-11-01 or 2026-11-01T10:00:00Z)"),
                 new QueryParameter("date_end", "Orders placed before this time, or through this date"),
+                new QueryParameter("status_updated_start", "Orders whose status or amounts changed at or after this time (reconciliation: what changed since the last pull)"),
+                new QueryParameter("status_updated_end", "… changed before this time, or through this date"),
                 new QueryParameter("sub1", "Only orders whose click carried this sub1 (also subid1)"), new QueryParameter("sub2", "… this sub2 (also subid2)"),
                 new QueryParameter("sub3", "… this sub3 (also subid3)"), new QueryParameter("sub4", "… this sub4 (also subid4)"),
                 new QueryParameter("sub5", "… this sub5 (also subid5)"));

@@ -3,6 +3,7 @@ using LastClick.Fraud;
 using LastClick.Tracking;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LastClick.Server;
 
@@ -17,7 +18,7 @@ public static partial class LastClickServer
         // A link checker's HEAD learns where a link goes without making a click: no click stored, no cookie, no lc_click.
         app.MapMethods("/go/{code}", ["HEAD"], (string code, HttpContext http, LinkCache links) =>
         {
-            if (links.Get(code) is not { } link) return Problem(new Problem("not_found", "code", $"no link '{code}'"));
+            if (links.Get(code) is not { } link) return UnknownLink(http, code);
             http.Response.Headers.CacheControl = "no-store";
             http.Response.Headers["Referrer-Policy"] = RedirectReferrerPolicy;
             return Results.Redirect(link.Destination);
@@ -26,9 +27,32 @@ public static partial class LastClickServer
         app.MapGet("/go/{code}", (string code, HttpContext http, Platform platform, ClickWriter writer, LinkCache links, DuplicateClicks repeats, ClickSpam spam) =>
             links.Get(code) is { } link
                 ? Redirect(http, platform, writer, link, repeats, spam)
-                : Task.FromResult(Problem(new Problem("not_found", "code", $"no link '{code}'"))))
+                : Task.FromResult(UnknownLink(http, code)))
           .Produces(StatusCodes.Status302Found).ProducesProblem(StatusCodes.Status404NotFound).WithTags("tracking")
           .WithSummary("The tracking redirect (F2): stores the click, then 302 with lc_click and the lc_vid cookie");
+    }
+
+    /// <summary>
+    /// A code no link has: a browser (it asks for text/html) is sent to the configured <c>UnknownLinkUrl</c> — the
+    /// marketplace's home, say — or shown a small page that says so; an API client gets the problem. Nothing is stored.
+    /// </summary>
+    private static IResult UnknownLink(HttpContext http, string code)
+    {
+        var accept = http.Request.Headers.Accept.ToString();
+        if (!accept.Contains("text/html", StringComparison.OrdinalIgnoreCase)) return Problem(new Problem("not_found", "code", $"no link '{code}'"));
+        http.Response.Headers.CacheControl = "no-store";
+        http.Response.Headers["Referrer-Policy"] = RedirectReferrerPolicy;
+        var fallback = http.RequestServices.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()["UnknownLinkUrl"];
+        if (fallback is { Length: > 0 }) return Results.Redirect(fallback);
+        return Results.Content("""
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>Link not found</title>
+            <style>body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:15vh auto;padding:0 1rem;color:#222}h1{font-size:1.4rem}</style>
+            </head><body><h1>This link is not active</h1>
+            <p>The link you followed does not exist or was removed by the site that published it. Nothing was recorded.</p>
+            </body></html>
+            """, "text/html; charset=utf-8", System.Text.Encoding.UTF8, StatusCodes.Status404NotFound);
     }
 
     /// <summary>The destination learns the tracking origin at most, never the link's path (its code).</summary>

@@ -79,6 +79,12 @@ public static partial class LastClickServer
             throw ProblemException.Invalid("public-url", "must be an http(s) address without a path, query, fragment or user, like https://go.example.com");
         }
         if (publicUrl is { Length: > 0 }) SetPublicUrl(platform, publicUrl);
+        if (builder.Configuration["UnknownLinkUrl"] is { Length: > 0 } unknownLink
+            && !(Uri.TryCreate(unknownLink, UriKind.Absolute, out var fallback) && fallback.Scheme is "https" or "http"))
+        {
+            throw ProblemException.Invalid("UnknownLinkUrl", "must be an http(s) address, where a browser following an unknown link is sent");
+        }
+        builder.Services.AddSingleton(KeyRateLimits.From(key => builder.Configuration[key]));
         // The writers start threads: made once the settings above are known to be good.
         builder.Services.AddSingleton(new ClickWriter(store, ClickClassifier.Default));
         builder.Services.AddSingleton(new GroupCommit(store));
@@ -169,15 +175,28 @@ public static partial class LastClickServer
     }
 
     /// <summary>Every endpoint of the group needs a key of the role; the caller is kept for the handlers.</summary>
-    private static RouteGroupBuilder RequireKey(RouteGroupBuilder group, KeyRole role) => group.WithMetadata(new KeyRoleRequired(role)).AddEndpointFilter(async (context, next) =>
+    private static RouteGroupBuilder RequireKey(RouteGroupBuilder group, KeyRole role) => group.WithMetadata(new KeyRoleRequired(role))
+        .ProducesProblem(StatusCodes.Status429TooManyRequests).AddEndpointFilter(async (context, next) =>
     {
-        var caller = context.HttpContext.RequestServices.GetRequiredService<Platform>().Keys.Verify(Bearer(context.HttpContext));
+        var http = context.HttpContext;
+        var caller = http.RequestServices.GetRequiredService<Platform>().Keys.Verify(Bearer(http));
         if (caller?.Role != role)
         {
             return Problem(new Problem("unauthorized", "Authorization", $"a {ApiKeys.Name(role)} key is required (Authorization: Bearer lc_…)"),
                 StatusCodes.Status401Unauthorized);
         }
-        context.HttpContext.Items[nameof(Caller)] = caller;
+        var limits = http.RequestServices.GetRequiredService<KeyRateLimits>();
+        using var lease = limits.Acquire(caller);
+        if (!lease.IsAcquired)
+        {
+            var wait = lease.TryGetMetadata(System.Threading.RateLimiting.MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(1);
+            var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+            http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Problem(new Problem("rate_limited", "Authorization",
+                $"this key made more than {limits.PerSecond[role]} requests a second (a burst of {limits.PerSecond[role] * 2}); retry after {seconds} s"),
+                StatusCodes.Status429TooManyRequests);
+        }
+        http.Items[nameof(Caller)] = caller;
         return await next(context).ConfigureAwait(false);
     });
 

@@ -27,7 +27,8 @@ public sealed class ServerTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _app = await WebHost.StartAppAsync(_store);
+        // No rate limit on publisher keys here: one test sends a thousand links through the API as fast as it can.
+        _app = await WebHost.StartAppAsync(_store, "--RateLimits:Publisher", "0");
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         _http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(address) };
         _platform = _app.Services.GetRequiredService<Platform>();
