@@ -47,7 +47,8 @@ public readonly struct JsonNode
 
     /// <summary>
     /// Refuses what JSON's grammar lets through but no field should carry: a name given twice in one object (the last
-    /// would silently win) and a lone UTF-16 surrogate ("\ud800") in a name or a string, which no store or hash can keep.
+    /// would silently win), a lone UTF-16 surrogate ("\ud800") in a name or a string, which no store or hash can keep,
+    /// and a NUL character (PostgreSQL's text cannot hold one).
     /// </summary>
     private void CheckText()
     {
@@ -55,6 +56,7 @@ public readonly struct JsonNode
         {
             case JsonValueKind.String:
                 if (!IsWellFormed(Element)) throw Error("is not valid text (a lone UTF-16 surrogate)");
+                if (Element.GetString()!.Contains('\0', StringComparison.Ordinal)) throw Error("contains a NUL character (U+0000), which no field may hold");
                 break;
             case JsonValueKind.Array:
                 foreach (var item in Items()) item.CheckText();
@@ -70,6 +72,7 @@ public readonly struct JsonNode
                         throw new JsonNode(property.Value, Child(RawName(property))).Error("is not valid text (a lone UTF-16 surrogate in the name)");
                     }
                     var child = new JsonNode(property.Value, Child(name));
+                    if (name.Contains('\0', StringComparison.Ordinal)) throw child.Error("the name contains a NUL character (U+0000)");
                     if (!(names ??= new HashSet<string>(StringComparer.Ordinal)).Add(name)) throw child.Error("appears twice in one object");
                     child.CheckText();
                 }

@@ -125,6 +125,7 @@ public static partial class LastClickServer
         });
         // An unknown route or method answers with a problem too, not an empty body.
         app.UseStatusCodePages();
+        app.Use(RefuseNul);
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             // Links in mail need an absolute address: without a configured public one, the first the server listens on.
@@ -164,6 +165,33 @@ public static partial class LastClickServer
         MapWebhooks(app);
         MapProductRedirect(app);
         return app;
+    }
+
+    /// <summary>
+    /// A NUL character (U+0000) reaches no store — PostgreSQL's text cannot hold one, and it would fail there as a 500 —:
+    /// a path, a query parameter or a form field holding one is a 400 naming it. (JSON bodies: <see cref="JsonNode"/>.)
+    /// </summary>
+    private static async Task RefuseNul(HttpContext http, Func<Task> next)
+    {
+        static bool Nul(string? text) => text?.Contains('\0', StringComparison.Ordinal) == true;
+        string? field = Nul(http.Request.Path.Value) ? "path" : null;
+        foreach (var (name, values) in http.Request.Query)
+        {
+            if (field is null && (Nul(name) || values.Any(Nul))) field = name;
+        }
+        if (field is null && http.Request.HasFormContentType)
+        {
+            foreach (var (name, values) in await http.Request.ReadFormAsync(http.RequestAborted).ConfigureAwait(false))
+            {
+                if (field is null && (Nul(name) || values.Any(Nul))) field = name;
+            }
+        }
+        if (field is null)
+        {
+            await next().ConfigureAwait(false);
+            return;
+        }
+        await Problem(new Problem("invalid", field, "contains a NUL character (U+0000), which no field may hold")).ExecuteAsync(http).ConfigureAwait(false);
     }
 
     /// <summary>Where links in mail point (the mail composers and the unsubscribe header).</summary>
