@@ -120,7 +120,7 @@ internal static class ApiDocument
             // Every operation says what success looks like, if only in words (Redocly: operation-2xx-response).
             if (operation.Responses is { } responses && !responses.Keys.Any(k => k.StartsWith('2') || k.StartsWith('3')))
             {
-                responses["200"] = new OpenApiResponse { Description = "Success: " + (operation.Summary ?? "the result") };
+                responses[description.HttpMethod == "DELETE" ? "204" : "200"] = new OpenApiResponse { Description = "Success: " + (operation.Summary ?? "the result") };
             }
             if (metadata.OfType<QueryParameters>().LastOrDefault() is { } query)
             {
@@ -144,6 +144,10 @@ internal static class ApiDocument
         // Money and rates are decimal strings on the wire (a JSON number would pass through a double in most clients).
         options.AddSchemaTransformer((schema, context, _) =>
         {
+            if (context.JsonPropertyInfo is null && Examples.TryGetValue(context.JsonTypeInfo.Type, out var example))
+            {
+                schema.Examples = [System.Text.Json.Nodes.JsonNode.Parse(example)!];
+            }
             var declared = context.JsonPropertyInfo?.PropertyType ?? context.JsonTypeInfo.Type;
             if ((Nullable.GetUnderlyingType(declared) ?? declared) == typeof(decimal))
             {
@@ -155,6 +159,25 @@ internal static class ApiDocument
             return Task.CompletedTask;
         });
     }
+
+    /// <summary>An example of each main request body, as an integrator would send it.</summary>
+    private static readonly Dictionary<Type, string> Examples = new()
+    {
+        [typeof(Orders.OrderRequest)] = """
+            {"id":"8212345678901234","visitor":"0190c3e5a1b27c9d8e4f5a6b7c8d9e0f","clickId":null,"at":"2026-11-02T14:03:10Z","currency":"EUR","deliveryCountry":"DE",
+             "lines":[{"id":"1","productId":"1005006041234567","category":"Mobile phone accessories","store":"912345","price":"12.90","quantity":2,
+                       "affiliated":true,"sellerRate":null,"virtual":false,"section":null,"sellerOrigin":"CN"}]}
+            """,
+        [typeof(Orders.EventRequest)] = """{"id":"8212345678901234-refund-1","order":"8212345678901234","type":"refunded","at":"2026-11-20T09:00:00Z","line":"1","amount":"12.90"}""",
+        [typeof(Orders.TouchRequest)] = """{"id":"mail-2026-11-02-77","visitor":"0190c3e5a1b27c9d8e4f5a6b7c8d9e0f","at":"2026-11-02T13:55:00Z","channel":"email"}""",
+        [typeof(LinkCreateRequest)] = """{"program":"aliexpress-ww","destination":"https://www.aliexpress.com/item/1005006041234567.html","sub1":"phone-cases-review","sub2":null,"sub3":null,"sub4":null,"sub5":null}""",
+        [typeof(ClaimFileRequest)] = """{"program":"aliexpress-ww","orderId":"8212345678901234","orderDate":"2026-11-02","amount":"25.80","currency":"EUR","comment":"Bought through my link from the review page"}""",
+        [typeof(PayoutDetailsRequest)] = """
+            {"method":"sepa","holder":"Anna Schmidt","iban":"DE89370400440532013000","bic":"COBADEFFXXX","account":null,"bankName":"Commerzbank","swift":null,
+             "bankAddress":null,"currency":"EUR","address":{"street":"Hauptstraße 1","postalCode":"10115","city":"Berlin","country":"DE"},"vatId":"DE123456789"}
+            """,
+        [typeof(PostbackRequest)] = """{"url":"https://tracker.example/pb?cid={click_id}&status={status}&payout={commission}","method":"GET","events":["created","confirmed","declined"],"program":null}""",
+    };
 
     private static readonly Dictionary<string, string> Tags = new(StringComparer.Ordinal)
     {

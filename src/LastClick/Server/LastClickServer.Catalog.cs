@@ -31,7 +31,7 @@ public static partial class LastClickServer
             Results.Json(new { feeds = platform.Feeds.ForPublisher(Me(http)).Select(f => FeedView(Origin(http), f)) }));
 
         api.MapGet("/feeds/{feed}", (string feed, HttpContext http, Platform platform) =>
-            platform.Feeds.Find(Me(http), feed) is { } found ? Results.Json(FeedView(Origin(http), found)) : FeedNotFound(feed));
+            platform.Feeds.Find(Me(http), feed) is { } found ? Results.Json(FeedView(Origin(http), found)) : FeedNotFound(feed)).Produces<FeedResponse>();
 
         // Revokes the feed's URL (its token); the owner can still fetch it here with the key, and its item links keep working.
         api.MapDelete("/feeds/{feed}", (string feed, HttpContext http, Platform platform) =>
@@ -50,7 +50,8 @@ public static partial class LastClickServer
             Results.Json(new { broken_links = BrokenLinks.ForPublisher(platform.Store, Me(http)).Select(b => BrokenView(Origin(http), b)) }))
             .WithSummary("Links whose product is gone or out of stock, with up to three suggestions (F3)");
 
-        api.MapGet("/claims", (HttpContext http, Platform platform) => Results.Json(new { claims = platform.Claims.ForPublisher(Me(http)) }));
+        api.MapGet("/claims", (HttpContext http, Platform platform) => Results.Json(new ClaimListResponse(platform.Claims.ForPublisher(Me(http)))))
+            .Produces<ClaimListResponse>();
 
         api.MapPost("/claims", async (HttpContext http, Platform platform) => await Handle(http, body =>
         {
@@ -145,23 +146,23 @@ public static partial class LastClickServer
         {
             var status = http.Request.Query["status"].FirstOrDefault() ?? "open";
             if (status is not ("open" or "accepted" or "declined")) throw ProblemException.Invalid("status", "open, accepted or declined");
-            return Results.Json(new { claims = platform.Claims.ByStatus(status) });
-        }));
+            return Results.Json(new ClaimListResponse(platform.Claims.ByStatus(status)));
+        })).Produces<ClaimListResponse>();
 
         op.MapGet("/claims/{id:long}", (long id, Platform platform) =>
-            platform.Claims.Find(id) is { } claim ? Results.Json(new { claim, evidence = platform.Claims.Evidence(claim) }) : Problem(Common.Problem.NotFound("id", $"no claim #{id}")));
+            platform.Claims.Find(id) is { } claim ? Results.Json(new ClaimView(claim, platform.Claims.Evidence(claim))) : Problem(Common.Problem.NotFound("id", $"no claim #{id}"))).Produces<ClaimView>();
 
         op.MapPost("/claims/{id:long}/accept", async (long id, HttpContext http, Platform platform) => await Handle(http, body =>
         {
             body.AllowOnly("note");
             return Results.Json(platform.Claims.Accept(id, Actor(http), body.OptionalString("note")));
-        }).ConfigureAwait(false)).WithSummary("Accept a claim: the order is credited to the publisher with a trace entry");
+        }).ConfigureAwait(false)).WithSummary("Accept a claim: the order is credited to the publisher with a trace entry").Produces<Claim>();
 
         op.MapPost("/claims/{id:long}/decline", async (long id, HttpContext http, Platform platform) => await Handle(http, body =>
         {
             body.AllowOnly("reason", "note");
             return Results.Json(platform.Claims.Decline(id, Actor(http), body.Required("reason").AsString(), body.OptionalString("note")));
-        }).ConfigureAwait(false)).WithSummary("Decline a claim with a reason code");
+        }).ConfigureAwait(false)).WithSummary("Decline a claim with a reason code").Produces<Claim>();
 
         op.MapPost("/best_sellers/run", async (HttpContext http, Platform platform) => await Handle(http, body =>
         {

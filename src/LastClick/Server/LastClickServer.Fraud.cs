@@ -27,32 +27,30 @@ public static partial class LastClickServer
             var from = body.OptionalString("from") is { } f ? Day(f, "from") : yesterday;
             var to = body.OptionalString("to") is { } t ? Day(t, "to") : from;
             return Results.Json(platform.Fraud.Analyze(from, to, Actor(http)));
-        }).ConfigureAwait(false)).WithSummary("Run the publisher-level analytics (SIVT) over UTC days now: {\"from\":\"2026-02-01\",\"to\":\"2026-02-03\"} (default yesterday)");
+        }).ConfigureAwait(false)).WithSummary("Run the publisher-level analytics (SIVT) over UTC days now: {\"from\":\"2026-02-01\",\"to\":\"2026-02-03\"} (default yesterday)").Produces<AnalysisRun>();
 
         op.MapGet("/findings", (HttpContext http, Platform platform) => Guard(() =>
         {
             var q = http.Request.Query;
             var (limit, offset) = Page(http);
-            return Results.Json(new
-            {
-                findings = platform.Fraud.List(q["status"].FirstOrDefault(), q["publisher"].FirstOrDefault(), q["rule"].FirstOrDefault(), Math.Min(limit, 500), offset),
-            });
-        })).WithSummary("Findings, newest first (status=open|confirmed|dismissed, publisher, rule, limit, offset)");
+            return Results.Json(new FindingListResponse(
+                platform.Fraud.List(q["status"].FirstOrDefault(), q["publisher"].FirstOrDefault(), q["rule"].FirstOrDefault(), Math.Min(limit, 500), offset)));
+        })).WithSummary("Findings, newest first (status=open|confirmed|dismissed, publisher, rule, limit, offset)").Produces<FindingListResponse>();
 
         op.MapGet("/findings/{id:long}", (long id, Platform platform) =>
-            platform.Fraud.Find(id) is { } finding ? Results.Json(finding) : Problem(Common.Problem.NotFound("id", $"no finding {id}")));
+            platform.Fraud.Find(id) is { } finding ? Results.Json(finding) : Problem(Common.Problem.NotFound("id", $"no finding {id}"))).Produces<Finding>();
 
         op.MapPost("/findings/{id:long}/confirm", async (long id, HttpContext http, Platform platform) => await Handle(http, body =>
         {
             body.AllowOnly("reason", "note");
             return Results.Json(platform.Fraud.Confirm(id, Actor(http), body.OptionalString("reason"), body.OptionalString("note")));
-        }).ConfigureAwait(false)).WithSummary("Confirm a finding: its orders are declined (invalid_traffic or prohibited_practice), paid ones deducted (C2)");
+        }).ConfigureAwait(false)).WithSummary("Confirm a finding: its orders are declined (invalid_traffic or prohibited_practice), paid ones deducted (C2)").Produces<ConfirmResult>();
 
         op.MapPost("/findings/{id:long}/dismiss", async (long id, HttpContext http, Platform platform) => await Handle(http, body =>
         {
             body.AllowOnly("note");
             return Results.Json(platform.Fraud.Dismiss(id, Actor(http), body.OptionalString("note")));
-        }).ConfigureAwait(false)).WithSummary("Dismiss a finding with a note saying why; no money moves");
+        }).ConfigureAwait(false)).WithSummary("Dismiss a finding with a note saying why; no money moves").Produces<Finding>();
 
         op.MapPost("/publishers/{id}/suspend_links", async (string id, HttpContext http, Platform platform) => await Handle(http, body =>
         {
@@ -73,17 +71,17 @@ public static partial class LastClickServer
         api.MapGet("/findings", (HttpContext http, Platform platform) => Guard(() =>
         {
             var (limit, offset) = Page(http);
-            return Results.Json(new { findings = platform.Fraud.ForPublisher(Me(http), Math.Min(limit, 500), offset) });
-        })).WithSummary("The publisher's confirmed findings with their evidence");
+            return Results.Json(new FindingListResponse(platform.Fraud.ForPublisher(Me(http), Math.Min(limit, 500), offset)));
+        })).WithSummary("The publisher's confirmed findings with their evidence").Produces<FindingListResponse>();
 
         api.MapGet("/findings/{id:long}", (long id, HttpContext http, Platform platform) =>
-            platform.Fraud.ForPublisher(Me(http), id) is { } finding ? Results.Json(finding) : Problem(Common.Problem.NotFound("id", $"no confirmed finding {id}")));
+            platform.Fraud.ForPublisher(Me(http), id) is { } finding ? Results.Json(finding) : Problem(Common.Problem.NotFound("id", $"no confirmed finding {id}"))).Produces<Finding>();
 
         api.MapPost("/findings/{id:long}/reply", async (long id, HttpContext http, Platform platform) => await Handle(http, body =>
         {
             body.AllowOnly("note");
             return Results.Json(platform.Fraud.Reply(Me(http), id, body.OptionalString("note")));
-        }).ConfigureAwait(false)).WithSummary("Answer a confirmed finding (the operator reads it on the finding)");
+        }).ConfigureAwait(false)).WithSummary("Answer a confirmed finding (the operator reads it on the finding)").Produces<Finding>();
     }
 
     private static DateOnly Day(string text, string field) =>

@@ -29,16 +29,16 @@ public static partial class LastClickServer
         })));
 
         api.MapGet("/programs/{id}", (string id, Platform platform) => Guard(() =>
-            Results.Text(ProgramCatalog.ToJson(platform.Programs.Get(id, "id")), "application/json")));
+            Results.Text(ProgramCatalog.ToJson(platform.Programs.Get(id, "id")), "application/json"))).Produces<object>(StatusCodes.Status200OK, "application/json");
 
         api.MapGet("/publishers", (HttpContext http, Platform platform) => Guard(() =>
         {
             var (limit, offset) = Page(http);
-            return Results.Json(new { publishers = platform.Publishers.List(limit, offset), limit, offset });
-        }));
+            return Results.Json(new PublisherListResponse(platform.Publishers.List(limit, offset), limit, offset));
+        })).WithPaging().Produces<PublisherListResponse>();
 
         api.MapGet("/publishers/{id}", (string id, Platform platform) =>
-            platform.Publishers.Find(id) is { } publisher ? Results.Json(publisher) : Problem(Common.Problem.NotFound("id", $"no publisher '{id}'")));
+            platform.Publishers.Find(id) is { } publisher ? Results.Json(publisher) : Problem(Common.Problem.NotFound("id", $"no publisher '{id}'"))).Produces<Publishers.Publisher>();
 
         // Creates or updates a publisher (traffic type, ranking); answers 201 when it is new. Payout details are the publisher's own.
         api.MapPut("/publishers/{id}", async (string id, HttpContext http, Platform platform) => await Handle(http, body =>
@@ -54,7 +54,7 @@ public static partial class LastClickServer
             var by = CallerOf(http).KeyPrefix;
             Log.PublisherSaved(log, by, id);
             return Results.Json(publisher, statusCode: existed ? StatusCodes.Status200OK : StatusCodes.Status201Created);
-        }).ConfigureAwait(false));
+        }).ConfigureAwait(false)).Produces<Publishers.Publisher>().Produces<Publishers.Publisher>(StatusCodes.Status201Created);
 
         // A new key, shown once (only its hash is stored).
         api.MapPost("/keys", async (HttpContext http, Platform platform) => await Handle(http, body =>
@@ -73,6 +73,6 @@ public static partial class LastClickServer
         }).ConfigureAwait(false));
 
         api.MapGet("/orders/{id}", (string id, Platform platform) =>
-            platform.Orders.Find(id) is { } order ? Results.Json(order) : Problem(Common.Problem.NotFound("id", $"no order '{id}'")));
+            platform.Orders.Find(id) is { } order ? Results.Json(order) : Problem(Common.Problem.NotFound("id", $"no order '{id}'"))).Produces<Orders.OrderView>();
     }
 }

@@ -32,80 +32,77 @@ public static partial class LastClickServer
             var run = platform.Payouts.Plan(program.Id, at, Actor(http));
             Log.PayoutRun(log, run.Id, program.Id, run.Lines.Count);
             return Results.Json(RunJson(run), statusCode: StatusCodes.Status201Created);
-        }).ConfigureAwait(false)).WithBody<PayoutPlanRequest>().WithSummary("Plan a payout run now (or at a past instant): lines computed, no money moved. Planning the same instant again answers the same run");
+        }).ConfigureAwait(false)).WithBody<PayoutPlanRequest>().WithSummary("Plan a payout run now (or at a past instant): lines computed, no money moved. Planning the same instant again answers the same run").Produces<PayoutRunResponse>(StatusCodes.Status201Created);
 
         op.MapGet("/payouts", (HttpContext http, Platform platform) => Guard(() =>
         {
             var q = http.Request.Query;
             var program = q["program"].FirstOrDefault() is { } p ? platform.Programs.Get(p, "program").Id : null;
             var (limit, _) = Page(http);
-            return Results.Json(new { runs = platform.Payouts.Runs(program, q["status"].FirstOrDefault(), Math.Min(limit, 500)).Select(RunJson) });
-        })).WithSummary("Payout runs, newest first (program, status=planned|approved|exported|settled, limit)");
+            return Results.Json(new PayoutRunListResponse([.. platform.Payouts.Runs(program, q["status"].FirstOrDefault(), Math.Min(limit, 500)).Select(RunJson)]));
+        })).WithSummary("Payout runs, newest first (program, status=planned|approved|exported|settled, limit)").Produces<PayoutRunListResponse>();
 
         op.MapGet("/payouts/{run}", (string run, HttpContext http, Platform platform) => Guard(() =>
         {
             var (limit, offset) = Page(http);
             return platform.Payouts.Get(run, limit, offset) is { } view ? Results.Json(RunJson(view)) : Problem(Common.Problem.NotFound("run", $"no payout run '{run}'"));
-        })).WithSummary("A run with its totals, its lines counted by status and a page of its lines by publisher (limit, offset; default the first 100)");
+        })).WithSummary("A run with its totals, its lines counted by status and a page of its lines by publisher (limit, offset; default the first 100)").Produces<PayoutRunResponse>();
 
         op.MapPost("/payouts/{run}/approve", async (string run, HttpContext http, Platform platform) => await Handle(http, body =>
         {
             body.AllowOnly();
             return Results.Json(RunJson(platform.Payouts.Approve(run, Actor(http))));
-        }).ConfigureAwait(false)).WithSummary("Approve a planned run (a second, different admin too where the program has fourEyes)");
+        }).ConfigureAwait(false)).WithSummary("Approve a planned run (a second, different admin too where the program has fourEyes)").Produces<PayoutRunResponse>();
 
         op.MapPost("/payouts/{run}/export", async (string run, HttpContext http, Platform platform) => await Handle(http, body =>
         {
             body.AllowOnly();
             return Results.Json(RunJson(platform.Payouts.Export(run, Actor(http))));
-        }).ConfigureAwait(false)).WithSummary("Export an approved run: money payable → paid, bank files written. Exporting again changes nothing");
+        }).ConfigureAwait(false)).WithSummary("Export an approved run: money payable → paid, bank files written. Exporting again changes nothing").Produces<PayoutRunResponse>();
 
         op.MapPost("/payouts/{run}/lines/{publisher}/settle", async (string run, string publisher, HttpContext http, Platform platform) => await Handle(http, body =>
         {
             body.AllowOnly("currency");
             return Results.Json(RunJson(platform.Payouts.Settle(run, publisher, Actor(http), body.OptionalString("currency"))));
-        }).ConfigureAwait(false)).WithSummary("The bank paid the publisher's line ({\"currency\"} names the line when the publisher has two in the run)");
+        }).ConfigureAwait(false)).WithSummary("The bank paid the publisher's line ({\"currency\"} names the line when the publisher has two in the run)").Produces<PayoutRunResponse>();
 
         op.MapPost("/payouts/{run}/lines/{publisher}/return", async (string run, string publisher, HttpContext http, Platform platform) => await Handle(http, body =>
         {
             body.AllowOnly("reason", "currency");
             return Results.Json(RunJson(platform.Payouts.Return(run, publisher, body.Required("reason").AsString(), Actor(http), body.OptionalString("currency"))));
-        }).ConfigureAwait(false)).WithSummary("The bank returned the publisher's payment ({\"reason\":\"AC04 account closed\"}): the money goes back to payable, the next run pays it");
+        }).ConfigureAwait(false)).WithSummary("The bank returned the publisher's payment ({\"reason\":\"AC04 account closed\"}): the money goes back to payable, the next run pays it").Produces<PayoutRunResponse>();
 
         op.MapGet("/payouts/{run}/files/sepa.xml", (string run, Platform platform) => BankFile(platform, run, BankFiles.SepaName))
-            .WithSummary("The run's SEPA credit transfer file (pain.001.001.03), as written at export");
+            .WithSummary("The run's SEPA credit transfer file (pain.001.001.03), as written at export").Produces<string>(StatusCodes.Status200OK, "application/xml");
         op.MapGet("/payouts/{run}/files/wire.csv", (string run, Platform platform) => BankFile(platform, run, BankFiles.WireName))
-            .WithSummary("The run's international wire file (CSV), as written at export");
-        op.MapGet("/payouts/{run}/statements/{publisher}.csv", (string run, string publisher, Platform platform) => StatementFile(platform, run, publisher, pdf: false));
-        op.MapGet("/payouts/{run}/statements/{publisher}.pdf", (string run, string publisher, Platform platform) => StatementFile(platform, run, publisher, pdf: true));
+            .WithSummary("The run's international wire file (CSV), as written at export").Produces<string>(StatusCodes.Status200OK, "text/csv");
+        op.MapGet("/payouts/{run}/statements/{publisher}.csv", (string run, string publisher, Platform platform) => StatementFile(platform, run, publisher, pdf: false)).Produces<string>(StatusCodes.Status200OK, "text/csv");
+        op.MapGet("/payouts/{run}/statements/{publisher}.pdf", (string run, string publisher, Platform platform) => StatementFile(platform, run, publisher, pdf: true)).Produces<byte[]>(StatusCodes.Status200OK, "application/pdf");
 
         op.MapPost("/publishers/{id}/adjustments", async (string id, HttpContext http, Platform platform) => await Handle(http, body =>
         {
             var r = AdjustmentRequest.Read(body);
             var adjustment = platform.Payouts.Adjust(r.Program, id, r.Currency, r.Amount, r.Reason, r.Note, r.Reference, Actor(http));
             return Results.Json(adjustment, statusCode: StatusCodes.Status201Created);
-        }).ConfigureAwait(false)).WithBody<AdjustmentRequest>().WithSummary("Credit (positive amount) or debit (negative) a publisher's payable balance: reason bonus|correction|goodwill|other; a reference makes a retry harmless");
+        }).ConfigureAwait(false)).WithBody<AdjustmentRequest>().WithSummary("Credit (positive amount) or debit (negative) a publisher's payable balance: reason bonus|correction|goodwill|other; a reference makes a retry harmless").Produces<AdjustmentView>(StatusCodes.Status201Created);
 
-        op.MapGet("/publishers/{id}/adjustments", (string id, Platform platform) => Results.Json(new { adjustments = platform.Payouts.Adjustments(id) }));
+        op.MapGet("/publishers/{id}/adjustments", (string id, Platform platform) => Results.Json(new AdjustmentListResponse(platform.Payouts.Adjustments(id)))).Produces<AdjustmentListResponse>();
 
         var api = RequireKey(app.MapGroup("/api/v1"), KeyRole.Publisher).WithTags("payouts")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
         static string Me(HttpContext http) => CallerOf(http).PublisherId!;
 
-        api.MapGet("/payouts", (HttpContext http, Platform platform) => Results.Json(new
-        {
-            next = platform.Payouts.Upcoming(Me(http)),
-            history = platform.Payouts.History(Me(http)),
-        })).WithSummary("The next payout per program (date, payable, threshold, what holds it) and the history of runs");
+        api.MapGet("/payouts", (HttpContext http, Platform platform) => Results.Json(new PublisherPayoutsResponse(
+            platform.Payouts.Upcoming(Me(http)), platform.Payouts.History(Me(http))))).Produces<PublisherPayoutsResponse>().WithSummary("The next payout per program (date, payable, threshold, what holds it) and the history of runs");
 
-        api.MapGet("/payouts/{run}/statement.csv", (string run, HttpContext http, Platform platform) => StatementFile(platform, run, Me(http), pdf: false));
-        api.MapGet("/payouts/{run}/statement.pdf", (string run, HttpContext http, Platform platform) => StatementFile(platform, run, Me(http), pdf: true));
+        api.MapGet("/payouts/{run}/statement.csv", (string run, HttpContext http, Platform platform) => StatementFile(platform, run, Me(http), pdf: false)).Produces<string>(StatusCodes.Status200OK, "text/csv");
+        api.MapGet("/payouts/{run}/statement.pdf", (string run, HttpContext http, Platform platform) => StatementFile(platform, run, Me(http), pdf: true)).Produces<byte[]>(StatusCodes.Status200OK, "application/pdf");
 
         api.MapGet("/payout_details", (HttpContext http, Platform platform) => Guard(() =>
         {
             var (details, hold) = platform.Payouts.DetailsAndHold(Me(http));
             return Results.Json(DetailsJson(details, hold));
-        }));
+        })).Produces<PayoutDetailsResponse>();
 
         api.MapPut("/payout_details", async (HttpContext http, Platform platform) => await Handle(http, body =>
         {
@@ -113,23 +110,13 @@ public static partial class LastClickServer
             var hold = platform.Payouts.SetDetails(Me(http), details, Actor(http));
             var (stored, _) = platform.Payouts.DetailsAndHold(Me(http));
             return Results.Json(DetailsJson(stored, hold));
-        }).ConfigureAwait(false)).WithBody<PayoutDetailsRequest>().WithSummary("Set payout details: {\"method\":\"sepa\",\"holder\",\"iban\",\"bic\"} or {\"method\":\"wire\",\"holder\",\"account\",\"bankName\",\"swift\",\"bankAddress\",\"currency\",\"address\":{…}}; a change after the first details holds the next payout for 48 h");
+        }).ConfigureAwait(false)).WithBody<PayoutDetailsRequest>().WithSummary("Set payout details: {\"method\":\"sepa\",\"holder\",\"iban\",\"bic\"} or {\"method\":\"wire\",\"holder\",\"account\",\"bankName\",\"swift\",\"bankAddress\",\"currency\",\"address\":{…}}; a change after the first details holds the next payout for 48 h").Produces<PayoutDetailsResponse>();
     }
 
-    private static object DetailsJson(PayoutDetails? d, DateTimeOffset? heldUntil) => new
-    {
-        complete = PayoutDetailsRules.IsComplete(d),
-        heldUntil,
-        details = d is null ? null : d.Method == PayoutDetailsRules.Sepa
-            ? (object)new { method = d.Method, holder = d.AccountHolder, iban = d.Iban, bic = d.Bic, bankName = d.BankName, currency = d.Currency, address = d.Address, vatId = d.VatId }
-            : new { method = d.Method, holder = d.AccountHolder, account = d.Account, bankName = d.BankName, swift = d.Bic, bankAddress = d.BankAddress, currency = d.Currency, address = d.Address, vatId = d.VatId },
-    };
+    private static PayoutDetailsResponse DetailsJson(PayoutDetails? d, DateTimeOffset? heldUntil) =>
+        new(PayoutDetailsRules.IsComplete(d), heldUntil, d is null ? null : PayoutDetailsView.Of(d));
 
-    private static object RunJson(PayoutRunView r) => new
-    {
-        run = r.Id, r.Id, r.Program, r.At, r.Status, r.PlannedAt, r.PlannedBy, r.ApprovedAt, r.ApprovedBy, r.SecondApprovedAt, r.SecondApprovedBy,
-        r.AwaitingSecondApproval, r.ExportedAt, r.ExportedBy, r.SettledAt, r.ToPay, r.Files, r.LineCount, r.LineCounts, r.Lines,
-    };
+    private static PayoutRunResponse RunJson(PayoutRunView r) => PayoutRunResponse.Of(r);
 
     private static IResult BankFile(Platform platform, string run, string name)
     {

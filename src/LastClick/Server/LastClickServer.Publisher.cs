@@ -59,7 +59,7 @@ public static partial class LastClickServer
         api.MapGet("/links/{code}", (string code, HttpContext http, Platform platform) =>
             platform.Links.Find(code) is { } link && link.PublisherId == Me(http)
                 ? Results.Json(LinkView(Origin(http), link))
-                : Problem(new Problem("not_found", "code", $"no link '{code}'")));
+                : Problem(new Problem("not_found", "code", $"no link '{code}'"))).Produces<LinkResponse>();
 
         // A changed link redirects to its new destination at once on this node, and on every node sharing a
         // PostgreSQL database as soon as the NOTIFY arrives.
@@ -106,7 +106,7 @@ public static partial class LastClickServer
         api.MapGet("/commissions/{orderId}", (string orderId, HttpContext http, Platform platform) =>
             platform.Orders.Find(orderId) is { } order && order.Publisher == Me(http)
                 ? Results.Json(platform.Store.Read(s => OrderService.ForItsPublisher(s, order)))
-                : Problem(new Problem("not_found", "orderId", $"no commission for order '{orderId}'")));
+                : Problem(new Problem("not_found", "orderId", $"no commission for order '{orderId}'"))).Produces<OrderView>();
 
         api.MapGet("/balance", (HttpContext http, Platform platform) =>
             Results.Json(platform.Ledger.Balances(Me(http)).Select(b => new BalanceResponse(b.Currency, b.Pending, b.Confirmed, b.Payable, b.Paid, b.Balance))))
