@@ -28,7 +28,7 @@ public static partial class LastClickServer
             "Define a product feed: program, market, language, format, sub id and filters (G2); answers its stable URL");
 
         api.MapGet("/feeds", (HttpContext http, Platform platform) =>
-            Results.Json(new { feeds = platform.Feeds.ForPublisher(Me(http)).Select(f => FeedView(Origin(http), f)) }));
+            Results.Json(new FeedListResponse([.. platform.Feeds.ForPublisher(Me(http)).Select(f => FeedView(Origin(http), f))]))).Produces<FeedListResponse>();
 
         api.MapGet("/feeds/{feed}", (string feed, HttpContext http, Platform platform) =>
             platform.Feeds.Find(Me(http), feed) is { } found ? Results.Json(FeedView(Origin(http), found)) : FeedNotFound(feed)).Produces<FeedResponse>();
@@ -44,10 +44,11 @@ public static partial class LastClickServer
         api.MapGet("/feeds/{feed}/items", (string feed, HttpContext http, Platform platform) =>
             platform.Feeds.Find(Me(http), feed) is { } found
                 ? ServeFeed(http, platform, found, FormatFromQuery(http, found.Format))
-                : Task.FromResult(FeedNotFound(feed))).WithSummary("The feed itself, with the API key (format=csv|xml|json)");
+                : Task.FromResult(FeedNotFound(feed))).WithSummary("The feed itself, with the API key (format=csv|xml|json)").Produces<string>(StatusCodes.Status200OK, "application/xml", "text/csv", "application/json").WithQuery(new QueryParameter("format", "xml (Google Merchant RSS), csv or json; default the feed's", Values: ["xml", "csv", "json"]));
 
         api.MapGet("/broken_links", (HttpContext http, Platform platform) =>
-            Results.Json(new { broken_links = BrokenLinks.ForPublisher(platform.Store, Me(http)).Select(b => BrokenView(Origin(http), b)) }))
+            Results.Json(new BrokenLinkListResponse([.. BrokenLinks.ForPublisher(platform.Store, Me(http)).Select(b => BrokenView(Origin(http), b))])))
+            .Produces<BrokenLinkListResponse>()
             .WithSummary("Links whose product is gone or out of stock, with up to three suggestions (F3)");
 
         api.MapGet("/claims", (HttpContext http, Platform platform) => Results.Json(new ClaimListResponse(platform.Claims.ForPublisher(Me(http)))))
@@ -63,8 +64,8 @@ public static partial class LastClickServer
             var keywords = platform.Keywords.All();
             return WantsCsv(http)
                 ? Results.Text(KeywordsText(keywords), "text/plain; charset=utf-8")
-                : Results.Json(new { keywords = keywords.Select(k => k.Keyword) });
-        }).WithSummary("The banned keywords for contextual advertising (G5); format=csv gives one per line");
+                : Results.Json(new KeywordListResponse([.. keywords.Select(k => k.Keyword)]));
+        }).Produces<KeywordListResponse>().Produces<string>(StatusCodes.Status200OK, "text/plain").WithSummary("The banned keywords for contextual advertising (G5); format=csv gives one per line");
 
         api.MapPost("/banned_keywords/check", async (HttpContext http, Platform platform) =>
         {
@@ -74,9 +75,9 @@ public static partial class LastClickServer
                 // JSON {"keywords": [...]} or plain text, one keyword per line.
                 var keywords = http.Request.ContentType?.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase) == true ? text.Split('\n') : FromJson(text);
                 var checks = platform.Keywords.Check(keywords);
-                return Results.Json(new { banned = checks.Count(c => !c.Allowed), results = checks.Select(c => new { keyword = c.Keyword, allowed = c.Allowed, matches = c.Banned }) });
+                return Results.Json(new KeywordCheckResponse(checks.Count(c => !c.Allowed), [.. checks.Select(c => new KeywordCheckResult(c.Keyword, c.Allowed, c.Banned))]));
             });
-        }).WithBody<KeywordCheckRequest>().WithSummary("Check keywords against the banned list (whole words, case and accent insensitive)");
+        }).WithBody<KeywordCheckRequest>().Produces<KeywordCheckResponse>().WithSummary("Check keywords against the banned list (whole words, case and accent insensitive)");
 
         static IReadOnlyList<string> FromJson(string text)
         {
@@ -90,20 +91,17 @@ public static partial class LastClickServer
             var now = platform.Clock.GetUtcNow();
             return WantsCsv(http)
                 ? Results.Text(NonPayingStoresCsv(programs, now), "text/csv; charset=utf-8")
-                : Results.Json(new
-                {
-                    lists = programs.Select(p => (Program: p.Id, List: NonPayingStores.Current(p, now)))
-                        .Select(l => new { program = l.Program, since = l.List?.Label, stores = l.List?.Items.Order(StringComparer.Ordinal).ToList() ?? [] }),
-                });
-        })).WithSummary("The non-paying stores in force (G6), per program (?program= for one); format=csv for a spreadsheet");
+                : Results.Json(new NonPayingStoresResponse([.. programs.Select(p => (Program: p.Id, List: NonPayingStores.Current(p, now)))
+                    .Select(l => new NonPayingStoreList(l.Program, l.List?.Label, l.List?.Items.Order(StringComparer.Ordinal).ToList() ?? []))]));
+        })).Produces<NonPayingStoresResponse>().Produces<string>(StatusCodes.Status200OK, "text/csv").WithQuery(new QueryParameter("program", "Only this program's list"), new QueryParameter("format", "json (default) or csv", Values: ["json", "csv"])).WithSummary("The non-paying stores in force (G6), per program (?program= for one); format=csv for a spreadsheet");
 
         api.MapGet("/best_sellers/{market}", (string market, HttpContext http, Platform platform) => Guard(() =>
         {
             var list = BestSellerJob.List(platform.Store, BestSellerJob.Market(market), http.Request.Query["month"].FirstOrDefault());
             return WantsCsv(http)
                 ? Results.Text(BestSellerCsv(list), "text/csv; charset=utf-8")
-                : Results.Json(new { market = BestSellerJob.Market(market), month = list.Count > 0 ? list[0].Month : null, products = list });
-        })).WithSummary("A market's best sellers of the latest month ranked, or ?month=yyyy-MM (G4)");
+                : Results.Json(new BestSellersResponse(BestSellerJob.Market(market), list.Count > 0 ? list[0].Month : null, list));
+        })).Produces<BestSellersResponse>().Produces<string>(StatusCodes.Status200OK, "text/csv").WithQuery(new QueryParameter("month", "The month ranked, yyyy-MM (default: the latest)"), new QueryParameter("format", "json (default) or csv", Values: ["json", "csv"])).WithSummary("A market's best sellers of the latest month ranked, or ?month=yyyy-MM (G4)");
 
         // The stable URL a scraper fetches (G2): the token is the feed's own key; the extension picks the format.
         app.MapGet("/feeds/{file}", (string file, HttpContext http, Platform platform) =>
@@ -120,7 +118,7 @@ public static partial class LastClickServer
                 return Task.FromResult(FeedNotFound(file));
             }
             return platform.Feeds.ByToken(file[..dot]) is { } feed ? ServeFeed(http, platform, feed, format) : Task.FromResult(FeedNotFound("token"));
-        }).WithTags("catalog").WithSummary("A feed by its URL token: gzip, ETag and Last-Modified (G2)");
+        }).WithTags("catalog").WithSummary("A feed by its URL token: gzip, ETag and Last-Modified (G2)").Produces<string>(StatusCodes.Status200OK, "application/xml", "text/csv", "application/json").Produces(StatusCodes.Status304NotModified).ProducesProblem(StatusCodes.Status404NotFound);
 
         var op = RequireKey(app.MapGroup("/api/v1/operator"), KeyRole.Operator).WithTags("operator")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
@@ -129,8 +127,8 @@ public static partial class LastClickServer
         op.MapPost("/banned_keywords", async (HttpContext http, Platform platform) => await Handle(http, body =>
         {
             body.AllowOnly("keywords");
-            return Results.Json(new { added = platform.Keywords.Add(body.Required("keywords").AsStrings(), Actor(http)) }, statusCode: StatusCodes.Status201Created);
-        }).ConfigureAwait(false)).WithSummary("Add banned keywords (audited)");
+            return Results.Json(new KeywordsAddedResponse(platform.Keywords.Add(body.Required("keywords").AsStrings(), Actor(http))), statusCode: StatusCodes.Status201Created);
+        }).ConfigureAwait(false)).Produces<KeywordsAddedResponse>(StatusCodes.Status201Created).WithSummary("Add banned keywords (audited)");
 
         op.MapDelete("/banned_keywords/{keyword}", (string keyword, HttpContext http, Platform platform) =>
             platform.Keywords.Remove(keyword, Actor(http)) ? Results.NoContent() : Problem(Common.Problem.NotFound("keyword", $"'{keyword}' is not listed")));
@@ -139,8 +137,8 @@ public static partial class LastClickServer
         {
             body.AllowOnly("stores", "note");
             var changed = NonPayingStores.Set(platform.ProgramEditor, id, body.Required("stores").AsStrings(), body.OptionalString("note"), Actor(http), platform.Clock.GetUtcNow());
-            return Results.Json(new { changed });
-        }).ConfigureAwait(false)).WithSummary("Replace the non-paying stores from today: a new program version (audited)");
+            return Results.Json(new NonPayingStoresChanged(changed));
+        }).ConfigureAwait(false)).Produces<NonPayingStoresChanged>().WithSummary("Replace the non-paying stores from today: a new program version (audited)");
 
         op.MapGet("/claims", (HttpContext http, Platform platform) => Guard(() =>
         {
@@ -168,11 +166,11 @@ public static partial class LastClickServer
         {
             body.AllowOnly("month");
             var month = body.OptionalString("month") ?? BestSellerJob.MonthOf(platform.Clock.GetUtcNow().AddMonths(-1));
-            return Results.Json(new { month, places = BestSellerJob.Run(platform.Store, month, platform.Clock.GetUtcNow(), Actor(http)) });
-        }).ConfigureAwait(false)).WithSummary("Rank a month's best sellers now (the server does the previous month on the 1st)");
+            return Results.Json(new BestSellersRun(month, BestSellerJob.Run(platform.Store, month, platform.Clock.GetUtcNow(), Actor(http))));
+        }).ConfigureAwait(false)).Produces<BestSellersRun>().WithSummary("Rank a month's best sellers now (the server does the previous month on the 1st)");
 
         op.MapPost("/broken_links/run", (HttpContext http, Platform platform) =>
-            Results.Json(new { broken = BrokenLinks.Run(platform.Store, platform.Clock.GetUtcNow(), Actor(http)) })).WithSummary("Look for broken links now (the server does it daily)");
+            Results.Json(new BrokenLinksRun(BrokenLinks.Run(platform.Store, platform.Clock.GetUtcNow(), Actor(http))))).Produces<BrokenLinksRun>().WithSummary("Look for broken links now (the server does it daily)");
     }
 
     private static IResult FeedNotFound(string feed) => Problem(Common.Problem.NotFound("feed", $"no feed '{feed}'"));
@@ -207,11 +205,8 @@ public static partial class LastClickServer
 
     internal static string FeedUrl(string origin, Feed f) => $"{origin}/feeds/{f.Token}.{f.Extension}";
 
-    private static object BrokenView(string origin, BrokenLink b) => new
-    {
-        link = b.LinkCode, trackingUrl = $"{origin}/go/{b.LinkCode}", destination = b.Destination, product = b.ProductId, reason = b.Reason,
-        foundAt = b.FoundAt, suggestions = b.Suggestions,
-    };
+    private static BrokenLinkResponse BrokenView(string origin, BrokenLink b) =>
+        new(b.LinkCode, $"{origin}/go/{b.LinkCode}", b.Destination, b.ProductId, b.Reason, b.FoundAt, b.Suggestions);
 
     /// <summary>The banned keywords as a download: one per line.</summary>
     internal static string KeywordsText(IEnumerable<BannedKeyword> keywords) => string.Concat(keywords.Select(k => k.Keyword + "\n"));

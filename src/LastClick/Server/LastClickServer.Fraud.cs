@@ -55,14 +55,14 @@ public static partial class LastClickServer
         op.MapPost("/publishers/{id}/suspend_links", async (string id, HttpContext http, Platform platform) => await Handle(http, body =>
         {
             body.AllowOnly("note");
-            return Results.Json(new { publisher = id, suspended = true, links = platform.Fraud.SuspendLinks(id, true, Actor(http), body.OptionalString("note")) });
-        }).ConfigureAwait(false)).WithSummary("Suspend every link of a publisher: visitors still reach the page, the clicks are invalid ('suspended')");
+            return Results.Json(new LinksSuspended(id, true, platform.Fraud.SuspendLinks(id, true, Actor(http), body.OptionalString("note"))));
+        }).ConfigureAwait(false)).Produces<LinksSuspended>().WithSummary("Suspend every link of a publisher: visitors still reach the page, the clicks are invalid ('suspended')");
 
         op.MapPost("/publishers/{id}/restore_links", async (string id, HttpContext http, Platform platform) => await Handle(http, body =>
         {
             body.AllowOnly("note");
-            return Results.Json(new { publisher = id, suspended = false, links = platform.Fraud.SuspendLinks(id, false, Actor(http), body.OptionalString("note")) });
-        }).ConfigureAwait(false)).WithSummary("Restore a publisher's suspended links");
+            return Results.Json(new LinksSuspended(id, false, platform.Fraud.SuspendLinks(id, false, Actor(http), body.OptionalString("note"))));
+        }).ConfigureAwait(false)).Produces<LinksSuspended>().WithSummary("Restore a publisher's suspended links");
 
         var api = RequireKey(app.MapGroup("/api/v1/fraud"), KeyRole.Publisher).WithTags("fraud")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);

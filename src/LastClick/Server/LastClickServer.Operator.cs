@@ -22,11 +22,9 @@ public static partial class LastClickServer
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("LastClick.Operator");
 
-        api.MapGet("/programs", (Platform platform) => Results.Json(platform.Programs.All.OrderBy(p => p.Id, StringComparer.Ordinal).Select(p => new
-        {
-            p.Id, p.Name, model = p.Model.ToString(), cookieWindowDays = p.CookieWindowDays, allowedHosts = p.AllowedHosts,
-            payoutCurrencies = p.PayoutCurrencies.Select(c => c.Currency).Distinct(),
-        })));
+        api.MapGet("/programs", (Platform platform) => Results.Json(platform.Programs.All.OrderBy(p => p.Id, StringComparer.Ordinal).Select(p =>
+            new ProgramSummary(p.Id, p.Name, p.Model.ToString(), p.CookieWindowDays, [.. p.AllowedHosts], p.PayoutCurrencies.Select(c => c.Currency).Distinct()))))
+            .Produces<IReadOnlyList<ProgramSummary>>();
 
         api.MapGet("/programs/{id}", (string id, Platform platform) => Guard(() =>
             Results.Text(ProgramCatalog.ToJson(platform.Programs.Get(id, "id")), "application/json"))).Produces<object>(StatusCodes.Status200OK, "application/json");
@@ -69,8 +67,8 @@ public static partial class LastClickServer
             var key = platform.Keys.Create(role, publisher);
             var (by, name, prefix) = (CallerOf(http).KeyPrefix, ApiKeys.Name(role), key[..15]);
             Log.KeyCreated(log, by, name, prefix, publisher);
-            return Results.Json(new { key, role = ApiKeys.Name(role), publisher }, statusCode: StatusCodes.Status201Created);
-        }).ConfigureAwait(false));
+            return Results.Json(new KeyCreated(key, ApiKeys.Name(role), publisher), statusCode: StatusCodes.Status201Created);
+        }).ConfigureAwait(false)).Produces<KeyCreated>(StatusCodes.Status201Created);
 
         api.MapGet("/orders/{id}", (string id, Platform platform) =>
             platform.Orders.Find(id) is { } order ? Results.Json(order) : Problem(Common.Problem.NotFound("id", $"no order '{id}'"))).Produces<Orders.OrderView>();

@@ -45,9 +45,10 @@ public static partial class LastClickServer
                 var views = links.Select(l => LinkView(origin, l)).ToList();
                 return http.Request.Headers.Accept.ToString().Contains("text/csv", StringComparison.OrdinalIgnoreCase)
                     ? Results.Text(LinkCsv.Write(views.Select(v => (v.Link, v.TrackingUrl))), "text/csv; charset=utf-8", statusCode: StatusCodes.Status201Created)
-                    : Results.Json(new { links = views }, statusCode: StatusCodes.Status201Created);
+                    : Results.Json(new BulkLinksResponse(views), statusCode: StatusCodes.Status201Created);
             });
-        }).WithSummary("Create links from a CSV (header program,destination,sub1…sub5): all rows or none");
+        }).Produces<BulkLinksResponse>(StatusCodes.Status201Created).Produces<string>(StatusCodes.Status201Created, "text/csv")
+          .WithQuery(new QueryParameter("program", "The program of rows that name none")).WithSummary("Create links from a CSV (header program,destination,sub1…sub5): all rows or none");
 
         api.MapGet("/links", (HttpContext http, Platform platform) => Guard(() =>
         {

@@ -152,7 +152,7 @@ public static partial class LastClickServer
         {
             p.Store.Read(s => s.Scalar<long>("SELECT 1"));
             return Results.Text("ok\n");
-        }).WithTags("health");
+        }).WithTags("health").Produces<string>(StatusCodes.Status200OK, "text/plain").ProducesProblem(StatusCodes.Status500InternalServerError);
         MapRedirect(app);
         MapMarketplace(app);
         MapPublisher(app);

@@ -36,6 +36,11 @@ public sealed class ApiDocumentTests : IAsyncLifetime
         Assert.All(operations, o => Assert.True(o.Operation.TryGetProperty("summary", out _), $"{o.Method} {o.Path} has no summary"));
         Assert.All(operations, o => Assert.True(o.Operation.GetProperty("responses").EnumerateObject().Any(r => r.Name[0] is '2' or '3'),
             $"{o.Method} {o.Path} has no success response"));
+        // Every success has its schema, unless it has no body (204) or is a redirect.
+        Assert.All(operations, o => Assert.True(o.Operation.GetProperty("responses").EnumerateObject()
+                .Any(r => r.Name is "204" or "302" || (r.Name[0] == '2' && r.Value.TryGetProperty("content", out var content)
+                    && content.EnumerateObject().All(media => media.Value.TryGetProperty("schema", out _)))),
+            $"{o.Method} {o.Path}: no success response with a schema"));
 
         var scheme = _document.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer");
         Assert.Equal(("http", "bearer"), (scheme.GetProperty("type").GetString(), scheme.GetProperty("scheme").GetString()));
