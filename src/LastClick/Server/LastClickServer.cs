@@ -137,8 +137,33 @@ public static partial class LastClickServer
         });
         if (trusted.Length > 0) app.UseForwardedHeaders();
         app.MapOpenApi("/openapi/{documentName}.json");
-        // The interactive reference of that document (Scalar): try any call with a key.
-        Scalar.AspNetCore.ScalarEndpointRouteBuilderExtensions.MapScalarApiReference(app, "/docs", o => o.Title = "LastClick API");
+        // The interactive reference of that document (Scalar): try any call with a key. Self-hosted means nothing leaves
+        // for a third party: no telemetry, no CDN fonts, no AI agent, no MCP — the page and its script come from this binary.
+        // Its page runs one inline script: allowed by a nonce made for each request, which the CSP header names.
+        app.UseWhen(http => http.Request.Path.StartsWithSegments("/docs"), docs => docs.Use(async (http, next) =>
+        {
+            http.Response.OnStarting(() =>
+            {
+                var nonce = http.Items[Scalar.AspNetCore.ScalarOptions.NonceHttpContextItemKey] as string;
+                var headers = http.Response.Headers;
+                headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; " +
+                    $"script-src 'self'{(nonce is null ? "" : $" 'nonce-{nonce}'")}; connect-src 'self'; frame-ancestors 'none'; form-action 'none'; base-uri 'none'";
+                headers.XFrameOptions = "DENY";
+                headers.XContentTypeOptions = "nosniff";
+                headers["Referrer-Policy"] = "same-origin";
+                return Task.CompletedTask;
+            });
+            await next(http).ConfigureAwait(false);
+        }));
+        Scalar.AspNetCore.ScalarEndpointRouteBuilderExtensions.MapScalarApiReference(app, "/docs", o =>
+        {
+            o.Title = "LastClick API";
+            Scalar.AspNetCore.ScalarOptionsExtensions.WithNonce(o);
+            Scalar.AspNetCore.ScalarOptionsExtensions.DisableTelemetry(o);
+            Scalar.AspNetCore.ScalarOptionsExtensions.DisableDefaultFonts(o);
+            Scalar.AspNetCore.ScalarOptionsExtensions.DisableAgent(o);
+            Scalar.AspNetCore.ScalarOptionsExtensions.DisableMcp(o);
+        });
         app.Lifetime.ApplicationStopped.Register(() =>
         {
             // After Kestrel has finished the requests in flight (so none meets a closed writer), whatever was accepted

@@ -187,9 +187,10 @@ public static class WebSetup
         return Task.CompletedTask;
     }
 
-    /// <summary>Everything but the redirect, the APIs and the probes: pages, their posts and their assets.</summary>
+    /// <summary>Everything but the redirect, the APIs, their document and reference, and the probes: pages, their posts and their assets.</summary>
     private static bool IsDashboard(PathString path) =>
-        !(path.StartsWithSegments("/go") || path.StartsWithSegments("/api") || path.StartsWithSegments("/healthz") || path.StartsWithSegments("/openapi"));
+        !(path.StartsWithSegments("/go") || path.StartsWithSegments("/api") || path.StartsWithSegments("/healthz") || path.StartsWithSegments("/openapi")
+          || path.StartsWithSegments("/docs"));
 
     private static bool IsLoopback(HttpContext http)
     {

@@ -105,7 +105,7 @@ public sealed class ApiFuzzCorpusTests : IClassFixture<PostgresAvailability>
     [InlineData("postgres")]
     public async Task I1_every_reproducer_is_a_400_naming_its_field_and_changes_nothing(string provider)
     {
-        var store = provider == "sqlite" ? TemporaryStore.Create() : PostgresServer.ForTest() is { } cs ? TemporaryStore.Create(cs) : null;
+        var store = WebHost.Store(provider);
         if (store is null) return;
         await using var host = await WebHost.StartAsync(store);
         var demo = Demo.Seed(host.Platform, host.Passwords);
@@ -147,7 +147,7 @@ public sealed class ApiFuzzCorpusTests : IClassFixture<PostgresAvailability>
     [InlineData("postgres")]
     public async Task I1_orders_of_the_largest_value_sum_exactly_in_the_publishers_and_the_operators_reports(string provider)
     {
-        var store = provider == "sqlite" ? TemporaryStore.Create() : PostgresServer.ForTest() is { } cs ? TemporaryStore.Create(cs) : null;
+        var store = WebHost.Store(provider);
         if (store is null) return;
         await using var host = await WebHost.StartAsync(store);
         var p = host.Platform;

@@ -77,7 +77,7 @@ public sealed class ApiPropertyTests : IClassFixture<PostgresAvailability>
     [InlineData("postgres")]
     public async Task I1_random_valid_and_broken_bodies_never_answer_5xx_and_a_refusal_names_a_field_and_writes_nothing(string provider)
     {
-        var store = provider == "sqlite" ? LastClick.Replay.TemporaryStore.Create() : PostgresServer.ForTest() is { } cs ? LastClick.Replay.TemporaryStore.Create(cs) : null;
+        var store = WebHost.Store(provider);
         if (store is null) return;
         await using var host = await WebHost.StartAsync(store, "--Outbound:AllowNetworks", "127.0.0.0/8", "--RateLimits:Publisher", "0", "--RateLimits:Operator", "0");
         var demo = Demo.Seed(host.Platform, host.Passwords);

@@ -33,6 +33,10 @@ public sealed partial class WebHost : IAsyncDisposable
 
     public static Task<WebHost> StartAsync(params string[] settings) => StartAsync(TemporaryStore.Create(), settings);
 
+    /// <summary>A fresh store of the provider ("sqlite" or "postgres"), or null where PostgreSQL cannot run here.</summary>
+    public static TemporaryStore? Store(string provider) =>
+        provider == "sqlite" ? TemporaryStore.Create() : PostgresServer.ForTest() is { } cs ? TemporaryStore.Create(cs) : null;
+
     /// <summary>The app on <paramref name="store"/> (SQLite or PostgreSQL), which the host removes when it is disposed.</summary>
     public static async Task<WebHost> StartAsync(TemporaryStore store, params string[] settings)
     {

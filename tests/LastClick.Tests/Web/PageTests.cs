@@ -14,7 +14,7 @@ public sealed partial class PageTests : IClassFixture<PostgresAvailability>
     [InlineData("postgres")]
     public async Task Every_page_answers_its_audience_over_the_demo_data(string provider)
     {
-        var store = provider == "sqlite" ? TemporaryStore.Create() : PostgresServer.ForTest() is { } cs ? TemporaryStore.Create(cs) : null;
+        var store = WebHost.Store(provider);
         if (store is null) return;
         await using var host = await WebHost.StartAsync(store);
         var platform = host.Platform;
