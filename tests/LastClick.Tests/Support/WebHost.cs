@@ -38,18 +38,25 @@ public sealed partial class WebHost : IAsyncDisposable
         provider == "sqlite" ? TemporaryStore.Create() : PostgresServer.ForTest() is { } cs ? TemporaryStore.Create(cs) : null;
 
     /// <summary>The app on <paramref name="store"/> (SQLite or PostgreSQL), which the host removes when it is disposed.</summary>
-    public static async Task<WebHost> StartAsync(TemporaryStore store, params string[] settings)
+    public static Task<WebHost> StartAsync(TemporaryStore store, params string[] settings) => StartAsync(store, null, settings);
+
+    /// <summary>The app on a new SQLite store whose platform keeps <paramref name="clock"/>'s time.</summary>
+    public static Task<WebHost> StartAsync(TimeProvider clock, params string[] settings) => StartAsync(TemporaryStore.Create(), clock, settings);
+
+    private static async Task<WebHost> StartAsync(TemporaryStore store, TimeProvider? clock, string[] settings)
     {
-        var app = await StartAppAsync(store, settings);
+        var app = await StartAppAsync(store, clock, settings);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new WebHost(store, app, address);
     }
 
     /// <summary>The app on a store, started on a free loopback port that is also its public address.</summary>
-    internal static Task<WebApplication> StartAppAsync(TemporaryStore store, params string[] settings) =>
+    internal static Task<WebApplication> StartAppAsync(TemporaryStore store, params string[] settings) => StartAppAsync(store, null, settings);
+
+    private static Task<WebApplication> StartAppAsync(TemporaryStore store, TimeProvider? clock, string[] settings) =>
         ServerProcess.OnFreePortAsync(async port =>
         {
-            var app = LastClickServer.Build(store.Store, ProgramCatalog.BuiltIn(), ["--urls", $"http://127.0.0.1:{port}", "--PublicUrl", $"http://127.0.0.1:{port}", .. settings]);
+            var app = LastClickServer.Build(store.Store, ProgramCatalog.BuiltIn(), ["--urls", $"http://127.0.0.1:{port}", "--PublicUrl", $"http://127.0.0.1:{port}", .. settings], clock);
             try
             {
                 await app.StartAsync();
@@ -143,4 +150,17 @@ public sealed partial class WebHost : IAsyncDisposable
         [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
         private static partial Regex TokenPattern();
     }
+}
+
+/// <summary>Real time, moved by a fixed offset: a test that must not cross midnight runs "at" 09:00 UTC whenever it runs.</summary>
+public sealed class ShiftedClock(TimeSpan offset) : TimeProvider
+{
+    /// <summary>Today's <paramref name="hour"/> o'clock UTC, now, moving on in real time.</summary>
+    public static ShiftedClock At(int hour)
+    {
+        var now = TimeProvider.System.GetUtcNow();
+        return new ShiftedClock(new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddHours(hour) - now);
+    }
+
+    public override DateTimeOffset GetUtcNow() => TimeProvider.System.GetUtcNow() + offset;
 }
