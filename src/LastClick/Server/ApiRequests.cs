@@ -147,3 +147,126 @@ public sealed record WebhookRequest(string Url, IReadOnlyList<string>? Events, s
         return new WebhookRequest(body.Required("url").AsString(), body.Optional("events")?.AsStrings(), body.OptionalString("program"));
     }
 }
+
+[Description("A note for the record (an audit entry, what the publisher reads).")]
+public sealed record NoteRequest(string? Note)
+{
+    public static NoteRequest Read(JsonNode body)
+    {
+        body.AllowOnly("note");
+        return new NoteRequest(body.OptionalString("note"));
+    }
+}
+
+[Description("A decision's reason code and a note.")]
+public sealed record ReasonRequest(string? Reason, string? Note)
+{
+    public static ReasonRequest Read(JsonNode body)
+    {
+        body.AllowOnly("reason", "note");
+        return new ReasonRequest(body.OptionalString("reason"), body.OptionalString("note"));
+    }
+
+    public string RequiredReason => Reason ?? throw ProblemException.Invalid("reason", "is required");
+}
+
+[Description("A publisher's traffic type and ranking (payout details are the publisher's own: PUT /api/v1/payout_details).")]
+public sealed record PublisherEditRequest([property: Description("content, coupon, cashback, …")] string TrafficType, int? Ranking)
+{
+    public static PublisherEditRequest Read(JsonNode body)
+    {
+        body.AllowOnly("trafficType", "ranking", "payoutDetailsComplete");
+        if (body.Optional("payoutDetailsComplete") is not null)
+        {
+            throw ProblemException.Invalid("payoutDetailsComplete", "is derived from the publisher's payout details (PUT /api/v1/payout_details), never set");
+        }
+        return new PublisherEditRequest(body.Required("trafficType").AsString(), body.Optional("ranking")?.AsInt());
+    }
+}
+
+[Description("A new API key: its role and, for a publisher's, the publisher.")]
+public sealed record KeyCreateRequest([property: Description("operator, marketplace or publisher")] string Role, string? Publisher)
+{
+    public static KeyCreateRequest Read(JsonNode body)
+    {
+        body.AllowOnly("role", "publisher");
+        return new KeyCreateRequest(body.Required("role").AsString(), body.OptionalString("publisher"));
+    }
+}
+
+[Description("Keywords to add to the banned list.")]
+public sealed record KeywordsAddRequest(IReadOnlyList<string> Keywords)
+{
+    public static KeywordsAddRequest Read(JsonNode body)
+    {
+        body.AllowOnly("keywords");
+        return new KeywordsAddRequest(body.Required("keywords").AsStrings());
+    }
+}
+
+[Description("The program's non-paying stores from today (a new program version).")]
+public sealed record NonPayingStoresRequest(IReadOnlyList<string> Stores, string? Note)
+{
+    public static NonPayingStoresRequest Read(JsonNode body)
+    {
+        body.AllowOnly("stores", "note");
+        return new NonPayingStoresRequest(body.Required("stores").AsStrings(), body.OptionalString("note"));
+    }
+}
+
+[Description("The month to rank, yyyy-MM (default: the previous one).")]
+public sealed record MonthRequest(string? Month)
+{
+    public static MonthRequest Read(JsonNode body)
+    {
+        body.AllowOnly("month");
+        return new MonthRequest(body.OptionalString("month"));
+    }
+}
+
+[Description("The UTC days to analyse, from and to included (default: yesterday).")]
+public sealed record AnalyzeRequest([property: Description("2026-02-01")] string? From, [property: Description("2026-02-03")] string? To)
+{
+    public static AnalyzeRequest Read(JsonNode body)
+    {
+        body.AllowOnly("from", "to");
+        return new AnalyzeRequest(body.OptionalString("from"), body.OptionalString("to"));
+    }
+}
+
+[Description("Which of the publisher's lines, when it has one per currency in the run.")]
+public sealed record SettleRequest(string? Currency)
+{
+    public static SettleRequest Read(JsonNode body)
+    {
+        body.AllowOnly("currency");
+        return new SettleRequest(body.OptionalString("currency"));
+    }
+}
+
+[Description("The bank's reason for returning a payment, and which line.")]
+public sealed record ReturnRequest([property: Description("AC04 account closed, …")] string Reason, string? Currency)
+{
+    public static ReturnRequest Read(JsonNode body)
+    {
+        body.AllowOnly("reason", "currency");
+        return new ReturnRequest(body.Required("reason").AsString(), body.OptionalString("currency"));
+    }
+}
+
+[Description("A product feed: program, market, language, format, sub id, name and filters.")]
+public sealed record FeedCreateRequest(string Program, [property: Description("RO, BG, PL, …, DE, FR, ES, PT, GB")] string Market,
+    [property: Description("en, fr, de, …")] string Language, [property: Description("xml (default), csv or json")] string? Format, string? SubId, string? Name,
+    FeedFilterRequest? Filters);
+
+public sealed record FeedFilterRequest(string? Category, string? Store, decimal? MinPrice, decimal? MaxPrice, string? PriceCurrency, decimal? MinRate,
+    bool? InStock, bool? BestSellers);
+
+[Description("Catalog products created or updated by content, and ids that are gone.")]
+public sealed record ProductsPushRequest(IReadOnlyList<ProductRequest>? Products, IReadOnlyList<string>? Gone);
+
+public sealed record ProductRequest(string Id, string Category, string? Store, decimal Price, string Currency, int? Stock, bool? Affiliated,
+    decimal? SellerRate, bool? Virtual, string? Section, string? SellerOrigin, IReadOnlyList<string>? Markets, IReadOnlyList<string>? Images, string Url,
+    [property: Description("Per language: {\"en\":{\"title\":\"…\",\"description\":\"…\"}}")] IReadOnlyDictionary<string, ProductTextRequest> Texts);
+
+public sealed record ProductTextRequest(string Title, string? Description);

@@ -24,7 +24,7 @@ public static partial class LastClickServer
         {
             var feed = platform.Feeds.Create(Me(http), FeedRequestOf(body));
             return Results.Json(FeedView(Origin(http), feed), statusCode: StatusCodes.Status201Created);
-        }).ConfigureAwait(false)).Produces<FeedResponse>(StatusCodes.Status201Created).WithSummary(
+        }).ConfigureAwait(false)).Produces<FeedResponse>(StatusCodes.Status201Created).WithBody<FeedCreateRequest>().WithSummary(
             "Define a product feed: program, market, language, format, sub id and filters (G2); answers its stable URL");
 
         api.MapGet("/feeds", (HttpContext http, Platform platform) =>
@@ -126,19 +126,18 @@ public static partial class LastClickServer
 
         op.MapPost("/banned_keywords", async (HttpContext http, Platform platform) => await Handle(http, body =>
         {
-            body.AllowOnly("keywords");
-            return Results.Json(new KeywordsAddedResponse(platform.Keywords.Add(body.Required("keywords").AsStrings(), Actor(http))), statusCode: StatusCodes.Status201Created);
-        }).ConfigureAwait(false)).Produces<KeywordsAddedResponse>(StatusCodes.Status201Created).WithSummary("Add banned keywords (audited)");
+            return Results.Json(new KeywordsAddedResponse(platform.Keywords.Add(KeywordsAddRequest.Read(body).Keywords, Actor(http))), statusCode: StatusCodes.Status201Created);
+        }).ConfigureAwait(false)).WithBody<KeywordsAddRequest>().Produces<KeywordsAddedResponse>(StatusCodes.Status201Created).WithSummary("Add banned keywords (audited)");
 
         op.MapDelete("/banned_keywords/{keyword}", (string keyword, HttpContext http, Platform platform) =>
             platform.Keywords.Remove(keyword, Actor(http)) ? Results.NoContent() : Problem(Common.Problem.NotFound("keyword", $"'{keyword}' is not listed")));
 
         op.MapPut("/programs/{id}/non_paying_stores", async (string id, HttpContext http, Platform platform) => await Handle(http, body =>
         {
-            body.AllowOnly("stores", "note");
-            var changed = NonPayingStores.Set(platform.ProgramEditor, id, body.Required("stores").AsStrings(), body.OptionalString("note"), Actor(http), platform.Clock.GetUtcNow());
+            var r = NonPayingStoresRequest.Read(body);
+            var changed = NonPayingStores.Set(platform.ProgramEditor, id, r.Stores, r.Note, Actor(http), platform.Clock.GetUtcNow());
             return Results.Json(new NonPayingStoresChanged(changed));
-        }).ConfigureAwait(false)).Produces<NonPayingStoresChanged>().WithSummary("Replace the non-paying stores from today: a new program version (audited)");
+        }).ConfigureAwait(false)).Produces<NonPayingStoresChanged>().WithBody<NonPayingStoresRequest>().WithSummary("Replace the non-paying stores from today: a new program version (audited)");
 
         op.MapGet("/claims", (HttpContext http, Platform platform) => Guard(() =>
         {
@@ -152,22 +151,20 @@ public static partial class LastClickServer
 
         op.MapPost("/claims/{id:long}/accept", async (long id, HttpContext http, Platform platform) => await Handle(http, body =>
         {
-            body.AllowOnly("note");
-            return Results.Json(platform.Claims.Accept(id, Actor(http), body.OptionalString("note")));
-        }).ConfigureAwait(false)).WithSummary("Accept a claim: the order is credited to the publisher with a trace entry").Produces<Claim>();
+            return Results.Json(platform.Claims.Accept(id, Actor(http), NoteRequest.Read(body).Note));
+        }).ConfigureAwait(false)).WithBody<NoteRequest>().WithSummary("Accept a claim: the order is credited to the publisher with a trace entry").Produces<Claim>();
 
         op.MapPost("/claims/{id:long}/decline", async (long id, HttpContext http, Platform platform) => await Handle(http, body =>
         {
-            body.AllowOnly("reason", "note");
-            return Results.Json(platform.Claims.Decline(id, Actor(http), body.Required("reason").AsString(), body.OptionalString("note")));
-        }).ConfigureAwait(false)).WithSummary("Decline a claim with a reason code").Produces<Claim>();
+            var r = ReasonRequest.Read(body);
+            return Results.Json(platform.Claims.Decline(id, Actor(http), r.RequiredReason, r.Note));
+        }).ConfigureAwait(false)).WithBody<ReasonRequest>().WithSummary("Decline a claim with a reason code").Produces<Claim>();
 
         op.MapPost("/best_sellers/run", async (HttpContext http, Platform platform) => await Handle(http, body =>
         {
-            body.AllowOnly("month");
-            var month = body.OptionalString("month") ?? BestSellerJob.MonthOf(platform.Clock.GetUtcNow().AddMonths(-1));
+            var month = MonthRequest.Read(body).Month ?? BestSellerJob.MonthOf(platform.Clock.GetUtcNow().AddMonths(-1));
             return Results.Json(new BestSellersRun(month, BestSellerJob.Run(platform.Store, month, platform.Clock.GetUtcNow(), Actor(http))));
-        }).ConfigureAwait(false)).Produces<BestSellersRun>().WithSummary("Rank a month's best sellers now (the server does the previous month on the 1st)");
+        }).ConfigureAwait(false)).Produces<BestSellersRun>().WithBody<MonthRequest>().WithSummary("Rank a month's best sellers now (the server does the previous month on the 1st)");
 
         op.MapPost("/broken_links/run", (HttpContext http, Platform platform) =>
             Results.Json(new BrokenLinksRun(BrokenLinks.Run(platform.Store, platform.Clock.GetUtcNow(), Actor(http))))).Produces<BrokenLinksRun>().WithSummary("Look for broken links now (the server does it daily)");

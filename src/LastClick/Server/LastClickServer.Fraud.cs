@@ -22,12 +22,12 @@ public static partial class LastClickServer
 
         op.MapPost("/analyze", async (HttpContext http, Platform platform) => await Handle(http, body =>
         {
-            body.AllowOnly("from", "to");
+            var request = AnalyzeRequest.Read(body);
             var yesterday = DateOnly.FromDateTime(platform.Clock.GetUtcNow().UtcDateTime).AddDays(-1);
-            var from = body.OptionalString("from") is { } f ? Day(f, "from") : yesterday;
-            var to = body.OptionalString("to") is { } t ? Day(t, "to") : from;
+            var from = request.From is { } f ? Day(f, "from") : yesterday;
+            var to = request.To is { } t ? Day(t, "to") : from;
             return Results.Json(platform.Fraud.Analyze(from, to, Actor(http)));
-        }).ConfigureAwait(false)).WithSummary("Run the publisher-level analytics (SIVT) over UTC days now: {\"from\":\"2026-02-01\",\"to\":\"2026-02-03\"} (default yesterday)").Produces<AnalysisRun>();
+        }).ConfigureAwait(false)).WithSummary("Run the publisher-level analytics (SIVT) over UTC days now: {\"from\":\"2026-02-01\",\"to\":\"2026-02-03\"} (default yesterday)").Produces<AnalysisRun>().WithBody<AnalyzeRequest>();
 
         op.MapGet("/findings", (HttpContext http, Platform platform) => Guard(() =>
         {
@@ -42,27 +42,24 @@ public static partial class LastClickServer
 
         op.MapPost("/findings/{id:long}/confirm", async (long id, HttpContext http, Platform platform) => await Handle(http, body =>
         {
-            body.AllowOnly("reason", "note");
-            return Results.Json(platform.Fraud.Confirm(id, Actor(http), body.OptionalString("reason"), body.OptionalString("note")));
-        }).ConfigureAwait(false)).WithSummary("Confirm a finding: its orders are declined (invalid_traffic or prohibited_practice), paid ones deducted (C2)").Produces<ConfirmResult>();
+            var r = ReasonRequest.Read(body);
+            return Results.Json(platform.Fraud.Confirm(id, Actor(http), r.Reason, r.Note));
+        }).ConfigureAwait(false)).WithBody<ReasonRequest>().WithSummary("Confirm a finding: its orders are declined (invalid_traffic or prohibited_practice), paid ones deducted (C2)").Produces<ConfirmResult>();
 
         op.MapPost("/findings/{id:long}/dismiss", async (long id, HttpContext http, Platform platform) => await Handle(http, body =>
         {
-            body.AllowOnly("note");
-            return Results.Json(platform.Fraud.Dismiss(id, Actor(http), body.OptionalString("note")));
-        }).ConfigureAwait(false)).WithSummary("Dismiss a finding with a note saying why; no money moves").Produces<Finding>();
+            return Results.Json(platform.Fraud.Dismiss(id, Actor(http), NoteRequest.Read(body).Note));
+        }).ConfigureAwait(false)).WithBody<NoteRequest>().WithSummary("Dismiss a finding with a note saying why; no money moves").Produces<Finding>();
 
         op.MapPost("/publishers/{id}/suspend_links", async (string id, HttpContext http, Platform platform) => await Handle(http, body =>
         {
-            body.AllowOnly("note");
-            return Results.Json(new LinksSuspended(id, true, platform.Fraud.SuspendLinks(id, true, Actor(http), body.OptionalString("note"))));
-        }).ConfigureAwait(false)).Produces<LinksSuspended>().WithSummary("Suspend every link of a publisher: visitors still reach the page, the clicks are invalid ('suspended')");
+            return Results.Json(new LinksSuspended(id, true, platform.Fraud.SuspendLinks(id, true, Actor(http), NoteRequest.Read(body).Note)));
+        }).ConfigureAwait(false)).WithBody<NoteRequest>().Produces<LinksSuspended>().WithSummary("Suspend every link of a publisher: visitors still reach the page, the clicks are invalid ('suspended')");
 
         op.MapPost("/publishers/{id}/restore_links", async (string id, HttpContext http, Platform platform) => await Handle(http, body =>
         {
-            body.AllowOnly("note");
-            return Results.Json(new LinksSuspended(id, false, platform.Fraud.SuspendLinks(id, false, Actor(http), body.OptionalString("note"))));
-        }).ConfigureAwait(false)).Produces<LinksSuspended>().WithSummary("Restore a publisher's suspended links");
+            return Results.Json(new LinksSuspended(id, false, platform.Fraud.SuspendLinks(id, false, Actor(http), NoteRequest.Read(body).Note)));
+        }).ConfigureAwait(false)).WithBody<NoteRequest>().Produces<LinksSuspended>().WithSummary("Restore a publisher's suspended links");
 
         var api = RequireKey(app.MapGroup("/api/v1/fraud"), KeyRole.Publisher).WithTags("fraud")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
@@ -79,9 +76,8 @@ public static partial class LastClickServer
 
         api.MapPost("/findings/{id:long}/reply", async (long id, HttpContext http, Platform platform) => await Handle(http, body =>
         {
-            body.AllowOnly("note");
-            return Results.Json(platform.Fraud.Reply(Me(http), id, body.OptionalString("note")));
-        }).ConfigureAwait(false)).WithSummary("Answer a confirmed finding (the operator reads it on the finding)").Produces<Finding>();
+            return Results.Json(platform.Fraud.Reply(Me(http), id, NoteRequest.Read(body).Note));
+        }).ConfigureAwait(false)).WithBody<NoteRequest>().WithSummary("Answer a confirmed finding (the operator reads it on the finding)").Produces<Finding>();
     }
 
     private static DateOnly Day(string text, string field) =>

@@ -62,7 +62,7 @@ public static partial class LastClickServer
             var gone = body.Optional("gone")?.AsStrings() ?? [];
             if (products.Count == 0 && gone.Count == 0) throw ProblemException.Invalid("products", "nothing to push: give products or gone ids");
             return Results.Json(platform.Catalog.Push(products, gone));
-        }).ConfigureAwait(false)).Produces<Products.CatalogChange>().WithSummary("Push catalog products (idempotent by content) and mark products gone (G1)");
+        }).ConfigureAwait(false)).Produces<Products.CatalogChange>().WithBody<ProductsPushRequest>().WithSummary("Push catalog products (idempotent by content) and mark products gone (G1)");
     }
 
     /// <summary>The answer to an event: its id and its order as it stands after it (the same for a repeat).</summary>

@@ -41,34 +41,30 @@ public static partial class LastClickServer
         // Creates or updates a publisher (traffic type, ranking); answers 201 when it is new. Payout details are the publisher's own.
         api.MapPut("/publishers/{id}", async (string id, HttpContext http, Platform platform) => await Handle(http, body =>
         {
-            body.AllowOnly("trafficType", "ranking", "payoutDetailsComplete");
-            if (body.Optional("payoutDetailsComplete") is not null)
-            {
-                throw ProblemException.Invalid("payoutDetailsComplete", "is derived from the publisher's payout details (PUT /api/v1/payout_details), never set");
-            }
+            var request = PublisherEditRequest.Read(body);
             var existed = platform.Publishers.Find(id) is not null;
-            platform.Publishers.Upsert(new Publisher(id, body.Required("trafficType").AsString(), body.Optional("ranking")?.AsInt()));
+            platform.Publishers.Upsert(new Publisher(id, request.TrafficType, request.Ranking));
             var publisher = platform.Publishers.Find(id)!;
             var by = CallerOf(http).KeyPrefix;
             Log.PublisherSaved(log, by, id);
             return Results.Json(publisher, statusCode: existed ? StatusCodes.Status200OK : StatusCodes.Status201Created);
-        }).ConfigureAwait(false)).Produces<Publishers.Publisher>().Produces<Publishers.Publisher>(StatusCodes.Status201Created);
+        }).ConfigureAwait(false)).Produces<Publishers.Publisher>().Produces<Publishers.Publisher>(StatusCodes.Status201Created).WithBody<PublisherEditRequest>();
 
         // A new key, shown once (only its hash is stored).
         api.MapPost("/keys", async (HttpContext http, Platform platform) => await Handle(http, body =>
         {
-            body.AllowOnly("role", "publisher");
-            var roleName = body.Required("role").AsString();
+            var request = KeyCreateRequest.Read(body);
+            var roleName = request.Role;
             if (!Enum.TryParse<KeyRole>(roleName, ignoreCase: true, out var role) || !Enum.IsDefined(role) || int.TryParse(roleName, out _))
             {
                 throw ProblemException.Invalid("role", "must be operator, marketplace or publisher");
             }
-            var publisher = body.OptionalString("publisher");
+            var publisher = request.Publisher;
             var key = platform.Keys.Create(role, publisher);
             var (by, name, prefix) = (CallerOf(http).KeyPrefix, ApiKeys.Name(role), key[..15]);
             Log.KeyCreated(log, by, name, prefix, publisher);
             return Results.Json(new KeyCreated(key, ApiKeys.Name(role), publisher), statusCode: StatusCodes.Status201Created);
-        }).ConfigureAwait(false)).Produces<KeyCreated>(StatusCodes.Status201Created);
+        }).ConfigureAwait(false)).Produces<KeyCreated>(StatusCodes.Status201Created).WithBody<KeyCreateRequest>();
 
         api.MapGet("/orders/{id}", (string id, Platform platform) =>
             platform.Orders.Find(id) is { } order ? Results.Json(order) : Problem(Common.Problem.NotFound("id", $"no order '{id}'"))).Produces<Orders.OrderView>();

@@ -62,15 +62,14 @@ public static partial class LastClickServer
 
         op.MapPost("/payouts/{run}/lines/{publisher}/settle", async (string run, string publisher, HttpContext http, Platform platform) => await Handle(http, body =>
         {
-            body.AllowOnly("currency");
-            return Results.Json(RunJson(platform.Payouts.Settle(run, publisher, Actor(http), body.OptionalString("currency"))));
-        }).ConfigureAwait(false)).WithSummary("The bank paid the publisher's line ({\"currency\"} names the line when the publisher has two in the run)").Produces<PayoutRunResponse>();
+            return Results.Json(RunJson(platform.Payouts.Settle(run, publisher, Actor(http), SettleRequest.Read(body).Currency)));
+        }).ConfigureAwait(false)).WithBody<SettleRequest>().WithSummary("The bank paid the publisher's line ({\"currency\"} names the line when the publisher has two in the run)").Produces<PayoutRunResponse>();
 
         op.MapPost("/payouts/{run}/lines/{publisher}/return", async (string run, string publisher, HttpContext http, Platform platform) => await Handle(http, body =>
         {
-            body.AllowOnly("reason", "currency");
-            return Results.Json(RunJson(platform.Payouts.Return(run, publisher, body.Required("reason").AsString(), Actor(http), body.OptionalString("currency"))));
-        }).ConfigureAwait(false)).WithSummary("The bank returned the publisher's payment ({\"reason\":\"AC04 account closed\"}): the money goes back to payable, the next run pays it").Produces<PayoutRunResponse>();
+            var r = ReturnRequest.Read(body);
+            return Results.Json(RunJson(platform.Payouts.Return(run, publisher, r.Reason, Actor(http), r.Currency)));
+        }).ConfigureAwait(false)).WithBody<ReturnRequest>().WithSummary("The bank returned the publisher's payment ({\"reason\":\"AC04 account closed\"}): the money goes back to payable, the next run pays it").Produces<PayoutRunResponse>();
 
         op.MapGet("/payouts/{run}/files/sepa.xml", (string run, Platform platform) => BankFile(platform, run, BankFiles.SepaName))
             .WithSummary("The run's SEPA credit transfer file (pain.001.001.03), as written at export").Produces<string>(StatusCodes.Status200OK, "application/xml");
