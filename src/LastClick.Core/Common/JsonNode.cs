@@ -169,8 +169,7 @@ public readonly struct JsonNode
 
     /// <summary>An ISO 8601 time ("2026-02-01T10:00:00Z") or date ("2024-04-04", midnight UTC), as UTC.</summary>
     public DateTimeOffset AsTime() =>
-        Element.ValueKind == JsonValueKind.String && Times.TryParse(Element.GetString(), out var time)
-            ? (Limits.IsQueryable(time) ? time : throw Error($"is outside {Limits.Earliest.Year}–{Limits.LatestDate.Year - 1}"))
+        Element.ValueKind == JsonValueKind.String && Times.TryParse(Element.GetString(), out var time) ? time
             : throw Error(Times.Expected);
 
     public IEnumerable<JsonNode> Items()
@@ -186,7 +185,16 @@ public readonly struct JsonNode
         foreach (var property in Element.EnumerateObject()) yield return (property.Name, new JsonNode(property.Value, Child(property.Name)));
     }
 
+    /// <summary>A non-empty string of at most <paramref name="maxLength"/> characters (an id must fit an index entry on every store).</summary>
+    public string AsString(int maxLength)
+    {
+        var s = AsString();
+        return s.Length <= maxLength ? s : throw Error($"is longer than {maxLength} characters");
+    }
+
     public IReadOnlyList<string> AsStrings() => Items().Select(i => i.AsString()).ToList();
+
+    public string? OptionalString(string name, int maxLength) => Optional(name)?.AsString(maxLength);
 
     public string? OptionalString(string name) => Optional(name)?.AsString();
     public decimal? OptionalDecimal(string name) => Optional(name)?.AsDecimal();

@@ -15,6 +15,12 @@ public static class Limits
     /// <summary>The largest quantity on one order line.</summary>
     public const int MaxQuantity = 100_000;
 
+    /// <summary>The longest id, visitor, category or store a request may name: every one fits an index entry on both stores.</summary>
+    public const int MaxIdLength = 256;
+
+    /// <summary>The longest note, comment or reason text.</summary>
+    public const int MaxTextLength = 4_000;
+
     /// <summary>Lines one order may have (a 50,000-line order held up the writes queued behind it for a second).</summary>
     public const int MaxOrderLines = 1_000;
 

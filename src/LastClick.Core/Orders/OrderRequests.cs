@@ -24,14 +24,14 @@ public sealed record OrderRequest(
     {
         n.AllowOnly("id", "visitor", "clickId", "at", "currency", "deliveryCountry", "lines");
         var currency = n.Required("currency");
-        if (!Common.Currency.TryFind(currency.AsString(), out _)) throw currency.Error($"unknown currency '{currency.AsString()}'");
+        if (!Common.Currency.TryFind(currency.AsString(Limits.MaxIdLength), out _)) throw currency.Error($"unknown currency '{currency.AsString(Limits.MaxIdLength)}'");
         var lines = n.Required("lines");
         if (lines.Element.ValueKind == System.Text.Json.JsonValueKind.Array && lines.Element.GetArrayLength() > Limits.MaxOrderLines)
         {
             throw lines.Error($"an order has at most {Limits.MaxOrderLines} lines");
         }
-        return new OrderRequest(n.Required("id").AsString(), n.OptionalString("visitor"), n.OptionalString("clickId"), n.Required("at").AsTime(),
-            currency.AsString(), n.Required("deliveryCountry").AsString(), [.. lines.Items().Select(OrderLineRequest.Read)]);
+        return new OrderRequest(n.Required("id").AsString(Limits.MaxIdLength), n.OptionalString("visitor", Limits.MaxIdLength), n.OptionalString("clickId", Limits.MaxIdLength), n.Required("at").AsTime(),
+            currency.AsString(Limits.MaxIdLength), n.Required("deliveryCountry").AsString(Limits.MaxIdLength), [.. lines.Items().Select(OrderLineRequest.Read)]);
     }
 
     public Order ToOrder() => new(Id, At, Common.Currency.Of(Currency), DeliveryCountry, [.. Lines.Select(l => l.ToLine())], Visitor, ClickId);
@@ -53,9 +53,9 @@ public sealed record OrderLineRequest(
     public static OrderLineRequest Read(JsonNode l)
     {
         l.AllowOnly("id", "productId", "category", "store", "price", "quantity", "affiliated", "sellerRate", "virtual", "section", "sellerOrigin");
-        return new OrderLineRequest(l.Required("id").AsString(), l.Required("productId").AsString(), l.Required("category").AsString(),
-            l.OptionalString("store"), l.Required("price").AsDecimal(), l.Required("quantity").AsInt(), l.Optional("affiliated")?.AsBool(),
-            l.OptionalDecimal("sellerRate"), l.Optional("virtual")?.AsBool(), l.OptionalString("section"), l.OptionalString("sellerOrigin"));
+        return new OrderLineRequest(l.Required("id").AsString(Limits.MaxIdLength), l.Required("productId").AsString(Limits.MaxIdLength), l.Required("category").AsString(Limits.MaxIdLength),
+            l.OptionalString("store", Limits.MaxIdLength), l.Required("price").AsDecimal(), l.Required("quantity").AsInt(), l.Optional("affiliated")?.AsBool(),
+            l.OptionalDecimal("sellerRate"), l.Optional("virtual")?.AsBool(), l.OptionalString("section", Limits.MaxIdLength), l.OptionalString("sellerOrigin", Limits.MaxIdLength));
     }
 
     public OrderLine ToLine() => new(Id, ProductId, Category, Store, Price, Quantity, Affiliated ?? true, SellerRate, Virtual ?? false, Section, SellerOrigin);
@@ -74,10 +74,10 @@ public sealed record EventRequest(
     {
         n.AllowOnly("id", "order", "type", "at", "line", "amount");
         var type = n.Required("type");
-        if (!OrderService.TryParseEventType(type.AsString(), out _)) throw type.Error("must be paid, goods_received, auto_confirmed, cancelled, refunded or fraud");
+        if (!OrderService.TryParseEventType(type.AsString(Limits.MaxIdLength), out _)) throw type.Error("must be paid, goods_received, auto_confirmed, cancelled, refunded or fraud");
         var amount = n.OptionalDecimal("amount");
         if (amount is <= 0m) throw n.Required("amount").Error("must be positive");
-        return new EventRequest(n.Required("id").AsString(), n.Required("order").AsString(), type.AsString(), n.Required("at").AsTime(), n.OptionalString("line"), amount);
+        return new EventRequest(n.Required("id").AsString(Limits.MaxIdLength), n.Required("order").AsString(Limits.MaxIdLength), type.AsString(Limits.MaxIdLength), n.Required("at").AsTime(), n.OptionalString("line", Limits.MaxIdLength), amount);
     }
 
     public OrderEvent ToEvent() => new(Id, Order, OrderService.ParseEventType(Type), At, Line, Amount);
@@ -89,7 +89,7 @@ public sealed record TouchRequest(string? Id, string Visitor, DateTimeOffset At,
     public static TouchRequest Read(JsonNode n)
     {
         n.AllowOnly("id", "visitor", "at", "channel");
-        return new TouchRequest(n.OptionalString("id"), n.Required("visitor").AsString(), n.Required("at").AsTime(), n.OptionalString("channel"));
+        return new TouchRequest(n.OptionalString("id", Limits.MaxIdLength), n.Required("visitor").AsString(Limits.MaxIdLength), n.Required("at").AsTime(), n.OptionalString("channel", Limits.MaxIdLength));
     }
 
     /// <param name="defaultId">The id of a touch that has none (a story's touches may leave it out; the API requires it).</param>

@@ -26,6 +26,9 @@ public sealed record QueryParameters(IReadOnlyList<QueryParameter> All);
 /// </summary>
 public sealed record RequestBody(Type Type);
 
+/// <summary>Another media type a success may come as (CSV beside JSON): text, described as a string.</summary>
+public sealed record AlsoAs(int Status, string ContentType);
+
 /// <summary>The key role a group of endpoints needs (metadata read by <see cref="ApiDocument"/>).</summary>
 public sealed record KeyRoleRequired(KeyRole Role);
 
@@ -35,6 +38,10 @@ public static class QueryParameterExtensions
         builder.WithMetadata(new QueryParameters(parameters));
 
     public static RouteHandlerBuilder WithBody<T>(this RouteHandlerBuilder builder) => builder.WithMetadata(new RequestBody(typeof(T)));
+
+    /// <summary>The success (<paramref name="status"/>) may also come as <paramref name="contentType"/> text.</summary>
+    public static RouteHandlerBuilder AlsoAs(this RouteHandlerBuilder builder, string contentType, int status = StatusCodes.Status200OK) =>
+        builder.WithMetadata(new AlsoAs(status, contentType));
 
     /// <summary>A list's paging: <c>limit</c> and <c>offset</c>, and any filters of its own.</summary>
     public static RouteHandlerBuilder WithPaging(this RouteHandlerBuilder builder, params QueryParameter[] filters) =>
@@ -122,6 +129,14 @@ internal static class ApiDocument
             {
                 responses[description.HttpMethod == "DELETE" ? "204" : "200"] = new OpenApiResponse { Description = "Success: " + (operation.Summary ?? "the result") };
             }
+            foreach (var also in metadata.OfType<AlsoAs>())
+            {
+                if (operation.Responses?.TryGetValue(also.Status.ToString(CultureInfo.InvariantCulture), out var success) == true && success is OpenApiResponse response)
+                {
+                    response.Content ??= new Dictionary<string, OpenApiMediaType>();
+                    response.Content[also.ContentType] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
+                }
+            }
             if (metadata.OfType<QueryParameters>().LastOrDefault() is { } query)
             {
                 operation.Parameters ??= [];
@@ -144,6 +159,11 @@ internal static class ApiDocument
         // Money and rates are decimal strings on the wire (a JSON number would pass through a double in most clients).
         options.AddSchemaTransformer((schema, context, _) =>
         {
+            // A field that may be null may be left out too: the readers treat both alike (and answers leave some out).
+            if (schema.Required is { Count: > 0 } required && schema.Properties is { } properties)
+            {
+                foreach (var name in required.Where(n => properties.TryGetValue(n, out var p) && MayBeNull(p)).ToList()) required.Remove(name);
+            }
             if (context.JsonPropertyInfo is null && Examples.TryGetValue(context.JsonTypeInfo.Type, out var example))
             {
                 schema.Examples = [System.Text.Json.Nodes.JsonNode.Parse(example)!];
@@ -200,7 +220,7 @@ internal static class ApiDocument
         ["GET api/v1/links/{code}"] = "One of the publisher's links with its tracking URL",
         ["GET api/v1/commissions/{orderId}"] = "One commission with its lines, reason codes and rate traces",
         ["GET api/v1/balance"] = "The publisher's balances per currency: pending, confirmed, payable, paid",
-        ["GET api/v1/balance/history"] = "The publisher's ledger transfers, newest first",
+        ["GET api/v1/balance/history"] = "The publisher's ledger transfers, oldest first (limit, offset)",
         ["GET api/v1/operator/programs"] = "The programs with their current definitions",
         ["GET api/v1/operator/programs/{id}"] = "One program's definition",
         ["GET api/v1/operator/publishers"] = "The publishers",
@@ -229,6 +249,10 @@ internal static class ApiDocument
         ["GET api/v1/operator/webhooks/deliveries"] = "The webhook delivery log, newest first",
         ["POST api/v1/operator/webhooks/deliveries/{delivery}/redeliver"] = "Send a webhook delivery again now",
     };
+
+    private static bool MayBeNull(IOpenApiSchema schema) =>
+        schema.Type is { } type && type.HasFlag(JsonSchemaType.Null) || schema.OneOf?.Any(o => o.Type == JsonSchemaType.Null) == true
+        || schema.AnyOf?.Any(o => o.Type == JsonSchemaType.Null) == true;
 
     private static OpenApiSchema Schema(QueryParameter p)
     {

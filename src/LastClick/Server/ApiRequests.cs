@@ -16,7 +16,7 @@ public sealed record LinkCreateRequest(string Program, string Destination, strin
     public static LinkCreateRequest Read(JsonNode body)
     {
         body.AllowOnly("program", "destination", "sub1", "sub2", "sub3", "sub4", "sub5");
-        return new LinkCreateRequest(body.Required("program").AsString(), body.Required("destination").AsString(),
+        return new LinkCreateRequest(body.Required("program").AsString(Limits.MaxIdLength), body.Required("destination").AsString(),
             body.OptionalString("sub1"), body.OptionalString("sub2"), body.OptionalString("sub3"), body.OptionalString("sub4"), body.OptionalString("sub5"));
     }
 }
@@ -53,8 +53,8 @@ public sealed record ClaimFileRequest(string Program, string OrderId,
     public static ClaimFileRequest Read(JsonNode body)
     {
         body.AllowOnly("program", "orderId", "orderDate", "amount", "currency", "comment");
-        return new ClaimFileRequest(body.Required("program").AsString(), body.Required("orderId").AsString(), body.Required("orderDate").AsString(),
-            body.Required("amount").AsDecimal(), body.Required("currency").AsString(), body.Required("comment").AsString());
+        return new ClaimFileRequest(body.Required("program").AsString(Limits.MaxIdLength), body.Required("orderId").AsString(Limits.MaxIdLength), body.Required("orderDate").AsString(),
+            body.Required("amount").AsDecimal(), body.Required("currency").AsString(Limits.MaxIdLength), body.Required("comment").AsString(Limits.MaxTextLength));
     }
 
     public Claims.ClaimRequest ToClaim() => new(Program, OrderId, Claims.ClaimService.ParseDate(OrderDate), Amount, Currency, Comment);
@@ -76,7 +76,9 @@ public sealed record PayoutPlanRequest(string Program, DateTimeOffset? At)
     public static PayoutPlanRequest Read(JsonNode body)
     {
         body.AllowOnly("program", "at");
-        return new PayoutPlanRequest(body.Required("program").AsString(), body.OptionalTime("at"));
+        var at = body.OptionalTime("at");
+        if (at is { } time && !Limits.IsQueryable(time)) throw ProblemException.Invalid("at", $"is outside {Limits.Earliest.Year}–{Limits.LatestDate.Year - 1}");
+        return new PayoutPlanRequest(body.Required("program").AsString(Limits.MaxIdLength), at);
     }
 }
 
@@ -89,8 +91,8 @@ public sealed record AdjustmentRequest(string Program, string? Currency,
     public static AdjustmentRequest Read(JsonNode body)
     {
         body.AllowOnly("program", "currency", "amount", "reason", "note", "reference");
-        return new AdjustmentRequest(body.Required("program").AsString(), body.OptionalString("currency"), body.Required("amount").AsDecimal(),
-            body.Required("reason").AsString(), body.OptionalString("note"), body.OptionalString("reference"));
+        return new AdjustmentRequest(body.Required("program").AsString(Limits.MaxIdLength), body.OptionalString("currency", Limits.MaxIdLength), body.Required("amount").AsDecimal(),
+            body.Required("reason").AsString(Limits.MaxIdLength), body.OptionalString("note", Limits.MaxTextLength), body.OptionalString("reference", Limits.MaxIdLength));
     }
 }
 
@@ -108,9 +110,9 @@ public sealed record PayoutDetailsRequest(
             a.AllowOnly("street", "postalCode", "city", "country");
             address = new PostalAddress(a.OptionalString("street") ?? "", a.OptionalString("postalCode"), a.OptionalString("city") ?? "", a.OptionalString("country") ?? "");
         }
-        return new PayoutDetailsRequest(body.Required("method").AsString(), body.OptionalString("holder"), body.OptionalString("iban"), body.OptionalString("bic"),
-            body.OptionalString("account"), body.OptionalString("bankName"), body.OptionalString("swift"), body.OptionalString("bankAddress"),
-            body.OptionalString("currency"), address, body.OptionalString("vatId"));
+        return new PayoutDetailsRequest(body.Required("method").AsString(Limits.MaxIdLength), body.OptionalString("holder", Limits.MaxIdLength), body.OptionalString("iban", Limits.MaxIdLength), body.OptionalString("bic", Limits.MaxIdLength),
+            body.OptionalString("account", Limits.MaxIdLength), body.OptionalString("bankName", Limits.MaxIdLength), body.OptionalString("swift", Limits.MaxIdLength), body.OptionalString("bankAddress"),
+            body.OptionalString("currency", Limits.MaxIdLength), address, body.OptionalString("vatId", Limits.MaxIdLength));
     }
 
     /// <summary>The stored record; the fields of the other method are refused by name. (Each value is checked by the payout rules.)</summary>
@@ -134,7 +136,7 @@ public sealed record PostbackRequest(string Url, [property: Description("GET or 
     public static PostbackRequest Read(JsonNode body)
     {
         body.AllowOnly("url", "method", "events", "program");
-        return new PostbackRequest(body.Required("url").AsString(), body.OptionalString("method"), body.Optional("events")?.AsStrings(), body.OptionalString("program"));
+        return new PostbackRequest(body.Required("url").AsString(), body.OptionalString("method", Limits.MaxIdLength), body.Optional("events")?.AsStrings(), body.OptionalString("program", Limits.MaxIdLength));
     }
 }
 
@@ -144,7 +146,7 @@ public sealed record WebhookRequest(string Url, IReadOnlyList<string>? Events, s
     public static WebhookRequest Read(JsonNode body)
     {
         body.AllowOnly("url", "events", "program");
-        return new WebhookRequest(body.Required("url").AsString(), body.Optional("events")?.AsStrings(), body.OptionalString("program"));
+        return new WebhookRequest(body.Required("url").AsString(), body.Optional("events")?.AsStrings(), body.OptionalString("program", Limits.MaxIdLength));
     }
 }
 
@@ -154,7 +156,7 @@ public sealed record NoteRequest(string? Note)
     public static NoteRequest Read(JsonNode body)
     {
         body.AllowOnly("note");
-        return new NoteRequest(body.OptionalString("note"));
+        return new NoteRequest(body.OptionalString("note", Limits.MaxTextLength));
     }
 }
 
@@ -164,7 +166,7 @@ public sealed record ReasonRequest(string? Reason, string? Note)
     public static ReasonRequest Read(JsonNode body)
     {
         body.AllowOnly("reason", "note");
-        return new ReasonRequest(body.OptionalString("reason"), body.OptionalString("note"));
+        return new ReasonRequest(body.OptionalString("reason", Limits.MaxIdLength), body.OptionalString("note", Limits.MaxTextLength));
     }
 
     public string RequiredReason => Reason ?? throw ProblemException.Invalid("reason", "is required");
@@ -180,7 +182,7 @@ public sealed record PublisherEditRequest([property: Description("content, coupo
         {
             throw ProblemException.Invalid("payoutDetailsComplete", "is derived from the publisher's payout details (PUT /api/v1/payout_details), never set");
         }
-        return new PublisherEditRequest(body.Required("trafficType").AsString(), body.Optional("ranking")?.AsInt());
+        return new PublisherEditRequest(body.Required("trafficType").AsString(Limits.MaxIdLength), body.Optional("ranking")?.AsInt());
     }
 }
 
@@ -190,7 +192,7 @@ public sealed record KeyCreateRequest([property: Description("operator, marketpl
     public static KeyCreateRequest Read(JsonNode body)
     {
         body.AllowOnly("role", "publisher");
-        return new KeyCreateRequest(body.Required("role").AsString(), body.OptionalString("publisher"));
+        return new KeyCreateRequest(body.Required("role").AsString(Limits.MaxIdLength), body.OptionalString("publisher", Limits.MaxIdLength));
     }
 }
 
@@ -210,7 +212,7 @@ public sealed record NonPayingStoresRequest(IReadOnlyList<string> Stores, string
     public static NonPayingStoresRequest Read(JsonNode body)
     {
         body.AllowOnly("stores", "note");
-        return new NonPayingStoresRequest(body.Required("stores").AsStrings(), body.OptionalString("note"));
+        return new NonPayingStoresRequest(body.Required("stores").AsStrings(), body.OptionalString("note", Limits.MaxTextLength));
     }
 }
 
@@ -220,7 +222,7 @@ public sealed record MonthRequest(string? Month)
     public static MonthRequest Read(JsonNode body)
     {
         body.AllowOnly("month");
-        return new MonthRequest(body.OptionalString("month"));
+        return new MonthRequest(body.OptionalString("month", Limits.MaxIdLength));
     }
 }
 
@@ -230,7 +232,7 @@ public sealed record AnalyzeRequest([property: Description("2026-02-01")] string
     public static AnalyzeRequest Read(JsonNode body)
     {
         body.AllowOnly("from", "to");
-        return new AnalyzeRequest(body.OptionalString("from"), body.OptionalString("to"));
+        return new AnalyzeRequest(body.OptionalString("from", Limits.MaxIdLength), body.OptionalString("to", Limits.MaxIdLength));
     }
 }
 
@@ -240,7 +242,7 @@ public sealed record SettleRequest(string? Currency)
     public static SettleRequest Read(JsonNode body)
     {
         body.AllowOnly("currency");
-        return new SettleRequest(body.OptionalString("currency"));
+        return new SettleRequest(body.OptionalString("currency", Limits.MaxIdLength));
     }
 }
 
@@ -250,7 +252,7 @@ public sealed record ReturnRequest([property: Description("AC04 account closed, 
     public static ReturnRequest Read(JsonNode body)
     {
         body.AllowOnly("reason", "currency");
-        return new ReturnRequest(body.Required("reason").AsString(), body.OptionalString("currency"));
+        return new ReturnRequest(body.Required("reason").AsString(Limits.MaxIdLength), body.OptionalString("currency", Limits.MaxIdLength));
     }
 }
 

@@ -65,7 +65,7 @@ public static partial class LastClickServer
             return WantsCsv(http)
                 ? Results.Text(KeywordsText(keywords), "text/plain; charset=utf-8")
                 : Results.Json(new KeywordListResponse([.. keywords.Select(k => k.Keyword)]));
-        }).Produces<KeywordListResponse>().Produces<string>(StatusCodes.Status200OK, "text/plain").WithSummary("The banned keywords for contextual advertising (G5); format=csv gives one per line");
+        }).Produces<KeywordListResponse>().AlsoAs("text/plain").WithSummary("The banned keywords for contextual advertising (G5); format=csv gives one per line");
 
         api.MapPost("/banned_keywords/check", async (HttpContext http, Platform platform) =>
         {
@@ -93,7 +93,7 @@ public static partial class LastClickServer
                 ? Results.Text(NonPayingStoresCsv(programs, now), "text/csv; charset=utf-8")
                 : Results.Json(new NonPayingStoresResponse([.. programs.Select(p => (Program: p.Id, List: NonPayingStores.Current(p, now)))
                     .Select(l => new NonPayingStoreList(l.Program, l.List?.Label, l.List?.Items.Order(StringComparer.Ordinal).ToList() ?? []))]));
-        })).Produces<NonPayingStoresResponse>().Produces<string>(StatusCodes.Status200OK, "text/csv").WithQuery(new QueryParameter("program", "Only this program's list"), new QueryParameter("format", "json (default) or csv", Values: ["json", "csv"])).WithSummary("The non-paying stores in force (G6), per program (?program= for one); format=csv for a spreadsheet");
+        })).Produces<NonPayingStoresResponse>().AlsoAs("text/csv").WithQuery(new QueryParameter("program", "Only this program's list"), new QueryParameter("format", "json (default) or csv", Values: ["json", "csv"])).WithSummary("The non-paying stores in force (G6), per program (?program= for one); format=csv for a spreadsheet");
 
         api.MapGet("/best_sellers/{market}", (string market, HttpContext http, Platform platform) => Guard(() =>
         {
@@ -101,7 +101,7 @@ public static partial class LastClickServer
             return WantsCsv(http)
                 ? Results.Text(BestSellerCsv(list), "text/csv; charset=utf-8")
                 : Results.Json(new BestSellersResponse(BestSellerJob.Market(market), list.Count > 0 ? list[0].Month : null, list));
-        })).Produces<BestSellersResponse>().Produces<string>(StatusCodes.Status200OK, "text/csv").WithQuery(new QueryParameter("month", "The month ranked, yyyy-MM (default: the latest)"), new QueryParameter("format", "json (default) or csv", Values: ["json", "csv"])).WithSummary("A market's best sellers of the latest month ranked, or ?month=yyyy-MM (G4)");
+        })).Produces<BestSellersResponse>().AlsoAs("text/csv").WithQuery(new QueryParameter("month", "The month ranked, yyyy-MM (default: the latest)"), new QueryParameter("format", "json (default) or csv", Values: ["json", "csv"])).WithSummary("A market's best sellers of the latest month ranked, or ?month=yyyy-MM (G4)");
 
         // The stable URL a scraper fetches (G2): the token is the feed's own key; the extension picks the format.
         app.MapGet("/feeds/{file}", (string file, HttpContext http, Platform platform) =>
@@ -144,7 +144,7 @@ public static partial class LastClickServer
             var status = http.Request.Query["status"].FirstOrDefault() ?? "open";
             if (status is not ("open" or "accepted" or "declined")) throw ProblemException.Invalid("status", "open, accepted or declined");
             return Results.Json(new ClaimListResponse(platform.Claims.ByStatus(status)));
-        })).Produces<ClaimListResponse>();
+        })).Produces<ClaimListResponse>().WithQuery(new QueryParameter("status", "Claims in this state (default open)", Values: ["open", "accepted", "declined"]));
 
         op.MapGet("/claims/{id:long}", (long id, Platform platform) =>
             platform.Claims.Find(id) is { } claim ? Results.Json(new ClaimView(claim, platform.Claims.Evidence(claim))) : Problem(Common.Problem.NotFound("id", $"no claim #{id}"))).Produces<ClaimView>();

@@ -26,7 +26,7 @@ public static partial class LastClickServer
             OrderService.Validate(order, platform.Programs.Get(programId, "program"), "", platform.Clock.GetUtcNow());
             var view = await commits.RunAsync(s => platform.Orders.Ingest(s, order, programId, "")).ConfigureAwait(false);
             return Results.Json(view, statusCode: StatusCodes.Status201Created);
-        }).ConfigureAwait(false)).Produces<OrderView>(StatusCodes.Status201Created).WithBody<OrderRequest>().WithSummary("Receive an order (idempotent by id)");
+        }).ConfigureAwait(false)).Produces<OrderView>(StatusCodes.Status201Created).WithBody<OrderRequest>().WithSummary("Receive an order (idempotent by id)").WithQuery(new QueryParameter("program", "The program an unattributed order belongs to (default: the first that pays for its delivery country)"));
 
         api.MapPost("/events", async (HttpContext http, Platform platform, GroupCommit commits) => await HandleAsync(http, async body =>
         {

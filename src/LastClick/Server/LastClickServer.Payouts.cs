@@ -40,13 +40,13 @@ public static partial class LastClickServer
             var program = q["program"].FirstOrDefault() is { } p ? platform.Programs.Get(p, "program").Id : null;
             var (limit, _) = Page(http);
             return Results.Json(new PayoutRunListResponse([.. platform.Payouts.Runs(program, q["status"].FirstOrDefault(), Math.Min(limit, 500)).Select(RunJson)]));
-        })).WithSummary("Payout runs, newest first (program, status=planned|approved|exported|settled, limit)").Produces<PayoutRunListResponse>();
+        })).WithSummary("Payout runs, newest first (program, status=planned|approved|exported|settled, limit)").Produces<PayoutRunListResponse>().WithQuery(new QueryParameter("program", "Only this program's runs"), new QueryParameter("status", "Only runs in this state", Values: ["planned", "approved", "exported", "settled"]), new QueryParameter("limit", "Runs to return, 1 to 500 (default 100)", "integer", "int32"));
 
         op.MapGet("/payouts/{run}", (string run, HttpContext http, Platform platform) => Guard(() =>
         {
             var (limit, offset) = Page(http);
             return platform.Payouts.Get(run, limit, offset) is { } view ? Results.Json(RunJson(view)) : Problem(Common.Problem.NotFound("run", $"no payout run '{run}'"));
-        })).WithSummary("A run with its totals, its lines counted by status and a page of its lines by publisher (limit, offset; default the first 100)").Produces<PayoutRunResponse>();
+        })).WithSummary("A run with its totals, its lines counted by status and a page of its lines by publisher (limit, offset; default the first 100)").Produces<PayoutRunResponse>().WithQuery(new QueryParameter("limit", "Lines to return, 1 to 1000 (default 100)", "integer", "int32"), QueryParameter.Offset);
 
         op.MapPost("/payouts/{run}/approve", async (string run, HttpContext http, Platform platform) => await Handle(http, body =>
         {

@@ -45,7 +45,7 @@ public static partial class LastClickServer
         {
             var (limit, offset) = Page(http);
             return Results.Json(new DeliveryListResponse(platform.Postbacks.Deliveries(Me(http), Math.Min(limit, 500), offset)));
-        })).WithPaging().Produces<DeliveryListResponse>().WithSummary("The delivery log, newest first: each delivery with its attempts (time, URL without secrets, status, latency, the answer's first bytes)");
+        })).WithQuery(new QueryParameter("limit", "Deliveries to return, 1 to 500 (default 100)", "integer", "int32"), QueryParameter.Offset).Produces<DeliveryListResponse>().WithSummary("The delivery log, newest first: each delivery with its attempts (time, URL without secrets, status, latency, the answer's first bytes)");
 
         api.MapPost("/deliveries/{delivery:long}/redeliver", (long delivery, HttpContext http, Platform platform) => Guard(() =>
         {
@@ -93,7 +93,7 @@ public static partial class LastClickServer
         {
             var (limit, offset) = Page(http);
             return Results.Json(new DeliveryListResponse(platform.Postbacks.Deliveries(Operator, Math.Min(limit, 500), offset)));
-        })).WithPaging().Produces<DeliveryListResponse>();
+        })).WithQuery(new QueryParameter("limit", "Deliveries to return, 1 to 500 (default 100)", "integer", "int32"), QueryParameter.Offset).Produces<DeliveryListResponse>();
 
         api.MapPost("/deliveries/{delivery:long}/redeliver", (long delivery, Platform platform) => Guard(() =>
         {

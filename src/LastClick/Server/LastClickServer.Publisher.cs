@@ -47,7 +47,7 @@ public static partial class LastClickServer
                     ? Results.Text(LinkCsv.Write(views.Select(v => (v.Link, v.TrackingUrl))), "text/csv; charset=utf-8", statusCode: StatusCodes.Status201Created)
                     : Results.Json(new BulkLinksResponse(views), statusCode: StatusCodes.Status201Created);
             });
-        }).Produces<BulkLinksResponse>(StatusCodes.Status201Created).Produces<string>(StatusCodes.Status201Created, "text/csv")
+        }).Produces<BulkLinksResponse>(StatusCodes.Status201Created).AlsoAs("text/csv", StatusCodes.Status201Created)
           .WithQuery(new QueryParameter("program", "The program of rows that name none")).WithSummary("Create links from a CSV (header program,destination,sub1…sub5): all rows or none");
 
         api.MapGet("/links", (HttpContext http, Platform platform) => Guard(() =>
@@ -113,12 +113,15 @@ public static partial class LastClickServer
             Results.Json(platform.Ledger.Balances(Me(http)).Select(b => new BalanceResponse(b.Currency, b.Pending, b.Confirmed, b.Payable, b.Paid, b.Balance))))
             .Produces<IReadOnlyList<BalanceResponse>>();
 
+        // Paged now; the default page is the largest (1000) so a client that read the whole history before still gets
+        // what a history of that size holds.
         api.MapGet("/balance/history", (HttpContext http, Platform platform) => Guard(() =>
         {
-            var (limit, offset) = Page(http);
+            var (limit, offset) = Page(http, defaultLimit: 1000);
             return Results.Json(platform.Ledger.Transfers(Me(http), limit, offset)
                 .Select(t => new TransferResponse(t.Id, t.Program, t.Order, t.PayoutRun, t.Kind, t.From, t.To, t.Currency, t.Amount, t.At)));
-        })).WithPaging().Produces<IReadOnlyList<TransferResponse>>();
+        })).WithQuery(new QueryParameter("limit", "Transfers to return, 1 to 1000 (default 1000)", "integer", "int32"), QueryParameter.Offset)
+            .Produces<IReadOnlyList<TransferResponse>>();
     }
 
     public sealed record LinkResponse(Link Link, string TrackingUrl);

@@ -18,7 +18,8 @@ public static partial class LastClickServer
         // A link checker's HEAD learns where a link goes without making a click: no click stored, no cookie, no lc_click.
         app.MapMethods("/go/{code}", ["HEAD"], (string code, HttpContext http, LinkCache links) =>
         {
-            if (links.Get(code) is not { } link) return UnknownLink(http, code);
+            // Dead is dead to a link checker: no fallback page, no redirect.
+            if (links.Get(code) is not { } link) return Problem(new Problem("not_found", "code", $"no link '{code}'"));
             http.Response.Headers.CacheControl = "no-store";
             http.Response.Headers["Referrer-Policy"] = RedirectReferrerPolicy;
             return Results.Redirect(link.Destination);

@@ -25,14 +25,14 @@ public static partial class LastClickServer
             }))
             .Produces(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .WithSummary("Statistics by day, week, month, program, link, sub1…sub5, country, device or source (H1); ?format=csv for CSV")
-            .WithQuery(ReportParameters(operatorScope: false)).Produces<ReportResponse>();
+            .WithQuery(ReportParameters(operatorScope: false)).Produces<ReportResponse>().AlsoAs("text/csv");
 
         RequireKey(app.MapGroup("/api/v1/operator/reports"), KeyRole.Operator).WithTags("operator")
             .MapGet("/{dimension}", (string dimension, HttpContext http, Platform platform) => Guard(() =>
                 Report(http, platform, dimension, null, TimeZoneInfo.Utc)))
             .Produces(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .WithSummary("Statistics over every publisher, also by publisher (H1, C4); link and sub id reports take a publisher")
-            .WithQuery(ReportParameters(operatorScope: true)).Produces<ReportResponse>();
+            .WithQuery(ReportParameters(operatorScope: true)).Produces<ReportResponse>().AlsoAs("text/csv");
     }
 
     /// <summary>A report's query string (<see cref="Reports.ReportRequest.Parameters"/>), as the API document shows it.</summary>
@@ -52,7 +52,7 @@ public static partial class LastClickServer
         new("device", "Only this device class", Values: [Tracking.Devices.Desktop, Tracking.Devices.Mobile, Tracking.Devices.Tablet, Tracking.Devices.Bot, Tracking.Devices.Unknown]),
         new("source", "Only this traffic source"),
         new("format", "json (default) or csv (also by Accept: text/csv)", Values: ["json", "csv"]),
-        new("limit", "Rows to return, 1 to 1000 (CSV: up to 100,000)", "integer", "int32"),
+        new("limit", "Rows to return, 1 to 500 (default 20; CSV: up to 100,000)", "integer", "int32"),
         QueryParameter.Offset,
     ];
 

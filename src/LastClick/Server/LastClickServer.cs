@@ -80,9 +80,9 @@ public static partial class LastClickServer
         }
         if (publicUrl is { Length: > 0 }) SetPublicUrl(platform, publicUrl);
         if (builder.Configuration["UnknownLinkUrl"] is { Length: > 0 } unknownLink
-            && !(Uri.TryCreate(unknownLink, UriKind.Absolute, out var fallback) && fallback.Scheme is "https" or "http"))
+            && !(Uri.TryCreate(unknownLink, UriKind.Absolute, out var fallback) && fallback.Scheme is "https" or "http" && unknownLink.All(c => c is > ' ' and <= '~')))
         {
-            throw ProblemException.Invalid("UnknownLinkUrl", "must be an http(s) address, where a browser following an unknown link is sent");
+            throw ProblemException.Invalid("UnknownLinkUrl", "must be an http(s) address in printable ASCII (percent-encode the rest), where a browser following an unknown link is sent");
         }
         builder.Services.AddSingleton(KeyRateLimits.From(key => builder.Configuration[key]));
         // The writers start threads: made once the settings above are known to be good.
@@ -204,9 +204,24 @@ public static partial class LastClickServer
         {
             if (field is null && (Nul(name) || values.Any(Nul))) field = name;
         }
-        if (field is null && http.Request.HasFormContentType)
+        // Forms are the dashboard's: the API reads its bodies itself (JSON, CSV), whatever content type a client sends.
+        var path = http.Request.Path;
+        var api = path.StartsWithSegments("/api") || path.StartsWithSegments("/go") || path.StartsWithSegments("/feeds") || path.StartsWithSegments("/healthz")
+            || path.StartsWithSegments("/openapi") || path.StartsWithSegments("/docs");
+        if (field is null && !api && http.Request.HasFormContentType)
         {
-            foreach (var (name, values) in await http.Request.ReadFormAsync(http.RequestAborted).ConfigureAwait(false))
+            IFormCollection form;
+            try
+            {
+                form = await http.Request.ReadFormAsync(http.RequestAborted).ConfigureAwait(false);
+            }
+            catch (InvalidDataException e)
+            {
+                // A malformed form (no boundary, too many fields, cut short) is the sender's error, not ours.
+                await Problem(new Problem("bad_request", "body", $"not a valid form: {e.Message}")).ExecuteAsync(http).ConfigureAwait(false);
+                return;
+            }
+            foreach (var (name, values) in form)
             {
                 if (field is null && (Nul(name) || values.Any(Nul))) field = name;
             }
@@ -307,12 +322,12 @@ public static partial class LastClickServer
         }
     }
 
-    /// <summary>`limit` (1…1000, default 100) and `offset` (0 or more) of a list request.</summary>
-    private static (int Limit, int Offset) Page(HttpContext http)
+    /// <summary>`limit` (1…1000, default 100 unless the list says) and `offset` (0 or more) of a list request.</summary>
+    private static (int Limit, int Offset) Page(HttpContext http, int defaultLimit = 100)
     {
         var q = http.Request.Query;
         var limit = q["limit"].FirstOrDefault() is { } l ? (int.TryParse(l, System.Globalization.CultureInfo.InvariantCulture, out var v) && v is > 0 and <= 1000 ? v
-            : throw ProblemException.Invalid("limit", "must be a whole number from 1 to 1000")) : 100;
+            : throw ProblemException.Invalid("limit", "must be a whole number from 1 to 1000")) : defaultLimit;
         var offset = q["offset"].FirstOrDefault() is { } o ? (int.TryParse(o, System.Globalization.CultureInfo.InvariantCulture, out var w) && w >= 0 ? w
             : throw ProblemException.Invalid("offset", "must be a whole number, 0 or more")) : 0;
         return (limit, offset);

@@ -188,6 +188,38 @@ public sealed class ApiFuzzCorpusTests : IClassFixture<PostgresAvailability>
         Assert.Equal("/o", response.Headers.Location?.OriginalString); // the admin's home
     }
 
+    [Fact]
+    public async Task I1_a_malformed_form_is_a_4xx_and_json_sent_with_a_form_content_type_is_still_read()
+    {
+        await using var host = await WebHost.StartAsync();
+        var demo = Demo.Seed(host.Platform, host.Passwords);
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(host.BaseUrl) };
+        foreach (var path in (string[])["/signin", "/go/nope", "/api/v1/marketplace/orders"])
+        {
+            using var content = new StringContent("x", Encoding.UTF8);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("multipart/form-data"); // no boundary
+            using var response = await http.PostAsync(path, content);
+            Assert.True((int)response.StatusCode is >= 400 and < 500, $"{path}: {(int)response.StatusCode}");
+        }
+
+        string Order(string id) => $$"""{"id":"{{id}}","visitor":"v","at":"{{LastClick.Common.Times.Format(host.Platform.Clock.GetUtcNow())}}","currency":"EUR","deliveryCountry":"DE","lines":[{"id":"l1","productId":"p","category":"c","price":"1.00","quantity":1}]}""";
+        async Task<HttpResponseMessage> Send(string body, string mediaType)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/marketplace/orders") { Content = new StringContent(body, Encoding.UTF8, mediaType) };
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", demo.MarketplaceKey);
+            return await http.SendAsync(request);
+        }
+        // curl -d sends application/x-www-form-urlencoded: the API reads its JSON body whatever the header says.
+        using (var created = await Send(Order("form-typed"), "application/x-www-form-urlencoded"))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+        // An id past what an index entry holds is refused by its name, not left to the store.
+        using var refused = await Send(Order(new string('x', 300)), "application/json");
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("id", JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("field").GetString());
+    }
+
     private sealed record OrderRow(string Id);
 
     private sealed record TableRow(string Name);

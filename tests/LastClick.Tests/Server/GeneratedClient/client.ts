@@ -41,7 +41,8 @@ async function main(): Promise<void> {
 
   // The publisher reads a filtered report and its commissions.
   const report = await publisher.GET("/api/v1/reports/{dimension}", { params: { path: { dimension: "day" }, query: { subid1: "ts-client", currency: "USD", order_by: "-day" } } });
-  if (!report.data) throw new Error(`report: ${JSON.stringify(report.error)}`);
+  // The document says a report comes as JSON or, asked for, as CSV text: without format=csv it is the JSON.
+  if (!report.data || typeof report.data === "string") throw new Error(`report: ${JSON.stringify(report.error)}`);
   const commissions = await publisher.GET("/api/v1/commissions", { params: { query: { status: "pending", sub1: "ts-client", limit: 10 } } });
   if (!commissions.data) throw new Error(`commissions: ${JSON.stringify(commissions.error)}`);
 
