@@ -11,6 +11,9 @@ namespace LastClick.Tests.Server;
 /// and the compiled client makes a link, follows it, sends an order and its event, reads a filtered report and the
 /// commission list — through openapi-fetch, against a live server. `.ci/run` installs the tools into .ci/node.
 /// </summary>
+// In the browser tests' collection: tsc and node take a core for seconds, and run beside Chromium they starved a
+// browser test's sign-in past its 15 s timeout (seen once in CI). The collection runs its classes one at a time.
+[Collection(ChromiumTests.Name)]
 public sealed class ApiClientGenerationTests
 {
     private static readonly string Tools = Path.Combine(Cli.CliTests.Root, ".ci", "node", "node_modules");

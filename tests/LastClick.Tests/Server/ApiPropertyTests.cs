@@ -15,6 +15,9 @@ namespace LastClick.Tests.Server;
 /// a field removed, replaced by a value of another kind or out of bounds, an unknown field, a name given twice, the
 /// text cut short or replaced — is never answered 5xx; a refusal is a problem naming a field and writes nothing.
 /// </summary>
+// In the browser tests' collection (run one class at a time): hundreds of requests as fast as they go, beside
+// Chromium, could starve a browser test past its timeouts.
+[Collection(ChromiumTests.Name)]
 public sealed class ApiPropertyTests : IClassFixture<PostgresAvailability>
 {
     private sealed record Endpoint(string Method, string Path, string Key, string Template);
