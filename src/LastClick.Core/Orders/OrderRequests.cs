@@ -23,15 +23,16 @@ public sealed record OrderRequest(
     public static OrderRequest Read(JsonNode n)
     {
         n.AllowOnly("id", "visitor", "clickId", "at", "currency", "deliveryCountry", "lines");
-        var currency = n.Required("currency");
-        if (!Common.Currency.TryFind(currency.AsString(Limits.MaxIdLength), out _)) throw currency.Error($"unknown currency '{currency.AsString(Limits.MaxIdLength)}'");
+        var currencyNode = n.Required("currency");
+        var currency = currencyNode.AsString(Limits.MaxIdLength);
+        if (!Common.Currency.TryFind(currency, out _)) throw currencyNode.Error($"unknown currency '{currency}'");
         var lines = n.Required("lines");
         if (lines.Element.ValueKind == System.Text.Json.JsonValueKind.Array && lines.Element.GetArrayLength() > Limits.MaxOrderLines)
         {
             throw lines.Error($"an order has at most {Limits.MaxOrderLines} lines");
         }
         return new OrderRequest(n.Required("id").AsString(Limits.MaxIdLength), n.OptionalString("visitor", Limits.MaxIdLength), n.OptionalString("clickId", Limits.MaxIdLength), n.Required("at").AsTime(),
-            currency.AsString(Limits.MaxIdLength), n.Required("deliveryCountry").AsString(Limits.MaxIdLength), [.. lines.Items().Select(OrderLineRequest.Read)]);
+            currency, n.Required("deliveryCountry").AsString(Limits.MaxIdLength), [.. lines.Items().Select(OrderLineRequest.Read)]);
     }
 
     public Order ToOrder() => new(Id, At, Common.Currency.Of(Currency), DeliveryCountry, [.. Lines.Select(l => l.ToLine())], Visitor, ClickId);
@@ -73,11 +74,12 @@ public sealed record EventRequest(
     public static EventRequest Read(JsonNode n)
     {
         n.AllowOnly("id", "order", "type", "at", "line", "amount");
-        var type = n.Required("type");
-        if (!OrderService.TryParseEventType(type.AsString(Limits.MaxIdLength), out _)) throw type.Error("must be paid, goods_received, auto_confirmed, cancelled, refunded or fraud");
+        var typeNode = n.Required("type");
+        var type = typeNode.AsString(Limits.MaxIdLength);
+        if (!OrderService.TryParseEventType(type, out _)) throw typeNode.Error("must be paid, goods_received, auto_confirmed, cancelled, refunded or fraud");
         var amount = n.OptionalDecimal("amount");
         if (amount is <= 0m) throw n.Required("amount").Error("must be positive");
-        return new EventRequest(n.Required("id").AsString(Limits.MaxIdLength), n.Required("order").AsString(Limits.MaxIdLength), type.AsString(Limits.MaxIdLength), n.Required("at").AsTime(), n.OptionalString("line", Limits.MaxIdLength), amount);
+        return new EventRequest(n.Required("id").AsString(Limits.MaxIdLength), n.Required("order").AsString(Limits.MaxIdLength), type, n.Required("at").AsTime(), n.OptionalString("line", Limits.MaxIdLength), amount);
     }
 
     public OrderEvent ToEvent() => new(Id, Order, OrderService.ParseEventType(Type), At, Line, Amount);

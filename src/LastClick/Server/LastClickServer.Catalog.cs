@@ -279,7 +279,7 @@ public static partial class LastClickServer
         app.MapGet("/go/{code}/{product}", (string code, string product, HttpContext http, Platform platform, ClickWriter writer, LinkCache links,
                 DuplicateClicks repeats, Fraud.ClickSpam spam) =>
         {
-            if (links.Get(code) is not { } link) return Task.FromResult(Problem(new Common.Problem("not_found", "code", $"no link '{code}'")));
+            if (links.Get(code) is not { } link) return Task.FromResult(NoLink(code));
             var url = platform.Catalog.UrlOf(product);
             string destination;
             try

@@ -35,7 +35,7 @@ public static partial class LastClickServer
             var (limit, offset) = Page(http);
             return Results.Json(new FindingListResponse(
                 platform.Fraud.List(q["status"].FirstOrDefault(), q["publisher"].FirstOrDefault(), q["rule"].FirstOrDefault(), Math.Min(limit, 500), offset)));
-        })).WithSummary("Findings, newest first (status=open|confirmed|dismissed, publisher, rule, limit, offset)").Produces<FindingListResponse>().WithQuery(new QueryParameter("status", "Only findings in this state", Values: ["open", "confirmed", "dismissed"]), new QueryParameter("publisher", "Only this publisher's findings"), new QueryParameter("rule", "Only this rule's findings"), new QueryParameter("limit", "Findings to return, 1 to 500 (default 100)", "integer", "int32"), QueryParameter.Offset);
+        })).WithSummary("Findings, newest first (status=open|confirmed|dismissed, publisher, rule, limit, offset)").Produces<FindingListResponse>().WithQuery(new QueryParameter("status", "Only findings in this state", Values: FindingStatus.All), new QueryParameter("publisher", "Only this publisher's findings"), new QueryParameter("rule", "Only this rule's findings"), new QueryParameter("limit", "Findings to return, 1 to 500 (default 100)", "integer", "int32"), QueryParameter.Offset);
 
         op.MapGet("/findings/{id:long}", (long id, Platform platform) =>
             platform.Fraud.Find(id) is { } finding ? Results.Json(finding) : Problem(Common.Problem.NotFound("id", $"no finding {id}"))).Produces<Finding>();

@@ -31,7 +31,7 @@ public static partial class LastClickServer
             var at = request.At ?? platform.Clock.GetUtcNow();
             var run = platform.Payouts.Plan(program.Id, at, Actor(http));
             Log.PayoutRun(log, run.Id, program.Id, run.Lines.Count);
-            return Results.Json(RunJson(run), statusCode: StatusCodes.Status201Created);
+            return Results.Json(PayoutRunResponse.Of(run), statusCode: StatusCodes.Status201Created);
         }).ConfigureAwait(false)).WithBody<PayoutPlanRequest>().WithSummary("Plan a payout run now (or at a past instant): lines computed, no money moved. Planning the same instant again answers the same run").Produces<PayoutRunResponse>(StatusCodes.Status201Created);
 
         op.MapGet("/payouts", (HttpContext http, Platform platform) => Guard(() =>
@@ -39,36 +39,36 @@ public static partial class LastClickServer
             var q = http.Request.Query;
             var program = q["program"].FirstOrDefault() is { } p ? platform.Programs.Get(p, "program").Id : null;
             var (limit, _) = Page(http);
-            return Results.Json(new PayoutRunListResponse([.. platform.Payouts.Runs(program, q["status"].FirstOrDefault(), Math.Min(limit, 500)).Select(RunJson)]));
+            return Results.Json(new PayoutRunListResponse([.. platform.Payouts.Runs(program, q["status"].FirstOrDefault(), Math.Min(limit, 500)).Select(PayoutRunResponse.Of)]));
         })).WithSummary("Payout runs, newest first (program, status=planned|approved|exported|settled, limit)").Produces<PayoutRunListResponse>().WithQuery(new QueryParameter("program", "Only this program's runs"), new QueryParameter("status", "Only runs in this state", Values: ["planned", "approved", "exported", "settled"]), new QueryParameter("limit", "Runs to return, 1 to 500 (default 100)", "integer", "int32"));
 
         op.MapGet("/payouts/{run}", (string run, HttpContext http, Platform platform) => Guard(() =>
         {
             var (limit, offset) = Page(http);
-            return platform.Payouts.Get(run, limit, offset) is { } view ? Results.Json(RunJson(view)) : Problem(Common.Problem.NotFound("run", $"no payout run '{run}'"));
+            return platform.Payouts.Get(run, limit, offset) is { } view ? Results.Json(PayoutRunResponse.Of(view)) : Problem(Common.Problem.NotFound("run", $"no payout run '{run}'"));
         })).WithSummary("A run with its totals, its lines counted by status and a page of its lines by publisher (limit, offset; default the first 100)").Produces<PayoutRunResponse>().WithQuery(new QueryParameter("limit", "Lines to return, 1 to 1000 (default 100)", "integer", "int32"), QueryParameter.Offset);
 
         op.MapPost("/payouts/{run}/approve", async (string run, HttpContext http, Platform platform) => await Handle(http, body =>
         {
             body.AllowOnly();
-            return Results.Json(RunJson(platform.Payouts.Approve(run, Actor(http))));
+            return Results.Json(PayoutRunResponse.Of(platform.Payouts.Approve(run, Actor(http))));
         }).ConfigureAwait(false)).WithSummary("Approve a planned run (a second, different admin too where the program has fourEyes)").Produces<PayoutRunResponse>();
 
         op.MapPost("/payouts/{run}/export", async (string run, HttpContext http, Platform platform) => await Handle(http, body =>
         {
             body.AllowOnly();
-            return Results.Json(RunJson(platform.Payouts.Export(run, Actor(http))));
+            return Results.Json(PayoutRunResponse.Of(platform.Payouts.Export(run, Actor(http))));
         }).ConfigureAwait(false)).WithSummary("Export an approved run: money payable → paid, bank files written. Exporting again changes nothing").Produces<PayoutRunResponse>();
 
         op.MapPost("/payouts/{run}/lines/{publisher}/settle", async (string run, string publisher, HttpContext http, Platform platform) => await Handle(http, body =>
         {
-            return Results.Json(RunJson(platform.Payouts.Settle(run, publisher, Actor(http), SettleRequest.Read(body).Currency)));
+            return Results.Json(PayoutRunResponse.Of(platform.Payouts.Settle(run, publisher, Actor(http), SettleRequest.Read(body).Currency)));
         }).ConfigureAwait(false)).WithBody<SettleRequest>().WithSummary("The bank paid the publisher's line ({\"currency\"} names the line when the publisher has two in the run)").Produces<PayoutRunResponse>();
 
         op.MapPost("/payouts/{run}/lines/{publisher}/return", async (string run, string publisher, HttpContext http, Platform platform) => await Handle(http, body =>
         {
             var r = ReturnRequest.Read(body);
-            return Results.Json(RunJson(platform.Payouts.Return(run, publisher, r.Reason, Actor(http), r.Currency)));
+            return Results.Json(PayoutRunResponse.Of(platform.Payouts.Return(run, publisher, r.Reason, Actor(http), r.Currency)));
         }).ConfigureAwait(false)).WithBody<ReturnRequest>().WithSummary("The bank returned the publisher's payment ({\"reason\":\"AC04 account closed\"}): the money goes back to payable, the next run pays it").Produces<PayoutRunResponse>();
 
         op.MapGet("/payouts/{run}/files/sepa.xml", (string run, Platform platform) => BankFile(platform, run, BankFiles.SepaName))
@@ -115,7 +115,6 @@ public static partial class LastClickServer
     private static PayoutDetailsResponse DetailsJson(PayoutDetails? d, DateTimeOffset? heldUntil) =>
         new(PayoutDetailsRules.IsComplete(d), heldUntil, d is null ? null : PayoutDetailsView.Of(d));
 
-    private static PayoutRunResponse RunJson(PayoutRunView r) => PayoutRunResponse.Of(r);
 
     private static IResult BankFile(Platform platform, string run, string name)
     {

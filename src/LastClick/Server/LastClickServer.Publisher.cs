@@ -60,7 +60,7 @@ public static partial class LastClickServer
         api.MapGet("/links/{code}", (string code, HttpContext http, Platform platform) =>
             platform.Links.Find(code) is { } link && link.PublisherId == Me(http)
                 ? Results.Json(LinkView(Origin(http), link))
-                : Problem(new Problem("not_found", "code", $"no link '{code}'"))).Produces<LinkResponse>();
+                : NoLink(code)).Produces<LinkResponse>();
 
         // A changed link redirects to its new destination at once on this node, and on every node sharing a
         // PostgreSQL database as soon as the NOTIFY arrives.

@@ -3,7 +3,6 @@ using LastClick.Fraud;
 using LastClick.Tracking;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace LastClick.Server;
 
@@ -19,16 +18,17 @@ public static partial class LastClickServer
         app.MapMethods("/go/{code}", ["HEAD"], (string code, HttpContext http, LinkCache links) =>
         {
             // Dead is dead to a link checker: no fallback page, no redirect.
-            if (links.Get(code) is not { } link) return Problem(new Problem("not_found", "code", $"no link '{code}'"));
+            if (links.Get(code) is not { } link) return NoLink(code);
             http.Response.Headers.CacheControl = "no-store";
             http.Response.Headers["Referrer-Policy"] = RedirectReferrerPolicy;
             return Results.Redirect(link.Destination);
         }).Produces(StatusCodes.Status302Found).ProducesProblem(StatusCodes.Status404NotFound).WithTags("tracking")
           .WithSummary("Where a link goes, for link checkers: 302 to its destination; no click is stored");
-        app.MapGet("/go/{code}", (string code, HttpContext http, Platform platform, ClickWriter writer, LinkCache links, DuplicateClicks repeats, ClickSpam spam) =>
+        app.MapGet("/go/{code}", (string code, HttpContext http, Platform platform, ClickWriter writer, LinkCache links, DuplicateClicks repeats, ClickSpam spam,
+                UnknownLinkFallback fallback) =>
             links.Get(code) is { } link
                 ? Redirect(http, platform, writer, link, repeats, spam)
-                : Task.FromResult(UnknownLink(http, code)))
+                : Task.FromResult(UnknownLink(http, code, fallback)))
           .Produces(StatusCodes.Status302Found).ProducesProblem(StatusCodes.Status404NotFound).WithTags("tracking")
           .WithSummary("The tracking redirect (F2): stores the click, then 302 with lc_click and the lc_vid cookie");
     }
@@ -37,14 +37,13 @@ public static partial class LastClickServer
     /// A code no link has: a browser (it asks for text/html) is sent to the configured <c>UnknownLinkUrl</c> — the
     /// marketplace's home, say — or shown a small page that says so; an API client gets the problem. Nothing is stored.
     /// </summary>
-    private static IResult UnknownLink(HttpContext http, string code)
+    private static IResult UnknownLink(HttpContext http, string code, UnknownLinkFallback fallback)
     {
         var accept = http.Request.Headers.Accept.ToString();
-        if (!accept.Contains("text/html", StringComparison.OrdinalIgnoreCase)) return Problem(new Problem("not_found", "code", $"no link '{code}'"));
+        if (!accept.Contains("text/html", StringComparison.OrdinalIgnoreCase)) return NoLink(code);
         http.Response.Headers.CacheControl = "no-store";
         http.Response.Headers["Referrer-Policy"] = RedirectReferrerPolicy;
-        var fallback = http.RequestServices.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()["UnknownLinkUrl"];
-        if (fallback is { Length: > 0 }) return Results.Redirect(fallback);
+        if (fallback.Url is { } url) return Results.Redirect(url);
         return Results.Content("""
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -55,6 +54,8 @@ public static partial class LastClickServer
             </body></html>
             """, "text/html; charset=utf-8", System.Text.Encoding.UTF8, StatusCodes.Status404NotFound);
     }
+
+    private static IResult NoLink(string code) => Problem(new Problem("not_found", "code", $"no link '{code}'"));
 
     /// <summary>The destination learns the tracking origin at most, never the link's path (its code).</summary>
     private const string RedirectReferrerPolicy = "strict-origin-when-cross-origin";
@@ -99,3 +100,6 @@ public static partial class LastClickServer
 
     private static string? Header(IHeaderDictionary headers, string name) => headers.TryGetValue(name, out var value) ? value.ToString() : null;
 }
+
+/// <summary>Where a browser following an unknown link is sent (setting <c>UnknownLinkUrl</c>, checked at start), or null: a page says the link is not active.</summary>
+public sealed record UnknownLinkFallback(string? Url);

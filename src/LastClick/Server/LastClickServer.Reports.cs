@@ -23,14 +23,14 @@ public static partial class LastClickServer
                 var zone = platform.Applications.Find(me)?.Profile?.Zone() ?? TimeZoneInfo.Utc;
                 return Report(http, platform, dimension, me, zone);
             }))
-            .Produces(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .WithSummary("Statistics by day, week, month, program, link, sub1…sub5, country, device or source (H1); ?format=csv for CSV")
             .WithQuery(ReportParameters(operatorScope: false)).Produces<ReportResponse>().AlsoAs("text/csv");
 
         RequireKey(app.MapGroup("/api/v1/operator/reports"), KeyRole.Operator).WithTags("operator")
             .MapGet("/{dimension}", (string dimension, HttpContext http, Platform platform) => Guard(() =>
                 Report(http, platform, dimension, null, TimeZoneInfo.Utc)))
-            .Produces(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .WithSummary("Statistics over every publisher, also by publisher (H1, C4); link and sub id reports take a publisher")
             .WithQuery(ReportParameters(operatorScope: true)).Produces<ReportResponse>().AlsoAs("text/csv");
     }

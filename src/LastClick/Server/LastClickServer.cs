@@ -79,11 +79,13 @@ public static partial class LastClickServer
             throw ProblemException.Invalid("public-url", "must be an http(s) address without a path, query, fragment or user, like https://go.example.com");
         }
         if (publicUrl is { Length: > 0 }) SetPublicUrl(platform, publicUrl);
-        if (builder.Configuration["UnknownLinkUrl"] is { Length: > 0 } unknownLink
+        var unknownLink = builder.Configuration["UnknownLinkUrl"] is { Length: > 0 } url ? url : null;
+        if (unknownLink is not null
             && !(Uri.TryCreate(unknownLink, UriKind.Absolute, out var fallback) && fallback.Scheme is "https" or "http" && unknownLink.All(c => c is > ' ' and <= '~')))
         {
             throw ProblemException.Invalid("UnknownLinkUrl", "must be an http(s) address in printable ASCII (percent-encode the rest), where a browser following an unknown link is sent");
         }
+        builder.Services.AddSingleton(new UnknownLinkFallback(unknownLink));
         builder.Services.AddSingleton(KeyRateLimits.From(key => builder.Configuration[key]));
         // The writers start threads: made once the settings above are known to be good.
         builder.Services.AddSingleton(new ClickWriter(store, ClickClassifier.Default));
@@ -145,12 +147,7 @@ public static partial class LastClickServer
             http.Response.OnStarting(() =>
             {
                 var nonce = http.Items[Scalar.AspNetCore.ScalarOptions.NonceHttpContextItemKey] as string;
-                var headers = http.Response.Headers;
-                headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; " +
-                    $"script-src 'self'{(nonce is null ? "" : $" 'nonce-{nonce}'")}; connect-src 'self'; frame-ancestors 'none'; form-action 'none'; base-uri 'none'";
-                headers.XFrameOptions = "DENY";
-                headers.XContentTypeOptions = "nosniff";
-                headers["Referrer-Policy"] = "same-origin";
+                Web.WebSetup.SetPageHeaders(http.Response.Headers, nonce is null ? "'self'" : $"'self' 'nonce-{nonce}'", formAction: "'none'");
                 return Task.CompletedTask;
             });
             await next(http).ConfigureAwait(false);
@@ -200,15 +197,17 @@ public static partial class LastClickServer
     {
         static bool Nul(string? text) => text?.Contains('\0', StringComparison.Ordinal) == true;
         string? field = Nul(http.Request.Path.Value) ? "path" : null;
-        foreach (var (name, values) in http.Request.Query)
+        // A NUL reaches a query string only percent-encoded (Kestrel refuses a raw one): the query is parsed to name the
+        // parameter only when it holds "%00", so the redirect's hot path does not parse every click's query twice.
+        if (field is null && http.Request.QueryString.Value?.Contains("%00", StringComparison.Ordinal) == true)
         {
-            if (field is null && (Nul(name) || values.Any(Nul))) field = name;
+            foreach (var (name, values) in http.Request.Query)
+            {
+                if (field is null && (Nul(name) || values.Any(Nul))) field = name;
+            }
         }
         // Forms are the dashboard's: the API reads its bodies itself (JSON, CSV), whatever content type a client sends.
-        var path = http.Request.Path;
-        var api = path.StartsWithSegments("/api") || path.StartsWithSegments("/go") || path.StartsWithSegments("/feeds") || path.StartsWithSegments("/healthz")
-            || path.StartsWithSegments("/openapi") || path.StartsWithSegments("/docs");
-        if (field is null && !api && http.Request.HasFormContentType)
+        if (field is null && Web.WebSetup.IsDashboard(http.Request.Path) && http.Request.HasFormContentType)
         {
             IFormCollection form;
             try

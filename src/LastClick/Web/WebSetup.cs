@@ -157,12 +157,7 @@ public static class WebSetup
                     http.Items[OriginalScheme] = http.Request.Scheme;
                     http.Request.Scheme = "https";
                 }
-                // Pages are never framed, never sniffed, and send no referrer to the sites publishers link to.
-                var headers = http.Response.Headers;
-                headers.XFrameOptions = "DENY";
-                headers.XContentTypeOptions = "nosniff";
-                headers["Referrer-Policy"] = "same-origin";
-                headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+                SetPageHeaders(http.Response.Headers, scriptSources: "'self'", formAction: "'self'");
                 await next(http).ConfigureAwait(false);
             });
             dashboard.UseStaticFiles(new StaticFileOptions
@@ -187,8 +182,21 @@ public static class WebSetup
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// A page's security headers (the dashboard's, the API reference's): never framed, never sniffed, no referrer to the
+    /// sites publishers link to, and a CSP that runs only the scripts <paramref name="scriptSources"/> names.
+    /// </summary>
+    public static void SetPageHeaders(IHeaderDictionary headers, string scriptSources, string formAction)
+    {
+        headers.XFrameOptions = "DENY";
+        headers.XContentTypeOptions = "nosniff";
+        headers["Referrer-Policy"] = "same-origin";
+        headers.ContentSecurityPolicy =
+            $"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src {scriptSources}; frame-ancestors 'none'; form-action {formAction}; base-uri 'none'";
+    }
+
     /// <summary>Everything but the redirect, the APIs, their document and reference, and the probes: pages, their posts and their assets.</summary>
-    private static bool IsDashboard(PathString path) =>
+    internal static bool IsDashboard(PathString path) =>
         !(path.StartsWithSegments("/go") || path.StartsWithSegments("/api") || path.StartsWithSegments("/healthz") || path.StartsWithSegments("/openapi")
           || path.StartsWithSegments("/docs"));
 
