@@ -359,7 +359,7 @@ internal static class ReplayBench
         var span = TimeSpan.FromDays(90);
         var sb = new StringBuilder(orders * 600);
         sb.Append("{\"program\":\"aliexpress-ww\",\"publishers\":[");
-        for (var p = 0; p < publishers; p++) sb.Append(p == 0 ? "" : ",").Append($"{{\"id\":\"p{p}\",\"trafficType\":\"{types[p % types.Length]}\"}}");
+        for (var p = 0; p < publishers; p++) sb.Append(p == 0 ? "" : ",").Append(CultureInfo.InvariantCulture, $"{{\"id\":\"p{p}\",\"trafficType\":\"{types[p % types.Length]}\"}}");
         sb.Append("],\"clicks\":[");
         var orderTimes = new DateTimeOffset[orders];
         clickCount = 0;
@@ -404,7 +404,7 @@ internal static class ReplayBench
         }
         eventCount = written;
         sb.Append("],\"payoutRuns\":[");
-        for (var week = 0; week < 18; week++) sb.Append(week == 0 ? "" : ",").Append($"\"{T(start.AddDays(4 + 7 * week))}\"");
+        for (var week = 0; week < 18; week++) sb.Append(week == 0 ? "" : ",").Append(CultureInfo.InvariantCulture, $"\"{T(start.AddDays(4 + 7 * week))}\"");
         sb.Append("]}");
         return sb.ToString();
     }

@@ -17,7 +17,8 @@ public static class AccountRoles
 
 /// <summary>An account; <see cref="Stamp"/> changes with the password, so older sign-in cookies stop working.</summary>
 public sealed record Account(
-    string Id, string Email, string Name, string PasswordHash, string Role, string? PublisherId, int FailedSignIns, DateTimeOffset? LockedUntil, string Stamp);
+    string Id, string Email, string Name, string PasswordHash, string Role, string? PublisherId, int FailedSignIns, DateTimeOffset? LockedUntil, string Stamp,
+    string? Language = null);
 
 /// <summary>
 /// Account rows. Passwords arrive hashed (the web layer uses ASP.NET Core's PBKDF2 password hasher); this class keeps
@@ -120,12 +121,20 @@ public sealed class Accounts(Store store, TimeProvider clock)
     public void Rehash(string accountId, string passwordHash) => store.InSession(s =>
         s.Execute("UPDATE accounts SET password_hash = @passwordHash WHERE id = @accountId", new { accountId, passwordHash }));
 
+    /// <summary>The account's choice of language (one of <see cref="Languages.All"/>); not audited, as it changes nothing anyone else sees.</summary>
+    public void SetLanguage(string accountId, string language)
+    {
+        if (!Languages.IsSupported(language)) throw ProblemException.Invalid("language", $"unknown language '{language}' (one of {string.Join(", ", Languages.All.Select(l => l.Code))})");
+        store.InSession(s => s.Execute("UPDATE accounts SET language = @language WHERE id = @accountId", new { accountId, language }));
+    }
+
     private static string NewStamp() => RandomNumberGenerator.GetHexString(32, lowercase: true);
 
-    private const string Select = "SELECT id, email, name, password_hash, role, publisher_id, failed_sign_ins, locked_until, stamp FROM accounts";
+    private const string Select = "SELECT id, email, name, password_hash, role, publisher_id, failed_sign_ins, locked_until, stamp, language FROM accounts";
 
     private static Account? Map(Row? r) => r is null ? null
-        : new Account(r.Id, r.Email, r.Name, r.PasswordHash, r.Role, r.PublisherId, r.FailedSignIns, r.LockedUntil is { } l ? Times.FromMicros(l) : null, r.Stamp);
+        : new Account(r.Id, r.Email, r.Name, r.PasswordHash, r.Role, r.PublisherId, r.FailedSignIns, r.LockedUntil is { } l ? Times.FromMicros(l) : null, r.Stamp,
+            Languages.Of(r.Language));
 
 #pragma warning disable CA1812 // instantiated by the row mapper
     private sealed class Row
@@ -139,6 +148,7 @@ public sealed class Accounts(Store store, TimeProvider clock)
         public int FailedSignIns { get; set; }
         public long? LockedUntil { get; set; }
         public string Stamp { get; set; } = "";
+        public string? Language { get; set; }
     }
 #pragma warning restore CA1812
 }

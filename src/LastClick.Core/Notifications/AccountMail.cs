@@ -29,14 +29,14 @@ public sealed class AccountMail(Store store, TimeProvider clock)
         var normalized = Accounts.ValidEmail(email);
         store.InSession(s =>
         {
-            var account = s.QuerySingleOrDefault<AccountRow>("SELECT id, email, name FROM accounts WHERE email = @normalized", new { normalized });
+            var account = s.QuerySingleOrDefault<AccountRow>("SELECT id, email, name, language FROM accounts WHERE email = @normalized", new { normalized });
             if (account is null) return;
             var now = clock.GetUtcNow();
             var recent = s.Scalar<long>("SELECT COUNT(*) FROM account_tokens WHERE account_id = @Id AND purpose = @Reset AND created_at > @since",
                 new { account.Id, Reset, since = Times.ToMicros(now - TimeSpan.FromHours(1)) });
             if (recent >= ResetsPerHour) return;
             var token = NewToken(s, account.Id, Reset, null, now, ResetFor);
-            var lang = MailText.DefaultLanguage;
+            var lang = Common.Languages.Of(account.Language) ?? MailText.DefaultLanguage;
             string T(string key, params object?[] args) => MailText.Get(lang, key, args);
             var document = new MailDocument(T("reset.subject"),
             [
@@ -74,7 +74,7 @@ public sealed class AccountMail(Store store, TimeProvider clock)
         var normalized = Accounts.ValidEmail(newEmail, "email");
         store.InSession(s =>
         {
-            var account = s.QuerySingleOrDefault<AccountRow>("SELECT id, email, name FROM accounts WHERE id = @accountId", new { accountId })
+            var account = s.QuerySingleOrDefault<AccountRow>("SELECT id, email, name, language FROM accounts WHERE id = @accountId", new { accountId })
                 ?? throw new ProblemException(Problem.NotFound("account", "no such account"));
             if (account.Email == normalized) throw ProblemException.Invalid("email", "is already the address of this account");
             if (s.Query<string>("SELECT id FROM accounts WHERE email = @normalized", new { normalized }).Count > 0)
@@ -83,7 +83,7 @@ public sealed class AccountMail(Store store, TimeProvider clock)
             }
             var now = clock.GetUtcNow();
             var token = NewToken(s, account.Id, EmailChange, normalized, now, EmailChangeFor);
-            var lang = MailText.DefaultLanguage;
+            var lang = Common.Languages.Of(account.Language) ?? MailText.DefaultLanguage;
             string T(string key, params object?[] args) => MailText.Get(lang, key, args);
             var confirm = new MailDocument(T("email.subject"),
             [
@@ -146,6 +146,7 @@ public sealed class AccountMail(Store store, TimeProvider clock)
         public string Id { get; set; } = "";
         public string Email { get; set; } = "";
         public string Name { get; set; } = "";
+        public string? Language { get; set; }
     }
 
     private sealed class TokenRow

@@ -84,7 +84,7 @@ public sealed record MailDocument(string Subject, IReadOnlyList<MailBlock> Block
 /// The wording of every mail, per language. English is complete; another language adds its table and falls back to
 /// English for any text it lacks, so a mail is never half-empty. Keys name the text, not the language.
 /// </summary>
-public static class MailText
+public static partial class MailText
 {
     public const string DefaultLanguage = "en";
 
@@ -162,6 +162,11 @@ public static class MailText
             ["test.subject"] = "LastClick test mail",
             ["test.intro"] = "This is a test mail: the SMTP settings work.",
         },
+        // The other languages, one file each (MailText.{language}.cs).
+        ["fr"] = French(),
+        ["pt"] = Portuguese(),
+        ["es"] = Spanish(),
+        ["ru"] = Russian(),
     };
 
     /// <summary>The languages mails can be written in.</summary>

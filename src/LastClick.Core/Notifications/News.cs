@@ -115,9 +115,9 @@ public sealed class NewsService(Store store, ProgramCatalog programs, TimeProvid
         using var payload = JsonDocument.Parse(m.Payload);
         var p = payload.RootElement;
         var mails = new List<OutgoingMail>();
-        foreach (var (accountId, email, name) in recipients)
+        foreach (var (accountId, email, name, chosen) in recipients)
         {
-            var language = MailText.DefaultLanguage;
+            var language = LanguageOf(chosen, m.ProgramId);
             if (Document(m, p, publisherId, name, language) is not { } document) continue;
             var attachments = m.Kind == "payout_exported" ? StatementFor(Str(p, "run"), publisherId) : null;
             mails.Add(new OutgoingMail(m.Kind, email, language, document, Footer(language, m.ProgramId), accountId, publisherId, Attachments: attachments));
@@ -141,7 +141,7 @@ public sealed class NewsService(Store store, ProgramCatalog programs, TimeProvid
                 return new MailDocument(T("accepted.subject", programName), blocks);
             case "application_decided":
                 blocks.Add(new MailParagraph(T("rejected.intro", programName)));
-                blocks.Add(new MailParagraph(T("rejected.reason", Words(Str(p, "reason")))));
+                blocks.Add(new MailParagraph(T("rejected.reason", Label(lang, Str(p, "reason")))));
                 if (Str(p, "message") is { Length: > 0 } why) blocks.Add(new MailParagraph(T("rejected.message", why)));
                 blocks.Add(new MailLink(T("rejected.again"), Url("/p/profile")));
                 return new MailDocument(T("rejected.subject", programName), blocks);
@@ -161,18 +161,18 @@ public sealed class NewsService(Store store, ProgramCatalog programs, TimeProvid
             case "claim_decided":
                 var status = Str(p, "status");
                 blocks.Add(new MailParagraph(T("claim.intro", Num(p, "claim"), Str(p, "orderId"), status)));
-                if (Str(p, "reason") is { Length: > 0 } reason) blocks.Add(new MailParagraph(T("claim.reason", Words(reason))));
+                if (Str(p, "reason") is { Length: > 0 } reason) blocks.Add(new MailParagraph(T("claim.reason", Label(lang, reason))));
                 if (Str(p, "note") is { Length: > 0 } note) blocks.Add(new MailParagraph(T("claim.note", note)));
                 blocks.Add(new MailLink(T("claim.link"), Url("/p/claims")));
                 return new MailDocument(T("claim.subject", Str(p, "orderId"), status), blocks);
             case "fraud_confirmed":
-                blocks.Add(new MailParagraph(T("fraud.intro", Words(Str(p, "reason")), Num(p, "declined"), Num(p, "deducted"))));
+                blocks.Add(new MailParagraph(T("fraud.intro", Label(lang, Str(p, "reason")), Num(p, "declined"), Num(p, "deducted"))));
                 blocks.Add(new MailLink(T("fraud.link"), Url("/p/fraud")));
                 return new MailDocument(T("fraud.subject"), blocks);
             case var k when k.StartsWith("order_", StringComparison.Ordinal):
                 var orderId = Str(p, "orderId");
                 blocks.Add(new MailParagraph(T("order.intro", orderId, programName, Str(p, "status"), Str(p, "currency"), Str(p, "commission"))));
-                if (Str(p, "reason") is { Length: > 0 } why2) blocks.Add(new MailParagraph(T("order.reason", Words(why2))));
+                if (Str(p, "reason") is { Length: > 0 } why2) blocks.Add(new MailParagraph(T("order.reason", Label(lang, why2))));
                 blocks.Add(new MailLink(T("order.link"), Url($"/p/commissions/{Uri.EscapeDataString(orderId)}")));
                 return new MailDocument(T("order.subject", orderId, Str(p, "status")), blocks);
             default:
@@ -233,14 +233,24 @@ public sealed class NewsService(Store store, ProgramCatalog programs, TimeProvid
         return statement is null ? null : [new MailAttachment($"statement-{runId}.pdf", "application/pdf", Statements.Pdf(statement))];
     }
 
-    private List<(string AccountId, string Email, string Name)> Recipients(string publisherId) => store.Read(s =>
-        s.Query<RecipientRow>("SELECT id, email, name FROM accounts WHERE publisher_id = @publisherId AND role = 'publisher' ORDER BY id", new { publisherId })
-            .Select(r => (r.Id, r.Email, r.Name)).ToList());
+    private List<(string AccountId, string Email, string Name, string? Language)> Recipients(string publisherId) => store.Read(s =>
+        s.Query<RecipientRow>("SELECT id, email, name, language FROM accounts WHERE publisher_id = @publisherId AND role = 'publisher' ORDER BY id", new { publisherId })
+            .Select(r => (r.Id, r.Email, r.Name, Languages.Of(r.Language))).ToList());
 
     private string Url(string path) => PublicUrl.TrimEnd('/') + path;
 
-    /// <summary>A reason code as words (issue 17 puts them in each language).</summary>
-    private static string Words(string code) => code.Replace('_', ' ');
+    /// <summary>
+    /// A code's label in a language, as the dashboard shows it (the server sets this to its resources); words made from
+    /// the code when none is set.
+    /// </summary>
+    public Func<string, string, string?>? Labels { get; set; }
+
+    private string Label(string language, string code) => Labels?.Invoke(language, code) ?? code.Replace('_', ' ');
+
+    /// <summary>The language a publisher's mail is written in: its account's choice, else its program's first language, else English.</summary>
+    private string LanguageOf(string? chosen, string? programId) =>
+        chosen ?? (programId is not null && programs.All.FirstOrDefault(x => x.Id == programId) is { Languages: [var first, ..] } ? Languages.Of(first) : null)
+            ?? MailText.DefaultLanguage;
 
     private static string Str(JsonElement p, string name) =>
         p.TryGetProperty(name, out var v) ? v.ValueKind switch { JsonValueKind.String => v.GetString() ?? "", JsonValueKind.Null => "", _ => v.GetRawText() } : "";
@@ -301,7 +311,7 @@ public sealed class NewsService(Store store, ProgramCatalog programs, TimeProvid
         """, new { audience = AudienceOf(account), account.Id }));
 
     /// <summary>The newest notifications of an account's audience, unread ones marked.</summary>
-    public IReadOnlyList<NotificationView> List(Account account, int limit = 50, long? before = null) => store.Read(s =>
+    public IReadOnlyList<NotificationView> List(Account account, int limit = 50, long? before = null, string? language = null) => store.Read(s =>
     {
         var read = s.Query<long>("SELECT last_read_id FROM notification_reads WHERE account_id = @Id", new { account.Id }).FirstOrDefault();
         return (IReadOnlyList<NotificationView>)s.Query<NotificationRow>("""
@@ -309,7 +319,7 @@ public sealed class NewsService(Store store, ProgramCatalog programs, TimeProvid
             WHERE n.audience = @audience AND (@before IS NULL OR n.id < @before) ORDER BY n.id DESC LIMIT @limit
             """, new { audience = AudienceOf(account), before, limit }).Select(r =>
         {
-            var (title, link) = Describe(r.Kind, r.ProgramId, r.Payload, MailText.DefaultLanguage, account.Role != AccountRoles.Publisher);
+            var (title, link) = Describe(r.Kind, r.ProgramId, r.Payload, Languages.Of(language) ?? account.Language ?? MailText.DefaultLanguage, account.Role != AccountRoles.Publisher);
             return new NotificationView(r.Id, r.Kind, title, link, Times.FromMicros(r.At), r.Id > read);
         }).ToList();
     });
@@ -330,7 +340,7 @@ public sealed class NewsService(Store store, ProgramCatalog programs, TimeProvid
         return kind switch
         {
             "application_decided" when Str(p, "status") == "approved" => (T("accepted.subject", program), "/p"),
-            "application_decided" => ($"{T("rejected.subject", program)}: {Words(Str(p, "reason"))}", "/p/profile"),
+            "application_decided" => ($"{T("rejected.subject", program)}: {Label(lang, Str(p, "reason"))}", "/p/profile"),
             "payout_exported" => (T("payout.subject", Str(p, "currency"), Str(p, "amount")), "/p/payouts"),
             "payout_returned" => (T("returned.subject", Str(p, "currency"), Str(p, "amount")) + (operators ? $" ({Str(p, "publisher")})" : ""),
                 operators ? "/o/payouts" : "/p/payouts"),
@@ -368,12 +378,12 @@ public sealed class NewsService(Store store, ProgramCatalog programs, TimeProvid
             var links = Preferences(publisherId)[DigestKind] ? BrokenLinks.ForPublisher(store, publisherId) : [];
             var mails = links.Count == 0 ? [] : Recipients(publisherId).Select(r =>
             {
-                var lang = MailText.DefaultLanguage;
+                var lang = LanguageOf(r.Language, null);
                 string T(string key, params object?[] args) => MailText.Get(lang, key, args);
                 List<MailBlock> blocks = [new MailParagraph(T("hello", r.Name)), new MailParagraph(T("digest.intro"))];
                 blocks.Add(new MailList(links.Take(maxLinks).Select(b => b.Suggestions.Count == 0
-                    ? T("digest.item.none", Url($"/go/{b.LinkCode}"), Words(b.Reason))
-                    : T("digest.item", Url($"/go/{b.LinkCode}"), Words(b.Reason), string.Join(", ", b.Suggestions.Select(x => x.Title)))).ToList()));
+                    ? T("digest.item.none", Url($"/go/{b.LinkCode}"), Label(lang, b.Reason))
+                    : T("digest.item", Url($"/go/{b.LinkCode}"), Label(lang, b.Reason), string.Join(", ", b.Suggestions.Select(x => x.Title)))).ToList()));
                 if (links.Count > maxLinks) blocks.Add(new MailParagraph(T("digest.more", links.Count - maxLinks)));
                 blocks.Add(new MailLink(T("digest.link"), Url("/p/links")));
                 return new OutgoingMail(DigestKind, r.Email, lang, new MailDocument(T("digest.subject", links.Count), blocks),
@@ -414,6 +424,7 @@ public sealed class NewsService(Store store, ProgramCatalog programs, TimeProvid
         public string Id { get; set; } = "";
         public string Email { get; set; } = "";
         public string Name { get; set; } = "";
+        public string? Language { get; set; }
     }
 
     private sealed class PreferenceRow

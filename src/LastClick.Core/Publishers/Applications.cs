@@ -146,13 +146,21 @@ public sealed class Applications(Store store, ProgramCatalog programs, TimeProvi
         LockPublisher(s, publisherId);
         var publisher = Find(s, publisherId) ?? throw new ProblemException(Problem.NotFound("publisher", $"unknown publisher '{publisherId}'"));
         if (publisher.Profile is null) throw ProblemException.Invalid("profile", "complete the profile (channels, traffic sources, target GEOs) before applying");
-        if (For(s, publisherId).Any(a => a.ProgramId == programId))
+        var existing = For(s, publisherId).FirstOrDefault(a => a.ProgramId == programId);
+        if (existing is { Status: not ApplicationStatus.Rejected })
         {
             throw new ProblemException(Problem.Conflict("program", $"there is already an application to {programId}"));
         }
         var now = clock.GetUtcNow();
+        // A rejected publisher may apply again (with its profile as it stands now): the rejection stays in the audit
+        // trail, the application is pending again.
+        if (existing is not null)
+        {
+            s.Execute("DELETE FROM applications WHERE publisher_id = @publisherId AND program_id = @programId AND status = @Rejected",
+                new { publisherId, programId, ApplicationStatus.Rejected });
+        }
         Open(s, publisherId, publisher.Profile, publisher.Ranking, program, now, actor);
-        AuditLog.Append(s, now, actor, "application.submitted", $"publisher:{publisherId}", $"program {programId}");
+        AuditLog.Append(s, now, actor, existing is null ? "application.submitted" : "application.resubmitted", $"publisher:{publisherId}", $"program {programId}");
         Applied(s, now, publisherId, programId, publisher.Profile);
         return For(s, publisherId).Single(a => a.ProgramId == programId);
     });

@@ -104,6 +104,16 @@ public static class LastClickCli
         return command;
     }
 
+    /// <summary>Where <c>serve --demo</c> keeps its data when no store is named.</summary>
+    public const string DemoStore = "data/demo.db";
+
+    /// <summary>
+    /// How a newcomer runs a command, as it would type it: through <c>dotnet run</c> from a source checkout (which is
+    /// how the README starts the server), or as the published <c>lastclick</c> executable.
+    /// </summary>
+    internal static string Invocation() =>
+        Path.GetFileNameWithoutExtension(Environment.ProcessPath ?? "") == "dotnet" ? "dotnet run --project src/LastClick --" : "lastclick";
+
     private static Option<string> StoreOption() =>
         new("--store") { Description = "postgres://… or a SQLite file", DefaultValueFactory = _ => "data/lastclick.db" };
 
@@ -129,7 +139,10 @@ public static class LastClickCli
                 .AddEnvironmentVariables("DOTNET_").AddEnvironmentVariables("ASPNETCORE_").AddEnvironmentVariables()
                 .AddCommandLine([.. parse.UnmatchedTokens]).Build();
             var explicitStore = parse.GetResult(store) is { Implicit: false };
-            using var s = Store.Connect(explicitStore ? parse.GetValue(store)! : settings.GetConnectionString("LastClick") ?? parse.GetValue(store)!);
+            // The demo gets a store of its own (its sign-ins get new passwords on every start): a real install's
+            // data/lastclick.db is never filled with demo data unless --store names it.
+            var fallback = parse.GetValue(demo) ? DemoStore : parse.GetValue(store)!;
+            using var s = Store.Connect(explicitStore ? parse.GetValue(store)! : settings.GetConnectionString("LastClick") ?? fallback);
             List<string> args = [.. parse.UnmatchedTokens];
             var addressConfigured = settings["urls"] is not null || settings["http_ports"] is not null || settings["https_ports"] is not null;
             if (parse.GetResult(urls) is { Implicit: false } || !addressConfigured) args.AddRange(["--urls", parse.GetValue(urls)!]);
@@ -154,8 +167,11 @@ public static class LastClickCli
             .AppendLine(CultureInfo.InvariantCulture, $"  Health          {url}/healthz");
         if (demo is null)
         {
-            text.AppendLine("Next: create your admin sign-in (lastclick accounts create --email you@example.com --role admin), let publishers")
-                .AppendLine(CultureInfo.InvariantCulture, $"apply at {url}/apply, or start again with --demo for a populated system.");
+            var storeArgument = store is SqliteStore { Path: var file } && !file.EndsWith("data/lastclick.db", StringComparison.Ordinal)
+                ? $" --store {file}" : store is SqliteStore ? "" : " --store …";
+            text.AppendLine("Next: create your admin sign-in in another terminal,")
+                .AppendLine(CultureInfo.InvariantCulture, $"  {Invocation()} accounts create --email you@example.com --role admin{storeArgument}")
+                .AppendLine(CultureInfo.InvariantCulture, $"let publishers apply at {url}/apply, or start again with --demo for a populated system (kept apart, in {DemoStore}).");
         }
         else
         {

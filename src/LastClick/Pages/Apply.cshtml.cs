@@ -93,7 +93,7 @@ public sealed class ApplyModel(Platform platform, Passwords passwords) : PageMod
         {
             Access.Accounts.ValidPassword(Form.Password, "password");
             var id = platform.Applications.Apply(Form.Profile(), Form.Payout(), Form.Programs, passwords.Hash(Form.Password!), platform.Accounts);
-            TempData["Flash"] = "Application received. Sign in to follow it.";
+            Flash.Set(this, "Application received. Sign in to follow it.");
             return Redirect($"/signin?applied={id}");
         }
         catch (ProblemException e)

@@ -13,7 +13,7 @@ public sealed record Series(
 /// <summary>A commission as the lists show it (the order, its status and reason, what it earns, the click's sub1).</summary>
 public sealed record CommissionRow(
     string OrderId, DateTimeOffset At, string Program, string? Publisher, string Status, string? Reason, string Currency, decimal Sales, decimal Commission,
-    string? ClickId, string? Sub1, string? Country, DateTimeOffset? FraudAt);
+    string? ClickId, string? Sub1, string? Country, DateTimeOffset? FraudAt, string SaleCurrency = "");
 
 public sealed record InvalidClicks(string Publisher, string Reason, long Clicks);
 
@@ -70,20 +70,26 @@ public static class Dashboard
             report.Currencies, commission, totals, zone.Id);
     }
 
-    /// <summary>Commissions newest first, for a publisher (or all), with filters; each with its click's sub1 and country.</summary>
+    /// <summary>
+    /// Commissions newest first, for a publisher (or all), with filters (UTC instants from ≤ at &lt; to); each with its
+    /// click's sub1 and country, and a reason whenever it pays nothing: the decline's or the attribution's, else its lines'
+    /// most common one (as the API's order-level reason).
+    /// </summary>
     public static IReadOnlyList<CommissionRow> Commissions(Store store, string? publisherId, string? programId, string? status, string? orderId, int limit, int offset,
-        bool fraudOnly = false) =>
+        bool fraudOnly = false, DateTimeOffset? from = null, DateTimeOffset? to = null) =>
         store.Read(s => s.Connection.Query<Row>($"""
-            SELECT o.id AS order_id, o.at, o.program_id, o.publisher_id, o.status, COALESCE(o.decline_reason, o.attribution_reason) AS reason,
+            SELECT o.id AS order_id, o.at, o.program_id, o.publisher_id, o.status,
+                   COALESCE(o.decline_reason, o.attribution_reason, CASE WHEN o.commission_minor = 0 THEN (SELECT l.reason FROM order_lines l
+                       WHERE l.order_id = o.id AND l.reason IS NOT NULL GROUP BY l.reason ORDER BY COUNT(*) DESC, MIN(l.line_no) LIMIT 1) END) AS reason,
                    o.payout_currency, o.currency AS order_currency, o.amount_minor, o.commission_minor, o.attributed_click_id AS click_id,
                    c.sub1, c.country, o.fraud_at
             FROM orders o LEFT JOIN clicks c ON c.id = o.attributed_click_id
-            WHERE 1 = 1{(publisherId is null ? "" : " AND o.publisher_id = @publisherId")}{(programId is null ? "" : " AND o.program_id = @programId")}{(status is null ? "" : " AND o.status = @status")}{(orderId is null ? "" : " AND o.id = @orderId")}{(fraudOnly ? " AND o.fraud_at IS NOT NULL" : "")}
+            WHERE 1 = 1{(publisherId is null ? "" : " AND o.publisher_id = @publisherId")}{(programId is null ? "" : " AND o.program_id = @programId")}{(status is null ? "" : " AND o.status = @status")}{(orderId is null ? "" : " AND o.id = @orderId")}{(fraudOnly ? " AND o.fraud_at IS NOT NULL" : "")}{(from is null ? "" : " AND o.at >= @fromAt")}{(to is null ? "" : " AND o.at < @toAt")}
             ORDER BY {(fraudOnly ? "o.fraud_at" : "o.at")} DESC, o.id LIMIT @limit OFFSET @offset
-            """, new { publisherId, programId, status, orderId, limit, offset }, s.Transaction)
+            """, new { publisherId, programId, status, orderId, limit, offset, fromAt = from is { } f ? Times.ToMicros(f) : 0, toAt = to is { } t ? Times.ToMicros(t) : 0 }, s.Transaction)
         .Select(r => new CommissionRow(r.OrderId, Times.FromMicros(r.At), r.ProgramId, r.PublisherId, r.Status, r.Reason, r.PayoutCurrency,
             Currency.Of(r.OrderCurrency).FromMinor(r.AmountMinor), Currency.Of(r.PayoutCurrency).FromMinor(r.CommissionMinor), r.ClickId, r.Sub1, r.Country,
-            r.FraudAt is { } f ? Times.FromMicros(f) : null)).ToList());
+            r.FraudAt is { } f ? Times.FromMicros(f) : null, r.OrderCurrency)).ToList());
 
     /// <summary>Orders flagged as fraud, newest first.</summary>
     public static IReadOnlyList<CommissionRow> FraudOrders(Store store, int limit) => Commissions(store, null, null, null, null, limit, 0, fraudOnly: true);

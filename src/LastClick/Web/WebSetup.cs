@@ -166,6 +166,7 @@ public static class WebSetup
                 OnPrepareResponse = f => f.Context.Response.Headers.CacheControl = f.Context.Request.Query.ContainsKey("v") ? "public, max-age=31536000, immutable" : "public, max-age=3600",
             });
             dashboard.UseAuthentication();
+            Language.Use(dashboard, app.Services.GetRequiredService<Platform>());
             dashboard.UseAuthorization();
             dashboard.UseRateLimiter();
         });

@@ -123,7 +123,7 @@ public sealed partial class MailTests
         using (var list = await lena.GetAsync("/notifications"))
         {
             var html = await list.Content.ReadAsStringAsync();
-            Assert.Contains("Your application to AliExpress Global (EU): no visible channel", html, StringComparison.Ordinal);
+            Assert.Contains("Your application to AliExpress Global (EU): No visible channel", html, StringComparison.Ordinal);
             Assert.Contains($"href=\"/notifications/mail/{mail.Id}\"", html, StringComparison.Ordinal);
             Assert.Contains("Waiting to be sent", html, StringComparison.Ordinal);
         }

@@ -148,9 +148,15 @@ public sealed class AntiforgeryTests : IAsyncLifetime
             new("url", "http://127.0.0.1:9/pb"), new("method", "GET"), new("events", publisher ? "created" : "order_attributed"), new("delivery", NewDelivery(publisher)),
             // The notification centre's email choices; the links a mail carries (a reset, an address change).
             new("kinds", "payout_exported"),
+            // Issue 17's language switcher: a signed-in account keeps its choice (a new one on every post).
+            new("language", NextLanguage()), new("back", "/p"),
             new("token", route switch { "/account/reset" => NewAccountToken(LastClick.Notifications.AccountMail.Reset), "/account/email/confirm" => NewAccountToken(LastClick.Notifications.AccountMail.EmailChange), _ => "none" }),
         ];
     }
+
+    private int _language;
+
+    private string NextLanguage() => LastClick.Common.Languages.All[++_language % LastClick.Common.Languages.All.Count].Code;
 
     /// <summary>Everything a form could change, in one string: row counts, the audit trail's end, links, profiles, rankings.</summary>
     private string Fingerprint()
@@ -163,6 +169,7 @@ public sealed class AntiforgeryTests : IAsyncLifetime
                 || '/' || COALESCE((SELECT GROUP_CONCAT(destination) FROM links), '') || '/' || COALESCE((SELECT GROUP_CONCAT(COALESCE(profile, '')) FROM publishers), '')
                 || '/' || (SELECT COUNT(*) FROM feeds WHERE revoked_at IS NULL) || '/' || (SELECT COUNT(*) FROM banned_keywords)
                 || '/' || (SELECT COUNT(*) FROM claims WHERE status = 'open')
+                || '/' || COALESCE((SELECT GROUP_CONCAT(COALESCE(language, '')) FROM accounts), '')
             """));
     }
 
@@ -188,7 +195,7 @@ public sealed class AntiforgeryTests : IAsyncLifetime
             // its URL is the secret (MailTests).
             if (route == "/unsubscribe") continue;
             using var session = _host.NewSession();
-            if (DashboardPages.IsPublisherRoute(route) || route.StartsWith("/notifications", StringComparison.Ordinal)) await session.SignInAsync("pat@p.example", Password);
+            if (DashboardPages.IsPublisherRoute(route) || route.StartsWith("/notifications", StringComparison.Ordinal) || route == "/language") await session.SignInAsync("pat@p.example", Password);
             else if (route.StartsWith("/o", StringComparison.Ordinal) || route.StartsWith("/account", StringComparison.Ordinal) || route == "/signout") await session.SignInAsync("admin@program.example", Password);
             var fields = Fields(DashboardPages.IsPublisherRoute(route), handler, route);
 

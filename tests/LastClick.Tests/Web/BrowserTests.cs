@@ -65,7 +65,7 @@ public sealed class BrowserTests(Chromium chromium) : IAsyncLifetime
         // Signed in while waiting: the application is pending, and no link can be made yet.
         await SignIn(applicant, "lena@gadgets.example", password);
         Assert.EndsWith("/p", applicant.Url, StringComparison.Ordinal);
-        Assert.Contains("pending", await applicant.Locator("[data-application='aliexpress-ww']").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("Pending", await applicant.Locator("[data-application='aliexpress-ww']").InnerTextAsync(), StringComparison.Ordinal);
 
         // Moderate (E3): a moderator approves it from the queue.
         var moderator = await NewPage();
@@ -75,7 +75,7 @@ public sealed class BrowserTests(Chromium chromium) : IAsyncLifetime
         await card.Locator("textarea[name=message]").FillAsync("Welcome aboard: your review site fits the program.");
         await card.Locator("button[value=approve]").ClickAsync();
         await moderator.WaitForSelectorAsync(".flash");
-        Assert.Contains("approved", await moderator.Locator(".flash").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("Approved", await moderator.Locator(".flash").InnerTextAsync(), StringComparison.Ordinal);
 
         // Build a link (F1) with the link builder, then follow it (F2).
         await applicant.GotoAsync("/p/links");
@@ -129,7 +129,7 @@ public sealed class BrowserTests(Chromium chromium) : IAsyncLifetime
         await applicant.GotoAsync("/p");
         await applicant.WaitForFunctionAsync("() => document.getElementById('commission-chart').chart !== undefined");
         var pending = await applicant.EvaluateAsync<decimal>(
-            "() => document.getElementById('commission-chart').chart.data.datasets.find(d => d.label === 'pending').data.reduce((a, b) => a + b, 0)");
+            "() => document.getElementById('commission-chart').chart.data.datasets.find(d => d.label === 'Pending').data.reduce((a, b) => a + b, 0)");
         Assert.Equal(5.60m, pending);
         Assert.Equal("1", await applicant.InnerTextAsync("#total-orders"));
 
@@ -139,6 +139,6 @@ public sealed class BrowserTests(Chromium chromium) : IAsyncLifetime
         Assert.Contains("homepage-banner", await row.InnerTextAsync(), StringComparison.Ordinal);
         await row.Locator("a").First.ClickAsync();
         await applicant.WaitForSelectorAsync("#order-lines");
-        Assert.Contains("category_table", await applicant.InnerTextAsync("#order-lines"), StringComparison.Ordinal);
+        Assert.Contains("Category rate", await applicant.InnerTextAsync("#order-lines"), StringComparison.Ordinal);
     }
 }

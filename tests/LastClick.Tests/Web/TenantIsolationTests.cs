@@ -54,6 +54,7 @@ public sealed class TenantIsolationTests : IAsyncLifetime
         ["market"] = "DE",
         ["note"] = "an answer",
         ["format"] = "csv",
+        ["from"] = "2000-01-01", ["to"] = "2099-12-31",
         ["url"] = "http://127.0.0.1:9/pb", ["method"] = "GET", ["events"] = "created",
     };
 

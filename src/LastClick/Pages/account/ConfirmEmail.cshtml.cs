@@ -46,7 +46,7 @@ public sealed class ConfirmEmailModel(Platform platform) : PageModel
         {
             await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, WebSetup.Principal(account)).ConfigureAwait(false);
         }
-        TempData["Flash"] = $"Your sign-in email is now {email}.";
+        Flash.Set(this, "Your sign-in email is now {0}.", email);
         return Redirect(User.Identity?.IsAuthenticated == true ? "/notifications" : "/signin");
     }
 }

@@ -31,7 +31,7 @@ public sealed class EmailModel(Platform platform, Passwords passwords) : PageMod
         {
             passwords.Confirm(platform, account, password, "password", "is not your password");
             platform.AccountMail.RequestEmailChange(account.Id, email ?? "");
-            return ($"A confirmation link was sent to {Access.Accounts.Normalize(email!)}; the change takes effect when it is opened.", "/notifications");
+            return (Flash.Say(this, "A confirmation link was sent to {0}; the change takes effect when it is opened.", Access.Accounts.Normalize(email!)), "/notifications");
         }, p => Problem = p, () => { });
     }
 }

@@ -38,7 +38,7 @@ public sealed class PasswordModel(Platform platform, Passwords passwords) : Page
         }
         // This session goes on with the new stamp; the others are signed out at their next request.
         await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, WebSetup.Principal(platform.Accounts.Find(account.Id)!)).ConfigureAwait(false);
-        TempData["Flash"] = "Password changed.";
+        Flash.Set(this, "Password changed.");
         return Redirect(account.Role == AccountRoles.Publisher ? "/p" : "/o");
     }
 }

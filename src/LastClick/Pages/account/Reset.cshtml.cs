@@ -43,7 +43,7 @@ public sealed class ResetModel(Platform platform, Passwords passwords) : PageMod
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
-        TempData["Flash"] = "Password changed: sign in with the new one.";
+        Flash.Set(this, "Password changed: sign in with the new one.");
         return Redirect("/signin");
     }
 }

@@ -39,7 +39,7 @@ public sealed class IndexModel(Platform platform) : PageModel
         {
             if (chosen.FirstOrDefault(k => NewsService.EmailChoices.All(c => c.Kind != k)) is { } unknown) throw Common.ProblemException.Invalid("kinds", $"unknown kind '{unknown}'");
             platform.News.SetPreferences(publisherId, NewsService.EmailChoices.ToDictionary(c => c.Kind, c => chosen.Contains(c.Kind), StringComparer.Ordinal), account.Email);
-            return ("Email choices saved.", "/notifications");
+            return (Flash.Say(this, "Email choices saved."), "/notifications");
         }, p => Problem = p, () => Load(account));
     }
 
@@ -48,7 +48,7 @@ public sealed class IndexModel(Platform platform) : PageModel
     private void Load(Account account)
     {
         IsPublisher = account.Role == AccountRoles.Publisher;
-        Items = platform.News.List(account, 100);
+        Items = platform.News.List(account, 100, language: System.Globalization.CultureInfo.CurrentUICulture.TwoLetterISOLanguageName);
         Mail = IsPublisher ? Mailbox.List(platform.Store, account.PublisherId, null, 20).Concat(Mailbox.List(platform.Store, null, account.Id, 20))
                 .DistinctBy(m => m.Id).OrderByDescending(m => m.Id).Take(20).ToList()
             : Mailbox.List(platform.Store, null, account.Id, 20);

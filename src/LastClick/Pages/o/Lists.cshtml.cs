@@ -25,13 +25,13 @@ public sealed class OperatorListsModel(Platform platform) : PageModel
     public IActionResult OnPostAdd(string? keywords) => Change(() =>
     {
         var added = platform.Keywords.Add([.. (keywords ?? "").Split('\n').Select(k => k.Trim()).Where(k => k.Length > 0)], WebSetup.ActorOf(User));
-        TempData["Flash"] = $"{added} keywords added.";
+        Flash.Set(this, "{0} keywords added.", added);
     });
 
     public IActionResult OnPostRemove(string? keyword) => Change(() =>
     {
         if (!platform.Keywords.Remove(keyword ?? "", WebSetup.ActorOf(User))) throw new ProblemException(Common.Problem.NotFound("keyword", $"'{keyword}' is not listed"));
-        TempData["Flash"] = $"'{keyword}' removed.";
+        Flash.Set(this, "“{0}” removed.", keyword);
     });
 
     public IActionResult OnPostStores(string? program, string? stores, string? note)
@@ -41,7 +41,7 @@ public sealed class OperatorListsModel(Platform platform) : PageModel
         {
             var list = (stores ?? "").Split('\n').Select(s => s.Trim()).Where(s => s.Length > 0).ToList();
             NonPayingStores.Set(platform.ProgramEditor, program ?? "", list, string.IsNullOrWhiteSpace(note) ? null : note.Trim(), WebSetup.ActorOf(User), platform.Clock.GetUtcNow());
-            TempData["Flash"] = $"{program}: {list.Count} non-paying stores from today.";
+            Flash.Set(this, "{0}: {1} stores that pay no commission, from today.", program, list.Count);
         });
     }
 

@@ -21,7 +21,9 @@ public sealed class ModerationModel(Platform platform) : PageModel
             if (decision is not ("approve" or "reject")) throw ProblemException.Invalid("decision", "approve or reject");
             var decided = platform.Applications.Decide(publisher ?? "", program ?? "", decision == "approve",
                 string.IsNullOrEmpty(reason) || decision == "approve" ? null : reason, message, WebSetup.ActorOf(User));
-            TempData["Flash"] = $"{decided.PublisherId} → {decided.ProgramId}: {decided.Status}.";
+            var name = platform.Applications.Find(decided.PublisherId)?.Profile?.ContactName ?? decided.PublisherId;
+            var programName = platform.Programs.All.FirstOrDefault(p => p.Id == decided.ProgramId)?.Name ?? decided.ProgramId;
+            Flash.Set(this, "{0} → {1}: {2}.", name, programName, Show.Label(HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizer<Text>>(), decided.Status));
             return Redirect("/o/moderation");
         }
         catch (ProblemException e)

@@ -32,7 +32,7 @@ public sealed class OperatorProgramModel(Platform platform) : PageModel
         try
         {
             var changed = platform.ProgramEditor.Save(id, definition ?? "", baseVersion, WebSetup.ActorOf(User));
-            TempData["Flash"] = $"Saved: {string.Join(", ", changed)}.";
+            Flash.Set(this, "Saved: {0}.", string.Join(", ", changed));
             return Redirect($"/o/programs/{id}");
         }
         catch (ProblemException e)

@@ -22,7 +22,7 @@ public sealed class RankingModel(Platform platform) : PageModel
     {
         if (!User.IsInRole(AccountRoles.Admin)) return Forbid();
         var rows = Ranking.Recompute(platform.Store, platform.Programs, platform.Clock.GetUtcNow(), Ranking.DefaultPeriod, WebSetup.ActorOf(User));
-        TempData["Flash"] = $"Ranking saved: {rows.Count} publishers ranked.";
+        Flash.Set(this, "Ranking saved: {0} publishers ranked.", rows.Count);
         return Redirect("/o/ranking");
     }
 }

@@ -1,23 +1,36 @@
 using LastClick.Ledger;
+using LastClick.Payouts;
 using LastClick.Web;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace LastClick.Pages.Publisher;
 
-/// <summary>Pending / confirmed / payable / paid per currency, the deductions, and the ledger's history (newest first).</summary>
+/// <summary>
+/// What the publisher will be paid and when (the next run per program, its threshold, what holds it), what is not
+/// payable yet and why, the amounts by state, and the history as changes to what it earned: a new commission is a plus,
+/// a reversal or deduction a minus, a move between states (pending → confirmed → payable → paid) changes nothing.
+/// </summary>
 public sealed class BalanceModel(Platform platform) : PageModel
 {
     public IReadOnlyList<BalanceView> Balances { get; private set; } = [];
     public IReadOnlyList<TransferView> History { get; private set; } = [];
+    public IReadOnlyList<UpcomingPayout> Upcoming { get; private set; } = [];
     public IReadOnlyDictionary<string, decimal> Deductions { get; private set; } = new Dictionary<string, decimal>();
 
     public void OnGet()
     {
         var me = WebSetup.PublisherOf(User);
         Balances = platform.Ledger.Balances(me);
+        Upcoming = platform.Payouts.Upcoming(me);
         var transfers = platform.Ledger.Transfers(me);
-        History = [.. transfers.OrderByDescending(t => t.At).Take(500)];
-        Deductions = transfers.Where(t => t.Kind is "refund_adjustment" or "antispam_deduction")
-            .GroupBy(t => t.Currency).ToDictionary(g => g.Key, g => g.Sum(t => t.Amount));
+        History = [.. transfers.OrderByDescending(t => t.At).ThenByDescending(t => t.Id).Take(500)];
+        Deductions = transfers.Where(t => t.Kind is EntryKinds.RefundAdjustment or EntryKinds.AntispamDeduction)
+            .GroupBy(t => t.Currency).ToDictionary(g => g.Key, g => g.Sum(t => Math.Abs(t.Amount)));
     }
+
+    /// <summary>A transfer's effect on what the publisher has earned: money from the program adds, money back to it subtracts.</summary>
+    public static decimal Change(TransferView t) =>
+        t.From == "program" && t.To != "program" ? t.Amount
+        : t.To == "program" && t.From != "program" ? -t.Amount
+        : 0m;
 }

@@ -37,7 +37,7 @@ public sealed class ClaimsModel(Platform platform) : PageModel
         try
         {
             var claim = platform.Claims.File(WebSetup.PublisherOf(User), Form.ToRequest());
-            TempData["Flash"] = $"Claim #{claim.Id} filed.";
+            Flash.Set(this, "Claim #{0} filed.", claim.Id);
             return Redirect("/p/claims");
         }
         catch (ProblemException e)

@@ -61,7 +61,7 @@ public sealed class FeedsModel(Platform platform) : PageModel
         try
         {
             var feed = platform.Feeds.Create(WebSetup.PublisherOf(User), Form.ToRequest());
-            TempData["Flash"] = $"Feed {feed.Code} made: its URL is below.";
+            Flash.Set(this, "Feed {0} made: its URL is below.", feed.Name.Length > 0 ? feed.Name : feed.Code);
             return Redirect("/p/feeds");
         }
         catch (ProblemException e)
@@ -78,7 +78,7 @@ public sealed class FeedsModel(Platform platform) : PageModel
         var me = WebSetup.PublisherOf(User);
         if (feed is null || platform.Feeds.Find(me, feed) is null) return NotFound();
         platform.Feeds.Revoke(me, feed);
-        TempData["Flash"] = "The feed's URL is revoked.";
+        Flash.Set(this, "The feed's URL is revoked.");
         return Redirect("/p/feeds");
     }
 

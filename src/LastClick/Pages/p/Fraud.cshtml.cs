@@ -17,6 +17,6 @@ public sealed class FindingsModel(Platform platform) : PageModel
     public IActionResult OnPost(long? finding, string? note) => FormActions.Run(this, () =>
     {
         platform.Fraud.Reply(WebSetup.PublisherOf(User), finding ?? 0, note);
-        return ($"Answer to finding #{finding} sent.", "/p/fraud");
+        return (Flash.Say(this, "Answer to finding #{0} sent.", finding), "/p/fraud");
     }, problem => Problem = problem, OnGet);
 }

@@ -45,7 +45,7 @@ public sealed class KeysModel(Platform platform) : PageModel
         {
             return NotFound();
         }
-        TempData["Flash"] = "Key revoked.";
+        Flash.Set(this, "Key revoked.");
         return Redirect("/p/keys");
     }
 }

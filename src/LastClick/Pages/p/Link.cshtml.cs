@@ -24,7 +24,7 @@ public sealed class LinkModel(Platform platform) : PageModel
         {
             platform.Links.Update(WebSetup.PublisherOf(User), code, new LinkChange(Blank(destination),
                 new Dictionary<int, string?> { [1] = Blank(sub1), [2] = Blank(sub2), [3] = Blank(sub3), [4] = Blank(sub4), [5] = Blank(sub5) }));
-            TempData["Flash"] = "Link saved: the redirect follows at once.";
+            Flash.Set(this, "Link saved: the redirect follows at once.");
             return Redirect($"/p/links/{code}");
         }
         catch (ProblemException e)

@@ -38,7 +38,7 @@ public sealed class ProfileModel(Platform platform, Passwords passwords) : PageM
                     "currentPassword", "enter your current password to change payout details");
             }
             platform.Applications.UpdateProfile(PublisherId, Form.Profile(), Form.Payout(), WebSetup.ActorOf(User));
-            TempData["Flash"] = "Profile saved.";
+            Flash.Set(this, "Profile saved.");
             return Redirect("/p/profile");
         }
         catch (ProblemException e)

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace LastClick.Pages.Publisher;
 
 /// <summary>The programs' terms, where each application stands (with the moderator's message), and applying to another program.</summary>
-public sealed class MembershipsModel(Platform platform) : PageModel
+public sealed class MembershipsModel(Platform platform, Microsoft.Extensions.Localization.IStringLocalizer<Text> text) : PageModel
 {
     public IReadOnlyList<ProgramTerms> Terms { get; private set; } = [];
     public IReadOnlyList<ApplicationView> Applications { get; private set; } = [];
@@ -20,7 +20,8 @@ public sealed class MembershipsModel(Platform platform) : PageModel
         try
         {
             var decided = platform.Applications.ApplyTo(WebSetup.PublisherOf(User), program ?? "", WebSetup.ActorOf(User));
-            TempData["Flash"] = decided.Status == ApplicationStatus.Pending ? "Application sent to moderation." : $"Application {decided.Status}: {decided.Message}";
+            TempData["Flash"] = decided.Status == ApplicationStatus.Pending ? text["Application sent to moderation."].Value
+                : $"{Show.Label(text, decided.Status)}: {decided.Message}";
         }
         catch (ProblemException e) when (e.Problem.Type == "not_found")
         {

@@ -2,6 +2,9 @@
 (function () {
   "use strict";
 
+  // Styles that only make sense with this script (the phone menu, the language switcher without its button) key on it.
+  document.documentElement.classList.add("js");
+
   const palette = { clicks: "#0b6bcb", orders: "#8250df", pending: "#9a6700", confirmed: "#0b6bcb", payable: "#1f883d", paid: "#116329", declined: "#cf222e" };
 
   function drawCharts(root) {
@@ -13,13 +16,16 @@
       if (!response.ok) return;
       const data = await response.json();
       const kind = canvas.dataset.kind;
+      // The series' names in the page's language (the page writes them; English when it does not).
+      const names = canvas.dataset.labels ? JSON.parse(canvas.dataset.labels) : {};
+      const name = function (key) { return names[key] || key; };
       const datasets = kind === "traffic"
         ? [
-            { type: "bar", label: "Clicks", data: data.clicks, backgroundColor: palette.clicks, yAxisID: "y" },
-            { type: "line", label: "Orders", data: data.orders, borderColor: palette.orders, backgroundColor: palette.orders, yAxisID: "y1", tension: 0.2 },
+            { type: "bar", label: name("clicks"), data: data.clicks, backgroundColor: palette.clicks, yAxisID: "y" },
+            { type: "line", label: name("orders"), data: data.orders, borderColor: palette.orders, backgroundColor: palette.orders, yAxisID: "y1", tension: 0.2 },
           ]
         : ["pending", "confirmed", "payable", "paid", "declined"].map(function (status) {
-            return { type: "bar", label: status, data: data.commission[status], backgroundColor: palette[status], stack: "c" };
+            return { type: "bar", label: name(status), data: data.commission[status], backgroundColor: palette[status], stack: "c" };
           });
       const scales = kind === "traffic"
         ? { y: { beginAtZero: true, position: "left" }, y1: { beginAtZero: true, position: "right", grid: { drawOnChartArea: false } } }
@@ -54,7 +60,7 @@
     const input = document.getElementById(button.dataset.copy);
     try { await navigator.clipboard.writeText(input.value); } catch (_) { input.select(); document.execCommand("copy"); }
     const label = button.textContent;
-    button.textContent = "Copied";
+    button.textContent = button.dataset.copied || "Copied";
     setTimeout(function () { button.textContent = label; }, 1500);
   });
 
@@ -63,6 +69,21 @@
   document.addEventListener("htmx:beforeSwap", function (e) {
     const xhr = e.detail.xhr;
     if (xhr.status >= 400 && xhr.responseText.indexOf("<main") < 0) { e.detail.shouldSwap = false; window.location.reload(); }
+  });
+
+  // The phone menu: the header's navigation folds behind one button below 640 px.
+  document.addEventListener("click", function (e) {
+    const toggle = e.target.closest("button[data-menu]");
+    if (!toggle) return;
+    const header = toggle.closest("header");
+    const open = header.classList.toggle("open");
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+
+  // The language switcher changes the page as soon as a language is picked (its button is for pages without script).
+  document.addEventListener("change", function (e) {
+    const select = e.target.closest("select[data-submit-on-change]");
+    if (select && select.form) select.form.requestSubmit();
   });
 
   function init(root) { drawCharts(root); drawQr(root); }

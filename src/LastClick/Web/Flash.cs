@@ -1,0 +1,19 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+
+namespace LastClick.Web;
+
+/// <summary>A page's message after a form (shown once, on the next page), in the reader's language.</summary>
+internal static class Flash
+{
+    /// <summary>The text of <paramref name="key"/> (its English wording, with {0}-style places) in the page's language.</summary>
+    public static string Say(PageModel page, string key, params object?[] args)
+    {
+        var text = page.HttpContext.RequestServices.GetRequiredService<IStringLocalizer<Text>>();
+        return args.Length == 0 ? text[key] : string.Format(CultureInfo.CurrentCulture, text[key], args);
+    }
+
+    /// <summary>Flashes <paramref name="key"/> for the next page.</summary>
+    public static void Set(PageModel page, string key, params object?[] args) => page.TempData["Flash"] = Say(page, key, args);
+}

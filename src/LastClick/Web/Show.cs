@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Text.Json;
+using LastClick.Common;
+using Microsoft.AspNetCore.Html;
+using Microsoft.Extensions.Localization;
+
+namespace LastClick.Web;
+
+/// <summary>
+/// How a page writes what it shows, in the reader's language and culture (H2): a code as its label with its
+/// explanation on hover, money with its currency, dates, counts and rates. Pages never write a code, a raw decimal or
+/// an ISO date themselves.
+/// </summary>
+public static class Show
+{
+    /// <summary>The label of a code (a status, a reason, a rule…), or the code made readable when no label exists.</summary>
+    public static string Label(IStringLocalizer text, string? code)
+    {
+        if (string.IsNullOrEmpty(code)) return "";
+        var label = text["code." + code];
+        return label.ResourceNotFound ? Readable(code) : label.Value;
+    }
+
+    /// <summary>An event a postback or webhook can be sent for: its own text when it has one, else its code's label.</summary>
+    public static string Event(IStringLocalizer text, string e) => text[e] is { ResourceNotFound: false } found ? found.Value : Label(text, e);
+
+    /// <summary>A code as its label, its explanation on hover, and the code itself for machines (<c>data-code</c>).</summary>
+    public static IHtmlContent Code(IStringLocalizer text, string? code)
+    {
+        if (string.IsNullOrEmpty(code)) return HtmlString.Empty;
+        var help = text["code." + code + ".help"];
+        var b = new HtmlContentBuilder();
+        b.AppendHtml("<span class=\"code\" data-code=\"").Append(code).AppendHtml("\"");
+        if (!help.ResourceNotFound) b.AppendHtml(" title=\"").Append(help.Value).AppendHtml("\"");
+        return b.AppendHtml(">").Append(Label(text, code)).AppendHtml("</span>");
+    }
+
+    /// <summary>An amount with its currency's minor digits and the reader's separators: <c>1 234,50 EUR</c>.</summary>
+    public static string Money(decimal amount, string? currency)
+    {
+        var digits = Currency.TryFind(currency, out var c) ? c.MinorDigits : 2;
+        var text = amount.ToString("N" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.CurrentCulture);
+        return currency is { Length: > 0 } ? text + " " + currency : text;
+    }
+
+    public static string Count(long value) => value.ToString("N0", CultureInfo.CurrentCulture);
+
+    public static string Number(decimal value, string format = "N2") => value.ToString(format, CultureInfo.CurrentCulture);
+
+    /// <summary>A rate such as 0.0725 as <c>7.25 %</c> in the reader's culture.</summary>
+    public static string Percent(decimal rate, int digits = 2) =>
+        (rate * 100).ToString("0." + new string('#', digits), CultureInfo.CurrentCulture) + " %";
+
+    public static string Date(DateTimeOffset at) => at.UtcDateTime.ToString("d", CultureInfo.CurrentCulture);
+
+    public static string Date(DateOnly day) => day.ToString("d", CultureInfo.CurrentCulture);
+
+    /// <summary>A moment in UTC, short: the reader's date and 24-hour or 12-hour time as its culture writes them.</summary>
+    public static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("g", CultureInfo.CurrentCulture);
+
+    /// <summary>The chart series' names for app.js (<c>data-labels</c>), in the page's language.</summary>
+    public static string ChartLabels(IStringLocalizer text) => JsonSerializer.Serialize(new Dictionary<string, string>
+    {
+        ["clicks"] = text["Clicks"], ["orders"] = text["Orders"],
+        ["pending"] = Label(text, "pending"), ["confirmed"] = Label(text, "confirmed"), ["payable"] = Label(text, "payable"),
+        ["paid"] = Label(text, "paid"), ["declined"] = Label(text, "declined"),
+    });
+
+    private static string Readable(string code) => code.Length == 0 ? code : char.ToUpperInvariant(code[0]) + code[1..].Replace('_', ' ');
+}

@@ -1,0 +1,17 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+
+namespace LastClick.Tests.Support;
+
+/// <summary>The tests run as the executable does (Program.cs): invariant everywhere but a dashboard page, whatever the machine's locale.</summary>
+internal static class InvariantCulture
+{
+    [ModuleInitializer]
+    internal static void Set()
+    {
+        CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+        CultureInfo.DefaultThreadCurrentUICulture = CultureInfo.InvariantCulture;
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
+    }
+}
