@@ -14,6 +14,9 @@ internal static class Flash
         return args.Length == 0 ? text[key] : string.Format(CultureInfo.CurrentCulture, text[key], args);
     }
 
+    /// <summary>A code's label in the page's language, for a message.</summary>
+    public static string Label(PageModel page, string code) => Show.Label(page.HttpContext.RequestServices.GetRequiredService<IStringLocalizer<Text>>(), code);
+
     /// <summary>Flashes <paramref name="key"/> for the next page.</summary>
     public static void Set(PageModel page, string key, params object?[] args) => page.TempData["Flash"] = Say(page, key, args);
 }

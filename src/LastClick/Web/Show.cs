@@ -21,6 +21,9 @@ public static class Show
         return label.ResourceNotFound ? Readable(code) : label.Value;
     }
 
+    /// <summary>What a code means, for a hover, or null when it has no explanation.</summary>
+    public static string? Help(IStringLocalizer text, string code) => text["code." + code + ".help"] is { ResourceNotFound: false } help ? help.Value : null;
+
     /// <summary>An event a postback or webhook can be sent for: its own text when it has one, else its code's label.</summary>
     public static string Event(IStringLocalizer text, string e) => text[e] is { ResourceNotFound: false } found ? found.Value : Label(text, e);
 
@@ -28,10 +31,9 @@ public static class Show
     public static IHtmlContent Code(IStringLocalizer text, string? code)
     {
         if (string.IsNullOrEmpty(code)) return HtmlString.Empty;
-        var help = text["code." + code + ".help"];
         var b = new HtmlContentBuilder();
         b.AppendHtml("<span class=\"code\" data-code=\"").Append(code).AppendHtml("\"");
-        if (!help.ResourceNotFound) b.AppendHtml(" title=\"").Append(help.Value).AppendHtml("\"");
+        if (Help(text, code) is { } help) b.AppendHtml(" title=\"").Append(help).AppendHtml("\"");
         return b.AppendHtml(">").Append(Label(text, code)).AppendHtml("</span>");
     }
 

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 
 namespace LastClick.Tests.Support;
 
-/// <summary>The tests run as the executable does (Program.cs): invariant everywhere but a dashboard page, whatever the machine's locale.</summary>
+/// <summary>Both test assemblies (Core.Tests links this file) run as the executable does (Program.cs): invariant everywhere but a dashboard page, whatever the machine's locale.</summary>
 internal static class InvariantCulture
 {
     [ModuleInitializer]

@@ -32,7 +32,7 @@ public sealed class BrowserTests(Chromium chromium) : IAsyncLifetime
         return page;
     }
 
-    private static async Task SignIn(IPage page, string email, string password)
+    internal static async Task SignIn(IPage page, string email, string password)
     {
         await page.GotoAsync("/signin");
         await page.FillAsync("input[name=email]", email);

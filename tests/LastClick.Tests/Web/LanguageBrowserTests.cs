@@ -64,11 +64,7 @@ public sealed partial class LanguageBrowserTests(Chromium chromium) : IAsyncLife
             var page = await context.NewPageAsync();
             page.SetDefaultTimeout(15_000);
             var (_, email, password) = _demo.Accounts.Single(a => a.Role == role);
-            await page.GotoAsync("/signin");
-            await page.FillAsync("input[name=email]", email);
-            await page.FillAsync("input[name=password]", password);
-            await page.ClickAsync("form.stack button[type=submit]");
-            await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+            await BrowserTests.SignIn(page, email, password);
 
             foreach (var path in pages)
             {
@@ -113,11 +109,7 @@ public sealed partial class LanguageBrowserTests(Chromium chromium) : IAsyncLife
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(15_000);
         var (_, email, password) = _demo.Accounts.Single(a => a.Role == AccountRoles.Publisher);
-        await page.GotoAsync("/signin");
-        await page.FillAsync("input[name=email]", email);
-        await page.FillAsync("input[name=password]", password);
-        await page.ClickAsync("form.stack button[type=submit]");
-        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+        await BrowserTests.SignIn(page, email, password);
         await page.GotoAsync("/p/balance");
         Assert.Equal("en", await page.GetAttributeAsync("html", "lang"));
 

@@ -22,7 +22,7 @@ public sealed class OperatorClaimsModel(Platform platform) : PageModel
     private IActionResult Decide(Func<Claim> decide) => FormActions.Run(this, () =>
     {
         var claim = decide();
-        return (Flash.Say(this, "Claim #{0}: {1}.", claim.Id, Show.Label(HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizer<Text>>(), claim.Status)), "/o/claims");
+        return (Flash.Say(this, "Claim #{0}: {1}.", claim.Id, Flash.Label(this, claim.Status)), "/o/claims");
     }, problem => Problem = problem, Load);
 
     private void Load()

@@ -23,7 +23,7 @@ public sealed class ModerationModel(Platform platform) : PageModel
                 string.IsNullOrEmpty(reason) || decision == "approve" ? null : reason, message, WebSetup.ActorOf(User));
             var name = platform.Applications.Find(decided.PublisherId)?.Profile?.ContactName ?? decided.PublisherId;
             var programName = platform.Programs.All.FirstOrDefault(p => p.Id == decided.ProgramId)?.Name ?? decided.ProgramId;
-            Flash.Set(this, "{0} → {1}: {2}.", name, programName, Show.Label(HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizer<Text>>(), decided.Status));
+            Flash.Set(this, "{0} → {1}: {2}.", name, programName, Flash.Label(this, decided.Status));
             return Redirect("/o/moderation");
         }
         catch (ProblemException e)
