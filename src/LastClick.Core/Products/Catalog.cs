@@ -36,6 +36,9 @@ public sealed record CatalogChange(int Created, int Updated, int Unchanged, int 
 /// <summary>A stored product with its state.</summary>
 public sealed record StoredProduct(Product Product, DateTimeOffset UpdatedAt, DateTimeOffset? GoneAt);
 
+/// <summary>The categories and stores live products have, each with how many, most products first (the feed form's choices).</summary>
+public sealed record CatalogChoices(IReadOnlyList<(string Name, long Products)> Categories, IReadOnlyList<(string Name, long Products)> Stores);
+
 /// <summary>
 /// The catalog (G1, decision 0010): idempotent upserts by content (a repeated push changes nothing, not even the
 /// update time that feeds' ETags read), products marked gone and never deleted, a product pushed again after it
@@ -140,6 +143,32 @@ public sealed class CatalogService(Store store, TimeProvider clock)
         var marked = gone.Distinct(StringComparer.Ordinal)
             .Sum(id => s.Execute("UPDATE products SET gone_at = @now, updated_at = @now WHERE id = @id AND gone_at IS NULL", new { id, now }));
         return new CatalogChange(created, updated, unchanged, marked);
+    }
+
+    private sealed record Counted(DateTimeOffset At, CatalogChoices Choices);
+
+    private volatile Counted? choices;
+
+    /// <summary>How long <see cref="Choices"/> reuses its count: a catalog of a million products takes a second to group.</summary>
+    public static readonly TimeSpan ChoicesAge = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// The <paramref name="limit"/> largest categories and stores of the live catalog, counted at most every
+    /// <see cref="ChoicesAge"/> (a push shows in the choices within that; a feed filtered on a new name works at once).
+    /// </summary>
+    public CatalogChoices Choices(int limit = 500)
+    {
+        var now = clock.GetUtcNow();
+        if (choices is { } cached && now - cached.At < ChoicesAge && now >= cached.At) return cached.Choices;
+        var counted = store.Read(s => new CatalogChoices(
+            [.. s.Query<(string, long)>("""
+                SELECT category, COUNT(*) FROM products WHERE gone_at IS NULL GROUP BY category ORDER BY COUNT(*) DESC, category LIMIT @limit
+                """, new { limit })],
+            [.. s.Query<(string, long)>("""
+                SELECT store, COUNT(*) FROM products WHERE gone_at IS NULL AND store IS NOT NULL GROUP BY store ORDER BY COUNT(*) DESC, store LIMIT @limit
+                """, new { limit })]));
+        choices = new Counted(now, counted);
+        return counted;
     }
 
     /// <summary>A product's page (gone or not: a feed item's link outlives the product, the marketplace's page says it is gone).</summary>

@@ -38,13 +38,20 @@ public sealed record Feed(
 }
 
 /// <summary>
-/// One product as a feed carries it: the text in <see cref="Language"/> (the feed's language, else English, else the
-/// first the product has: <see cref="Translated"/> says whether it is the one asked for), the publisher's tracking link,
+/// One product as a feed carries it: the title in <see cref="Language"/> (the feed's language, else English, else the
+/// first the product has: <see cref="Translated"/> says whether it is the one asked for) and the description found the
+/// same way on its own (a title in the feed's language may come with the English description), the publisher's tracking link,
 /// the rate the rules give (a fraction) and, in a best-seller feed, the rank.
 /// </summary>
 public sealed record FeedItem(
     string Id, string Title, string? Description, string Language, bool Translated, string Category, string? Store, decimal Price, string Currency,
     long Stock, IReadOnlyList<string> Images, string Link, decimal Rate, int? Rank);
+
+/// <summary>
+/// A product as a publisher sizes it up (the best-sellers page): its title in the language asked (else English), price,
+/// first image, page, and the rate the program's rules give this publisher for it (a fraction; 0 with the reason when it pays nothing).
+/// </summary>
+public sealed record ProductOffer(string Id, string? Title, decimal Price, string Currency, string? Image, string Url, decimal Rate, string? Reason);
 
 /// <summary>Validators for conditional requests: the newest change a feed's items depend on.</summary>
 public sealed record FeedVersion(DateTimeOffset LastModified, string ETag);
@@ -182,8 +189,9 @@ public sealed class Feeds(Store store, ProgramCatalog programs, LinkService link
         var bestSellers = feed.Filter.BestSellers;
         // SQLite, a whole-catalog feed: the texts are merged from a second ordered scan (product_texts is clustered by
         // product and language) instead of two look-ups per product. Otherwise they are joined. Columns are read in order
-        // (PostgreSQL streams them: SequentialAccess). The text: the feed's language, else English, else the product's
-        // first language.
+        // (PostgreSQL streams them: SequentialAccess). The text, field by field: the feed's language, else English, else
+        // the product's first language (a French title with no French description carries the English description:
+        // Google Merchant refuses an item without one).
         var merge = s.Provider == StoreProvider.Sqlite && !bestSellers && feed.Filter.Category is null && feed.Filter.Store is null;
         var texts = merge
             ? ""
@@ -191,8 +199,8 @@ public sealed class Feeds(Store store, ProgramCatalog programs, LinkService link
                 CASE WHEN r.title IS NOT NULL THEN @Language WHEN e.title IS NOT NULL THEN 'en'
                      ELSE (SELECT MIN(language) FROM product_texts x WHERE x.product_id = p.id) END,
                 COALESCE(r.title, e.title, (SELECT title FROM product_texts x WHERE x.product_id = p.id ORDER BY language LIMIT 1)),
-                CASE WHEN r.title IS NOT NULL THEN r.description WHEN e.title IS NOT NULL THEN e.description
-                     ELSE (SELECT description FROM product_texts x WHERE x.product_id = p.id ORDER BY language LIMIT 1) END
+                COALESCE(r.description, e.description, CASE WHEN r.title IS NULL AND e.title IS NULL
+                     THEN (SELECT description FROM product_texts x WHERE x.product_id = p.id ORDER BY language LIMIT 1) END)
                 """;
         var sql = $"""
             SELECT p.id, p.category, p.store, p.currency, p.price_minor, p.stock, p.affiliated, p.seller_rate, p.is_virtual, p.section, p.seller_origin,
@@ -243,13 +251,14 @@ public sealed class Feeds(Store store, ProgramCatalog programs, LinkService link
                     }
                     textAhead = textReader.Read();
                 }
-                if (title is null && englishTitle is not null) (language, title, description) = ("en", englishTitle, englishDescription);
+                if (title is null && englishTitle is not null) (language, title) = ("en", englishTitle);
+                description ??= englishDescription;
                 if (title is null)
                 {
                     // Neither the language nor English (rare): the product's first language, by a look-up beside the scans.
                     var first = s.QuerySingleOrDefault<FirstText>(
                         "SELECT language, title, description FROM product_texts WHERE product_id = @id ORDER BY language LIMIT 1", new { id });
-                    (language, title, description) = (first?.Language ?? feed.Language, first?.Title ?? "", first?.Description);
+                    (language, title, description) = (first?.Language ?? feed.Language, first?.Title ?? "", description ?? first?.Description);
                 }
             }
             var translated = language == feed.Language;
@@ -315,11 +324,52 @@ public sealed class Feeds(Store store, ProgramCatalog programs, LinkService link
     }
 
     /// <summary>What the rules know about the publisher: its traffic type and last month's confirmed sales (tiers, B13).</summary>
-    private static PublisherContext Context(DbSession s, Feed feed, ProgramDefinition program, DateTimeOffset now)
+    private static PublisherContext Context(DbSession s, Feed feed, ProgramDefinition program, DateTimeOffset now) =>
+        Context(s, feed.PublisherId, program, now);
+
+    private static PublisherContext Context(DbSession s, string publisherId, ProgramDefinition program, DateTimeOffset now)
     {
-        var trafficType = Publishers.PublisherService.Find(s, feed.PublisherId)?.TrafficType ?? "";
-        var turnover = program.Tiers is null ? 0m : Orders.OrderService.PreviousMonthTurnover(s, feed.PublisherId, program, now);
+        var trafficType = Publishers.PublisherService.Find(s, publisherId)?.TrafficType ?? "";
+        var turnover = program.Tiers is null ? 0m : Orders.OrderService.PreviousMonthTurnover(s, publisherId, program, now);
         return new PublisherContext(trafficType, turnover);
+    }
+
+    /// <summary>
+    /// What <paramref name="publisherId"/> would earn on each of <paramref name="productIds"/> that the catalog has, under
+    /// <paramref name="programId"/>'s rules for an order from <paramref name="market"/> today — the rate a feed item
+    /// carries — with the title in <paramref name="language"/> (else English).
+    /// </summary>
+    public IReadOnlyDictionary<string, ProductOffer> Offers(string publisherId, string programId, string market, string language, IReadOnlyCollection<string> productIds)
+    {
+        if (productIds.Count == 0) return new Dictionary<string, ProductOffer>();
+        var now = clock.GetUtcNow();
+        var program = programs.Get(programId, "program");
+        return store.Read(s =>
+        {
+            var context = Context(s, publisherId, program, now);
+            var touch = new Touch("offer", TouchKind.AffiliateClick, now, 0, publisherId, Country: market);
+            var offers = new Dictionary<string, ProductOffer>(StringComparer.Ordinal);
+            // One prepared look-up per product: a list is at most a hundred.
+            foreach (var id in productIds.Distinct(StringComparer.Ordinal))
+            {
+                if (s.QuerySingleOrDefault<OfferRow>("""
+                    SELECT p.id, p.category, p.store, p.currency, p.price_minor, p.affiliated, p.seller_rate, p.is_virtual, p.section, p.seller_origin,
+                           p.images, p.url, COALESCE(t.title, e.title) AS title
+                    FROM products p
+                    LEFT JOIN product_texts t ON t.product_id = p.id AND t.language = @language
+                    LEFT JOIN product_texts e ON e.product_id = p.id AND e.language = 'en'
+                    WHERE p.id = @id
+                    """, new { language, id }) is not { } r) continue;
+                var currency = Currency.Of(r.Currency);
+                var price = currency.FromMinor(r.PriceMinor);
+                decimal? sellerRate = r.SellerRate is { } sr ? decimal.Parse(sr, CultureInfo.InvariantCulture) : null;
+                var line = new OrderLine("offer", r.Id, r.Category, r.Store, price, 1, r.Affiliated, sellerRate, r.IsVirtual, r.Section, r.SellerOrigin);
+                var rate = Commission.Rate(new Order("offer", now, currency, market, [line]), touch, program, context)[0];
+                var image = JsonSerializer.Deserialize<string[]>(r.Images) is [var first, ..] ? first : null;
+                offers[r.Id] = new ProductOffer(r.Id, r.Title, price, currency.Code, image, r.Url, rate.Reason is null ? rate.Rate : 0m, rate.Reason);
+            }
+            return (IReadOnlyDictionary<string, ProductOffer>)offers;
+        });
     }
 
     private static (string Where, FeedParams Param) Where(Feed feed)
@@ -356,6 +406,25 @@ public sealed class Feeds(Store store, ProgramCatalog programs, LinkService link
     private static Feed ToFeed(FeedRow r) => new(r.Code, r.Token, r.PublisherId, r.ProgramId, r.Name, r.Market, r.Language, ParseFormat(r.Format),
         JsonSerializer.Deserialize<FeedFilter>(r.Filters, JsonOptions) ?? new FeedFilter(), r.Sub1, Times.FromMicros(r.CreatedAt),
         r.RevokedAt is { } at ? Times.FromMicros(at) : null);
+
+#pragma warning disable CA1812 // instantiated by the row mapper
+    private sealed class OfferRow
+    {
+        public string Id { get; set; } = "";
+        public string Category { get; set; } = "";
+        public string? Store { get; set; }
+        public string Currency { get; set; } = "";
+        public long PriceMinor { get; set; }
+        public bool Affiliated { get; set; }
+        public string? SellerRate { get; set; }
+        public bool IsVirtual { get; set; }
+        public string? Section { get; set; }
+        public string? SellerOrigin { get; set; }
+        public string Images { get; set; } = "[]";
+        public string Url { get; set; } = "";
+        public string? Title { get; set; }
+    }
+#pragma warning restore CA1812
 
 #pragma warning disable CA1812 // instantiated by the row mapper
     private sealed class FirstText

@@ -5,27 +5,50 @@ using LastClick.Programs;
 
 namespace LastClick.Tracking;
 
-/// <summary>A publisher's tracking link: a short code that redirects to a destination on the program's hosts.</summary>
+/// <summary>
+/// A publisher's tracking link: a short code that redirects to a destination on the program's hosts. <see cref="Name"/>
+/// is the publisher's own label for it ("Homepage banner"), shown in lists and reports instead of the code.
+/// </summary>
 public sealed record Link(
     string Code, string ProgramId, string PublisherId, string Destination,
-    string? Sub1 = null, string? Sub2 = null, string? Sub3 = null, string? Sub4 = null, string? Sub5 = null, bool Suspended = false);
+    string? Sub1 = null, string? Sub2 = null, string? Sub3 = null, string? Sub4 = null, string? Sub5 = null, bool Suspended = false,
+    string? Name = null);
 
-/// <summary>A link to create: the program, the destination and up to five sub ids.</summary>
-public sealed record LinkRequest(string ProgramId, string Destination, params string?[] Subs);
+/// <summary>A link to create: the program, the destination and up to five sub ids; optionally a name.</summary>
+public sealed record LinkRequest(string ProgramId, string Destination, params string?[] Subs)
+{
+    public string? Name { get; init; }
+}
 
-/// <summary>A change to a link: a new destination (null: keep) and the sub ids to set, by number (1…5; a null value clears).</summary>
-public sealed record LinkChange(string? Destination, IReadOnlyDictionary<int, string?> Subs);
+/// <summary>
+/// A change to a link: a new destination (null: keep) and the sub ids to set, by number (1…5; a null value clears);
+/// <see cref="Name"/> null keeps the name, empty clears it.
+/// </summary>
+public sealed record LinkChange(string? Destination, IReadOnlyDictionary<int, string?> Subs)
+{
+    public string? Name { get; init; }
+}
 
 /// <summary>Creates and finds tracking links (F1). Destinations are checked by <see cref="LinkTargets"/>.</summary>
 public sealed class LinkService(Store store, ProgramCatalog programs, TimeProvider clock)
 {
     private const string Alphabet = "23456789abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ";
 
-    public Link Create(string publisherId, string programId, string destination, params string?[] subs) =>
-        store.InSession(s => Create(s, publisherId, programId, destination, subs));
+    /// <summary>The longest link name.</summary>
+    public const int MaxNameLength = 100;
 
-    public Link Create(DbSession s, string publisherId, string programId, string destination, params string?[] subs)
+    public Link Create(string publisherId, string programId, string destination, params string?[] subs) =>
+        store.InSession(s => Create(s, publisherId, new LinkRequest(programId, destination, subs)));
+
+    public Link Create(string publisherId, LinkRequest request) => store.InSession(s => Create(s, publisherId, request));
+
+    public Link Create(DbSession s, string publisherId, string programId, string destination, params string?[] subs) =>
+        Create(s, publisherId, new LinkRequest(programId, destination, subs));
+
+    public Link Create(DbSession s, string publisherId, LinkRequest request)
     {
+        var (programId, destination, subs) = (request.ProgramId, request.Destination, request.Subs);
+        var name = Name(request.Name);
         var program = programs.Get(programId, "program");
         var normalized = LinkTargets.Validate(destination, program.AllowedHosts);
         if (subs.Length > 5) throw ProblemException.Invalid("sub6", "at most five sub ids (sub1…sub5)");
@@ -39,12 +62,12 @@ public sealed class LinkService(Store store, ProgramCatalog programs, TimeProvid
         var now = Times.ToMicros(clock.GetUtcNow());
         for (var attempt = 0; attempt < 5; attempt++)
         {
-            var link = new Link(NewCode(), programId, publisherId, normalized, Sub(0), Sub(1), Sub(2), Sub(3), Sub(4));
+            var link = new Link(NewCode(), programId, publisherId, normalized, Sub(0), Sub(1), Sub(2), Sub(3), Sub(4), Name: name);
             var inserted = s.Execute("""
-                INSERT INTO links (code, program_id, publisher_id, destination, sub1, sub2, sub3, sub4, sub5, created_at, updated_at)
-                VALUES (@Code, @ProgramId, @PublisherId, @Destination, @Sub1, @Sub2, @Sub3, @Sub4, @Sub5, @now, @now)
+                INSERT INTO links (code, program_id, publisher_id, destination, sub1, sub2, sub3, sub4, sub5, name, created_at, updated_at)
+                VALUES (@Code, @ProgramId, @PublisherId, @Destination, @Sub1, @Sub2, @Sub3, @Sub4, @Sub5, @Name, @now, @now)
                 ON CONFLICT (code) DO NOTHING
-                """, new { link.Code, link.ProgramId, link.PublisherId, link.Destination, link.Sub1, link.Sub2, link.Sub3, link.Sub4, link.Sub5, now });
+                """, new { link.Code, link.ProgramId, link.PublisherId, link.Destination, link.Sub1, link.Sub2, link.Sub3, link.Sub4, link.Sub5, link.Name, now });
             if (inserted == 1) return link;
         }
         throw new InvalidOperationException("could not find a free link code in five tries");
@@ -79,11 +102,12 @@ public sealed class LinkService(Store store, ProgramCatalog programs, TimeProvid
                 CheckSub(index, value);
                 subs[index - 1] = value;
             }
-            var updated = current with { Destination = destination, Sub1 = subs[0], Sub2 = subs[1], Sub3 = subs[2], Sub4 = subs[3], Sub5 = subs[4] };
+            var name = change.Name is null ? current.Name : Name(change.Name);
+            var updated = current with { Destination = destination, Sub1 = subs[0], Sub2 = subs[1], Sub3 = subs[2], Sub4 = subs[3], Sub5 = subs[4], Name = name };
             s.Execute("""
-                UPDATE links SET destination = @Destination, sub1 = @Sub1, sub2 = @Sub2, sub3 = @Sub3, sub4 = @Sub4, sub5 = @Sub5, updated_at = @now
+                UPDATE links SET destination = @Destination, sub1 = @Sub1, sub2 = @Sub2, sub3 = @Sub3, sub4 = @Sub4, sub5 = @Sub5, name = @Name, updated_at = @now
                 WHERE code = @Code
-                """, new { updated.Destination, updated.Sub1, updated.Sub2, updated.Sub3, updated.Sub4, updated.Sub5, now = Times.ToMicros(clock.GetUtcNow()), updated.Code });
+                """, new { updated.Destination, updated.Sub1, updated.Sub2, updated.Sub3, updated.Sub4, updated.Sub5, updated.Name, now = Times.ToMicros(clock.GetUtcNow()), updated.Code });
             if (s.Provider == StoreProvider.Postgres) s.Execute($"SELECT pg_notify('{ChangeChannel}', @code)", new { code });
             return updated;
         });
@@ -113,19 +137,41 @@ public sealed class LinkService(Store store, ProgramCatalog programs, TimeProvid
         return (IReadOnlyList<Link>)links;
     });
 
-    /// <summary>A publisher's links, newest first, a page at a time.</summary>
-    public IReadOnlyList<Link> ForPublisher(string publisherId, int limit, int offset) => store.Read(s =>
-        (IReadOnlyList<Link>)s.Query<LinkRow>("""
-            SELECT code, program_id, publisher_id, destination, sub1, sub2, sub3, sub4, sub5 FROM links
-            WHERE publisher_id = @publisherId ORDER BY created_at DESC, code LIMIT @limit OFFSET @offset
+    /// <summary>
+    /// A publisher's links, newest first, a page at a time; without its feeds' own links when <paramref name="withFeeds"/>
+    /// is false (the dashboard lists those under feeds).
+    /// </summary>
+    public IReadOnlyList<Link> ForPublisher(string publisherId, int limit, int offset, bool withFeeds = true) => store.Read(s =>
+        (IReadOnlyList<Link>)s.Query<LinkRow>($"""
+            SELECT l.code, l.program_id, l.publisher_id, l.destination, l.sub1, l.sub2, l.sub3, l.sub4, l.sub5, l.name FROM links l
+            WHERE l.publisher_id = @publisherId {(withFeeds ? "" : "AND NOT EXISTS (SELECT 1 FROM feeds f WHERE f.code = l.code)")}
+            ORDER BY l.created_at DESC, l.code LIMIT @limit OFFSET @offset
             """, new { publisherId, limit, offset }).Select(ToLink).ToList());
+
+    /// <summary>
+    /// The names of a publisher's links among <paramref name="codes"/> (a feed's link is named after its feed): one
+    /// prepared look-up per code, as a page shows at most a few hundred.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Names(string publisherId, IReadOnlyCollection<string> codes) => store.Read(s =>
+    {
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var code in codes.Distinct(StringComparer.Ordinal))
+        {
+            var name = s.QuerySingleOrDefault<string>("""
+                SELECT COALESCE(l.name, f.name) FROM links l LEFT JOIN feeds f ON f.code = l.code
+                WHERE l.code = @code AND l.publisher_id = @publisherId
+                """, new { code, publisherId });
+            if (name is not null) names[code] = name;
+        }
+        return (IReadOnlyDictionary<string, string>)names;
+    });
 
     public Link? Find(string code) => store.Read(s => Find(s, code));
 
     /// <summary>A link, and whether its publisher's links are suspended (the redirect marks their clicks invalid).</summary>
     public static Link? Find(DbSession s, string code) =>
         s.QuerySingleOrDefault<LinkRow>("""
-            SELECT l.code, l.program_id, l.publisher_id, l.destination, l.sub1, l.sub2, l.sub3, l.sub4, l.sub5,
+            SELECT l.code, l.program_id, l.publisher_id, l.destination, l.sub1, l.sub2, l.sub3, l.sub4, l.sub5, l.name,
                    (p.links_suspended_at IS NOT NULL) AS suspended
             FROM links l LEFT JOIN publishers p ON p.id = l.publisher_id WHERE l.code = @code
             """, new { code })
@@ -156,7 +202,17 @@ public sealed class LinkService(Store store, ProgramCatalog programs, TimeProvid
         return codes.Count;
     }
 
-    private static Link ToLink(LinkRow r) => new(r.Code, r.ProgramId, r.PublisherId, r.Destination, r.Sub1, r.Sub2, r.Sub3, r.Sub4, r.Sub5, r.Suspended);
+    private static Link ToLink(LinkRow r) => new(r.Code, r.ProgramId, r.PublisherId, r.Destination, r.Sub1, r.Sub2, r.Sub3, r.Sub4, r.Sub5, r.Suspended, r.Name);
+
+    /// <summary>A link's name as stored: trimmed, 1 to 100 characters without control characters; null or blank is no name.</summary>
+    private static string? Name(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name)) return null;
+        name = name.Trim();
+        if (name.Length > MaxNameLength) throw ProblemException.Invalid("name", $"is longer than {MaxNameLength} characters");
+        if (name.Any(char.IsControl)) throw ProblemException.Invalid("name", "has a control character");
+        return name;
+    }
 
     private static void CheckSub(int index, string? value)
     {
@@ -180,6 +236,7 @@ public sealed class LinkService(Store store, ProgramCatalog programs, TimeProvid
         public string? Sub4 { get; set; }
         public string? Sub5 { get; set; }
         public bool Suspended { get; set; }
+        public string? Name { get; set; }
     }
 #pragma warning restore CA1812
 }

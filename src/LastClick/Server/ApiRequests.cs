@@ -10,27 +10,32 @@ namespace LastClick.Server;
 // fields, duplicate names and lone surrogates are refused, amounts are decimal strings (a number is accepted too) — and
 // the handler works from the typed record. The API document shows these records as the bodies (WithBody<T>).
 
-[Description("A deep link to a page of the program's marketplace, with up to five sub ids.")]
-public sealed record LinkCreateRequest(string Program, string Destination, string? Sub1, string? Sub2, string? Sub3, string? Sub4, string? Sub5)
+[Description("A deep link to a page of the program's marketplace, with up to five sub ids and an optional name.")]
+public sealed record LinkCreateRequest(string Program, string Destination, string? Sub1, string? Sub2, string? Sub3, string? Sub4, string? Sub5,
+    [property: Description("The publisher's own name for the link, at most 100 characters (shown in lists and reports)")] string? Name = null)
 {
     public static LinkCreateRequest Read(JsonNode body)
     {
-        body.AllowOnly("program", "destination", "sub1", "sub2", "sub3", "sub4", "sub5");
+        body.AllowOnly("program", "destination", "sub1", "sub2", "sub3", "sub4", "sub5", "name");
         return new LinkCreateRequest(body.Required("program").AsString(Limits.MaxIdLength), body.Required("destination").AsString(),
-            body.OptionalString("sub1"), body.OptionalString("sub2"), body.OptionalString("sub3"), body.OptionalString("sub4"), body.OptionalString("sub5"));
+            body.OptionalString("sub1"), body.OptionalString("sub2"), body.OptionalString("sub3"), body.OptionalString("sub4"), body.OptionalString("sub5"),
+            body.OptionalString("name"));
     }
+
+    public Tracking.LinkRequest ToLink() => new(Program, Destination, Sub1, Sub2, Sub3, Sub4, Sub5) { Name = Name };
 }
 
 /// <param name="Subs">The sub ids the body names (1…5), each its new value or null to remove it; a sub id left out stays.</param>
-[Description("A link's new destination or sub ids (a sub id set to null is removed; one left out stays).")]
-public sealed record LinkChangeRequest(string? Destination, string? Sub1, string? Sub2, string? Sub3, string? Sub4, string? Sub5)
+[Description("A link's new destination, sub ids or name (a sub id or the name set to null is removed; one left out stays).")]
+public sealed record LinkChangeRequest(string? Destination, string? Sub1, string? Sub2, string? Sub3, string? Sub4, string? Sub5,
+    [property: Description("The link's new name; null removes it")] string? Name = null)
 {
     [System.Text.Json.Serialization.JsonIgnore]
     public IReadOnlyDictionary<int, string?> Subs { get; private init; } = new Dictionary<int, string?>();
 
     public static LinkChangeRequest Read(JsonNode body)
     {
-        body.AllowOnly("destination", "sub1", "sub2", "sub3", "sub4", "sub5");
+        body.AllowOnly("destination", "sub1", "sub2", "sub3", "sub4", "sub5", "name");
         if (body.Element.TryGetProperty("destination", out var d) && d.ValueKind == System.Text.Json.JsonValueKind.Null)
         {
             throw ProblemException.Invalid("destination", "cannot be removed");
@@ -40,9 +45,13 @@ public sealed record LinkChangeRequest(string? Destination, string? Sub1, string
         {
             if (body.Element.TryGetProperty($"sub{i}", out _)) subs[i] = body.OptionalString($"sub{i}");
         }
+        // A name given as null removes it (the core reads "" as no name); one left out stays.
+        var name = body.Element.TryGetProperty("name", out _) ? body.OptionalString("name") ?? "" : null;
         return new LinkChangeRequest(body.OptionalString("destination"), subs.GetValueOrDefault(1), subs.GetValueOrDefault(2), subs.GetValueOrDefault(3),
-            subs.GetValueOrDefault(4), subs.GetValueOrDefault(5)) { Subs = subs };
+            subs.GetValueOrDefault(4), subs.GetValueOrDefault(5), name) { Subs = subs };
     }
+
+    public Tracking.LinkChange ToChange() => new(Destination, Subs) { Name = Name };
 }
 
 [Description("A missing-order claim: an order the publisher sent that was not credited.")]

@@ -28,12 +28,12 @@ public static class Demo
         (AccountRoles.Publisher, "publisher@demo.lastclick.dev", PublisherId),
     ];
 
-    private static readonly (string Program, string Destination, string Sub1)[] LinkPlan =
+    private static readonly (string Program, string Destination, string Sub1, string Name)[] LinkPlan =
     [
-        ("aliexpress-ww", "https://www.aliexpress.com/item/1005006041234567.html", "phone-cases-review"),
-        ("aliexpress-ww", "https://www.aliexpress.com/w/wholesale-garden-lights.html?SearchText=garden+lights", "garden-guide"),
-        ("aliexpress-ww", "https://www.aliexpress.com/", "sidebar"),
-        ("aliexpress-cis", "https://aliexpress.ru/item/1005005551234567.html", "ru-telegram"),
+        ("aliexpress-ww", "https://www.aliexpress.com/item/1005006041234567.html", "phone-cases-review", "Phone case review"),
+        ("aliexpress-ww", "https://www.aliexpress.com/w/wholesale-garden-lights.html?SearchText=garden+lights", "garden-guide", "Garden lights guide"),
+        ("aliexpress-ww", "https://www.aliexpress.com/", "sidebar", "Sidebar banner"),
+        ("aliexpress-cis", "https://aliexpress.ru/item/1005005551234567.html", "ru-telegram", "Telegram channel"),
     ];
 
     // Addresses of consumer networks in the programs' markets (the store classifies them as any click).
@@ -61,15 +61,14 @@ public static class Demo
             platform.Publishers.Upsert(new Publisher(PublisherId, "content", 150));
             platform.Payouts.SetDetails(PublisherId, new PayoutDetails("sepa", "Demo Publisher GmbH", "DE89370400440532013000", "COBADEFFXXX", "Commerzbank",
                 Address: new PostalAddress("Friedrichstraße 1", "10117", "Berlin", "DE"), VatId: "DE123456789"), "demo");
-            links = [.. LinkPlan.Select(l => platform.Links.Create(PublisherId, l.Program, l.Destination, l.Sub1))];
+            links = [.. LinkPlan.Select(l => platform.Links.Create(PublisherId, new LinkRequest(l.Program, l.Destination, l.Sub1) { Name = l.Name }))];
             (clicks, orders) = Traffic(platform, links, now, new Random(seed));
             Catalog(platform, now);
         }
         else
         {
             // The demo's own links (not its feed's).
-            var feeds = platform.Feeds.ForPublisher(PublisherId).Select(f => f.Code).ToHashSet(StringComparer.Ordinal);
-            links = [.. existing.Where(l => !feeds.Contains(l.Code))];
+            links = [.. platform.Links.ForPublisher(PublisherId, 100, 0, withFeeds: false)];
         }
         var accounts = DemoAccounts.Select(a =>
         {
@@ -83,6 +82,19 @@ public static class Demo
             platform.Keys.Create(KeyRole.Publisher, PublisherId, "demo"), links, clicks, orders, accounts);
     }
 
+    /// <summary>The demo catalog: what its marketplace sells in the EU (the orders there buy these, so best sellers have pictures and prices).</summary>
+    private static readonly (string Id, string Category, string Store, decimal Price, long Stock, string English, string French)[] CatalogItems =
+    [
+        ("1005006041234567", "Mobile phone accessories", "Case Store", 12.90m, 0, "Slim phone case", "Coque de téléphone fine"),
+        ("1005006041234568", "Mobile phone accessories", "Case Store", 13.50m, 140, "Clear phone case", "Coque transparente"),
+        ("1005006041234569", "Mobile phone accessories", "Case Store", 9.90m, 80, "Leather phone case", "Étui en cuir"),
+        ("1005006041234570", "Mobile phone accessories", "Cable Co", 11.00m, 300, "Magnetic charging cable", "Câble magnétique"),
+        ("1005006041234571", "Garden supplies", "Green Store", 34.50m, 25, "Solar garden lights (8)", "Lampes solaires de jardin (8)"),
+        ("1005006041234572", "Garden supplies", "Green Store", 19.90m, 60, "Garden hose nozzle", "Pistolet d'arrosage"),
+        ("1005006041234573", "Computer peripherals", "Key Store", 42.99m, 15, "Mechanical keyboard", "Clavier mécanique"),
+        ("1005006041234574", "Women's clothing", "Mode Store", 27.00m, 33, "Linen summer dress", "Robe d'été en lin"),
+    ];
+
     /// <summary>
     /// A small catalog in the demo's goods categories (the first link's phone case out of stock, so it shows as a broken link
     /// with suggestions), a feed, this month's best sellers so far, and banned keywords.
@@ -93,16 +105,7 @@ public static class Demo
             Products.CatalogService.Canonical(new Products.Product(id, category, store, price, "EUR", stock, true, null, false, null, "CN",
                 ["DE", "FR", "PL", "ES", "PT", "RO", "GB"], [$"https://ae01.alicdn.com/kf/demo-{id}.jpg"], $"https://www.aliexpress.com/item/{id}.html",
                 [new Products.ProductText("en", en, $"{en}, shipped from the EU."), new Products.ProductText("fr", fr, null)]));
-        platform.Catalog.Push([
-            Item("1005006041234567", "Mobile phone accessories", "Case Store", 12.90m, 0, "Slim phone case", "Coque de téléphone fine"),
-            Item("1005006041234568", "Mobile phone accessories", "Case Store", 13.50m, 140, "Clear phone case", "Coque transparente"),
-            Item("1005006041234569", "Mobile phone accessories", "Case Store", 9.90m, 80, "Leather phone case", "Étui en cuir"),
-            Item("1005006041234570", "Mobile phone accessories", "Cable Co", 11.00m, 300, "Magnetic charging cable", "Câble magnétique"),
-            Item("1005006041234571", "Garden supplies", "Green Store", 34.50m, 25, "Solar garden lights (8)", "Lampes solaires de jardin (8)"),
-            Item("1005006041234572", "Garden supplies", "Green Store", 19.90m, 60, "Garden hose nozzle", "Pistolet d'arrosage"),
-            Item("1005006041234573", "Computer peripherals", "Key Store", 42.99m, 15, "Mechanical keyboard", "Clavier mécanique"),
-            Item("1005006041234574", "Women's clothing", "Mode Store", 27.00m, 33, "Linen summer dress", "Robe d'été en lin"),
-        ], []);
+        platform.Catalog.Push([.. CatalogItems.Select(i => Item(i.Id, i.Category, i.Store, i.Price, i.Stock, i.English, i.French))], []);
         platform.Feeds.Create(PublisherId, new Products.FeedRequest("aliexpress-ww", "FR", "fr", Products.FeedFormat.Xml, new Products.FeedFilter(InStock: true),
             "feed-fr", "France, in stock"));
         platform.Keywords.Add(["AliExpress", "Ali Express", "Алиэкспресс", "AliExpress coupon"], "demo");
@@ -152,6 +155,12 @@ public static class Demo
                 if (bot || i % 20 != 3 || at > now.AddMinutes(-30)) continue;
                 var lines = Enumerable.Range(1, 1 + random.Next(3)).Select(n =>
                 {
+                    if (!cis)
+                    {
+                        var item = CatalogItems[random.Next(CatalogItems.Length)];
+                        return new OrderLine($"l{n}", item.Id, item.Category, item.Store, item.Price, 1 + random.Next(2),
+                            Affiliated: true, SellerRate: null, Virtual: false, Section: null, SellerOrigin: "CN");
+                    }
                     var (category, price) = Goods[random.Next(Goods.Length)];
                     return new OrderLine($"l{n}", $"10050{random.Next(10_000_000, 99_999_999)}", category, "Demo Store", price, 1 + random.Next(2),
                         Affiliated: true, SellerRate: null, Virtual: false, Section: null, SellerOrigin: "CN");

@@ -26,7 +26,7 @@ public static partial class LastClickServer
         api.MapPost("/links", async (HttpContext http, Platform platform) => await Handle(http, body =>
         {
             var request = LinkCreateRequest.Read(body);
-            var link = platform.Links.Create(Me(http), request.Program, request.Destination, request.Sub1, request.Sub2, request.Sub3, request.Sub4, request.Sub5);
+            var link = platform.Links.Create(Me(http), request.ToLink());
             return Results.Json(LinkView(Origin(http), link), statusCode: StatusCodes.Status201Created);
         }).ConfigureAwait(false)).Produces<LinkResponse>(StatusCodes.Status201Created).WithBody<LinkCreateRequest>().WithSummary("Create a deep link with sub1…sub5 (F1)");
 
@@ -67,10 +67,10 @@ public static partial class LastClickServer
         api.MapMethods("/links/{code}", ["PATCH"], async (string code, HttpContext http, Platform platform) => await Handle(http, body =>
         {
             var request = LinkChangeRequest.Read(body);
-            var link = platform.Links.Update(Me(http), code, new LinkChange(request.Destination, request.Subs.ToDictionary()));
+            var link = platform.Links.Update(Me(http), code, request.ToChange());
             Log.LinkChanged(log, code, link.PublisherId);
             return Results.Json(LinkView(Origin(http), link));
-        }).ConfigureAwait(false)).Produces<LinkResponse>().WithBody<LinkChangeRequest>().WithSummary("Change a link's destination or sub ids; the redirect follows at once");
+        }).ConfigureAwait(false)).Produces<LinkResponse>().WithBody<LinkChangeRequest>().WithSummary("Change a link's destination, sub ids or name; the redirect follows at once");
 
         api.MapGet("/commissions", (HttpContext http, Platform platform) => Guard(() =>
         {

@@ -10,7 +10,7 @@ namespace LastClick.Server;
 public static class LinkCsv
 {
     private static readonly string[] Delimiters = [",", ";", "\t"];
-    private static readonly string[] Columns = ["program", "destination", "sub1", "sub2", "sub3", "sub4", "sub5"];
+    private static readonly string[] Columns = ["program", "destination", "sub1", "sub2", "sub3", "sub4", "sub5", "name"];
 
     public static IReadOnlyList<LinkRequest> Parse(string text, string? defaultProgram, int maxRows)
     {
@@ -50,24 +50,24 @@ public static class LinkCsv
             }
             var program = Cell("program") ?? defaultProgram ?? throw ProblemException.Invalid($"rows[{i}].program", "is required");
             var destination = Cell("destination") ?? throw ProblemException.Invalid($"rows[{i}].destination", "is required");
-            rows.Add(new LinkRequest(program, destination, Cell("sub1"), Cell("sub2"), Cell("sub3"), Cell("sub4"), Cell("sub5")));
+            rows.Add(new LinkRequest(program, destination, Cell("sub1"), Cell("sub2"), Cell("sub3"), Cell("sub4"), Cell("sub5")) { Name = Cell("name") });
         }
         if (rows.Count == 0) throw ProblemException.Invalid("csv", "has a header but no rows");
         return rows;
     }
 
-    /// <summary>The created links as CSV, in the order of the request: code, tracking URL, program, destination, subs.</summary>
+    /// <summary>The created links as CSV, in the order of the request: code, tracking URL, program, destination, subs, name.</summary>
     public static string Write(IEnumerable<(Link Link, string TrackingUrl)> links)
     {
         using var writer = new StringWriter(CultureInfo.InvariantCulture);
         // Sub ids are the publisher's text: a leading = + - @ is escaped so a spreadsheet never runs it as a formula.
         using (var csv = new CsvWriter(writer, new CsvConfiguration(CultureInfo.InvariantCulture) { InjectionOptions = InjectionOptions.Escape }))
         {
-            foreach (var name in new[] { "code", "tracking_url", "program", "destination", "sub1", "sub2", "sub3", "sub4", "sub5" }) csv.WriteField(name);
+            foreach (var name in new[] { "code", "tracking_url", "program", "destination", "sub1", "sub2", "sub3", "sub4", "sub5", "name" }) csv.WriteField(name);
             csv.NextRecord();
             foreach (var (link, url) in links)
             {
-                foreach (var value in new[] { link.Code, url, link.ProgramId, link.Destination, link.Sub1, link.Sub2, link.Sub3, link.Sub4, link.Sub5 })
+                foreach (var value in new[] { link.Code, url, link.ProgramId, link.Destination, link.Sub1, link.Sub2, link.Sub3, link.Sub4, link.Sub5, link.Name })
                 {
                     csv.WriteField(value);
                 }

@@ -21,7 +21,18 @@ public sealed class ReportView
     public ReportResult? Result { get; init; }
     public Problem? Problem { get; init; }
 
+    /// <summary>The order the rows are in: the query's order_by, else the page's default.</summary>
+    public string? Order { get; init; }
+
     public string? this[string name] => Query.GetValueOrDefault(name);
+
+    /// <summary>The rows' keys by name where they have one (links, publishers); the key shows where none.</summary>
+    public IReadOnlyDictionary<string, string>? Names { get; init; }
+
+    /// <summary>Publishers' contact names by id.</summary>
+    public static IReadOnlyDictionary<string, string> PublisherNames(Platform platform, IEnumerable<string> ids) =>
+        ids.Distinct(StringComparer.Ordinal).Select(id => (id, name: platform.Applications.Find(id)?.Profile?.ContactName))
+            .Where(p => p.name is { Length: > 0 }).ToDictionary(p => p.id, p => p.name!, StringComparer.Ordinal);
 
     /// <summary>This page's address with <paramref name="name"/> set to <paramref name="value"/> (null removes it).</summary>
     public string With(string name, string? value, string? handler = null)
@@ -36,14 +47,15 @@ public sealed class ReportView
     }
 
     /// <summary>Sorting by a column: descending first, ascending when it already is.</summary>
-    public string SortBy(string column) => With("order_by", this["order_by"] == "-" + column ? column : "-" + column);
+    public string SortBy(string column) => With("order_by", Order == "-" + column ? column : "-" + column);
 
+    /// <summary>A cell in the reader's culture (the page's; the CSV stays invariant).</summary>
     public static string Number(object? value) => value switch
     {
         null => "–",
-        decimal d => d.ToString("#,0.00##", CultureInfo.InvariantCulture),
-        long l => l.ToString("#,0", CultureInfo.InvariantCulture),
-        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
+        decimal d => d.ToString("#,0.00##", CultureInfo.CurrentCulture),
+        long l => l.ToString("#,0", CultureInfo.CurrentCulture),
+        _ => Convert.ToString(value, CultureInfo.CurrentCulture) ?? "",
     };
 
     private static readonly HashSet<string> PageParameters = new(StringComparer.Ordinal) { "dimension", "handler" };
@@ -54,13 +66,16 @@ public sealed class ReportView
         var query = request.Query.Where(q => q.Value.Count > 0 && !string.IsNullOrEmpty(q.Value[0]) && !PageParameters.Contains(q.Key))
             .ToDictionary(q => q.Key, q => q.Value[0]!, StringComparer.Ordinal);
         var dimension = request.Query["dimension"].FirstOrDefault() is { Length: > 0 } d ? d : "day";
+        // A person reads the latest days first (the API keeps its documented oldest-first default); the CSV keeps time order.
+        var defaultOrder = !csv && Reports.Reports.TimeDimensions.Contains(dimension) ? "-" + dimension : null;
         var dimensions = ReportRequest.Dimensions(publisherId is null);
         var programs = platform.Programs.All.Select(p => p.Id).Order(StringComparer.Ordinal).ToList();
         ReportResult? result = null;
         Problem? problem = null;
         try
         {
-            var parsed = ReportRequest.Parse(dimension, query.Keys, name => query.GetValueOrDefault(name), publisherId, zone, platform.Clock.GetUtcNow(), csv);
+            var parsed = ReportRequest.Parse(dimension, query.Keys,
+                name => query.GetValueOrDefault(name) ?? (name == "order_by" ? defaultOrder : null), publisherId, zone, platform.Clock.GetUtcNow(), csv);
             result = Reports.Reports.Run(platform.Store, parsed);
         }
         catch (ProblemException e)
@@ -70,7 +85,13 @@ public sealed class ReportView
         var view = new ReportView
         {
             Path = path, Dimension = dimension, Dimensions = dimensions, Programs = programs, Operator = publisherId is null,
-            Query = query, Result = result, Problem = problem,
+            Query = query, Result = result, Problem = problem, Order = query.GetValueOrDefault("order_by") ?? defaultOrder,
+            Names = result?.Dimension switch
+            {
+                "link" when publisherId is not null => platform.Links.Names(publisherId, [.. result.Rows.Select(r => r.Key)]),
+                "publisher" => PublisherNames(platform, result.Rows.Select(r => r.Key)),
+                _ => null,
+            },
         };
         if (!csv) return (view, null);
         if (result is null) return (view, new BadRequestObjectResult(problem));
@@ -81,9 +102,24 @@ public sealed class ReportView
     }
 }
 
-/// <summary>A short table of a report on an overview (the first rows by clicks), linking to the full report and its CSV.</summary>
+/// <summary>
+/// A short table of a report on an overview (the first rows by clicks), linking to the full report and its CSV; rows
+/// of links and publishers show their names (<see cref="Names"/>) and link to their pages (<see cref="Href"/>).
+/// </summary>
 public sealed record TopReport(string Title, ReportResult Result, string More, string Csv)
 {
+    public IReadOnlyDictionary<string, string>? Names { get; init; }
+
+    public string? Href { get; init; }
+
+    /// <summary>This table with its keys named: a publisher's links by their names, publishers by their contact names.</summary>
+    public TopReport Named(Platform platform, string? publisherId) => Result.Dimension switch
+    {
+        "link" when publisherId is not null => this with { Names = platform.Links.Names(publisherId, [.. Result.Rows.Select(r => r.Key)]), Href = "/p/links/" },
+        "publisher" => this with { Names = ReportView.PublisherNames(platform, Result.Rows.Select(r => r.Key)), Href = "/o/publishers/" },
+        _ => this,
+    };
+
     /// <summary>The top rows of <paramref name="dimension"/> over the last 30 local days, for a publisher or a program.</summary>
     public static TopReport Of(Platform platform, string title, string dimension, string path, Dictionary<Dimension, string> filters, TimeZoneInfo zone,
         string? currency, int rows = 5)

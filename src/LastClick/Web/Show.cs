@@ -68,5 +68,58 @@ public static class Show
         ["paid"] = Label(text, "paid"), ["declined"] = Label(text, "declined"),
     });
 
+    /// <summary>A country by its ISO code, named in the reader's language ("Allemagne (DE)"); the code alone when unknown.</summary>
+    public static string Country(string code)
+    {
+        try
+        {
+            return code.Length == 2 ? $"{new RegionInfo(code).DisplayName} ({code})" : code;
+        }
+        catch (ArgumentException)
+        {
+            return code;
+        }
+    }
+
+    /// <summary>A language by its ISO code, named in the reader's language ("anglais"); the code alone when unknown.</summary>
+    public static string Language(string code)
+    {
+        try
+        {
+            var culture = CultureInfo.GetCultureInfo(code, predefinedOnly: true);
+            return culture.DisplayName is { Length: > 0 } name && name != code ? $"{name} ({code})" : code;
+        }
+        catch (CultureNotFoundException)
+        {
+            return code;
+        }
+    }
+
+    /// <summary>A report dimension's column name (sub1…sub5 stay: they are the tracking link's own parameters).</summary>
+    public static string Dimension(IStringLocalizer text, string dimension) => dimension switch
+    {
+        "day" => text["Day"], "week" => text["Week"], "month" => text["Month"], "program" => text["Program"], "publisher" => text["Publisher"],
+        "link" => text["Link"], "country" => text["Country"], "device" => text["Device"], "source" => text["Source"], _ => dimension,
+    };
+
+    /// <summary>
+    /// A report row's key as a reader wants it: a day in its culture, a device as a word, a link or publisher by its name
+    /// (from <paramref name="names"/>) linking to its page under <paramref name="href"/>, an empty key as "(none)".
+    /// </summary>
+    public static IHtmlContent Key(IStringLocalizer text, string dimension, string key, IReadOnlyDictionary<string, string>? names = null, string? href = null)
+    {
+        var encoder = System.Text.Encodings.Web.HtmlEncoder.Default;
+        if (key.Length == 0) return new HtmlString($"<span class=\"muted\">{encoder.Encode(text["(none)"])}</span>");
+        if (dimension == "device") return new HtmlString(encoder.Encode(Label(text, key)));
+        if (dimension == "day" && DateOnly.TryParseExact(key, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            return new HtmlString($"<time datetime=\"{key}\">{encoder.Encode(Date(day))}</time>");
+        }
+        var shown = names?.GetValueOrDefault(key) is { Length: > 0 } name ? name : key;
+        return href is null
+            ? new HtmlString(shown == key ? encoder.Encode(key) : $"<span title=\"{encoder.Encode(key)}\">{encoder.Encode(shown)}</span>")
+            : new HtmlString($"<a href=\"{encoder.Encode(href + Uri.EscapeDataString(key))}\" title=\"{encoder.Encode(key)}\">{encoder.Encode(shown)}</a>");
+    }
+
     private static string Readable(string code) => code.Length == 0 ? code : char.ToUpperInvariant(code[0]) + code[1..].Replace('_', ' ');
 }

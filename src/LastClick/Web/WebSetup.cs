@@ -185,7 +185,9 @@ public static class WebSetup
 
     /// <summary>
     /// A page's security headers (the dashboard's, the API reference's): never framed, never sniffed, no referrer to the
-    /// sites publishers link to, and a CSP that runs only the scripts <paramref name="scriptSources"/> names.
+    /// sites publishers link to, and a CSP that runs only the scripts <paramref name="scriptSources"/> names. Images may
+    /// come from any https host: the catalog's product pictures live on the marketplace's image servers (the pages ask
+    /// for them without a referrer).
     /// </summary>
     public static void SetPageHeaders(IHeaderDictionary headers, string scriptSources, string formAction)
     {
@@ -193,7 +195,7 @@ public static class WebSetup
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "same-origin";
         headers.ContentSecurityPolicy =
-            $"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src {scriptSources}; frame-ancestors 'none'; form-action {formAction}; base-uri 'none'";
+            $"default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'; script-src {scriptSources}; frame-ancestors 'none'; form-action {formAction}; base-uri 'none'";
     }
 
     /// <summary>Everything but the redirect, the APIs, their document and reference, and the probes: pages, their posts and their assets.</summary>

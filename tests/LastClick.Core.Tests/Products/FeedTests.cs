@@ -64,6 +64,31 @@ public sealed class FeedTests : IClassFixture<PostgresAvailability>
         Assert.Equal("feed-sub", h.Platform.Links.Find(feed.Code)!.Sub1);
     }
 
+    /// <summary>
+    /// Issue 17: the fallback is per field. A French title without a French description carries the English description
+    /// (Google Merchant refuses an item without one); the whole-catalog scan and the filtered join agree.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(TestStores.Providers), MemberType = typeof(TestStores))]
+    public void G3_a_title_in_the_language_without_a_description_there_takes_the_English_description(string provider)
+    {
+        using var h = Seeded(provider);
+        if (h is null) return;
+        h.Platform.Catalog.Push([
+            P("109", "Toys", texts: [new ProductText("en", "Kite", "A red kite"), new ProductText("fr", "Cerf-volant", null)]),
+            P("110", "Toys", texts: [new ProductText("en", "Ball", null), new ProductText("fr", "Ballon", "Un ballon rouge")]),
+        ], []);
+
+        foreach (var filter in new[] { new FeedFilter(), new FeedFilter(Category: "Toys") })
+        {
+            var items = Items(h, Feed(h, filter)).ToDictionary(i => i.Id);
+            Assert.Equal(("Cerf-volant", "A red kite", "fr", true), (items["109"].Title, items["109"].Description, items["109"].Language, items["109"].Translated));
+            Assert.Equal(("Ballon", "Un ballon rouge"), (items["110"].Title, items["110"].Description));
+            // The lamp (German only) keeps its German text whole, in the unfiltered feed that has it.
+            if (filter.Category is null) Assert.Equal(("Lampe", "Eine Lampe"), (items["103"].Title, items["103"].Description));
+        }
+    }
+
     [Theory]
     [MemberData(nameof(TestStores.Providers), MemberType = typeof(TestStores))]
     public void G2_an_items_rate_is_what_an_order_of_that_product_would_earn_the_publisher(string provider)

@@ -314,7 +314,7 @@ public sealed class ServerTests : IAsyncLifetime
         using (var asCsv = await Send(HttpMethod.Post, "/api/v1/links/bulk?program=aliexpress-ww", p1, csv, "text/csv", accept: "text/csv"))
         {
             var lines = (await asCsv.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            Assert.Equal("code,tracking_url,program,destination,sub1,sub2,sub3,sub4,sub5", lines[0].TrimEnd('\r'));
+            Assert.Equal("code,tracking_url,program,destination,sub1,sub2,sub3,sub4,sub5,name", lines[0].TrimEnd('\r'));
             Assert.Contains("'=HYPERLINK(1)", lines[2], StringComparison.Ordinal);
         }
         using (var bad = await Send(HttpMethod.Post, "/api/v1/links/bulk", p1, "program,destination\naliexpress-ww,https://www.aliexpress.com/\naliexpress-ww,//evil.example/\n", "text/csv"))

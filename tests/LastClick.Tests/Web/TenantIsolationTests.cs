@@ -48,7 +48,7 @@ public sealed class TenantIsolationTests : IAsyncLifetime
     private static readonly Dictionary<string, string> Neutral = new(StringComparer.Ordinal)
     {
         ["status"] = "pending", ["program"] = "aliexpress-ww", ["currency"] = "USD", ["offset"] = "0", ["label"] = "x",
-        ["destination"] = "https://www.aliexpress.com/item/2.html", ["sub1"] = "s1", ["sub2"] = "", ["sub3"] = "", ["sub4"] = "", ["sub5"] = "",
+        ["destination"] = "https://www.aliexpress.com/item/2.html", ["name"] = "Renamed", ["sub1"] = "s1", ["sub2"] = "", ["sub3"] = "", ["sub4"] = "", ["sub5"] = "",
         // A report by link would list the owner's link codes if it leaked them.
         ["dimension"] = "link",
         ["market"] = "DE",

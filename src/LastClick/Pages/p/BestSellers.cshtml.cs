@@ -14,12 +14,28 @@ public sealed class BestSellersModel(Platform platform) : PageModel
     public IReadOnlyList<BestSeller> List { get; private set; } = [];
     public Problem? Problem { get; private set; }
 
+    /// <summary>The products of the list as the catalog has them, with this publisher's rate under <see cref="Program"/>.</summary>
+    public IReadOnlyDictionary<string, ProductOffer> Offers { get; private set; } = new Dictionary<string, ProductOffer>();
+
+    /// <summary>The publisher's program that serves the market (its rules give the rates), or null.</summary>
+    public LastClick.Programs.ProgramDefinition? Program { get; private set; }
+
     public void OnGet()
     {
         try
         {
-            Market = BestSellerJob.Market(Request.Query["market"].FirstOrDefault() ?? "DE");
+            var me = Web.WebSetup.PublisherOf(User);
+            var programs = Web.Dashboard.MemberPrograms(platform, me);
+            var asked = Request.Query["market"].FirstOrDefault();
+            // The first market of the publisher's programs that has a list, unless one is asked for.
+            Market = BestSellerJob.Market(asked ?? programs.SelectMany(p => p.Markets).FirstOrDefault(BestSellerJob.Markets.Contains) ?? "DE");
             List = BestSellerJob.List(platform.Store, Market);
+            Program = programs.FirstOrDefault(p => p.Markets.Contains(Market));
+            if (Program is not null)
+            {
+                var language = System.Globalization.CultureInfo.CurrentUICulture.TwoLetterISOLanguageName;
+                Offers = platform.Feeds.Offers(me, Program.Id, Market, language, [.. List.Select(b => b.ProductId)]);
+            }
         }
         catch (ProblemException e)
         {

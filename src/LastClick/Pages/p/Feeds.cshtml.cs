@@ -47,6 +47,8 @@ public sealed class FeedsModel(Platform platform) : PageModel
     public Problem? Problem { get; private set; }
     public IReadOnlyList<LastClickServer.FeedResponse> Feeds { get; private set; } = [];
     public IReadOnlyList<ProgramDefinition> Programs { get; private set; } = [];
+    public CatalogChoices Choices { get; private set; } = new([], []);
+    public IReadOnlyList<string> Currencies { get; private set; } = [];
 
     public void OnGet()
     {
@@ -82,11 +84,29 @@ public sealed class FeedsModel(Platform platform) : PageModel
         return Redirect("/p/feeds");
     }
 
+    /// <summary>
+    /// What an empty form starts with: the member program that serves most of the publisher's target countries, the
+    /// first of them it serves, and the dashboard's language when the program's feeds are in it.
+    /// </summary>
+    private void Defaults(IReadOnlyList<string> geos)
+    {
+        if (Programs.Count == 0) return;
+        var program = Programs.FirstOrDefault(p => p.Id == Form.Program)
+            ?? Programs.OrderByDescending(p => geos.Count(p.Markets.Contains)).First();
+        Form.Program = program.Id;
+        Form.Market ??= geos.FirstOrDefault(program.Markets.Contains) ?? program.Markets[0];
+        var language = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName;
+        Form.Language ??= program.Languages.Contains(language) ? language : program.Languages[0];
+    }
+
     private void Load()
     {
         var me = WebSetup.PublisherOf(User);
         Programs = Dashboard.MemberPrograms(platform, me);
-        Form.Program ??= Programs.Count > 0 ? Programs[0].Id : null;
+        Choices = platform.Catalog.Choices();
+        var now = platform.Clock.GetUtcNow();
+        Currencies = [.. Programs.SelectMany(p => { var rates = p.InternalRatesAt(now); return rates.Rates.Keys.Prepend(rates.Base); }).Distinct().Order(StringComparer.Ordinal)];
+        Defaults(platform.Applications.Find(me)?.Profile?.TargetGeos ?? []);
         var origin = LastClickServer.Origin(HttpContext);
         Feeds = [.. platform.Feeds.ForPublisher(me).Select(f => LastClickServer.FeedView(origin, f))];
     }

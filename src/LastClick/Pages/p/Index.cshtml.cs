@@ -32,12 +32,12 @@ public sealed class OverviewModel(Platform platform, Microsoft.Extensions.Locali
         Series = Dashboard.Daily(platform.Store, platform.Clock.GetUtcNow(), Days, me, null, currency, zone);
         Applications = platform.Applications.For(me);
         Member = Dashboard.MemberPrograms(platform, me).Count > 0;
-        HasLink = platform.Links.ForPublisher(me, 1, 0).Count > 0;
+        HasLink = platform.Links.ForPublisher(me, 1, 0, withFeeds: false).Count > 0;
         HasPostback = platform.Postbacks.Settings(me).Count > 0;
         HasFeed = platform.Feeds.ForPublisher(me).Count > 0;
         var mine = new Dictionary<LastClick.Reports.Dimension, string> { [LastClick.Reports.Dimension.Publisher] = me };
         Tops = [.. new[] { ("link", "Top links"), ("sub1", "Top sub1"), ("country", "Countries"), ("device", "Devices") }
-            .Select(t => TopReport.Of(platform, text[t.Item2], t.Item1, "/p/reports", mine, zone, Series.Currency))];
+            .Select(t => TopReport.Of(platform, text[t.Item2], t.Item1, "/p/reports", mine, zone, Series.Currency).Named(platform, me))];
     }
 
     public IActionResult OnGetSeries(string? currency)

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace LastClick.Pages.Publisher;
 
-/// <summary>One link: its tracking URL and QR code, and a change of destination or sub ids (the redirect follows at once).</summary>
+/// <summary>One link: its tracking URL and QR code, and a change of name, destination or sub ids (the redirect follows at once).</summary>
 public sealed class LinkModel(Platform platform) : PageModel
 {
     public LastClickServer.LinkResponse? View { get; private set; }
@@ -16,14 +16,18 @@ public sealed class LinkModel(Platform platform) : PageModel
 
     public IActionResult OnGet(string code) => Load(code) ? Page() : NotFound();
 
-    public IActionResult OnPost(string code, string? destination, string? sub1, string? sub2, string? sub3, string? sub4, string? sub5)
+    public IActionResult OnPost(string code, string? destination, string? name, string? sub1, string? sub2, string? sub3, string? sub4, string? sub5)
     {
         if (!Load(code)) return NotFound();
         string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
         try
         {
             platform.Links.Update(WebSetup.PublisherOf(User), code, new LinkChange(Blank(destination),
-                new Dictionary<int, string?> { [1] = Blank(sub1), [2] = Blank(sub2), [3] = Blank(sub3), [4] = Blank(sub4), [5] = Blank(sub5) }));
+                new Dictionary<int, string?> { [1] = Blank(sub1), [2] = Blank(sub2), [3] = Blank(sub3), [4] = Blank(sub4), [5] = Blank(sub5) })
+            {
+                // An emptied name field removes the name (the binder reads it as null, which would keep it).
+                Name = Request.Form.ContainsKey("name") ? name ?? "" : null,
+            });
             Flash.Set(this, "Link saved: the redirect follows at once.");
             return Redirect($"/p/links/{code}");
         }

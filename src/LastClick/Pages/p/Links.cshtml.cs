@@ -12,6 +12,7 @@ public sealed class LinkForm
 {
     public string? Program { get; set; }
     public string? Destination { get; set; }
+    public string? Name { get; set; }
     public string? Sub1 { get; set; }
     public string? Sub2 { get; set; }
     public string? Sub3 { get; set; }
@@ -35,6 +36,7 @@ public sealed class LinksModel(Platform platform) : PageModel
     public IReadOnlyDictionary<string, long> Clicks { get; private set; } = new Dictionary<string, long>();
     public IReadOnlyList<ProgramDefinition> Programs { get; private set; } = [];
     public IReadOnlyList<Products.BrokenLink> Broken { get; private set; } = [];
+    public IReadOnlyDictionary<string, string> Names { get; private set; } = new Dictionary<string, string>();
 
     public void OnGet() => Load();
 
@@ -42,7 +44,7 @@ public sealed class LinksModel(Platform platform) : PageModel
     {
         try
         {
-            var link = platform.Links.Create(WebSetup.PublisherOf(User), Form.Program ?? "", Form.Destination ?? "", Form.Subs());
+            var link = platform.Links.Create(WebSetup.PublisherOf(User), new Tracking.LinkRequest(Form.Program ?? "", Form.Destination ?? "", Form.Subs()) { Name = Form.Name });
             Created = LastClickServer.LinkView(LastClickServer.Origin(HttpContext), link);
             Form = new LinkForm { Program = link.ProgramId };
         }
@@ -60,8 +62,10 @@ public sealed class LinksModel(Platform platform) : PageModel
         var me = WebSetup.PublisherOf(User);
         Programs = Dashboard.MemberPrograms(platform, me);
         var origin = LastClickServer.Origin(HttpContext);
-        Links = [.. platform.Links.ForPublisher(me, 200, 0).Select(l => LastClickServer.LinkView(origin, l))];
+        // The feeds' own links are listed with their feeds, not here.
+        Links = [.. platform.Links.ForPublisher(me, 200, 0, withFeeds: false).Select(l => LastClickServer.LinkView(origin, l))];
         Clicks = Dashboard.ClicksByLink(platform.Store, me, platform.Clock.GetUtcNow(), 30);
         Broken = Products.BrokenLinks.ForPublisher(platform.Store, me);
+        Names = platform.Links.Names(me, [.. Broken.Select(b => b.LinkCode)]);
     }
 }

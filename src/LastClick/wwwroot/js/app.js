@@ -86,7 +86,30 @@
     if (select && select.form) select.form.requestSubmit();
   });
 
-  function init(root) { drawCharts(root); drawQr(root); }
+  // A select whose choices depend on another (the feed form's markets and languages on its program): only the option
+  // groups of the chosen program stay, and a choice that left with its group moves to the first one that stayed.
+  function follow(root) {
+    root.querySelectorAll("select[data-follows]").forEach(function (select) {
+      const leader = document.getElementById(select.dataset.follows);
+      if (!leader) return;
+      const apply = function () {
+        select.querySelectorAll("optgroup[data-program]").forEach(function (group) {
+          const mine = group.dataset.program === leader.value;
+          group.hidden = !mine;
+          group.disabled = !mine;
+        });
+        const chosen = select.options[select.selectedIndex];
+        if (!chosen || chosen.parentElement.disabled) {
+          const first = select.querySelector("optgroup:not([disabled]) option");
+          if (first) first.selected = true;
+        }
+      };
+      leader.addEventListener("change", apply);
+      apply();
+    });
+  }
+
+  function init(root) { drawCharts(root); drawQr(root); follow(root); }
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:afterSwap", function (e) { init(e.target); });
 })();
