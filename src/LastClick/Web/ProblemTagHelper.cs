@@ -4,11 +4,11 @@ using Microsoft.AspNetCore.Razor.TagHelpers;
 namespace LastClick.Web;
 
 /// <summary>
-/// <c>&lt;problem value="Model.Problem" /&gt;</c>: a refused form's problem, naming its field, where the form is; nothing
-/// when there is none.
+/// <c>&lt;problem value="Model.Problem" /&gt;</c>: a refused form's problem, naming its field (<c>data-field</c>, and its
+/// label in the reader's language), where the form is; nothing when there is none. See <see cref="ProblemText"/>.
 /// </summary>
 [HtmlTargetElement("problem", TagStructure = TagStructure.WithoutEndTag)]
-public sealed class ProblemTagHelper : TagHelper
+public sealed class ProblemTagHelper(Microsoft.Extensions.Localization.IStringLocalizer<Text> text) : TagHelper
 {
     public Problem? Value { get; set; }
 
@@ -24,6 +24,9 @@ public sealed class ProblemTagHelper : TagHelper
         output.Attributes.SetAttribute("class", "problem");
         output.Attributes.SetAttribute("role", "alert");
         output.Attributes.SetAttribute("data-field", Value.Field);
-        output.Content.AppendHtml("<strong>").Append(Value.Field).AppendHtml("</strong>: ").Append(Value.Detail);
+        var (detail, translated) = ProblemText.Detail(text, Value.Detail);
+        output.Content.AppendHtml("<strong>").Append(ProblemText.Field(text, Value.Field)).AppendHtml("</strong>: ");
+        if (translated) output.Content.Append(detail);
+        else output.Content.AppendHtml("<span lang=\"en\">").Append(detail).AppendHtml("</span>");
     }
 }

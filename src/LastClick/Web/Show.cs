@@ -68,12 +68,21 @@ public static class Show
         ["paid"] = Label(text, "paid"), ["declined"] = Label(text, "declined"),
     });
 
-    /// <summary>A country by its ISO code, named in the reader's language ("Allemagne (DE)"); the code alone when unknown.</summary>
+    /// <summary>
+    /// A country by its ISO code, named in the reader's language ("Allemagne (DE)"); the code alone when unknown. .NET
+    /// names a region only in English or its own language, but names a culture in the reader's: the name of "en-DE" is
+    /// "anglais (Allemagne)" to a French reader, and the region is what the parentheses hold.
+    /// </summary>
     public static string Country(string code)
     {
+        if (code.Length != 2 || !code.All(char.IsAsciiLetter)) return code;
         try
         {
-            return code.Length == 2 ? $"{new RegionInfo(code).DisplayName} ({code})" : code;
+            var region = new RegionInfo(code);
+            var name = CultureInfo.GetCultureInfo("en-" + code.ToUpperInvariant()).DisplayName;
+            var open = name.LastIndexOf('(');
+            var local = open >= 0 && name.EndsWith(')') ? name[(open + 1)..^1] : region.EnglishName;
+            return $"{local} ({region.TwoLetterISORegionName})";
         }
         catch (ArgumentException)
         {

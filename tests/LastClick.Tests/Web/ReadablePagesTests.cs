@@ -174,9 +174,40 @@ public sealed partial class ReadablePagesTests : IAsyncLifetime
         var categories = OptionValue().Matches(Select(form, "feed-category")).Select(m => m.Groups[1].Value).ToList();
         Assert.Equal(["", "Mobile phone accessories", "Garden supplies", "Computer peripherals", "Women's clothing"], categories);
         Assert.Contains("<option value=\"Case Store\">", form, StringComparison.Ordinal);
-        // A program, market and language chosen for the publisher: the demo publisher has no target countries, so the
-        // first program and its first market; the page's language (English) when the program's feeds are in it.
-        Assert.Matches("<option value=\"[A-Z]{2}\" selected=\"selected\">", Select(form, "feed-market"));
+        // A program, market and language chosen for the publisher: the demo publisher names no target countries, so the
+        // program it has most links in (three of its four are Global's), its first market, and the page's language
+        // (English) as the program's feeds are in it. Countries and languages are named in the page's language.
+        Assert.Contains("<option value=\"aliexpress-ww\" selected=\"selected\">", Select(form, "feed-program"), StringComparison.Ordinal);
+        var global = _host.Platform.Programs.Get("aliexpress-ww");
+        Assert.Contains($"<option value=\"{global.Markets[0]}\" selected=\"selected\">", Select(form, "feed-market"), StringComparison.Ordinal);
+        Assert.Contains("<option value=\"DE\">Germany (DE)</option>", form, StringComparison.Ordinal);
+        using (var french = await _publisher.PostFormAsync("/language", [new("language", "fr"), new("back", "/p/feeds")], tokenFrom: "/p/feeds"))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, french.StatusCode);
+        }
+        var inFrench = await Html(await _publisher.GetAsync("/p/feeds"));
+        Assert.Contains("<option value=\"DE\">Allemagne (DE)</option>", inFrench, StringComparison.Ordinal);
+        // ... and the feed's language follows the page's where the program has it.
+        Assert.Contains("<option value=\"fr\" selected=\"selected\">français (fr)</option>", inFrench, StringComparison.Ordinal);
+
+        // A refused field in French: its label and the core's sentence translated, the values kept; every text the
+        // translator may use exists in every language.
+        using var refused = await _publisher.PostFormAsync("/p/feeds?handler=create", [
+            new("Form.Program", "aliexpress-ww"), new("Form.Market", "US"), new("Form.Language", "fr"), new("Form.Format", "xml"),
+        ], tokenFrom: "/p/feeds");
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var problem = await Html(refused);
+        problem = problem[problem.IndexOf("class=\"problem\"", StringComparison.Ordinal)..];
+        problem = problem[..problem.IndexOf("</p>", StringComparison.Ordinal)];
+        Assert.Contains($"<strong>Marché</strong>: aliexpress-ww dessert {string.Join(", ", global.Markets)}", problem, StringComparison.Ordinal);
+        var resources = new System.Resources.ResourceManager("LastClick.Resources.Web.Text", typeof(LastClick.Web.Text).Assembly);
+        foreach (var culture in new[] { "fr", "pt", "es", "ru" })
+        {
+            foreach (var key in LastClick.Web.ProblemText.Texts)
+            {
+                Assert.True(resources.GetResourceSet(new CultureInfo(culture), true, false)?.GetString(key) is { Length: > 0 }, $"{culture}: {key}");
+            }
+        }
         Assert.Contains("<option value=\"en\" selected=\"selected\">", Select(form, "feed-language"), StringComparison.Ordinal);
     }
 

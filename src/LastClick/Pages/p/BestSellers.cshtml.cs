@@ -27,8 +27,10 @@ public sealed class BestSellersModel(Platform platform) : PageModel
             var me = Web.WebSetup.PublisherOf(User);
             var programs = Web.Dashboard.MemberPrograms(platform, me);
             var asked = Request.Query["market"].FirstOrDefault();
-            // The first market of the publisher's programs that has a list, unless one is asked for.
-            Market = BestSellerJob.Market(asked ?? programs.SelectMany(p => p.Markets).FirstOrDefault(BestSellerJob.Markets.Contains) ?? "DE");
+            // Unless one is asked for: the first market of the publisher's programs that has a list, else the first ranked.
+            var ranked = programs.SelectMany(p => p.Markets).Where(BestSellerJob.Markets.Contains).ToList();
+            Market = BestSellerJob.Market(asked
+                ?? ranked.FirstOrDefault(m => platform.Store.Read(s => BestSellerJob.Latest(s, m)) is not null) ?? ranked.FirstOrDefault() ?? "DE");
             List = BestSellerJob.List(platform.Store, Market);
             Program = programs.FirstOrDefault(p => p.Markets.Contains(Market));
             if (Program is not null)

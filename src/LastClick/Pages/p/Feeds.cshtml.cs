@@ -85,14 +85,17 @@ public sealed class FeedsModel(Platform platform) : PageModel
     }
 
     /// <summary>
-    /// What an empty form starts with: the member program that serves most of the publisher's target countries, the
-    /// first of them it serves, and the dashboard's language when the program's feeds are in it.
+    /// What an empty form starts with: the member program that serves most of the publisher's target countries (then
+    /// the one it has most links in), the first of them it serves, and the dashboard's language when the program's
+    /// feeds are in it.
     /// </summary>
     private void Defaults(IReadOnlyList<string> geos)
     {
         if (Programs.Count == 0) return;
+        // Ties (no target countries yet) go to the program the publisher already links to most.
+        var links = platform.Links.ForPublisher(WebSetup.PublisherOf(User), 200, 0, withFeeds: false).CountBy(l => l.ProgramId).ToDictionary();
         var program = Programs.FirstOrDefault(p => p.Id == Form.Program)
-            ?? Programs.OrderByDescending(p => geos.Count(p.Markets.Contains)).First();
+            ?? Programs.OrderByDescending(p => geos.Count(p.Markets.Contains)).ThenByDescending(p => links.GetValueOrDefault(p.Id)).First();
         Form.Program = program.Id;
         Form.Market ??= geos.FirstOrDefault(program.Markets.Contains) ?? program.Markets[0];
         var language = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName;
