@@ -120,6 +120,7 @@ public static class Show
         var encoder = System.Text.Encodings.Web.HtmlEncoder.Default;
         if (key.Length == 0) return new HtmlString($"<span class=\"muted\">{encoder.Encode(text["(none)"])}</span>");
         if (dimension == "device") return new HtmlString(encoder.Encode(Label(text, key)));
+        if (dimension == "country") return new HtmlString(encoder.Encode(Country(key)));
         if (dimension == "day" && DateOnly.TryParseExact(key, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
         {
             return new HtmlString($"<time datetime=\"{key}\">{encoder.Encode(Date(day))}</time>");

@@ -109,6 +109,11 @@
     });
   }
 
+  // A product picture that does not load (gone from the marketplace's servers) leaves no broken-image icon.
+  document.addEventListener("error", function (e) {
+    if (e.target instanceof HTMLImageElement && e.target.closest(".product")) e.target.hidden = true;
+  }, true);
+
   function init(root) { drawCharts(root); drawQr(root); follow(root); }
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:afterSwap", function (e) { init(e.target); });
