@@ -81,6 +81,9 @@ public abstract class Store : IDisposable
         }
     }
 
+    /// <summary>The migration that makes the quality rollups (H3), which then sums the stored orders into them.</summary>
+    private const long QualityMigration = 17;
+
     private void Apply(DbConnection connection, TimeProvider clock)
     {
         connection.Execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)");
@@ -96,6 +99,8 @@ public abstract class Store : IDisposable
             var sql = reader.ReadToEnd().Replace("-- @rollups", Reports.Cubes.Ddl(Provider) + Reports.RollupRebuild.Sql(Provider), StringComparison.Ordinal);
             using var tx = connection.BeginTransaction();
             connection.Execute(sql, transaction: tx);
+            // A migration whose new tables are sums of the facts already stored fills them in the same transaction.
+            if (version == QualityMigration) Reports.QualityRollup.Backfill(connection, tx);
             connection.Execute("INSERT INTO schema_migrations (version, applied_at) VALUES (@version, @at)",
                 new { version, at = Times.ToMicros(clock.GetUtcNow()) }, tx);
             tx.Commit();

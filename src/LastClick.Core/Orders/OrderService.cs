@@ -195,7 +195,7 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
             VALUES (@OrderId, @LineNo, @LineId, @ProductId, @Category, @Store, @PriceMinor, @Quantity, @Affiliated,
                 @SellerRate, @IsVirtual, @Section, @SellerOrigin, @Rate, @RateReason, @Trace, @Reason, @RefundedMinor, @CommissionMinor)
             """, lines);
-        Post(s, row, settled, null, null, now);
+        Post(s, row, lines, settled, null, [], null, now);
         var capStep = settled.CapStep;
         return View(row, lines, l => capStep is not null && rates[l.LineNo].Reason is null ? [.. rates[l.LineNo].Trace, capStep] : rates[l.LineNo].Trace,
             attribution.Trace);
@@ -318,6 +318,7 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
         }
         s.Execute($"UPDATE orders SET status = 'paid', paid_out = @yes, settled_minor = held_minor, held_minor = 0, held_account = NULL, updated_at = @now WHERE {Payable}", args);
         RollupWriter.Write(s, rollups);
+        // Quality does not move: payable and paid are both approved, and nothing else of the order changes.
     }
 
     /// <summary>The report key of the attributed click (link, sub ids, country, device), kept on the order.</summary>
@@ -337,6 +338,7 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
         ProgramDefinition program, DateTimeOffset now)
     {
         var reported = OrderRollup.Snapshot(row);
+        var quality = OrderRollup.Quality(row, lines);
         var before = Before.Of(row);
         var stored = Stored(row, lines, order.Currency);
         var settled = Settlements.Decide(StateOf(row, lines, order), facts, program, now);
@@ -349,27 +351,33 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
                     fully_refunded = @FullyRefunded, finding_id = @FindingId, finding_reason = @FindingReason, finding_at = @FindingAt, updated_at = @UpdatedAt
                 WHERE id = @Id
                 """, row);
+            // Quality reads the facts too: a confirmation's lag, a full refund.
+            QualityRollup.Write(s, quality, OrderRollup.Quality(row, lines));
             return;
         }
-        WriteSettled(s, row, lines.Where((_, i) => settled.Lines[i] != stored.Lines[i]), settled, reported, before, now);
+        WriteSettled(s, row, lines, lines.Where((_, i) => settled.Lines[i] != stored.Lines[i]), settled, reported, quality, before, now);
     }
 
     /// <summary>The one writer of a settled order already stored: its row, the lines that changed, then <see cref="Post"/>.</summary>
-    private static void WriteSettled(DbSession s, OrderRow row, IEnumerable<LineRow> changedLines, Settlement settled, long[]? reported, Before before, DateTimeOffset now)
+    private static void WriteSettled(DbSession s, OrderRow row, List<LineRow> lines, IEnumerable<LineRow> changedLines, Settlement settled, long[]? reported,
+        IReadOnlyList<QualityRollup.Part> quality, Before before, DateTimeOffset now)
     {
         s.Execute(UpdateSettled, row);
         s.ExecuteEach(UpdateSettledLine, changedLines);
-        Post(s, row, settled, reported, before, now);
+        Post(s, row, lines, settled, reported, quality, before, now);
     }
 
     /// <summary>
     /// What follows every settlement written: its ledger transfers (a credited order's), the rollups' move from
-    /// <paramref name="reported"/>, and the news of it (<see cref="Tell"/>) from what it was <paramref name="before"/>.
+    /// <paramref name="reported"/> and quality's from <paramref name="quality"/>, and the news of it (<see cref="Tell"/>)
+    /// from what it was <paramref name="before"/>.
     /// </summary>
-    private static void Post(DbSession s, OrderRow row, Settlement settled, long[]? reported, Before? before, DateTimeOffset now)
+    private static void Post(DbSession s, OrderRow row, List<LineRow> lines, Settlement settled, long[]? reported, IReadOnlyList<QualityRollup.Part> quality,
+        Before? before, DateTimeOffset now)
     {
         if (row.PublisherId is not null) PostTransfers(s, row.ProgramId, row.PublisherId, Currency.Of(row.PayoutCurrency), row.Id, null, settled.Transfers, now);
         OrderRollup.Write(s, reported, row);
+        QualityRollup.Write(s, quality, OrderRollup.Quality(row, lines));
         Tell(s, row, before, now);
     }
 
@@ -487,6 +495,7 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
             .Select(r => r with { Trace = [step, .. r.Trace] }).ToList();
         var now = clock.GetUtcNow();
         var reported = OrderRollup.Snapshot(row);
+        var quality = OrderRollup.Quality(row, lines);
         var before = Before.Of(row);
         var trace = JsonSerializer.Deserialize<List<string>>(row.AttributionTrace) ?? [];
         trace.Add($"{step.Rule}: {step.Detail}");
@@ -500,7 +509,7 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
         Apply(row, lines, settled, facts, now);
         s.Execute("UPDATE orders SET publisher_id = @PublisherId, traffic_type = @TrafficType, attribution_reason = NULL, attribution_trace = @AttributionTrace WHERE id = @Id", row);
         s.ExecuteEach("UPDATE order_lines SET rate = @Rate, rate_reason = @RateReason, trace = @Trace WHERE order_id = @OrderId AND line_no = @LineNo", lines);
-        WriteSettled(s, row, lines, settled, reported, before, now);
+        WriteSettled(s, row, lines, lines, settled, reported, quality, before, now);
         return Find(s, orderId)!;
     }
 
