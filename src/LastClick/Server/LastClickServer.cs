@@ -180,6 +180,7 @@ public static partial class LastClickServer
         MapPublisher(app);
         MapOperator(app);
         MapReports(app);
+        MapQuality(app);
         MapCatalog(app);
         MapFraud(app);
         MapPayouts(app);

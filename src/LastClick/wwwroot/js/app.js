@@ -37,6 +37,22 @@
     });
   }
 
+  // A bar chart whose bars the page writes (data-bars: [{label, value}]): the quality page's "what pays after refunds".
+  function drawBars(root) {
+    if (typeof Chart === "undefined") return;
+    root.querySelectorAll("canvas[data-bars]").forEach(function (canvas) {
+      if (canvas.dataset.drawn) return;
+      canvas.dataset.drawn = "1";
+      const bars = JSON.parse(canvas.dataset.bars);
+      canvas.chart = new Chart(canvas, {
+        type: "bar",
+        data: { labels: bars.map(function (b) { return b.label; }), datasets: [{ label: canvas.dataset.title || "", data: bars.map(function (b) { return b.value; }), backgroundColor: palette.payable }] },
+        options: { indexAxis: "y", responsive: true, maintainAspectRatio: false, animation: false, scales: { x: { beginAtZero: true } } },
+      });
+      canvas.dispatchEvent(new CustomEvent("lastclick:drawn", { bubbles: true }));
+    });
+  }
+
   function sum(values) { return values.reduce(function (a, b) { return a + b; }, 0); }
 
   function drawQr(root) {
@@ -114,7 +130,7 @@
     if (e.target instanceof HTMLImageElement && e.target.closest(".product")) e.target.hidden = true;
   }, true);
 
-  function init(root) { drawCharts(root); drawQr(root); follow(root); }
+  function init(root) { drawCharts(root); drawBars(root); drawQr(root); follow(root); }
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:afterSwap", function (e) { init(e.target); });
 })();

@@ -1,0 +1,94 @@
+using System.Net;
+using System.Text.Json;
+using LastClick.Replay;
+using LastClick.Server;
+using LastClick.Tests.Support;
+
+namespace LastClick.Tests.Web;
+
+/// <summary>H3 on the dashboard and the API over the demo: the page, its CSV and the API agree; each side sees only what it may.</summary>
+public sealed class QualityPageTests : IAsyncLifetime
+{
+    private WebHost _host = null!;
+    private Demo.Setup _demo = null!;
+    private WebHost.Session _publisher = null!;
+    private WebHost.Session _admin = null!;
+
+    public async Task InitializeAsync()
+    {
+        _host = await WebHost.StartAsync(TemporaryStore.Create());
+        _demo = Demo.Seed(_host.Platform, _host.Passwords);
+        _publisher = _host.NewSession();
+        await _publisher.SignInAsync("publisher@demo.lastclick.dev", _demo.Accounts.Single(a => a.Role == "publisher").Password);
+        _admin = _host.NewSession();
+        await _admin.SignInAsync("admin@demo.lastclick.dev", _demo.Accounts.Single(a => a.Role == "admin").Password);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _publisher.Dispose();
+        _admin.Dispose();
+        await _host.DisposeAsync();
+    }
+
+    private HttpClient Api(string key)
+    {
+        var http = new HttpClient { BaseAddress = new Uri(_host.BaseUrl) };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", key);
+        return http;
+    }
+
+    [Fact]
+    public async Task H3_the_publishers_quality_page_its_CSV_and_the_API_show_the_same_categories()
+    {
+        using var api = Api(_demo.PublisherKey);
+        var json = JsonDocument.Parse(await api.GetStringAsync("/api/v1/quality/category")).RootElement;
+        var rows = json.GetProperty("rows").EnumerateArray().ToList();
+        Assert.NotEmpty(rows);
+        var orders = _host.Platform.Store.Read(s => s.Scalar<long>("SELECT COUNT(*) FROM orders WHERE publisher_id = @p AND payout_currency = @c",
+            new { p = Demo.PublisherId, c = json.GetProperty("currency").GetString() }));
+        Assert.Equal(orders, json.GetProperty("totals").GetProperty("orders").GetInt64());
+
+        var html = WebUtility.HtmlDecode(await (await _publisher.GetAsync("/p/quality")).Content.ReadAsStringAsync());
+        Assert.Contains("id=\"quality-chart\"", html, StringComparison.Ordinal);
+        foreach (var row in rows) Assert.Contains($"data-key=\"{row.GetProperty("key").GetString()}\"", html, StringComparison.Ordinal);
+
+        using var csv = await _publisher.GetAsync("/p/quality?handler=csv&dimension=category");
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
+        var lines = (await csv.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("category,orders,approved,declined", lines[0], StringComparison.Ordinal);
+        Assert.Equal(rows.Count + 2, lines.Length);
+        Assert.StartsWith($"total,{orders},", lines[^1], StringComparison.Ordinal);
+
+        // Every dimension answers; a bad month is named and a publisher cannot ask for another publisher.
+        foreach (var dimension in new[] { "store", "market", "month" })
+        {
+            using var page = await _publisher.GetAsync($"/p/quality?dimension={dimension}");
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        }
+        using var bad = await _publisher.GetAsync("/p/quality?date_start=2026-13");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("data-field=\"date_start\"", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var other = await api.GetAsync("/api/v1/quality/category?publisher=someone-else");
+        Assert.Equal(HttpStatusCode.BadRequest, other.StatusCode);
+        using var unknown = await api.GetAsync("/api/v1/quality/category?sub1=x");
+        Assert.Equal("sub1", JsonDocument.Parse(await unknown.Content.ReadAsStringAsync()).RootElement.GetProperty("field").GetString());
+        using var byPublisher = await api.GetAsync("/api/v1/quality/publisher");
+        Assert.Equal(HttpStatusCode.BadRequest, byPublisher.StatusCode);
+    }
+
+    [Fact]
+    public async Task H3_the_operator_sees_quality_by_publisher_and_a_publisher_key_cannot()
+    {
+        using var api = Api(_demo.OperatorKey);
+        var json = JsonDocument.Parse(await api.GetStringAsync("/api/v1/operator/quality/publisher")).RootElement;
+        Assert.Contains(json.GetProperty("rows").EnumerateArray(), r => r.GetProperty("key").GetString() == Demo.PublisherId);
+        var html = WebUtility.HtmlDecode(await (await _admin.GetAsync("/o/quality?dimension=publisher")).Content.ReadAsStringAsync());
+        Assert.Contains($"data-key=\"{Demo.PublisherId}\"", html, StringComparison.Ordinal);
+        using var publisherKey = Api(_demo.PublisherKey);
+        using var denied = await publisherKey.GetAsync("/api/v1/operator/quality/publisher");
+        Assert.NotEqual(HttpStatusCode.OK, denied.StatusCode);
+        using var page = await _publisher.GetAsync("/o/quality");
+        Assert.NotEqual(HttpStatusCode.OK, page.StatusCode);
+    }
+}
