@@ -14,6 +14,7 @@ using LastClick.Replay;
 //   … -- postbacks [--messages N] [--orders N] [--rounds N]   (bench/postbacks.sh)
 //   … -- payouts [--publishers N] [--store postgres://…]   (bench/payouts.sh)
 //   … -- reports [--clicks N] [--orders N] [--publishers N] [--days N] [--samples N] [--store postgres://…]   (bench/reports.sh)
+//   … -- forecast [--orders N] [--cuts N]   (H4's backtest: a generated year, forecasts from weekly cuts against what happened)
 var what = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 if (what == "traffic")
 {
@@ -37,6 +38,21 @@ if (what == "traffic")
     {
         await app.StopAsync();
         await app.DisposeAsync();
+    }
+    return 0;
+}
+if (what == "forecast")
+{
+    int Option(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+    var cuts = Option("--cuts", 16);
+    // A whole program's liability (every publisher: the threshold never holds it), then one publisher's share.
+    foreach (var count in args.Contains("--orders") ? [Option("--orders", 40_000)] : new[] { 40_000, 2_000 })
+    {
+        var watch = Stopwatch.StartNew();
+        var report = LastClick.Bench.ForecastBacktest.Run(new LastClick.Bench.BacktestOptions(count, cuts));
+        Console.WriteLine(report.Markdown());
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"({watch.Elapsed.TotalSeconds:F1} s)"));
+        Console.WriteLine();
     }
     return 0;
 }

@@ -35,6 +35,7 @@ public sealed class Platform
         News = new Notifications.NewsService(store, programs, clock);
         Mail = new Notifications.MailSender(store, clock);
         AccountMail = new Notifications.AccountMail(store, clock);
+        Forecasts = new Forecast.ForecastService(store, programs, clock);
     }
 
     public Store Store { get; }
@@ -51,6 +52,7 @@ public sealed class Platform
     public Applications Applications { get; }
     public ProgramEditor ProgramEditor { get; }
     public Products.CatalogService Catalog { get; }
+    public Forecast.ForecastService Forecasts { get; }
     public Products.Feeds Feeds { get; }
     public Products.BannedKeywords Keywords { get; }
     public Claims.ClaimService Claims { get; }

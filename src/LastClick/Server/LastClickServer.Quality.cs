@@ -82,3 +82,46 @@ public static partial class LastClickServer
             [.. result.Rows.Select(r => Row(r, r.Key)), Row(result.Totals, "total")]);
     }
 }
+
+public static partial class LastClickServer
+{
+    /// <summary>
+    /// H4: when the publisher's open commissions are expected to become payable and be paid, week by week with a 90%
+    /// band, and how much of them will survive; the operator's is the program's liability over every publisher.
+    /// </summary>
+    private static void MapForecast(WebApplication app)
+    {
+        QueryParameter[] Parameters(bool operatorScope) =>
+        [
+            new("program", "The program (default: the one with the most open commission)"),
+            .. operatorScope ? [new QueryParameter("publisher", "Only this publisher's commissions (default: every publisher's: the program's liability)")] : Array.Empty<QueryParameter>(),
+            new("currency", "ISO 4217 payout currency (default: the largest open)"),
+            new("weeks", "Weeks ahead, 1 to 26 (default 12)", "integer", "int32"),
+        ];
+        RequireKey(app.MapGroup("/api/v1/forecast"), KeyRole.Publisher).WithTags("publisher")
+            .MapGet("", (HttpContext http, Platform platform) => Guard(() => Forecast(http, platform, CallerOf(http).PublisherId!, operatorScope: false)))
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
+            .WithSummary("Cash-flow forecast (H4): the open commissions by the week they are expected to become payable and be paid, low / expected / high, from the program's own history")
+            .WithQuery(Parameters(false)).Produces<Forecast.CashFlowForecast>();
+        RequireKey(app.MapGroup("/api/v1/operator/forecast"), KeyRole.Operator).WithTags("operator")
+            .MapGet("", (HttpContext http, Platform platform) => Guard(() => Forecast(http, platform, null, operatorScope: true)))
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
+            .WithSummary("The program's liability forecast (H4): what the marketplace is expected to pay publishers, week by week")
+            .WithQuery(Parameters(true)).Produces<Forecast.CashFlowForecast>();
+    }
+
+    private static IResult Forecast(HttpContext http, Platform platform, string? publisherId, bool operatorScope)
+    {
+        var query = http.Request.Query;
+        var known = new HashSet<string>(["program", "currency", "weeks", .. operatorScope ? ["publisher"] : Array.Empty<string>()], StringComparer.Ordinal);
+        if (query.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown)
+        {
+            throw ProblemException.Invalid(unknown, $"unknown parameter (one of {string.Join(", ", known.Order(StringComparer.Ordinal))})");
+        }
+        var weeks = query["weeks"].FirstOrDefault() is { } w
+            ? (int.TryParse(w, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw ProblemException.Invalid("weeks", "must be 1 to 26"))
+            : 12;
+        var publisher = operatorScope ? query["publisher"].FirstOrDefault() : publisherId;
+        return Results.Json(platform.Forecasts.Project(publisher, query["program"].FirstOrDefault(), query["currency"].FirstOrDefault(), weeks));
+    }
+}

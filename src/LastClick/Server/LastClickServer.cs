@@ -181,6 +181,7 @@ public static partial class LastClickServer
         MapOperator(app);
         MapReports(app);
         MapQuality(app);
+        MapForecast(app);
         MapCatalog(app);
         MapFraud(app);
         MapPayouts(app);

@@ -6,7 +6,10 @@ using LastClick.Tests.Support;
 
 namespace LastClick.Tests.Web;
 
-/// <summary>H3 on the dashboard and the API over the demo: the page, its CSV and the API agree; each side sees only what it may.</summary>
+/// <summary>
+/// H3 and H4 on the dashboard and the API over the demo: the quality page, its CSV and the API agree; the forecast on the
+/// balance page, the payouts page and the API; each side sees only what it may.
+/// </summary>
 public sealed class QualityPageTests : IAsyncLifetime
 {
     private WebHost _host = null!;
@@ -30,6 +33,9 @@ public sealed class QualityPageTests : IAsyncLifetime
         _admin.Dispose();
         await _host.DisposeAsync();
     }
+
+    /// <summary>An amount as the API writes it: a decimal string.</summary>
+    private static decimal Dec(JsonElement e) => decimal.Parse(e.GetString()!, System.Globalization.CultureInfo.InvariantCulture);
 
     private HttpClient Api(string key)
     {
@@ -90,5 +96,31 @@ public sealed class QualityPageTests : IAsyncLifetime
         Assert.NotEqual(HttpStatusCode.OK, denied.StatusCode);
         using var page = await _publisher.GetAsync("/o/quality");
         Assert.NotEqual(HttpStatusCode.OK, page.StatusCode);
+    }
+
+    [Fact]
+    public async Task H4_the_forecast_answers_on_the_API_the_balance_page_and_the_operators_payouts()
+    {
+        using var api = Api(_demo.PublisherKey);
+        var json = JsonDocument.Parse(await api.GetStringAsync("/api/v1/forecast")).RootElement;
+        Assert.Equal(12, json.GetProperty("weeks").GetArrayLength());
+        var open = Dec(json.GetProperty("pending")) + Dec(json.GetProperty("confirmed")) + Dec(json.GetProperty("payable"));
+        Assert.True(open > 0);
+        var survives = json.GetProperty("survives");
+        Assert.InRange(Dec(survives.GetProperty("expected")), Dec(survives.GetProperty("low")), Dec(survives.GetProperty("high")));
+        using var six = await api.GetAsync("/api/v1/forecast?weeks=6");
+        Assert.Equal(6, JsonDocument.Parse(await six.Content.ReadAsStringAsync()).RootElement.GetProperty("weeks").GetArrayLength());
+        using var bad = await api.GetAsync("/api/v1/forecast?weeks=99");
+        Assert.Equal("weeks", JsonDocument.Parse(await bad.Content.ReadAsStringAsync()).RootElement.GetProperty("field").GetString());
+
+        var balance = WebUtility.HtmlDecode(await (await _publisher.GetAsync("/p/balance")).Content.ReadAsStringAsync());
+        Assert.Contains("id=\"forecast-chart\"", balance, StringComparison.Ordinal);
+
+        using var operatorApi = Api(_demo.OperatorKey);
+        var liability = JsonDocument.Parse(await operatorApi.GetStringAsync("/api/v1/operator/forecast?program=aliexpress-ww")).RootElement;
+        Assert.True(Dec(liability.GetProperty("pending")) + Dec(liability.GetProperty("confirmed")) + Dec(liability.GetProperty("payable")) >= open - 0.01m
+            || liability.GetProperty("currency").GetString() != json.GetProperty("currency").GetString());
+        var payouts = WebUtility.HtmlDecode(await (await _admin.GetAsync("/o/payouts?program=aliexpress-ww")).Content.ReadAsStringAsync());
+        Assert.Contains("id=\"liability\"", payouts, StringComparison.Ordinal);
     }
 }

@@ -101,7 +101,11 @@ public sealed class PayoutRunsModel(Platform platform) : PageModel
         // The held first (they need someone to act), then by publisher; a page of them.
         Preview = [.. preview.OrderBy(l => l.Status != LineStatus.Held).ThenBy(l => l.PublisherId, StringComparer.Ordinal).Take(500)];
         Runs = platform.Payouts.Runs(Program, limit: 30);
+        Liability = platform.Forecasts.Project(null, Program, null);
     }
+
+    /// <summary>H4: what the marketplace is expected to pay this program's publishers, week by week (every publisher's open commissions).</summary>
+    public LastClick.Forecast.CashFlowForecast? Liability { get; private set; }
 }
 
 /// <summary>A statement as a file for the dashboard (CSV or PDF), for an operator or the publisher itself.</summary>

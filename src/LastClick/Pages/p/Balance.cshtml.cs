@@ -17,6 +17,18 @@ public sealed class BalanceModel(Platform platform) : PageModel
     public IReadOnlyList<UpcomingPayout> Upcoming { get; private set; } = [];
     public IReadOnlyDictionary<string, decimal> Deductions { get; private set; } = new Dictionary<string, decimal>();
 
+    /// <summary>The cash-flow forecast of the largest open program and currency (H4), or null with nothing open.</summary>
+    public LastClick.Forecast.CashFlowForecast? Forecast { get; private set; }
+
+    /// <summary>The forecast as the chart draws it: week labels, expected payments and the band.</summary>
+    public string ForecastChart() => System.Text.Json.JsonSerializer.Serialize(new
+    {
+        labels = Forecast!.Weeks.Select(w => Show.Date(w.Start)),
+        expected = Forecast.Weeks.Select(w => w.Paid.Expected),
+        low = Forecast.Weeks.Select(w => w.Paid.Low),
+        high = Forecast.Weeks.Select(w => w.Paid.High),
+    });
+
     public void OnGet()
     {
         var me = WebSetup.PublisherOf(User);
@@ -24,6 +36,8 @@ public sealed class BalanceModel(Platform platform) : PageModel
         Upcoming = platform.Payouts.Upcoming(me);
         var transfers = platform.Ledger.Transfers(me);
         History = [.. transfers.OrderByDescending(t => t.At).ThenByDescending(t => t.Id).Take(500)];
+        // H4: only when something is open (nothing to forecast otherwise).
+        Forecast = Balances.Any(b => b.Pending != 0 || b.Confirmed != 0 || b.Payable != 0) ? platform.Forecasts.Project(me, null, null) : null;
         Deductions = transfers.Where(t => t.Kind is EntryKinds.RefundAdjustment or EntryKinds.AntispamDeduction)
             .GroupBy(t => t.Currency).ToDictionary(g => g.Key, g => g.Sum(t => Math.Abs(t.Amount)));
     }

@@ -53,6 +53,29 @@
     });
   }
 
+  // The balance page's cash-flow forecast (data-forecast: labels, expected, low, high): expected payments as bars, the band as lines.
+  function drawForecast(root) {
+    if (typeof Chart === "undefined") return;
+    root.querySelectorAll("canvas[data-forecast]").forEach(function (canvas) {
+      if (canvas.dataset.drawn) return;
+      canvas.dataset.drawn = "1";
+      const f = JSON.parse(canvas.dataset.forecast);
+      const names = canvas.dataset.labels ? JSON.parse(canvas.dataset.labels) : {};
+      canvas.chart = new Chart(canvas, {
+        data: {
+          labels: f.labels,
+          datasets: [
+            { type: "bar", label: names.expected || "expected", data: f.expected, backgroundColor: palette.payable },
+            { type: "line", label: names.low || "low", data: f.low, borderColor: palette.pending, borderDash: [4, 4], pointRadius: 0, fill: false },
+            { type: "line", label: names.high || "high", data: f.high, borderColor: palette.confirmed, borderDash: [4, 4], pointRadius: 0, fill: false },
+          ],
+        },
+        options: { responsive: true, maintainAspectRatio: false, animation: false, scales: { y: { beginAtZero: true } } },
+      });
+      canvas.dispatchEvent(new CustomEvent("lastclick:drawn", { bubbles: true }));
+    });
+  }
+
   function sum(values) { return values.reduce(function (a, b) { return a + b; }, 0); }
 
   function drawQr(root) {
@@ -130,7 +153,7 @@
     if (e.target instanceof HTMLImageElement && e.target.closest(".product")) e.target.hidden = true;
   }, true);
 
-  function init(root) { drawCharts(root); drawBars(root); drawQr(root); follow(root); }
+  function init(root) { drawCharts(root); drawBars(root); drawForecast(root); drawQr(root); follow(root); }
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:afterSwap", function (e) { init(e.target); });
 })();
