@@ -120,7 +120,83 @@ public static class QualityRollup
         var sums = new Sums();
         foreach (var part in before) sums.Add(part, -1);
         foreach (var part in after) sums.Add(part, +1);
-        sums.Write((sql, row) => s.Execute(sql, row));
+        // SQLite: raw prepared statements, kept for the session, as the report rollups' (every order pays for these).
+        if (s.Provider == StoreProvider.Sqlite) s.Resource(session => new SqliteUpserts((Microsoft.Data.Sqlite.SqliteConnection)session.Connection)).Write(sums);
+        else sums.Write((sql, row) => s.Execute(sql, row));
+    }
+
+    /// <summary>The two upserts as raw SQLite statements, prepared once per session.</summary>
+    private sealed class SqliteUpserts : IDisposable
+    {
+        private readonly SQLitePCL.sqlite3 _db;
+        private readonly SQLitePCL.sqlite3_stmt _cell;
+        private readonly SQLitePCL.sqlite3_stmt _lag;
+
+        public SqliteUpserts(Microsoft.Data.Sqlite.SqliteConnection connection)
+        {
+            _db = connection.Handle!;
+            Check(SQLitePCL.raw.sqlite3_prepare_v2(_db, Positional(Upsert), out _cell));
+            Check(SQLitePCL.raw.sqlite3_prepare_v2(_db, Positional(LagUpsert), out _lag));
+        }
+
+        /// <summary>The statement with its named parameters as ?1, ?2… in order of appearance.</summary>
+        private static string Positional(string sql)
+        {
+            var n = 0;
+            return System.Text.RegularExpressions.Regex.Replace(sql, "@[A-Za-z]+", _ => "?" + (++n).ToString(CultureInfo.InvariantCulture));
+        }
+
+        public void Write(Sums sums)
+        {
+            foreach (var (part, measures) in sums.Cells())
+            {
+                Step(_cell, part, s =>
+                {
+                    var i = 8;
+                    foreach (var m in measures) Check(SQLitePCL.raw.sqlite3_bind_int64(s, i++, m));
+                });
+            }
+            foreach (var (part, days, orders) in sums.Lags())
+            {
+                Step(_lag, part, s =>
+                {
+                    Check(SQLitePCL.raw.sqlite3_bind_int64(s, 8, days));
+                    Check(SQLitePCL.raw.sqlite3_bind_int64(s, 9, orders));
+                });
+            }
+        }
+
+        private void Step(SQLitePCL.sqlite3_stmt statement, Part part, Action<SQLitePCL.sqlite3_stmt> bindRest)
+        {
+            try
+            {
+                Check(SQLitePCL.raw.sqlite3_bind_text(statement, 1, part.PublisherId));
+                Check(SQLitePCL.raw.sqlite3_bind_int64(statement, 2, part.Month));
+                Check(SQLitePCL.raw.sqlite3_bind_text(statement, 3, part.ProgramId));
+                Check(SQLitePCL.raw.sqlite3_bind_text(statement, 4, part.Kind));
+                Check(SQLitePCL.raw.sqlite3_bind_text(statement, 5, part.Value));
+                Check(SQLitePCL.raw.sqlite3_bind_text(statement, 6, part.Market));
+                Check(SQLitePCL.raw.sqlite3_bind_text(statement, 7, part.Currency));
+                bindRest(statement);
+                var rc = SQLitePCL.raw.sqlite3_step(statement);
+                if (rc != SQLitePCL.raw.SQLITE_DONE) Microsoft.Data.Sqlite.SqliteException.ThrowExceptionForRC(rc, _db);
+            }
+            finally
+            {
+                SQLitePCL.raw.sqlite3_reset(statement);
+            }
+        }
+
+        private void Check(int rc)
+        {
+            if (rc != SQLitePCL.raw.SQLITE_OK) Microsoft.Data.Sqlite.SqliteException.ThrowExceptionForRC(rc, _db);
+        }
+
+        public void Dispose()
+        {
+            _cell.Dispose();
+            _lag.Dispose();
+        }
     }
 
     /// <summary>Parts summed per row (a change's before and after, or a whole backfill), then written once each in key order.</summary>
@@ -139,9 +215,14 @@ public static class QualityRollup
             _lags[lagKey] = _lags.TryGetValue(lagKey, out var lag) ? lag with { Orders = lag.Orders + sign } : (part, days, sign);
         }
 
+        /// <summary>The rows that change, in key order, with what they change by.</summary>
+        public IEnumerable<(Part Part, long[] Sums)> Cells() => _cells.Values.Where(c => c.Sums.Any(m => m != 0));
+
+        public IEnumerable<(Part Part, int Days, long Orders)> Lags() => _lags.Values.Where(l => l.Orders != 0);
+
         public void Write(Action<string, object> execute)
         {
-            foreach (var (part, sums) in _cells.Values.Where(c => c.Sums.Any(m => m != 0)))
+            foreach (var (part, sums) in Cells())
             {
                 execute(Upsert, new CellRow
                 {
@@ -152,7 +233,7 @@ public static class QualityRollup
                     PendingMinor = sums[Pending], FraudMinor = sums[FraudCommission],
                 });
             }
-            foreach (var (part, days, orders) in _lags.Values.Where(l => l.Orders != 0))
+            foreach (var (part, days, orders) in Lags())
             {
                 execute(LagUpsert, new LagRow
                 {
