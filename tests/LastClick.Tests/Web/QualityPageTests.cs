@@ -123,4 +123,21 @@ public sealed class QualityPageTests : IAsyncLifetime
         var payouts = WebUtility.HtmlDecode(await (await _admin.GetAsync("/o/payouts?program=aliexpress-ww")).Content.ReadAsStringAsync());
         Assert.Contains("id=\"liability\"", payouts, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task E5_the_ranking_takes_a_period_and_shows_each_publishers_quality_beside_its_score()
+    {
+        var html = WebUtility.HtmlDecode(await (await _admin.GetAsync("/o/ranking?days=30")).Content.ReadAsStringAsync());
+        Assert.Contains("<option value=\"30\" selected=\"selected\">", html, StringComparison.Ordinal);
+        var row = html[html.IndexOf($"data-publisher=\"{Demo.PublisherId}\"", StringComparison.Ordinal)..];
+        row = row[..row.IndexOf("</tr>", StringComparison.Ordinal)];
+        var month = Reports.QualityRollup.MonthOf(DateOnly.FromDateTime(_host.Platform.Clock.GetUtcNow().UtcDateTime));
+        var quality = Reports.QualityReport.Run(_host.Platform.Store, new Reports.QualityQuery("publisher", null, null, month - 1, month, null, 1000))
+            .Rows.Single(r => r.Key == Demo.PublisherId);
+        Assert.NotNull(quality.PaysPer100);
+        Assert.Contains($">{quality.PaysPer100!.Value:N2}<", row, StringComparison.Ordinal);
+        // A period the page does not offer falls back to 90 days.
+        var odd = WebUtility.HtmlDecode(await (await _admin.GetAsync("/o/ranking?days=7")).Content.ReadAsStringAsync());
+        Assert.Contains("<option value=\"90\" selected=\"selected\">", odd, StringComparison.Ordinal);
+    }
 }
