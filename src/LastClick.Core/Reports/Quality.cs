@@ -222,25 +222,8 @@ public static class QualityRollup
 
         public void Write(Action<string, object> execute)
         {
-            foreach (var (part, sums) in Cells())
-            {
-                execute(Upsert, new CellRow
-                {
-                    PublisherId = part.PublisherId, Bucket = part.Month, ProgramId = part.ProgramId, Kind = part.Kind, Value = part.Value,
-                    Market = part.Market, Currency = part.Currency, Orders = sums[Orders], Lines = sums[Lines], Approved = sums[Approved],
-                    Declined = sums[Declined], RefundedFull = sums[RefundedFull], RefundedPartial = sums[RefundedPartial], Fraud = sums[Fraud],
-                    SalesMinor = sums[Sales], RefundedMinor = sums[Refunded], ApprovedSalesMinor = sums[ApprovedSales], CommissionMinor = sums[Commission],
-                    PendingMinor = sums[Pending], FraudMinor = sums[FraudCommission],
-                });
-            }
-            foreach (var (part, days, orders) in Lags())
-            {
-                execute(LagUpsert, new LagRow
-                {
-                    PublisherId = part.PublisherId, Bucket = part.Month, ProgramId = part.ProgramId, Kind = part.Kind, Value = part.Value,
-                    Market = part.Market, Currency = part.Currency, Days = days, Orders = orders,
-                });
-            }
+            foreach (var (part, sums) in Cells()) execute(Upsert, new CellRow(part, sums));
+            foreach (var (part, days, orders) in Lags()) execute(LagUpsert, new LagRow(part, days, orders));
         }
     }
 
@@ -288,28 +271,33 @@ public static class QualityRollup
         $"ON CONFLICT ({KeyColumns}, days) DO UPDATE SET orders = quality_lag_m.orders + excluded.orders";
 
 #pragma warning disable CA1812 // bound by the row binder
-    private sealed class CellRow
+    /// <summary>A quality row's key, as the upserts bind it.</summary>
+    private abstract class KeyRow(Part part)
     {
-        public string PublisherId { get; init; } = "";
-        public long Bucket { get; init; }
-        public string ProgramId { get; init; } = "";
-        public string Kind { get; init; } = "";
-        public string Value { get; init; } = "";
-        public string Market { get; init; } = "";
-        public string Currency { get; init; } = "";
-        public long Orders { get; init; }
-        public long Lines { get; init; }
-        public long Approved { get; init; }
-        public long Declined { get; init; }
-        public long RefundedFull { get; init; }
-        public long RefundedPartial { get; init; }
-        public long Fraud { get; init; }
-        public long SalesMinor { get; init; }
-        public long RefundedMinor { get; init; }
-        public long ApprovedSalesMinor { get; init; }
-        public long CommissionMinor { get; init; }
-        public long PendingMinor { get; init; }
-        public long FraudMinor { get; init; }
+        public string PublisherId { get; } = part.PublisherId;
+        public long Bucket { get; } = part.Month;
+        public string ProgramId { get; } = part.ProgramId;
+        public string Kind { get; } = part.Kind;
+        public string Value { get; } = part.Value;
+        public string Market { get; } = part.Market;
+        public string Currency { get; } = part.Currency;
+    }
+
+    private sealed class CellRow(Part part, long[] sums) : KeyRow(part)
+    {
+        public long Orders { get; } = sums[QualityRollup.Orders];
+        public long Lines { get; } = sums[QualityRollup.Lines];
+        public long Approved { get; } = sums[QualityRollup.Approved];
+        public long Declined { get; } = sums[QualityRollup.Declined];
+        public long RefundedFull { get; } = sums[QualityRollup.RefundedFull];
+        public long RefundedPartial { get; } = sums[QualityRollup.RefundedPartial];
+        public long Fraud { get; } = sums[QualityRollup.Fraud];
+        public long SalesMinor { get; } = sums[Sales];
+        public long RefundedMinor { get; } = sums[Refunded];
+        public long ApprovedSalesMinor { get; } = sums[ApprovedSales];
+        public long CommissionMinor { get; } = sums[Commission];
+        public long PendingMinor { get; } = sums[Pending];
+        public long FraudMinor { get; } = sums[FraudCommission];
     }
 
     private sealed class BackfillOrder
@@ -340,17 +328,10 @@ public static class QualityRollup
         public string Rate { get; set; } = "0";
     }
 
-    private sealed class LagRow
+    private sealed class LagRow(Part part, int days, long orders) : KeyRow(part)
     {
-        public string PublisherId { get; init; } = "";
-        public long Bucket { get; init; }
-        public string ProgramId { get; init; } = "";
-        public string Kind { get; init; } = "";
-        public string Value { get; init; } = "";
-        public string Market { get; init; } = "";
-        public string Currency { get; init; } = "";
-        public long Days { get; init; }
-        public long Orders { get; init; }
+        public long Days { get; } = days;
+        public long Orders { get; } = orders;
     }
 #pragma warning restore CA1812
 }

@@ -14,30 +14,8 @@ namespace LastClick.Tests.Web;
 /// feeds' links kept with their feeds, reports newest first, best sellers with picture, price and rate, a feed form
 /// whose choices come from the programs and the catalog, and an operator's first screen on a program with traffic.
 /// </summary>
-public sealed partial class ReadablePagesTests : IAsyncLifetime
+public sealed partial class ReadablePagesTests : DemoSessions
 {
-    private WebHost _host = null!;
-    private Demo.Setup _demo = null!;
-    private WebHost.Session _publisher = null!;
-    private WebHost.Session _admin = null!;
-
-    public async Task InitializeAsync()
-    {
-        _host = await WebHost.StartAsync(TemporaryStore.Create());
-        _demo = Demo.Seed(_host.Platform, _host.Passwords);
-        _publisher = _host.NewSession();
-        await _publisher.SignInAsync("publisher@demo.lastclick.dev", _demo.Accounts.Single(a => a.Role == "publisher").Password);
-        _admin = _host.NewSession();
-        await _admin.SignInAsync("admin@demo.lastclick.dev", _demo.Accounts.Single(a => a.Role == "admin").Password);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _publisher.Dispose();
-        _admin.Dispose();
-        await _host.DisposeAsync();
-    }
-
     private static async Task<string> Html(HttpResponseMessage response) => WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
 
     /// <summary>The element with <paramref name="id"/> up to the end of its table (or the page's end).</summary>
@@ -52,47 +30,47 @@ public sealed partial class ReadablePagesTests : IAsyncLifetime
     [Fact]
     public async Task H2_a_link_has_a_name_in_the_list_the_reports_and_the_API_and_the_feeds_links_stay_with_their_feeds()
     {
-        using (var made = await _publisher.PostFormAsync("/p/links?handler=create", [
+        using (var made = await PublisherSession.PostFormAsync("/p/links?handler=create", [
             new("Form.Program", "aliexpress-ww"), new("Form.Destination", "https://www.aliexpress.com/item/1005006041234570.html"),
             new("Form.Name", "  Newsletter 12/2026 "), new("Form.Sub1", "news"),
         ], tokenFrom: "/p/links"))
         {
             Assert.Equal(HttpStatusCode.OK, made.StatusCode);
         }
-        var link = _host.Platform.Links.ForPublisher(Demo.PublisherId, 1, 0).Single();
+        var link = Host.Platform.Links.ForPublisher(Demo.PublisherId, 1, 0).Single();
         Assert.Equal("Newsletter 12/2026", link.Name);
 
-        var list = Table(await Html(await _publisher.GetAsync("/p/links")), "links");
+        var list = Table(await Html(await PublisherSession.GetAsync("/p/links")), "links");
         Assert.Contains("Newsletter 12/2026", list, StringComparison.Ordinal);
         Assert.Contains("Phone case review", list, StringComparison.Ordinal);
-        var feed = _host.Platform.Feeds.ForPublisher(Demo.PublisherId).Single();
+        var feed = Host.Platform.Feeds.ForPublisher(Demo.PublisherId).Single();
         Assert.DoesNotContain(feed.Code, list, StringComparison.Ordinal);
-        Assert.Contains($"/p/links/{feed.Code}", await Html(await _publisher.GetAsync("/p/feeds")), StringComparison.Ordinal);
+        Assert.Contains($"/p/links/{feed.Code}", await Html(await PublisherSession.GetAsync("/p/feeds")), StringComparison.Ordinal);
 
         // The report by link and the overview's top links read names, each linking to its link.
-        var report = Table(await Html(await _publisher.GetAsync("/p/reports?dimension=link")), "report");
-        Assert.Contains($"<a href=\"/p/links/{_demo.Links[0].Code}\" title=\"{_demo.Links[0].Code}\">Phone case review</a>", report, StringComparison.Ordinal);
-        Assert.Contains("Phone case review", await Html(await _publisher.GetAsync("/p")), StringComparison.Ordinal);
+        var report = Table(await Html(await PublisherSession.GetAsync("/p/reports?dimension=link")), "report");
+        Assert.Contains($"<a href=\"/p/links/{Setup.Links[0].Code}\" title=\"{Setup.Links[0].Code}\">Phone case review</a>", report, StringComparison.Ordinal);
+        Assert.Contains("Phone case review", await Html(await PublisherSession.GetAsync("/p")), StringComparison.Ordinal);
 
         // Renamed on the link's page; a name too long is named and changes nothing; an emptied field removes the name.
-        using (var tooLong = await _publisher.PostFormAsync($"/p/links/{link.Code}", [
+        using (var tooLong = await PublisherSession.PostFormAsync($"/p/links/{link.Code}", [
             new("name", new string('n', 101)), new("destination", link.Destination), new("sub1", "news"),
         ], tokenFrom: $"/p/links/{link.Code}"))
         {
             Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
             Assert.Contains("data-field=\"name\"", await tooLong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
-        Assert.Equal("Newsletter 12/2026", _host.Platform.Links.Find(link.Code)!.Name);
-        using (var cleared = await _publisher.PostFormAsync($"/p/links/{link.Code}", [new("name", ""), new("destination", link.Destination), new("sub1", "news")],
+        Assert.Equal("Newsletter 12/2026", Host.Platform.Links.Find(link.Code)!.Name);
+        using (var cleared = await PublisherSession.PostFormAsync($"/p/links/{link.Code}", [new("name", ""), new("destination", link.Destination), new("sub1", "news")],
             tokenFrom: $"/p/links/{link.Code}"))
         {
             Assert.Equal(HttpStatusCode.Redirect, cleared.StatusCode);
         }
-        Assert.Null(_host.Platform.Links.Find(link.Code)!.Name);
+        Assert.Null(Host.Platform.Links.Find(link.Code)!.Name);
 
         // The API: a name on create, shown on read, removed by null; left out, it stays.
-        using var api = new HttpClient { BaseAddress = new Uri(_host.BaseUrl) };
-        api.DefaultRequestHeaders.Authorization = new("Bearer", _demo.PublisherKey);
+        using var api = new HttpClient { BaseAddress = new Uri(Host.BaseUrl) };
+        api.DefaultRequestHeaders.Authorization = new("Bearer", Setup.PublisherKey);
         using var created = await api.PostAsJsonAsync("/api/v1/links", new { program = "aliexpress-ww", destination = "https://www.aliexpress.com/", name = "Footer" });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var code = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("link").GetProperty("code").GetString()!;
@@ -119,17 +97,17 @@ public sealed partial class ReadablePagesTests : IAsyncLifetime
     {
         static List<string> Days(string html) => [.. DayCell().Matches(Table(html, "report")).Select(m => m.Groups[1].Value)];
 
-        var newest = Days(await Html(await _publisher.GetAsync("/p/reports")));
+        var newest = Days(await Html(await PublisherSession.GetAsync("/p/reports")));
         Assert.Equal(20, newest.Count);
         Assert.Equal([.. newest.OrderDescending(StringComparer.Ordinal)], newest);
-        var today = Reports.Reports.Today(_host.Platform.Clock.GetUtcNow(), TimeZoneInfo.Utc).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var today = Reports.Reports.Today(Host.Platform.Clock.GetUtcNow(), TimeZoneInfo.Utc).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         Assert.Equal(today, newest[0]);
 
-        var oldest = Days(await Html(await _publisher.GetAsync("/p/reports?order_by=day")));
+        var oldest = Days(await Html(await PublisherSession.GetAsync("/p/reports?order_by=day")));
         Assert.Equal([.. oldest.Order(StringComparer.Ordinal)], oldest);
         Assert.True(string.CompareOrdinal(oldest[0], newest[^1]) < 0);
         // The CSV keeps the API's order: oldest first.
-        var csv = await (await _publisher.GetAsync("/p/reports?handler=csv&dimension=day")).Content.ReadAsStringAsync();
+        var csv = await (await PublisherSession.GetAsync("/p/reports?handler=csv&dimension=day")).Content.ReadAsStringAsync();
         var csvDays = csv.Split("\r\n").Skip(1).Where(l => l.Length > 0 && char.IsDigit(l[0])).Select(l => l[..10]).ToList();
         Assert.Equal([.. csvDays.Order(StringComparer.Ordinal)], csvDays);
     }
@@ -137,19 +115,19 @@ public sealed partial class ReadablePagesTests : IAsyncLifetime
     [Fact]
     public async Task G4_best_sellers_show_the_products_picture_title_price_and_the_publishers_rate()
     {
-        var html = await Html(await _publisher.GetAsync("/p/best-sellers?market=DE"));
+        var html = await Html(await PublisherSession.GetAsync("/p/best-sellers?market=DE"));
         var table = Table(html, "best-sellers");
         var rows = ProductRow().Matches(table).Select(m => m.Groups[1].Value).ToList();
         Assert.NotEmpty(rows);
         var first = table[table.IndexOf($"data-product=\"{rows[0]}\"", StringComparison.Ordinal)..];
         first = first[..first.IndexOf("</tr>", StringComparison.Ordinal)];
-        var product = _host.Platform.Catalog.Find(rows[0])!.Product;
+        var product = Host.Platform.Catalog.Find(rows[0])!.Product;
         Assert.Contains($"<img src=\"{product.Images[0]}\"", first, StringComparison.Ordinal);
         Assert.Contains(product.Texts.Single(t => t.Language == "en").Title, first, StringComparison.Ordinal);
         Assert.Contains(product.Price.ToString("N2", CultureInfo.InvariantCulture) + " EUR", first, StringComparison.Ordinal);
         // The rate a feed item of it carries: the same rules, for this publisher.
-        var feed = _host.Platform.Feeds.ForPublisher(Demo.PublisherId).Single();
-        var item = _host.Platform.Feeds.Items(feed with { Market = "DE", Filter = new Products.FeedFilter() }, "http://x").Single(i => i.Id == rows[0]);
+        var feed = Host.Platform.Feeds.ForPublisher(Demo.PublisherId).Single();
+        var item = Host.Platform.Feeds.Items(feed with { Market = "DE", Filter = new Products.FeedFilter() }, "http://x").Single(i => i.Id == rows[0]);
         Assert.True(item.Rate > 0);
         Assert.Contains((item.Rate * 100).ToString("0.##", CultureInfo.InvariantCulture) + " %", first, StringComparison.Ordinal);
     }
@@ -157,9 +135,9 @@ public sealed partial class ReadablePagesTests : IAsyncLifetime
     [Fact]
     public async Task G2_the_feed_form_offers_its_programs_markets_and_languages_and_the_catalogs_categories_and_stores()
     {
-        var html = await Html(await _publisher.GetAsync("/p/feeds"));
+        var html = await Html(await PublisherSession.GetAsync("/p/feeds"));
         var form = html[html.IndexOf("id=\"feed-form\"", StringComparison.Ordinal)..html.IndexOf("</form>", html.IndexOf("id=\"feed-form\"", StringComparison.Ordinal), StringComparison.Ordinal)];
-        foreach (var program in _host.Platform.Programs.All)
+        foreach (var program in Host.Platform.Programs.All)
         {
             var markets = Select(form, "feed-market");
             var group = markets[markets.IndexOf($"data-program=\"{program.Id}\"", StringComparison.Ordinal)..];
@@ -178,21 +156,21 @@ public sealed partial class ReadablePagesTests : IAsyncLifetime
         // program it has most links in (three of its four are Global's), its first market, and the page's language
         // (English) as the program's feeds are in it. Countries and languages are named in the page's language.
         Assert.Contains("<option value=\"aliexpress-ww\" selected=\"selected\">", Select(form, "feed-program"), StringComparison.Ordinal);
-        var global = _host.Platform.Programs.Get("aliexpress-ww");
+        var global = Host.Platform.Programs.Get("aliexpress-ww");
         Assert.Contains($"<option value=\"{global.Markets[0]}\" selected=\"selected\">", Select(form, "feed-market"), StringComparison.Ordinal);
         Assert.Contains("<option value=\"DE\">Germany (DE)</option>", form, StringComparison.Ordinal);
-        using (var french = await _publisher.PostFormAsync("/language", [new("language", "fr"), new("back", "/p/feeds")], tokenFrom: "/p/feeds"))
+        using (var french = await PublisherSession.PostFormAsync("/language", [new("language", "fr"), new("back", "/p/feeds")], tokenFrom: "/p/feeds"))
         {
             Assert.Equal(HttpStatusCode.Redirect, french.StatusCode);
         }
-        var inFrench = await Html(await _publisher.GetAsync("/p/feeds"));
+        var inFrench = await Html(await PublisherSession.GetAsync("/p/feeds"));
         Assert.Contains("<option value=\"DE\">Allemagne (DE)</option>", inFrench, StringComparison.Ordinal);
         // ... and the feed's language follows the page's where the program has it.
         Assert.Contains("<option value=\"fr\" selected=\"selected\">français (fr)</option>", inFrench, StringComparison.Ordinal);
 
         // A refused field in French: its label and the core's sentence translated, the values kept; every text the
         // translator may use exists in every language.
-        using var refused = await _publisher.PostFormAsync("/p/feeds?handler=create", [
+        using var refused = await PublisherSession.PostFormAsync("/p/feeds?handler=create", [
             new("Form.Program", "aliexpress-ww"), new("Form.Market", "US"), new("Form.Language", "fr"), new("Form.Format", "xml"),
         ], tokenFrom: "/p/feeds");
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
@@ -221,13 +199,13 @@ public sealed partial class ReadablePagesTests : IAsyncLifetime
     [Fact]
     public async Task The_operators_first_screen_opens_on_the_program_with_the_most_clicks_with_words_for_statuses()
     {
-        var busiest = _host.Platform.Store.Read(s => s.Query<(string Program, long Clicks)>(
+        var busiest = Host.Platform.Store.Read(s => s.Query<(string Program, long Clicks)>(
             "SELECT program_id, COUNT(*) FROM clicks GROUP BY program_id ORDER BY COUNT(*) DESC, program_id LIMIT 1")).Single().Program;
-        var html = await Html(await _admin.GetAsync("/o"));
+        var html = await Html(await AdminSession.GetAsync("/o"));
         Assert.Matches($"<option value=\"{Regex.Escape(busiest)}\" selected=\"selected\">", html);
         Assert.Contains("data-status=\"pending\"><div class=\"label\"><span class=\"code\" data-code=\"pending\"", html, StringComparison.Ordinal);
         // Top publishers by name, linking to the publisher.
-        var name = _host.Platform.Applications.Find(Demo.PublisherId)?.Profile?.ContactName;
+        var name = Host.Platform.Applications.Find(Demo.PublisherId)?.Profile?.ContactName;
         if (name is not null) Assert.Contains($">{name}</a>", html, StringComparison.Ordinal);
         Assert.Contains($"/o/publishers/{Demo.PublisherId}", html, StringComparison.Ordinal);
     }
