@@ -22,15 +22,7 @@ public sealed class QualityView
     public string? this[string name] => Query.GetValueOrDefault(name);
 
     /// <summary>This page with <paramref name="name"/> set to <paramref name="value"/> (null removes it).</summary>
-    public string With(string name, string? value, string? handler = null)
-    {
-        var query = new Dictionary<string, string?>(Query.ToDictionary(kv => kv.Key, kv => (string?)kv.Value), StringComparer.Ordinal)
-        {
-            ["dimension"] = Dimension, [name] = value,
-        };
-        if (handler is not null) query["handler"] = handler;
-        return Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(Path, query.Where(kv => !string.IsNullOrEmpty(kv.Value)));
-    }
+    public string With(string name, string? value, string? handler = null) => ReportView.With(Path, Query, Dimension, name, value, handler);
 
     /// <summary>The chart's bars: commission per 100 of sales of the first fifteen rows (by category: what pays after refunds).</summary>
     public string Bars(Func<string, string> label) => System.Text.Json.JsonSerializer.Serialize(

@@ -35,15 +35,21 @@ public sealed class ReportView
             .Where(p => p.name is { Length: > 0 }).ToDictionary(p => p.id, p => p.name!, StringComparer.Ordinal);
 
     /// <summary>This page's address with <paramref name="name"/> set to <paramref name="value"/> (null removes it).</summary>
-    public string With(string name, string? value, string? handler = null)
+    public string With(string name, string? value, string? handler = null) => With(Path, Query, Dimension, name, value, handler);
+
+    /// <summary>
+    /// A report page's address (<paramref name="path"/>) with its <paramref name="query"/> and dimension, <paramref name="name"/>
+    /// set to <paramref name="value"/> (null removes it), paging reset unless it is what changes.
+    /// </summary>
+    internal static string With(string path, IReadOnlyDictionary<string, string> query, string dimension, string name, string? value, string? handler)
     {
-        var query = new Dictionary<string, string?>(Query.ToDictionary(kv => kv.Key, kv => (string?)kv.Value), StringComparer.Ordinal)
+        var changed = new Dictionary<string, string?>(query.ToDictionary(kv => kv.Key, kv => (string?)kv.Value), StringComparer.Ordinal)
         {
-            ["dimension"] = Dimension, [name] = value,
+            ["dimension"] = dimension, [name] = value,
         };
-        if (name != "offset") query.Remove("offset");
-        if (handler is not null) query["handler"] = handler;
-        return Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(Path, query.Where(kv => !string.IsNullOrEmpty(kv.Value)));
+        if (name != "offset") changed.Remove("offset");
+        if (handler is not null) changed["handler"] = handler;
+        return Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(path, changed.Where(kv => !string.IsNullOrEmpty(kv.Value)));
     }
 
     /// <summary>Sorting by a column: descending first, ascending when it already is.</summary>
