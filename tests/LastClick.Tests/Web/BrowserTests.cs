@@ -113,6 +113,8 @@ public sealed class BrowserTests(Chromium chromium) : IAsyncLifetime
         Assert.Equal("1", await applicant.InnerTextAsync("#total-clicks"));
         await applicant.WaitForFunctionAsync("() => document.getElementById('traffic-chart').chart !== undefined");
         Assert.Equal(1, await applicant.EvaluateAsync<int>("() => document.getElementById('traffic-chart').chart.data.datasets[0].data.reduce((a, b) => a + b, 0)"));
+        // The days under the chart as the page's language writes them (not 2026-11-05).
+        Assert.DoesNotMatch(@"^\d{4}-\d{2}-\d{2}$", await applicant.EvaluateAsync<string>("() => document.getElementById('traffic-chart').chart.data.labels[0]"));
 
         // The marketplace reports the order (I1); the commission shows on the chart and in the list.
         var marketplaceKey = _host.Platform.Keys.Create(KeyRole.Marketplace);

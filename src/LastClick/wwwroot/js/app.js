@@ -30,7 +30,7 @@
       const scales = kind === "traffic"
         ? { y: { beginAtZero: true, position: "left" }, y1: { beginAtZero: true, position: "right", grid: { drawOnChartArea: false } } }
         : { x: { stacked: true }, y: { stacked: true, beginAtZero: true, title: { display: true, text: data.currency || "" } } };
-      const chart = new Chart(canvas, { data: { labels: data.days, datasets: datasets }, options: { responsive: true, maintainAspectRatio: false, animation: false, scales: scales } });
+      const chart = new Chart(canvas, { data: { labels: data.days.map(day), datasets: datasets }, options: { responsive: true, maintainAspectRatio: false, animation: false, scales: scales } });
       canvas.chart = chart;
       canvas.dataset.total = JSON.stringify(kind === "traffic" ? { clicks: sum(data.clicks), orders: sum(data.orders) } : data.totals);
       canvas.dispatchEvent(new CustomEvent("lastclick:drawn", { bubbles: true }));
@@ -74,6 +74,12 @@
       });
       canvas.dispatchEvent(new CustomEvent("lastclick:drawn", { bubbles: true }));
     });
+  }
+
+  // A day (2026-11-05) as the page's language writes it short ("5 nov."), read as UTC so it never shifts a day.
+  const dayFormat = new Intl.DateTimeFormat(document.documentElement.lang || undefined, { day: "numeric", month: "short", timeZone: "UTC" });
+  function day(text) {
+    return /^\d{4}-\d{2}-\d{2}$/.test(text) ? dayFormat.format(new Date(text + "T00:00:00Z")) : text;
   }
 
   function sum(values) { return values.reduce(function (a, b) { return a + b; }, 0); }
