@@ -184,7 +184,14 @@ public sealed class ApiPropertyTests : IClassFixture<PostgresAvailability>
         what = $"{sent} → {status} {Shorten(text)}";
         Assert.True(status < 500, what);
         if (status < 300) return true;
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        // Kestrel refuses a request line over its 8 KB limit before the app sees it (414, no body): a fact of the
+        // server, only for such a line — four of the generator's 3,000-character values make one.
+        if (response.StatusCode == System.Net.HttpStatusCode.RequestUriTooLong)
+        {
+            Assert.True(request.RequestUri!.OriginalString.Length > 8 * 1024 - 64, what);
+            return false;
+        }
+        Assert.True(response.Content.Headers.ContentType?.MediaType == "application/problem+json", what);
         Assert.False(string.IsNullOrEmpty(JsonDocument.Parse(text).RootElement.GetProperty("field").GetString()), what);
         return false;
     }
