@@ -11,9 +11,14 @@ public sealed record QualityLine(string Category, string? Store, long PriceMinor
 /// An order as quality counts it (H3): whose, when, where it ships, its status and facts, and its lines. Money of the
 /// lines is in <see cref="Currency"/> minor units except <see cref="QualityLine.CommissionMinor"/> (payout currency).
 /// </summary>
+/// <param name="FindingId">The platform's own confirmed fraud finding that declined the order, if any: antispam as much as
+/// the marketplace's fraud event (<paramref name="FraudAt"/>).</param>
 public sealed record QualityOrder(
     string? PublisherId, string ProgramId, long At, string Status, string Currency, string PayoutCurrency, decimal FxRate, string Market,
-    bool FullyRefunded, long? FraudAt, long? ConfirmedAt, IReadOnlyList<QualityLine> Lines);
+    bool FullyRefunded, long? FraudAt, long? ConfirmedAt, IReadOnlyList<QualityLine> Lines, long? FindingId = null)
+{
+    public bool Fraudulent => FraudAt is not null || FindingId is not null;
+}
 
 /// <summary>
 /// Quality by category, store and market (H3), kept like the report rollups: every change of an order writes the
@@ -86,7 +91,7 @@ public static class QualityRollup
             m[Approved] = approved ? 1 : 0;
             m[Declined] = order.Status == "declined" ? 1 : 0;
             m[RefundedFull] = order.FullyRefunded ? 1 : 0;
-            m[Fraud] = order.FraudAt is null ? 0 : 1;
+            m[Fraud] = order.Fraudulent ? 1 : 0;
             var anyRefund = false;
             foreach (var line in lines)
             {
@@ -99,7 +104,7 @@ public static class QualityRollup
                 if (approved) (m[ApprovedSales], m[Commission]) = (m[ApprovedSales] + gross - refunded, m[Commission] + line.CommissionMinor);
                 if (order.Status == "pending") m[Pending] += line.CommissionMinor;
                 // What a line declined as fraud would have paid: the antispam deduction when it had been paid out.
-                if (order.FraudAt is not null)
+                if (order.Fraudulent)
                 {
                     m[FraudCommission] += payout.ToMinor(payout.Round(currency.FromMinor(line.PriceMinor * line.Quantity - line.RefundedMinor) * order.FxRate * line.Rate));
                 }
@@ -238,7 +243,7 @@ public static class QualityRollup
         while (true)
         {
             var orders = Dapper.SqlMapper.Query<BackfillOrder>(connection, """
-                SELECT id, publisher_id, program_id, at, status, currency, payout_currency, fx_rate, delivery_country, fully_refunded, fraud_at, confirmed_at
+                SELECT id, publisher_id, program_id, at, status, currency, payout_currency, fx_rate, delivery_country, fully_refunded, fraud_at, confirmed_at, finding_id
                 FROM orders WHERE publisher_id IS NOT NULL AND id > @after ORDER BY id LIMIT 1000
                 """, new { after }, transaction).ToList();
             if (orders.Count == 0) break;
@@ -251,7 +256,7 @@ public static class QualityRollup
                 var order = new QualityOrder(o.PublisherId, o.ProgramId, o.At, o.Status, o.Currency, o.PayoutCurrency,
                     decimal.Parse(o.FxRate, CultureInfo.InvariantCulture), o.DeliveryCountry, o.FullyRefunded, o.FraudAt, o.ConfirmedAt,
                     [.. lines[o.Id].Select(l => new QualityLine(l.Category, l.Store, l.PriceMinor, l.Quantity, l.RefundedMinor, l.CommissionMinor,
-                        decimal.Parse(l.Rate, CultureInfo.InvariantCulture)))]);
+                        decimal.Parse(l.Rate, CultureInfo.InvariantCulture)))], o.FindingId);
                 foreach (var part in Of(order)) sums.Add(part, +1);
             }
             after = orders[^1].Id;
@@ -314,6 +319,7 @@ public static class QualityRollup
         public bool FullyRefunded { get; set; }
         public long? FraudAt { get; set; }
         public long? ConfirmedAt { get; set; }
+        public long? FindingId { get; set; }
     }
 
     private sealed class BackfillLine

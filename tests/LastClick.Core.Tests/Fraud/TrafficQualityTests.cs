@@ -248,6 +248,10 @@ public sealed class TrafficQualityTests : IClassFixture<PostgresAvailability>
         // Paid stays paid; the payable balance owes it back (C2: recovered from later payouts).
         var balance = h.Balance("p2");
         Assert.Equal((0m, -28.8m, 28.8m), (balance.Pending, balance.Payable, balance.Paid));
+        // H3: the finding's three declines count as antispam in the publisher's quality, with what the two paid ones had earned.
+        var quality = LastClick.Reports.QualityReport.Run(h.Platform.Store, new LastClick.Reports.QualityQuery("month", "p2", null, 0, 2000, null)).Totals;
+        Assert.Equal((3L, 3L), (quality.Fraud, quality.Declined));
+        Assert.True(quality.FraudCommission >= 28.8m, $"{quality.FraudCommission}");
         // The honest publisher is untouched; a second confirmation is refused.
         Assert.Equal(7.2m, h.Balance("p1").Pending);
         Assert.Throws<ProblemException>(() => h.Platform.Fraud.Confirm(finding.Id, "x", null, null));

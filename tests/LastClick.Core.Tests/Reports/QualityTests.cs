@@ -68,11 +68,11 @@ public sealed class QualityTests
             "SELECT order_id, category, store, price_minor, quantity, refunded_minor, commission_minor, rate FROM order_lines ORDER BY order_id, line_no")
             .ToLookup(l => l.OrderId);
         return [.. c.Query<(string Id, string? PublisherId, string ProgramId, long At, string Status, string Currency, string PayoutCurrency, string FxRate,
-                string DeliveryCountry, bool FullyRefunded, long? FraudAt, long? ConfirmedAt)>(
-            "SELECT id, publisher_id, program_id, at, status, currency, payout_currency, fx_rate, delivery_country, fully_refunded, fraud_at, confirmed_at FROM orders")
+                string DeliveryCountry, bool FullyRefunded, long? FraudAt, long? ConfirmedAt, long? FindingId)>(
+            "SELECT id, publisher_id, program_id, at, status, currency, payout_currency, fx_rate, delivery_country, fully_refunded, fraud_at, confirmed_at, finding_id FROM orders")
             .Select(o => new QualityOrder(o.PublisherId, o.ProgramId, o.At, o.Status, o.Currency, o.PayoutCurrency, decimal.Parse(o.FxRate, CultureInfo.InvariantCulture),
                 o.DeliveryCountry, o.FullyRefunded, o.FraudAt, o.ConfirmedAt,
-                [.. lines[o.Id].Select(l => new QualityLine(l.Category, l.Store, l.PriceMinor, l.Quantity, l.RefundedMinor, l.CommissionMinor, decimal.Parse(l.Rate, CultureInfo.InvariantCulture)))]))];
+                [.. lines[o.Id].Select(l => new QualityLine(l.Category, l.Store, l.PriceMinor, l.Quantity, l.RefundedMinor, l.CommissionMinor, decimal.Parse(l.Rate, CultureInfo.InvariantCulture)))], o.FindingId))];
     }
 
     private static bool Approved(string status) => status is "confirmed" or "payable" or "paid";
@@ -85,7 +85,7 @@ public sealed class QualityTests
         long Minor(QualityOrder o, long amount) => QualityRollup.InPayout(amount, o);
         return (list.Count, list.Count(x => Approved(x.Order.Status)), list.Count(x => x.Order.Status == "declined"),
             list.Count(x => x.Order.FullyRefunded), list.Count(x => !x.Order.FullyRefunded && x.Lines.Any(l => l.RefundedMinor > 0)),
-            list.Count(x => x.Order.FraudAt is not null),
+            list.Count(x => x.Order.Fraudulent),
             list.Sum(x => x.Lines.Sum(l => Minor(x.Order, l.PriceMinor * l.Quantity))),
             list.Where(x => Approved(x.Order.Status)).Sum(x => x.Lines.Sum(l => l.CommissionMinor)),
             [.. list.Where(x => Approved(x.Order.Status) && x.Order.ConfirmedAt is not null)
