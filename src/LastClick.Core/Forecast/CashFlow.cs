@@ -3,8 +3,12 @@ using LastClick.Programs;
 
 namespace LastClick.Forecast;
 
-/// <summary>A commission not paid yet: its order's time, main category and market, its state and amount (payout currency).</summary>
-public sealed record OpenCommission(string OrderId, DateTimeOffset OrderAt, string Category, string Market, string Status, DateTimeOffset? ConfirmedAt, decimal Amount);
+/// <summary>
+/// A commission not paid yet: its order's time, main category and market, its state and amount (payout currency), and
+/// whose it is (the threshold holds each publisher's payments on its own).
+/// </summary>
+public sealed record OpenCommission(string OrderId, DateTimeOffset OrderAt, string Category, string Market, string Status, DateTimeOffset? ConfirmedAt, decimal Amount,
+    string Publisher = "");
 
 /// <summary>
 /// What history says about orders like these: how many were decided approved or declined, and the approved ones' days
@@ -64,14 +68,16 @@ public static class CashFlow
     {
         var weekZero = Monday(now);
         var start = Monday0(weekZero);
+        int WeekOf(DateTimeOffset at) => Math.Clamp((int)Math.Floor((at - start).TotalDays / 7), 0, weeks);
         var payableMass = new double[weeks + 1];
         var payableVar = new double[weeks + 1];
-        // What each payout run is expected to see become payable before it, run by run, and that run's variance.
+        // The payout runs ahead; what each publisher is expected to see become payable before each, and its variance.
         var runs = Enumerable.Range(0, weeks + 2).Select(i => PayoutSchedule.Next(terms, i == 0 ? now : now.AddDays(7 * i))).Distinct().ToList();
-        var runMass = new double[runs.Count + 1];
-        var runVar = new double[runs.Count + 1];
+        var runMass = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        var runVar = new Dictionary<string, double[]>(StringComparer.Ordinal);
         double survives = 0, survivesVar = 0;
         var basis = new Dictionary<string, ForecastBasis>(StringComparer.Ordinal);
+        var total = (double)open.Sum(o => o.Amount);
 
         foreach (var c in open)
         {
@@ -83,40 +89,61 @@ public static class CashFlow
             basis.TryAdd(c.Category, new ForecastBasis(c.Category, own, outcomes.Decided, outcomes.LagSample, (decimal)Math.Round(approval, 4)));
             survives += amount * approval;
             survivesVar += amount * amount * approval * (1 - approval);
+            // One commission lands in one week (and one run) at most: its chances there add up before it counts as one
+            // draw of probability Q, variance a²Q(1−Q) — not one independent draw per possible day.
+            var inWeek = new double[weeks + 1];
+            var inRun = new double[runs.Count + 1];
             foreach (var (payableAt, probability) in PayableTimes(c, outcomes, hold, now))
             {
                 var q = approval * probability;
-                var w = Math.Clamp((int)Math.Floor((payableAt - start).TotalDays / 7), 0, weeks);
-                payableMass[w] += amount * q;
-                payableVar[w] += amount * amount * q * (1 - q);
+                inWeek[WeekOf(payableAt)] += q;
                 var run = runs.FindIndex(r => r >= payableAt);
-                var r = run < 0 ? runs.Count : run;
-                runMass[r] += amount * q;
-                runVar[r] += amount * amount * q * (1 - q);
+                inRun[run < 0 ? runs.Count : run] += q;
+            }
+            if (!runMass.TryGetValue(c.Publisher, out var mass))
+            {
+                (runMass[c.Publisher], runVar[c.Publisher]) = (mass = new double[runs.Count + 1], new double[runs.Count + 1]);
+            }
+            var variance = runVar[c.Publisher];
+            for (var w = 0; w <= weeks; w++)
+            {
+                payableMass[w] += amount * inWeek[w];
+                payableVar[w] += amount * amount * inWeek[w] * (1 - inWeek[w]);
+            }
+            for (var r = 0; r <= runs.Count; r++)
+            {
+                mass[r] += amount * inRun[r];
+                variance[r] += amount * amount * inRun[r] * (1 - inRun[r]);
             }
         }
 
-        // The threshold: a run pays only when what has become payable by then (and was carried) reaches it.
+        // The threshold, publisher by publisher: a run pays one only when what has become payable for it by then (and
+        // was carried) reaches it.
         var paidMass = new double[weeks + 1];
         var paidVar = new double[weeks + 1];
-        double carried = 0, carriedVar = 0;
-        for (var r = 0; r < runs.Count; r++)
+        foreach (var (publisher, mass) in runMass)
         {
-            carried += runMass[r];
-            carriedVar += runVar[r];
-            if (carried < (double)threshold || carried <= 0) continue;
-            var w = Math.Clamp((int)Math.Floor((runs[r] - start).TotalDays / 7), 0, weeks);
-            paidMass[w] += carried;
-            paidVar[w] += carriedVar;
-            (carried, carriedVar) = (0, 0);
+            var variance = runVar[publisher];
+            double carried = 0, carriedVar = 0;
+            for (var r = 0; r < runs.Count; r++)
+            {
+                carried += mass[r];
+                carriedVar += variance[r];
+                if (carried < (double)threshold || carried <= 0) continue;
+                var w = WeekOf(runs[r]);
+                paidMass[w] += carried;
+                paidVar[w] += carriedVar;
+                (carried, carriedVar) = (0, 0);
+            }
+            paidMass[weeks] += carried + mass[runs.Count];
+            paidVar[weeks] += carriedVar + variance[runs.Count];
         }
-        paidMass[weeks] += carried + runMass[runs.Count];
-        paidVar[weeks] += carriedVar + runVar[runs.Count];
 
         decimal Sum(string status) => open.Where(o => o.Status == status).Sum(o => o.Amount);
-        var list = Enumerable.Range(0, weeks).Select(i => new ForecastWeek(weekZero.AddDays(7 * i), BandOf(payableMass[i], payableVar[i]), BandOf(paidMass[i], paidVar[i]))).ToList();
-        return new CashFlowForecast(currency, now, Sum("pending"), Sum("confirmed"), Sum("payable"), BandOf(survives, survivesVar), list,
-            BandOf(payableMass[weeks], payableVar[weeks]), BandOf(paidMass[weeks], paidVar[weeks]), [.. basis.Values.OrderBy(b => b.Category, StringComparer.Ordinal)]);
+        var list = Enumerable.Range(0, weeks)
+            .Select(i => new ForecastWeek(weekZero.AddDays(7 * i), BandOf(payableMass[i], payableVar[i], total), BandOf(paidMass[i], paidVar[i], total))).ToList();
+        return new CashFlowForecast(currency, now, Sum("pending"), Sum("confirmed"), Sum("payable"), BandOf(survives, survivesVar, total), list,
+            BandOf(payableMass[weeks], payableVar[weeks], total), BandOf(paidMass[weeks], paidVar[weeks], total), [.. basis.Values.OrderBy(b => b.Category, StringComparer.Ordinal)]);
     }
 
     /// <summary>
@@ -131,7 +158,7 @@ public static class CashFlow
                 yield return (now, 1.0);
                 yield break;
             case "confirmed":
-                yield return (Later(c.ConfirmedAt ?? now, now) + hold, 1.0);
+                yield return (Later((c.ConfirmedAt ?? now) + hold, now), 1.0);
                 yield break;
         }
         var age = Math.Max(0, (int)Math.Floor((now - c.OrderAt).TotalDays));
@@ -154,10 +181,11 @@ public static class CashFlow
 
     private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
-    private static Band BandOf(double mean, double variance)
+    /// <summary>The expectation ± <see cref="Z"/> standard deviations, within zero and <paramref name="cap"/> (all that is open).</summary>
+    private static Band BandOf(double mean, double variance, double cap)
     {
         var sd = Math.Sqrt(Math.Max(0, variance));
-        decimal Money(double x) => Math.Round((decimal)Math.Max(0, x), 2, MidpointRounding.AwayFromZero);
+        decimal Money(double x) => Math.Round((decimal)Math.Clamp(x, 0, Math.Max(0, cap)), 2, MidpointRounding.AwayFromZero);
         return new Band(Money(mean - (double)Z * sd), Money(mean), Money(mean + (double)Z * sd));
     }
 

@@ -24,11 +24,16 @@ public sealed class ForecastService(Store store, ProgramCatalog programs, TimePr
         if (programId is not null) programs.Get(programId, "program");
         if (currency is not null && !Common.Currency.TryFind(currency, out _)) throw ProblemException.Invalid("currency", $"'{currency}' is not a currency LastClick knows");
         if (weeks is < 1 or > 26) throw ProblemException.Invalid("weeks", "must be 1 to 26");
+        if (publisherId is { Length: 0 or > Limits.MaxIdLength }) throw ProblemException.Invalid("publisher", $"must be 1 to {Limits.MaxIdLength} characters");
+        if (publisherId is not null && !store.Read(s => Publishers.PublisherService.Exists(s, publisherId)))
+        {
+            throw new ProblemException(Problem.NotFound("publisher", $"unknown publisher '{publisherId}'"));
+        }
         var now = clock.GetUtcNow();
         return store.Read(s =>
         {
             var open = s.Query<OpenRow>($"""
-                SELECT o.id, o.program_id, o.at, o.delivery_country, o.status, o.confirmed_at, o.commission_minor, o.payout_currency,
+                SELECT o.id, o.publisher_id, o.program_id, o.at, o.delivery_country, o.status, o.confirmed_at, o.commission_minor, o.payout_currency,
                        (SELECT l.category FROM order_lines l WHERE l.order_id = o.id ORDER BY l.commission_minor DESC, l.line_no LIMIT 1) AS category
                 FROM orders o
                 WHERE o.status IN ('pending', 'confirmed', 'payable') AND o.publisher_id IS NOT NULL
@@ -41,7 +46,7 @@ public sealed class ForecastService(Store store, ProgramCatalog programs, TimePr
             var program = programs.Get(chosen?.Key.ProgramId ?? programId ?? programs.All.OrderBy(p => p.Id, StringComparer.Ordinal).First().Id);
             var money = Common.Currency.Of(chosen?.Key.PayoutCurrency ?? currency ?? program.PayoutCurrencyAt(now).Code);
             var commissions = (chosen ?? Enumerable.Empty<OpenRow>()).Select(o => new OpenCommission(o.Id, Times.FromMicros(o.At), o.Category ?? "", o.DeliveryCountry,
-                o.Status, o.ConfirmedAt is { } c ? Times.FromMicros(c) : null, money.FromMinor(o.CommissionMinor))).ToList();
+                o.Status, o.ConfirmedAt is { } c ? Times.FromMicros(c) : null, money.FromMinor(o.CommissionMinor), o.PublisherId)).ToList();
             var (byCategory, whole) = History(s, program.Id, now);
             return CashFlow.Project(money.Code, commissions, byCategory, whole, program.Hold, program.Payout,
                 Payouts.PayoutPlanner.Threshold(program, money, now), now, weeks);
@@ -85,6 +90,7 @@ public sealed class ForecastService(Store store, ProgramCatalog programs, TimePr
     private sealed class OpenRow
     {
         public string Id { get; set; } = "";
+        public string PublisherId { get; set; } = "";
         public string ProgramId { get; set; } = "";
         public long At { get; set; }
         public string DeliveryCountry { get; set; } = "";

@@ -55,7 +55,7 @@ internal static class OrderRollup
         row.PublisherId is null ? [] : QualityRollup.Of(new QualityOrder(row.PublisherId, row.ProgramId, row.At, row.Status, row.Currency, row.PayoutCurrency,
             decimal.Parse(row.FxRate, System.Globalization.CultureInfo.InvariantCulture), row.DeliveryCountry, row.FullyRefunded, row.FraudAt, row.ConfirmedAt,
             [.. lines.Select(l => new QualityLine(l.Category, l.Store, l.PriceMinor, l.Quantity, l.RefundedMinor, l.CommissionMinor,
-                decimal.Parse(l.Rate, System.Globalization.CultureInfo.InvariantCulture)))], row.FindingId));
+                decimal.Parse(l.Rate, System.Globalization.CultureInfo.InvariantCulture)))], row.FindingId, row.PaidOut));
 
     private static string[] Key(OrderRow row) =>
         RollupBatch.Key(row.ProgramId, row.PublisherId!, row.LinkId, row.Sub1, row.Sub2, row.Sub3, row.Sub4, row.Sub5,

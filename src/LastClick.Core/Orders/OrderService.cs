@@ -318,7 +318,8 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
         }
         s.Execute($"UPDATE orders SET status = 'paid', paid_out = @yes, settled_minor = held_minor, held_minor = 0, held_account = NULL, updated_at = @now WHERE {Payable}", args);
         RollupWriter.Write(s, rollups);
-        // Quality does not move: payable and paid are both approved, and nothing else of the order changes.
+        // Quality does not move: payable and paid are both approved, and being paid out matters to it only for an order
+        // declined as fraud (its antispam deduction), which is never payable.
     }
 
     /// <summary>The report key of the attributed click (link, sub ids, country, device), kept on the order.</summary>

@@ -15,7 +15,7 @@ public sealed record QualityLine(string Category, string? Store, long PriceMinor
 /// the marketplace's fraud event (<paramref name="FraudAt"/>).</param>
 public sealed record QualityOrder(
     string? PublisherId, string ProgramId, long At, string Status, string Currency, string PayoutCurrency, decimal FxRate, string Market,
-    bool FullyRefunded, long? FraudAt, long? ConfirmedAt, IReadOnlyList<QualityLine> Lines, long? FindingId = null)
+    bool FullyRefunded, long? FraudAt, long? ConfirmedAt, IReadOnlyList<QualityLine> Lines, long? FindingId = null, bool PaidOut = false)
 {
     public bool Fraudulent => FraudAt is not null || FindingId is not null;
 }
@@ -97,14 +97,16 @@ public static class QualityRollup
             {
                 m[Lines]++;
                 var gross = InPayout(line.PriceMinor * line.Quantity, order);
-                var refunded = InPayout(line.RefundedMinor, order);
+                // A refund of the whole order names no line: each line is then refunded whole.
+                var refunded = order.FullyRefunded ? gross : InPayout(line.RefundedMinor, order);
                 anyRefund |= line.RefundedMinor > 0;
                 m[Sales] += gross;
                 m[Refunded] += refunded;
                 if (approved) (m[ApprovedSales], m[Commission]) = (m[ApprovedSales] + gross - refunded, m[Commission] + line.CommissionMinor);
                 if (order.Status == "pending") m[Pending] += line.CommissionMinor;
-                // What a line declined as fraud would have paid: the antispam deduction when it had been paid out.
-                if (order.Fraudulent)
+                // The antispam deduction: what a line declined as fraud had earned, when it had been paid out (the ledger
+                // takes it back then; before payout the commission is simply not paid).
+                if (order.Fraudulent && order.PaidOut)
                 {
                     m[FraudCommission] += payout.ToMinor(payout.Round(currency.FromMinor(line.PriceMinor * line.Quantity - line.RefundedMinor) * order.FxRate * line.Rate));
                 }
@@ -243,7 +245,7 @@ public static class QualityRollup
         while (true)
         {
             var orders = Dapper.SqlMapper.Query<BackfillOrder>(connection, """
-                SELECT id, publisher_id, program_id, at, status, currency, payout_currency, fx_rate, delivery_country, fully_refunded, fraud_at, confirmed_at, finding_id
+                SELECT id, publisher_id, program_id, at, status, currency, payout_currency, fx_rate, delivery_country, fully_refunded, fraud_at, confirmed_at, finding_id, paid_out
                 FROM orders WHERE publisher_id IS NOT NULL AND id > @after ORDER BY id LIMIT 1000
                 """, new { after }, transaction).ToList();
             if (orders.Count == 0) break;
@@ -256,7 +258,7 @@ public static class QualityRollup
                 var order = new QualityOrder(o.PublisherId, o.ProgramId, o.At, o.Status, o.Currency, o.PayoutCurrency,
                     decimal.Parse(o.FxRate, CultureInfo.InvariantCulture), o.DeliveryCountry, o.FullyRefunded, o.FraudAt, o.ConfirmedAt,
                     [.. lines[o.Id].Select(l => new QualityLine(l.Category, l.Store, l.PriceMinor, l.Quantity, l.RefundedMinor, l.CommissionMinor,
-                        decimal.Parse(l.Rate, CultureInfo.InvariantCulture)))], o.FindingId);
+                        decimal.Parse(l.Rate, CultureInfo.InvariantCulture)))], o.FindingId, o.PaidOut);
                 foreach (var part in Of(order)) sums.Add(part, +1);
             }
             after = orders[^1].Id;
@@ -320,6 +322,7 @@ public static class QualityRollup
         public long? FraudAt { get; set; }
         public long? ConfirmedAt { get; set; }
         public long? FindingId { get; set; }
+        public bool PaidOut { get; set; }
     }
 
     private sealed class BackfillLine
@@ -476,7 +479,9 @@ public static class QualityReport
         }
         return new QualityRow(key, orders, approved, declined, Sum(x => x.RefundedFull), Sum(x => x.RefundedPartial), Sum(x => x.Fraud),
             Money(sales), Money(Sum(x => x.RefundedMinor)), Money(commission), Money(Sum(x => x.PendingMinor)), Money(Sum(x => x.FraudMinor)),
-            Ratio(commission, approvedSales), Ratio(declined, orders), Ratio(Sum(x => x.RefundedFull), orders), Ratio(Sum(x => x.RefundedPartial), orders),
+            // Rates over the decided orders (approved or declined), as the approval rate (C4): pending ones are not yet either.
+            Ratio(commission, approvedSales), Ratio(declined, approved + declined), Ratio(Sum(x => x.RefundedFull), approved + declined),
+            Ratio(Sum(x => x.RefundedPartial), approved + declined),
             sales == 0 ? null : Math.Round(100m * commission / sales, 2, MidpointRounding.AwayFromZero), Percentile(0.5m), Percentile(0.9m), sample);
     }
 

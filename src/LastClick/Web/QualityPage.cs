@@ -40,7 +40,9 @@ public sealed class QualityView
         Problem? problem = null;
         try
         {
-            var parsed = QualityReport.Parse(dimension, name => query.GetValueOrDefault(name) is { } v ? v : null, publisherId, operatorScope, platform.Clock.GetUtcNow());
+            // A download holds every row (the page shows the first hundred unless asked for more).
+            var parsed = QualityReport.Parse(dimension, name => query.GetValueOrDefault(name)
+                ?? (csv && name == "limit" ? QualityReport.MaxLimit.ToString(CultureInfo.InvariantCulture) : null), publisherId, operatorScope, platform.Clock.GetUtcNow());
             if (parsed.ProgramId is { } program) platform.Programs.Get(program, "program");
             result = QualityReport.Run(platform.Store, parsed);
         }

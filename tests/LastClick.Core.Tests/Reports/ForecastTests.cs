@@ -39,6 +39,41 @@ public sealed class ForecastTests
     }
 
     [Fact]
+    public void H4_a_commission_confirmed_weeks_ago_is_payable_when_its_hold_ends_not_a_whole_hold_from_now()
+    {
+        var open = new[] { new OpenCommission("o1", Monday.AddDays(-40), "Toys", "DE", "confirmed", Monday.AddDays(-25), 30m, "p1") };
+        var forecast = CashFlow.Project("USD", open, new Dictionary<string, Outcomes>(), Outcomes.None, TimeSpan.FromDays(30), Fridays, 15m, Monday);
+        // Confirmed 25 days ago with a 30-day hold: payable on Saturday of this week, paid at the next Friday's run.
+        Assert.Equal(30m, forecast.Weeks[0].Payable.Expected);
+        Assert.Equal(30m, forecast.Weeks[1].Paid.Expected);
+    }
+
+    [Fact]
+    public void H4_one_commission_is_one_draw_however_many_days_it_may_land_on_and_the_band_never_passes_what_is_open()
+    {
+        // 90% approved, confirmed after 1…7 days alike: this week (Monday 08:00) whichever day it is.
+        var history = History(90, 10, (1, 10), (2, 10), (3, 10), (4, 10), (5, 10), (6, 10));
+        var open = new[] { new OpenCommission("o1", Monday, "Toys", "DE", "pending", null, 100m, "p1") };
+        var week = CashFlow.Project("USD", open, new Dictionary<string, Outcomes> { ["Toys"] = history }, history, TimeSpan.Zero, Fridays, 0m, Monday).Weeks[0].Payable;
+        // One draw of 0.9: standard deviation 30, so 90 − 1.645 × 30 = 40.65; the high end stops at the 100 that is open.
+        Assert.Equal(new Band(40.65m, 90m, 100m), week);
+    }
+
+    [Fact]
+    public void H4_the_threshold_holds_each_publishers_payments_on_its_own()
+    {
+        // Two publishers with 10 payable each and a threshold of 15: no run pays either, whatever they add up to.
+        var open = new[]
+        {
+            new OpenCommission("o1", Monday.AddDays(-9), "Toys", "DE", "payable", Monday.AddDays(-8), 10m, "p1"),
+            new OpenCommission("o2", Monday.AddDays(-9), "Toys", "DE", "payable", Monday.AddDays(-8), 10m, "p2"),
+        };
+        var forecast = CashFlow.Project("USD", open, new Dictionary<string, Outcomes>(), Outcomes.None, TimeSpan.Zero, Fridays, 15m, Monday);
+        Assert.All(forecast.Weeks, w => Assert.Equal(0m, w.Paid.Expected));
+        Assert.Equal(20m, forecast.LaterPaid.Expected);
+    }
+
+    [Fact]
     public void H4_a_pending_commission_survives_with_its_categorys_approval_and_waits_for_its_remaining_lag()
     {
         // Toys: 80 of 100 decided approved, confirmed 10 days after the order (40) or 24 days after (40). Phones: too

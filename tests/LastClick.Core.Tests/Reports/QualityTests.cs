@@ -78,7 +78,7 @@ public sealed class QualityTests
     private static bool Approved(string status) => status is "confirmed" or "payable" or "paid";
 
     /// <summary>A row computed from the raw orders: counts, money (payout currency, minor units) and the lags of approved orders.</summary>
-    private static (long Orders, long Approved, long Declined, long Full, long Partial, long Fraud, long Sales, long Commission, long[] Lags) Expect(
+    private static (long Orders, long Approved, long Declined, long Full, long Partial, long Fraud, long Sales, long Commission, long[] Lags, long Refunded) Expect(
         IEnumerable<(QualityOrder Order, IReadOnlyList<QualityLine> Lines)> group)
     {
         var list = group.ToList();
@@ -89,7 +89,9 @@ public sealed class QualityTests
             list.Sum(x => x.Lines.Sum(l => Minor(x.Order, l.PriceMinor * l.Quantity))),
             list.Where(x => Approved(x.Order.Status)).Sum(x => x.Lines.Sum(l => l.CommissionMinor)),
             [.. list.Where(x => Approved(x.Order.Status) && x.Order.ConfirmedAt is not null)
-                .Select(x => Math.Min(QualityRollup.MaxLagDays, (x.Order.ConfirmedAt!.Value - x.Order.At) / 86_400_000_000L)).Order()]);
+                .Select(x => Math.Min(QualityRollup.MaxLagDays, (x.Order.ConfirmedAt!.Value - x.Order.At) / 86_400_000_000L)).Order()],
+            // A whole-order refund names no line: all of it is refunded.
+            list.Sum(x => x.Lines.Sum(l => x.Order.FullyRefunded ? Minor(x.Order, l.PriceMinor * l.Quantity) : Minor(x.Order, l.RefundedMinor))));
     }
 
     private static void AssertReport(Harness h, List<QualityOrder> raw, string dimension, string? publisher, string currency)
@@ -112,7 +114,8 @@ public sealed class QualityTests
         {
             var e = expected[row.Key];
             Assert.Equal((e.Orders, e.Approved, e.Declined, e.Full, e.Partial, e.Fraud), (row.Orders, row.Approved, row.Declined, row.RefundedFull, row.RefundedPartial, row.Fraud));
-            Assert.Equal((money.FromMinor(e.Sales), money.FromMinor(e.Commission)), (row.Sales, row.Commission));
+            Assert.Equal((money.FromMinor(e.Sales), money.FromMinor(e.Commission), money.FromMinor(e.Refunded)), (row.Sales, row.Commission, row.Refunded));
+            Assert.Equal(e.Approved + e.Declined == 0 ? null : Math.Round((decimal)e.Declined / (e.Approved + e.Declined), 4, MidpointRounding.AwayFromZero), row.DeclineRate);
             Assert.Equal(e.Lags.Length, row.LagSample);
             int? Rank(decimal p) => e.Lags.Length == 0 ? null : (int)e.Lags[(int)Math.Ceiling(p * e.Lags.Length) - 1];
             Assert.Equal((Rank(0.5m), Rank(0.9m)), (row.MedianLagDays, row.P90LagDays));

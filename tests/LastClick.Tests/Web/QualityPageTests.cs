@@ -98,6 +98,14 @@ public sealed class QualityPageTests : DemoSessions
         var liability = JsonDocument.Parse(await operatorApi.GetStringAsync("/api/v1/operator/forecast?program=aliexpress-ww")).RootElement;
         Assert.True(Dec(liability.GetProperty("pending")) + Dec(liability.GetProperty("confirmed")) + Dec(liability.GetProperty("payable")) >= open - 0.01m
             || liability.GetProperty("currency").GetString() != json.GetProperty("currency").GetString());
+        using (var empty = await operatorApi.GetAsync("/api/v1/operator/forecast?publisher="))
+        {
+            Assert.Equal("publisher", JsonDocument.Parse(await empty.Content.ReadAsStringAsync()).RootElement.GetProperty("field").GetString());
+        }
+        using (var nobody = await operatorApi.GetAsync("/api/v1/operator/forecast?publisher=nobody"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, nobody.StatusCode);
+        }
         var payouts = WebUtility.HtmlDecode(await (await AdminSession.GetAsync("/o/payouts?program=aliexpress-ww")).Content.ReadAsStringAsync());
         Assert.Contains("id=\"liability\"", payouts, StringComparison.Ordinal);
     }
