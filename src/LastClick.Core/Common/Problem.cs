@@ -19,4 +19,13 @@ public sealed class ProblemException(Problem problem) : Exception(problem.ToStri
     public Problem Problem { get; } = problem;
 
     public static ProblemException Invalid(string field, string detail) => new(Problem.Invalid(field, detail));
+
+    /// <summary>Refuses the first of <paramref name="names"/> (a query string's) that is not one of <paramref name="known"/>, naming it.</summary>
+    public static void RefuseUnknown(IEnumerable<string> names, IReadOnlyCollection<string> known)
+    {
+        if (names.FirstOrDefault(name => !known.Contains(name)) is { } unknown)
+        {
+            throw Invalid(unknown, $"unknown parameter (one of {string.Join(", ", known.Order(StringComparer.Ordinal))})");
+        }
+    }
 }

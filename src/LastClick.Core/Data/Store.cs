@@ -100,7 +100,7 @@ public abstract class Store : IDisposable
             using var tx = connection.BeginTransaction();
             connection.Execute(sql, transaction: tx);
             // A migration whose new tables are sums of the facts already stored fills them in the same transaction.
-            if (version == QualityMigration) Reports.QualityRollup.Backfill(connection, tx);
+            if (version == QualityMigration) Orders.OrderRollup.BackfillQuality(connection, tx);
             connection.Execute("INSERT INTO schema_migrations (version, applied_at) VALUES (@version, @at)",
                 new { version, at = Times.ToMicros(clock.GetUtcNow()) }, tx);
             tx.Commit();

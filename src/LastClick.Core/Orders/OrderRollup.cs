@@ -57,6 +57,32 @@ internal static class OrderRollup
             [.. lines.Select(l => new QualityLine(l.Category, l.Store, l.PriceMinor, l.Quantity, l.RefundedMinor, l.CommissionMinor,
                 decimal.Parse(l.Rate, System.Globalization.CultureInfo.InvariantCulture)))], row.FindingId, row.PaidOut));
 
+    /// <summary>
+    /// Sums every credited order into the (empty) quality tables, in the transaction of the migration that makes them, so
+    /// an upgraded store's quality starts from its whole history: the orders and lines read as every change reads them, a
+    /// thousand orders at a time in id order, through <see cref="Quality"/>.
+    /// </summary>
+    internal static void BackfillQuality(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction)
+    {
+        var sums = new QualityRollup.Sums();
+        var after = "";
+        while (true)
+        {
+            var orders = Dapper.SqlMapper.Query<OrderRow>(connection,
+                $"SELECT {OrderService.StateColumns} FROM orders WHERE publisher_id IS NOT NULL AND id > @after ORDER BY id LIMIT 1000", new { after }, transaction).ToList();
+            if (orders.Count == 0) break;
+            var lines = Dapper.SqlMapper.Query<LineRow>(connection,
+                $"SELECT {OrderService.LineStateColumns} FROM order_lines WHERE order_id > @after AND order_id <= @last ORDER BY order_id, line_no",
+                new { after, last = orders[^1].Id }, transaction).ToLookup(l => l.OrderId, StringComparer.Ordinal);
+            foreach (var order in orders)
+            {
+                foreach (var part in Quality(order, [.. lines[order.Id]])) sums.Add(part, +1);
+            }
+            after = orders[^1].Id;
+        }
+        sums.Write((sql, row) => Dapper.SqlMapper.Execute(connection, sql, row, transaction));
+    }
+
     private static string[] Key(OrderRow row) =>
         RollupBatch.Key(row.ProgramId, row.PublisherId!, row.LinkId, row.Sub1, row.Sub2, row.Sub3, row.Sub4, row.Sub5,
             row.ClickCountry, row.Device, row.TrafficType, row.PayoutCurrency);

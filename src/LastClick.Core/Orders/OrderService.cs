@@ -252,13 +252,13 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
     }
 
     // What settling an order reads: everything but the request fingerprint and the stored traces.
-    private const string StateColumns =
+    internal const string StateColumns =
         "id, program_id, visitor_id, click_id, at, currency, delivery_country, amount_minor, publisher_id, attributed_click_id, " +
         "attribution_reason, traffic_type, status, decline_reason, payout_currency, fx_rate, sales_minor, commission_minor, capped, " +
         "held_account, held_minor, paid_out, settled_minor, paid_at, confirmed_at, cancelled_at, fraud_at, fully_refunded, updated_at, " +
         "declined_minor, cap_trace, finding_id, finding_reason, finding_at, link_id, sub1, sub2, sub3, sub4, sub5, click_country, device";
 
-    private const string LineStateColumns =
+    internal const string LineStateColumns =
         "order_id, line_no, line_id, product_id, category, store, price_minor, quantity, affiliated, seller_rate, is_virtual, section, " +
         "seller_origin, rate, rate_reason, reason, refunded_minor, commission_minor";
 

@@ -23,9 +23,9 @@ public sealed record QualityOrder(
 /// <summary>
 /// Quality by category, store and market (H3), kept like the report rollups: every change of an order writes the
 /// difference between what it added before and what it adds now, in the transaction that changes it. A row of
-/// <c>quality_m</c> is a publisher's month of one program, category, store, market and payout currency; an order adds
-/// to each (category, store) its lines have. <c>quality_lag_m</c> counts the approved orders by whole days from the order
-/// to its confirmation (goods received), for the median and 90th percentile.
+/// <c>quality_m</c> is a publisher's month of one program, market and payout currency, of one kind (<see cref="Part"/>):
+/// the whole orders, their lines of one category, or of one store. <c>quality_lag_m</c> counts the approved orders by
+/// whole days from the order to its confirmation (goods received), for the median and 90th percentile.
 /// </summary>
 public static class QualityRollup
 {
@@ -206,7 +206,10 @@ public static class QualityRollup
         }
     }
 
-    /// <summary>Parts summed per row (a change's before and after, or a whole backfill), then written once each in key order.</summary>
+    /// <summary>
+    /// Parts summed per row (a change's before and after, or a whole backfill: <see cref="Orders.OrderRollup.BackfillQuality"/>),
+    /// then written once each in key order.
+    /// </summary>
     internal sealed class Sums
     {
         private readonly SortedDictionary<string, (Part Part, long[] Sums)> _cells = new(StringComparer.Ordinal);
@@ -232,38 +235,6 @@ public static class QualityRollup
             foreach (var (part, sums) in Cells()) execute(Upsert, new CellRow(part, sums));
             foreach (var (part, days, orders) in Lags()) execute(LagUpsert, new LagRow(part, days, orders));
         }
-    }
-
-    /// <summary>
-    /// Sums every credited order into the (empty) quality tables: the migration that makes them runs it, so an upgraded
-    /// store's quality starts from its whole history. Orders are read a thousand at a time, in id order.
-    /// </summary>
-    internal static void Backfill(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction)
-    {
-        var sums = new Sums();
-        var after = "";
-        while (true)
-        {
-            var orders = Dapper.SqlMapper.Query<BackfillOrder>(connection, """
-                SELECT id, publisher_id, program_id, at, status, currency, payout_currency, fx_rate, delivery_country, fully_refunded, fraud_at, confirmed_at, finding_id, paid_out
-                FROM orders WHERE publisher_id IS NOT NULL AND id > @after ORDER BY id LIMIT 1000
-                """, new { after }, transaction).ToList();
-            if (orders.Count == 0) break;
-            var lines = Dapper.SqlMapper.Query<BackfillLine>(connection, """
-                SELECT order_id, category, store, price_minor, quantity, refunded_minor, commission_minor, rate
-                FROM order_lines WHERE order_id > @after AND order_id <= @last ORDER BY order_id, line_no
-                """, new { after, last = orders[^1].Id }, transaction).ToLookup(l => l.OrderId, StringComparer.Ordinal);
-            foreach (var o in orders)
-            {
-                var order = new QualityOrder(o.PublisherId, o.ProgramId, o.At, o.Status, o.Currency, o.PayoutCurrency,
-                    decimal.Parse(o.FxRate, CultureInfo.InvariantCulture), o.DeliveryCountry, o.FullyRefunded, o.FraudAt, o.ConfirmedAt,
-                    [.. lines[o.Id].Select(l => new QualityLine(l.Category, l.Store, l.PriceMinor, l.Quantity, l.RefundedMinor, l.CommissionMinor,
-                        decimal.Parse(l.Rate, CultureInfo.InvariantCulture)))], o.FindingId, o.PaidOut);
-                foreach (var part in Of(order)) sums.Add(part, +1);
-            }
-            after = orders[^1].Id;
-        }
-        sums.Write((sql, row) => Dapper.SqlMapper.Execute(connection, sql, row, transaction));
     }
 
     private const string KeyColumns = "publisher_id, bucket, program_id, kind, value, market, currency";
@@ -307,36 +278,6 @@ public static class QualityRollup
         public long FraudMinor { get; } = sums[FraudCommission];
     }
 
-    private sealed class BackfillOrder
-    {
-        public string Id { get; set; } = "";
-        public string? PublisherId { get; set; }
-        public string ProgramId { get; set; } = "";
-        public long At { get; set; }
-        public string Status { get; set; } = "";
-        public string Currency { get; set; } = "";
-        public string PayoutCurrency { get; set; } = "";
-        public string FxRate { get; set; } = "1";
-        public string DeliveryCountry { get; set; } = "";
-        public bool FullyRefunded { get; set; }
-        public long? FraudAt { get; set; }
-        public long? ConfirmedAt { get; set; }
-        public long? FindingId { get; set; }
-        public bool PaidOut { get; set; }
-    }
-
-    private sealed class BackfillLine
-    {
-        public string OrderId { get; set; } = "";
-        public string Category { get; set; } = "";
-        public string? Store { get; set; }
-        public long PriceMinor { get; set; }
-        public int Quantity { get; set; }
-        public long RefundedMinor { get; set; }
-        public long CommissionMinor { get; set; }
-        public string Rate { get; set; } = "0";
-    }
-
     private sealed class LagRow(Part part, int days, long orders) : KeyRow(part)
     {
         public long Days { get; } = days;
@@ -373,12 +314,24 @@ public static class QualityReport
 
     public const int MaxLimit = 1000;
 
+    /// <summary>The parameters a quality report takes (the operator's also <c>publisher</c>).</summary>
+    public static IReadOnlySet<string> Parameters(bool operatorScope) => operatorScope ? OperatorParameters : PublisherParameters;
+
+    private static readonly IReadOnlySet<string> PublisherParameters =
+        new HashSet<string>(["date_start", "date_end", "program", "currency", "limit", "format"], StringComparer.Ordinal);
+
+    private static readonly IReadOnlySet<string> OperatorParameters = new HashSet<string>([.. PublisherParameters, "publisher"], StringComparer.Ordinal);
+
     /// <summary>
-    /// A query from the API's parameters: <c>date_start</c>/<c>date_end</c> as months (2026-11) or days (their month),
-    /// by default the twelve months to now's; <c>program</c>, <c>publisher</c> (the operator's), <c>currency</c>, <c>limit</c>.
+    /// A query from the API's parameters (every one of <paramref name="names"/> must be one of <see cref="Parameters"/>):
+    /// <c>date_start</c>/<c>date_end</c> as months (2026-11) or days (their month), by default the twelve months to now's;
+    /// <c>program</c>, <c>publisher</c> (the operator's), <c>currency</c>, <c>limit</c> (a download: every row up to
+    /// <see cref="MaxLimit"/> unless it says fewer).
     /// </summary>
-    public static QualityQuery Parse(string dimension, Func<string, string?> get, string? publisherId, bool operatorScope, DateTimeOffset now)
+    public static QualityQuery Parse(string dimension, IEnumerable<string> names, Func<string, string?> get, string? publisherId, bool operatorScope,
+        DateTimeOffset now, bool csv = false)
     {
+        ProblemException.RefuseUnknown(names, Parameters(operatorScope));
         var dimensions = operatorScope ? OperatorDimensions : PublisherDimensions;
         if (!dimensions.Contains(dimension)) throw ProblemException.Invalid("dimension", $"unknown quality report '{dimension}' (one of {string.Join(", ", dimensions)})");
         var to = Month(get, "date_end") ?? QualityRollup.MonthOf(DateOnly.FromDateTime(now.UtcDateTime));
@@ -397,7 +350,7 @@ public static class QualityReport
             : null;
         var limit = get("limit") is { } l
             ? (int.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= MaxLimit ? n : throw ProblemException.Invalid("limit", $"must be 1 to {MaxLimit}"))
-            : 100;
+            : csv ? MaxLimit : 100;
         return new QualityQuery(dimension, publisher, program, from, to, currency, limit);
     }
 
@@ -436,9 +389,11 @@ public static class QualityReport
             $"SELECT {keyOf} AS key, currency, days, CAST(SUM(orders) AS BIGINT) AS orders FROM quality_lag_m WHERE kind = '{kindOf}' AND {where} GROUP BY {keyOf}, currency, days";
         var cells = s.Query<Cell>(Cells(kind, key), q);
         var lags = s.Query<Lag>(Lags(kind, key), q);
-        // The totals are the whole orders' (an order with two categories is one order).
-        var all = s.Query<Cell>(Cells(QualityRollup.WholeOrder, "kind"), q);
-        var allLags = s.Query<Lag>(Lags(QualityRollup.WholeOrder, "kind"), q);
+        // The totals are the whole orders' (an order with two categories is one order): read apart by category or
+        // store, the rows already read otherwise.
+        var (all, allLags) = kind == QualityRollup.WholeOrder
+            ? (cells, lags)
+            : (s.Query<Cell>(Cells(QualityRollup.WholeOrder, "kind"), q), s.Query<Lag>(Lags(QualityRollup.WholeOrder, "kind"), q));
         var currencies = all.GroupBy(c => c.Currency).OrderByDescending(g => g.Sum(c => c.Orders)).ThenBy(g => g.Key, StringComparer.Ordinal)
             .Where(g => g.Sum(c => c.Orders) != 0).Select(g => g.Key).ToList();
         var currency = q.Currency ?? currencies.FirstOrDefault();

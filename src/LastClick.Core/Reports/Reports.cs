@@ -285,10 +285,7 @@ public static class ReportRequest
     public static ReportQuery Parse(string dimension, IEnumerable<string> names, Func<string, string?> get, string? publisherId, TimeZoneInfo zone,
         DateTimeOffset now, bool csv = false)
     {
-        if (names.FirstOrDefault(k => !Parameters.Contains(k)) is { } unknown)
-        {
-            throw ProblemException.Invalid(unknown, $"unknown parameter (one of {string.Join(", ", Parameters.Order(StringComparer.Ordinal))})");
-        }
+        ProblemException.RefuseUnknown(names, Parameters);
         return Parse(dimension, get, publisherId, zone, Reports.Today(now, zone), csv);
     }
 

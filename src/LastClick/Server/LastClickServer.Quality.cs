@@ -44,17 +44,9 @@ public static partial class LastClickServer
     private static IResult Quality(HttpContext http, Platform platform, string dimension, string? publisherId, bool operatorScope)
     {
         var query = http.Request.Query;
-        var format = query["format"].FirstOrDefault();
-        if (format is not (null or "json" or "csv")) throw ProblemException.Invalid("format", "must be json or csv");
-        var known = new HashSet<string>(["date_start", "date_end", "program", "currency", "limit", "format", .. operatorScope ? ["publisher"] : Array.Empty<string>()],
-            StringComparer.Ordinal);
-        if (query.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown)
-        {
-            throw ProblemException.Invalid(unknown, $"unknown parameter (one of {string.Join(", ", known.Order(StringComparer.Ordinal))})");
-        }
-        var csv = format == "csv" || (format is null && http.Request.Headers.Accept.ToString().Contains("text/csv", StringComparison.OrdinalIgnoreCase));
-        var request = QualityReport.Parse(dimension, name => query.TryGetValue(name, out var v) ? v.FirstOrDefault() : null, publisherId, operatorScope,
-            platform.Clock.GetUtcNow());
+        var csv = ReportInCsv(http);
+        var request = QualityReport.Parse(dimension, query.Keys, name => query.TryGetValue(name, out var v) ? v.FirstOrDefault() : null, publisherId, operatorScope,
+            platform.Clock.GetUtcNow(), csv);
         if (request.ProgramId is { } program) platform.Programs.Get(program, "program");
         var result = QualityReport.Run(platform.Store, request);
         if (!csv) return Results.Json(result);
@@ -113,11 +105,7 @@ public static partial class LastClickServer
     private static IResult Forecast(HttpContext http, Platform platform, string? publisherId, bool operatorScope)
     {
         var query = http.Request.Query;
-        var known = new HashSet<string>(["program", "currency", "weeks", .. operatorScope ? ["publisher"] : Array.Empty<string>()], StringComparer.Ordinal);
-        if (query.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown)
-        {
-            throw ProblemException.Invalid(unknown, $"unknown parameter (one of {string.Join(", ", known.Order(StringComparer.Ordinal))})");
-        }
+        ProblemException.RefuseUnknown(query.Keys, operatorScope ? ["program", "currency", "weeks", "publisher"] : ["program", "currency", "weeks"]);
         var weeks = query["weeks"].FirstOrDefault() is { } w
             ? (int.TryParse(w, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw ProblemException.Invalid("weeks", "must be 1 to 26"))
             : 12;

@@ -59,9 +59,7 @@ public static partial class LastClickServer
     private static IResult Report(HttpContext http, Platform platform, string dimension, string? publisherId, TimeZoneInfo zone)
     {
         var query = http.Request.Query;
-        var format = query["format"].FirstOrDefault();
-        if (format is not (null or "json" or "csv")) throw ProblemException.Invalid("format", "must be json or csv");
-        var csv = format == "csv" || (format is null && http.Request.Headers.Accept.ToString().Contains("text/csv", StringComparison.OrdinalIgnoreCase));
+        var csv = ReportInCsv(http);
         var request = ReportRequest.Parse(dimension, query.Keys, name => query.TryGetValue(name, out var v) ? v.FirstOrDefault() : null, publisherId, zone,
             platform.Clock.GetUtcNow(), csv);
         var result = Reports.Reports.Run(platform.Store, request);
@@ -71,6 +69,17 @@ public static partial class LastClickServer
             return Results.Text(ReportCsv.Write(result), "text/csv; charset=utf-8");
         }
         return Results.Json(ReportJson(result));
+    }
+
+    /// <summary>
+    /// Whether a report's answer (reports, quality) is CSV: <c>format=csv</c>, or no format and <c>Accept: text/csv</c>;
+    /// another format is refused. (The catalog's lists take <c>format=text</c> too: <see cref="WantsCsv"/>.)
+    /// </summary>
+    internal static bool ReportInCsv(HttpContext http)
+    {
+        var format = http.Request.Query["format"].FirstOrDefault();
+        if (format is not (null or "json" or "csv")) throw ProblemException.Invalid("format", "must be json or csv");
+        return format == "csv" || (format is null && http.Request.Headers.Accept.ToString().Contains("text/csv", StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>The JSON of a report: results (one object per row, the dimension's value under its own name), totals, _meta.</summary>

@@ -40,9 +40,7 @@ public sealed class QualityView
         Problem? problem = null;
         try
         {
-            // A download holds every row (the page shows the first hundred unless asked for more).
-            var parsed = QualityReport.Parse(dimension, name => query.GetValueOrDefault(name)
-                ?? (csv && name == "limit" ? QualityReport.MaxLimit.ToString(CultureInfo.InvariantCulture) : null), publisherId, operatorScope, platform.Clock.GetUtcNow());
+            var parsed = QualityReport.Parse(dimension, query.Keys, query.GetValueOrDefault, publisherId, operatorScope, platform.Clock.GetUtcNow(), csv);
             if (parsed.ProgramId is { } program) platform.Programs.Get(program, "program");
             result = QualityReport.Run(platform.Store, parsed);
         }

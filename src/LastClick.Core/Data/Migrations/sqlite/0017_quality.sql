@@ -3,7 +3,7 @@
 -- (kind 'order', value ''), their lines of one category (kind 'category', value the category) or of one store (kind
 -- 'store', value the store, '' for none). An order counts once in each row it adds to; every change of it writes the
 -- difference, in the same transaction (Reports/Quality.cs). Money in minor units of the row's currency. The
--- migration then sums the orders already stored into it (QualityRollup.Backfill).
+-- migration then sums the orders already stored into it (OrderRollup.BackfillQuality).
 CREATE TABLE quality_m (
     publisher_id          TEXT NOT NULL,
     bucket                BIGINT NOT NULL,
