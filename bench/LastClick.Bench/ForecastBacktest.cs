@@ -86,7 +86,7 @@ public static class ForecastBacktest
             var cut = start.AddDays(7 * (30 + k * 20 / Math.Max(1, options.Cuts)) + 0.25);
             var (open, byCategory, whole) = StateAt(orders, cut, program.Hold);
             var forecast = CashFlow.Project(currency.Code, [.. open.Select(x => x.Commission)], byCategory, whole, program.Hold, program.Payout, threshold, cut, options.Weeks);
-            var weekZero = new DateTimeOffset(CashFlow.Monday(cut).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            var weekZero = CashFlow.WeekStart(cut);
             for (var h = 0; h < options.Weeks; h++)
             {
                 var (from, to) = (weekZero.AddDays(7 * h), weekZero.AddDays(7 * (h + 1)));

@@ -67,7 +67,7 @@ public static class CashFlow
         TimeSpan hold, PayoutTerms terms, decimal threshold, DateTimeOffset now, int weeks = 12)
     {
         var weekZero = Monday(now);
-        var start = Monday0(weekZero);
+        var start = WeekStart(now);
         int WeekOf(DateTimeOffset at) => Math.Clamp((int)Math.Floor((at - start).TotalDays / 7), 0, weeks);
         var payableMass = new double[weeks + 1];
         var payableVar = new double[weeks + 1];
@@ -196,5 +196,6 @@ public static class CashFlow
         return day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
     }
 
-    private static DateTimeOffset Monday0(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+    /// <summary>The moment <paramref name="at"/>'s week begins: its Monday, 00:00 UTC (week 0 of a forecast made then).</summary>
+    public static DateTimeOffset WeekStart(DateTimeOffset at) => new(Monday(at).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 }

@@ -19,7 +19,7 @@ public sealed class ForecastService(Store store, ProgramCatalog programs, TimePr
     /// The forecast of <paramref name="publisherId"/>'s open commissions (null: every publisher's) in one program and payout
     /// currency: the program asked, else the one with the most open commission; the currency asked, else its largest.
     /// </summary>
-    public CashFlowForecast? Project(string? publisherId, string? programId, string? currency, int weeks = 12)
+    public CashFlowForecast Project(string? publisherId, string? programId, string? currency, int weeks = 12)
     {
         if (programId is not null) programs.Get(programId, "program");
         if (currency is not null && !Common.Currency.TryFind(currency, out _)) throw ProblemException.Invalid("currency", $"'{currency}' is not a currency LastClick knows");

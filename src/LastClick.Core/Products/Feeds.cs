@@ -264,9 +264,8 @@ public sealed class Feeds(Store store, ProgramCatalog programs, LinkService link
             var translated = language == feed.Language;
 
             if (!PriceIn(feed.Filter, price, currency.Code, priceCurrency, rates)) continue;
-            var line = new OrderLine("feed", id, category, storeName, price, 1, affiliated, sellerRate, isVirtual, section, sellerOrigin);
-            var rate = Commission.Rate(new Order("feed", now, currency, feed.Market, [line]), touch, program, context)[0];
-            var paid = rate.Reason is null ? rate.Rate : 0m;
+            var (paid, _) = RateOf(new OrderLine("feed", id, category, storeName, price, 1, affiliated, sellerRate, isVirtual, section, sellerOrigin),
+                currency, feed.Market, touch, program, context, now);
             if (feed.Filter.MinRate is { } minRate && paid < minRate) continue;
             yield return new FeedItem(id, title!, description, language!, translated, category, storeName, price, currency.Code, stock,
                 JsonSerializer.Deserialize<string[]>(images) ?? [], prefix + Uri.EscapeDataString(id), paid, rank);
@@ -323,6 +322,17 @@ public sealed class Feeds(Store store, ProgramCatalog programs, LinkService link
         return (filter.MinPrice is not { } min || price >= min) && (filter.MaxPrice is not { } max || price <= max);
     }
 
+    /// <summary>
+    /// The rate an order of one unit of a product from <paramref name="market"/> would earn the publisher now (a feed item's,
+    /// an offer's): the rules' rate, or 0 with the reason it pays nothing.
+    /// </summary>
+    private static (decimal Paid, string? Reason) RateOf(OrderLine line, Currency currency, string market, Touch touch, ProgramDefinition program,
+        PublisherContext context, DateTimeOffset now)
+    {
+        var rate = Commission.Rate(new Order(line.Id, now, currency, market, [line]), touch, program, context)[0];
+        return (rate.Reason is null ? rate.Rate : 0m, rate.Reason);
+    }
+
     /// <summary>What the rules know about the publisher: its traffic type and last month's confirmed sales (tiers, B13).</summary>
     private static PublisherContext Context(DbSession s, Feed feed, ProgramDefinition program, DateTimeOffset now) =>
         Context(s, feed.PublisherId, program, now);
@@ -363,10 +373,10 @@ public sealed class Feeds(Store store, ProgramCatalog programs, LinkService link
                 var currency = Currency.Of(r.Currency);
                 var price = currency.FromMinor(r.PriceMinor);
                 decimal? sellerRate = r.SellerRate is { } sr ? decimal.Parse(sr, CultureInfo.InvariantCulture) : null;
-                var line = new OrderLine("offer", r.Id, r.Category, r.Store, price, 1, r.Affiliated, sellerRate, r.IsVirtual, r.Section, r.SellerOrigin);
-                var rate = Commission.Rate(new Order("offer", now, currency, market, [line]), touch, program, context)[0];
+                var (paid, reason) = RateOf(new OrderLine("offer", r.Id, r.Category, r.Store, price, 1, r.Affiliated, sellerRate, r.IsVirtual, r.Section, r.SellerOrigin),
+                    currency, market, touch, program, context, now);
                 var image = JsonSerializer.Deserialize<string[]>(r.Images) is [var first, ..] ? first : null;
-                offers[r.Id] = new ProductOffer(r.Id, r.Title, price, currency.Code, image, r.Url, rate.Reason is null ? rate.Rate : 0m, rate.Reason);
+                offers[r.Id] = new ProductOffer(r.Id, r.Title, price, currency.Code, image, r.Url, paid, reason);
             }
             return (IReadOnlyDictionary<string, ProductOffer>)offers;
         });

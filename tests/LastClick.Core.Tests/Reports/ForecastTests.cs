@@ -124,7 +124,7 @@ public sealed class ForecastTests
         }
         h.Event("o0-received", "goods_received", "2026-02-10T12:00:00Z", "o0");
         h.Event("o1-cancel", "cancelled", "2026-02-10T13:00:00Z", "o1");
-        var forecast = h.Platform.Forecasts.Project("p1", null, null)!;
+        var forecast = h.Platform.Forecasts.Project("p1", null, null);
         var balance = h.Balance("p1", "USD");
         Assert.Equal((balance.Pending, balance.Confirmed + balance.Payable), (forecast.Pending, forecast.Confirmed + forecast.Payable));
         Assert.Equal(12, forecast.Weeks.Count);

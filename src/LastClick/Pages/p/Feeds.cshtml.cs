@@ -92,10 +92,13 @@ public sealed class FeedsModel(Platform platform) : PageModel
     private void Defaults(IReadOnlyList<string> geos)
     {
         if (Programs.Count == 0) return;
-        // Ties (no target countries yet) go to the program the publisher already links to most.
-        var links = platform.Links.ForPublisher(WebSetup.PublisherOf(User), 200, 0, withFeeds: false).CountBy(l => l.ProgramId).ToDictionary();
-        var program = Programs.FirstOrDefault(p => p.Id == Form.Program)
-            ?? Programs.OrderByDescending(p => geos.Count(p.Markets.Contains)).ThenByDescending(p => links.GetValueOrDefault(p.Id)).First();
+        var program = Programs.FirstOrDefault(p => p.Id == Form.Program) ?? Likeliest();
+        ProgramDefinition Likeliest()
+        {
+            // Ties (no target countries yet) go to the program the publisher already links to most.
+            var links = platform.Links.ForPublisher(WebSetup.PublisherOf(User), 200, 0, withFeeds: false).CountBy(l => l.ProgramId).ToDictionary();
+            return Programs.OrderByDescending(p => geos.Count(p.Markets.Contains)).ThenByDescending(p => links.GetValueOrDefault(p.Id)).First();
+        }
         Form.Program = program.Id;
         Form.Market ??= geos.FirstOrDefault(program.Markets.Contains) ?? program.Markets[0];
         var language = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName;
