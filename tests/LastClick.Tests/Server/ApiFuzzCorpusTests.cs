@@ -108,6 +108,7 @@ public sealed class ApiFuzzCorpusTests : IClassFixture<PostgresAvailability>
         var store = WebHost.Store(provider);
         if (store is null) return;
         await using var host = await WebHost.StartAsync(store);
+        await host.StopBackgroundAsync(); // the row counts compared are the requests' own
         var demo = Demo.Seed(host.Platform, host.Passwords);
         var keys = new Dictionary<string, string> { ["marketplace"] = demo.MarketplaceKey, ["publisher"] = demo.PublisherKey, ["operator"] = demo.OperatorKey };
         using var http = new HttpClient { BaseAddress = new Uri(host.BaseUrl) };

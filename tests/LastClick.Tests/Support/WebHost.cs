@@ -76,6 +76,19 @@ public sealed partial class WebHost : IAsyncDisposable
     /// <summary>A client that keeps cookies by hand (.NET's cookie container never sends a Secure cookie over http).</summary>
     public Session NewSession() => new(new Uri(BaseUrl));
 
+    /// <summary>
+    /// Stops the node's background work (the minute loop's payout runs, ranking and broken-links checks, news routing,
+    /// digests, postbacks) so a test that compares row counts sees only what its own requests wrote. .NET 10 starts a
+    /// hosted service's loop on the thread pool, so its first pass can fall at any time after start.
+    /// </summary>
+    public async Task StopBackgroundAsync()
+    {
+        foreach (var service in App.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<Microsoft.Extensions.Hosting.BackgroundService>())
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await App.StopAsync();
