@@ -36,6 +36,7 @@ public sealed class Platform
         Mail = new Notifications.MailSender(store, clock);
         AccountMail = new Notifications.AccountMail(store, clock);
         Forecasts = new Forecast.ForecastService(store, programs, clock);
+        Support = new Support.SupportService(store, programs, clock);
     }
 
     public Store Store { get; }
@@ -61,4 +62,5 @@ public sealed class Platform
     public Notifications.NewsService News { get; }
     public Notifications.MailSender Mail { get; }
     public Notifications.AccountMail AccountMail { get; }
+    public Support.SupportService Support { get; }
 }

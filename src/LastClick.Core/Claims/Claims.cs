@@ -73,6 +73,10 @@ public sealed class ClaimService(Store store, ProgramCatalog programs, OrderServ
             amount = currency.ToMinor(request.Amount), Currency = currency.Code, Comment = request.Comment.Trim(), at = Times.ToMicros(now),
         });
         AuditLog.Append(s, now, "publisher:" + publisherId, "claim.filed", Subject(id), $"order {request.OrderId}");
+        // Its own support thread (I3): the comment first, the decision and any answers after.
+        Support.SupportService.OpenOwn(s, publisherId, request.ProgramId, Support.SupportTopics.Claim, $"Missing order {request.OrderId}",
+            new Support.SupportAbout(Support.SupportAbout.Claim, id.ToString(CultureInfo.InvariantCulture)), Support.SupportSides.Publisher,
+            Support.SupportService.Actor(publisherId), request.Comment.Trim(), null, null, now);
         Outbox.Write(s, now, "claim_filed", Subject(id), new { claim = id, publisher = publisherId, program = request.ProgramId, orderId = request.OrderId,
             amount = currency.Format(request.Amount), currency = currency.Code, eventTime = now }, request.ProgramId, publisherId);
         return Find(s, id)!;
@@ -145,6 +149,8 @@ public sealed class ClaimService(Store store, ProgramCatalog programs, OrderServ
             new { status, reason, note = string.IsNullOrWhiteSpace(note) ? null : note.Trim(), actor, at = Times.ToMicros(now), claim.Id });
         AuditLog.Append(s, now, actor, "claim." + status, Subject(claim.Id), reason is null ? $"order {claim.OrderId}" : $"order {claim.OrderId}: {reason}");
         var decided = Find(s, claim.Id)!;
+        Support.SupportService.AddEvent(s, new Support.SupportAbout(Support.SupportAbout.Claim, claim.Id.ToString(CultureInfo.InvariantCulture)), actor,
+            decided.Note ?? "", status, reason, close: true, now);
         Outbox.Write(s, now, "claim_decided", Subject(claim.Id), new { claim = claim.Id, publisher = decided.PublisherId, program = decided.ProgramId, orderId = decided.OrderId,
             status, reason, note = decided.Note, eventTime = now }, decided.ProgramId, decided.PublisherId);
         return decided;

@@ -187,6 +187,10 @@ public sealed class FraudReview(Store store, OrderService orders, LinkService li
                 """, new { id, actor, at = Times.ToMicros(now), code, note });
             AuditLog.Append(s, now, actor, "fraud_finding.confirmed", $"fraud_finding/{id}",
                 $"{finding.Rule} {finding.PublisherId}: {code}; {declined} declined, {deducted} deducted, {unchanged} unchanged{(note is null ? "" : $"; {note}")}");
+            // Its own support thread (I3): the decision first, the publisher's answers after.
+            Support.SupportService.OpenOwn(s, finding.PublisherId, finding.ProgramId, Support.SupportTopics.Fraud, $"Traffic finding #{id}",
+                new Support.SupportAbout(Support.SupportAbout.Finding, id.ToString(System.Globalization.CultureInfo.InvariantCulture)), Support.SupportSides.Operator, actor,
+                note ?? "", FindingStatus.Confirmed, code, now);
             Outbox.Write(s, now, "fraud_confirmed", $"fraud_finding:{id}", new { finding = id, publisher = finding.PublisherId, rule = finding.Rule, reason = code,
                 declined, deducted, eventTime = now }, publisherId: finding.PublisherId);
             return new ConfirmResult(Find(s, id)!, declined, deducted, unchanged);
@@ -220,6 +224,8 @@ public sealed class FraudReview(Store store, OrderService orders, LinkService li
             var now = clock.GetUtcNow();
             s.Execute("UPDATE fraud_findings SET reply = @note, replied_at = @at WHERE id = @id", new { id, note, at = Times.ToMicros(now) });
             AuditLog.Append(s, now, $"publisher:{publisherId}", "fraud_finding.replied", $"fraud_finding/{id}", note!);
+            Support.SupportService.AddAnswer(s, publisherId, finding.ProgramId, Support.SupportTopics.Fraud, $"Traffic finding #{id}",
+                new Support.SupportAbout(Support.SupportAbout.Finding, id.ToString(System.Globalization.CultureInfo.InvariantCulture)), note!.Trim(), now);
             return Find(s, id)!;
         });
 

@@ -72,6 +72,11 @@ public static partial class MailText
         ["centre.applied"] = "{0} ha solicitado unirse a {1} ({2})",
         ["centre.claim"] = "Reclamación n.º {0} del pedido {1} presentada por {2}",
         ["centre.planned"] = "Lote de pagos {0} de {1} planificado: {2} línea(s) por pagar",
+        ["support.subject"] = "Re: {0} (solicitud n.º {1})",
+        ["support.intro"] = "El programa respondió a su solicitud n.º {0} «{1}»:",
+        ["support.link"] = "Leer y responder",
+        ["support.closed"] = "Su solicitud n.º {0} «{1}» se ha cerrado",
+        ["centre.support"] = "{0} escribió en la solicitud n.º {1}: {2}",
         ["test.subject"] = "Correo de prueba de LastClick",
         ["test.intro"] = "Este es un correo de prueba: la configuración SMTP funciona.",
     };

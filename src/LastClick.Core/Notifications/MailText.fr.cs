@@ -72,6 +72,11 @@ public static partial class MailText
         ["centre.applied"] = "{0} a postulé à {1} ({2})",
         ["centre.claim"] = "Réclamation n° {0} pour la commande {1}, déposée par {2}",
         ["centre.planned"] = "Lot de paiement {0} de {1} planifié : {2} ligne(s) à payer",
+        ["support.subject"] = "Re : {0} (demande n° {1})",
+        ["support.intro"] = "Le programme a répondu à votre demande n° {0} « {1} » :",
+        ["support.link"] = "Lire et répondre",
+        ["support.closed"] = "Votre demande n° {0} « {1} » a été close",
+        ["centre.support"] = "{0} a écrit dans la demande n° {1} : {2}",
         ["test.subject"] = "E-mail de test LastClick",
         ["test.intro"] = "Ceci est un e-mail de test : les paramètres SMTP fonctionnent.",
     };

@@ -72,6 +72,11 @@ public static partial class MailText
         ["centre.applied"] = "{0} candidatou-se a {1} ({2})",
         ["centre.claim"] = "Reclamação n.º {0} da encomenda {1}, submetida por {2}",
         ["centre.planned"] = "Lote de pagamentos {0} de {1} planeado: {2} linha(s) a pagar",
+        ["support.subject"] = "Re: {0} (pedido n.º {1})",
+        ["support.intro"] = "O programa respondeu ao seu pedido n.º {0} “{1}”:",
+        ["support.link"] = "Ler e responder",
+        ["support.closed"] = "O seu pedido n.º {0} “{1}” foi encerrado",
+        ["centre.support"] = "{0} escreveu no pedido n.º {1}: {2}",
         ["test.subject"] = "E-mail de teste do LastClick",
         ["test.intro"] = "Este é um e-mail de teste: as definições de SMTP funcionam.",
     };

@@ -37,13 +37,13 @@ public sealed class NewsService(Store store, ProgramCatalog programs, TimeProvid
     public static readonly IReadOnlySet<string> PublisherKinds = new HashSet<string>(StringComparer.Ordinal)
     {
         "application_decided", "order_declined", "order_adjusted", "claim_decided", "fraud_confirmed", "payout_exported", "payout_returned",
-        "payout_details_changed", "broken_links_found",
+        "payout_details_changed", "broken_links_found", "support_reply", "support_closed",
     };
 
     /// <summary>What the operator's team's notification centre shows.</summary>
     public static readonly IReadOnlySet<string> OperatorKinds = new HashSet<string>(StringComparer.Ordinal)
     {
-        "publisher_applied", "claim_filed", "payout_planned", "payout_returned",
+        "publisher_applied", "claim_filed", "payout_planned", "payout_returned", "support_request",
     };
 
     /// <summary>Mail a publisher always receives: the answer to its application, and a change of where its money goes.</summary>
@@ -52,7 +52,7 @@ public sealed class NewsService(Store store, ProgramCatalog programs, TimeProvid
     /// <summary>The news a publisher chooses to receive by email too.</summary>
     public static readonly IReadOnlyList<EmailChoice> EmailChoices =
     [
-        new("payout_exported", true), new("payout_returned", true), new("claim_decided", true), new("fraud_confirmed", true), new(DigestKind, true),
+        new("payout_exported", true), new("payout_returned", true), new("claim_decided", true), new("fraud_confirmed", true), new("support_reply", true), new(DigestKind, true),
         new("order_declined", false), new("order_adjusted", false), new("order_created", false), new("order_confirmed", false), new("order_paid", false),
     ];
 
@@ -165,6 +165,11 @@ public sealed class NewsService(Store store, ProgramCatalog programs, TimeProvid
                 if (Str(p, "note") is { Length: > 0 } note) blocks.Add(new MailParagraph(T("claim.note", note)));
                 blocks.Add(new MailLink(T("claim.link"), Url("/p/claims")));
                 return new MailDocument(T("claim.subject", Str(p, "orderId"), status), blocks);
+            case "support_reply":
+                blocks.Add(new MailParagraph(T("support.intro", Num(p, "thread"), Str(p, "subject"))));
+                blocks.Add(new MailParagraph(Str(p, "excerpt")));
+                blocks.Add(new MailLink(T("support.link"), Url($"/p/support/{Num(p, "thread")}")));
+                return new MailDocument(T("support.subject", Str(p, "subject"), Num(p, "thread")), blocks);
             case "fraud_confirmed":
                 blocks.Add(new MailParagraph(T("fraud.intro", Label(lang, Str(p, "reason")), Num(p, "declined"), Num(p, "deducted"))));
                 blocks.Add(new MailLink(T("fraud.link"), Url("/p/fraud")));
@@ -348,6 +353,9 @@ public sealed class NewsService(Store store, ProgramCatalog programs, TimeProvid
             "claim_decided" => (T("claim.subject", Str(p, "orderId"), Str(p, "status")), "/p/claims"),
             "fraud_confirmed" => (T("fraud.subject"), "/p/fraud"),
             "broken_links_found" => (T("digest.subject", Str(p, "count")), "/p/links"),
+            "support_reply" => (T("support.subject", Str(p, "subject"), Num(p, "thread")), $"/p/support/{Num(p, "thread")}"),
+            "support_closed" => (T("support.closed", Num(p, "thread"), Str(p, "subject")), $"/p/support/{Num(p, "thread")}"),
+            "support_request" => (T("centre.support", Str(p, "publisher"), Num(p, "thread"), Str(p, "subject")), $"/o/support/{Num(p, "thread")}"),
             var k when k.StartsWith("order_", StringComparison.Ordinal) =>
                 (T("order.subject", Str(p, "orderId"), Str(p, "status")), $"/p/commissions/{Uri.EscapeDataString(Str(p, "orderId"))}"),
             "publisher_applied" => (T("centre.applied", Str(p, "publisher"), program, Str(p, "status")), "/o/moderation"),

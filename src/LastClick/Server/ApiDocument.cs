@@ -210,6 +210,7 @@ internal static class ApiDocument
         ["payouts"] = "Payout runs, bank files, statements, payout details and adjustments",
         ["postbacks"] = "Server-to-server postbacks to a publisher's tracker",
         ["webhooks"] = "The operator's webhooks",
+        ["support"] = "Support threads between a publisher and the program's team, with files",
         ["health"] = "Liveness",
     };
 

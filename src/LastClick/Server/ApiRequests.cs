@@ -281,3 +281,98 @@ public sealed record ProductRequest(string Id, string Category, string? Store, d
     [property: Description("Per language: {\"en\":{\"title\":\"…\",\"description\":\"…\"}}")] IReadOnlyDictionary<string, ProductTextRequest> Texts);
 
 public sealed record ProductTextRequest(string Title, string? Description);
+
+[Description("A file sent with a support message: plain text or a PNG, JPEG, GIF or WebP picture, at most 1 MB, base64-encoded.")]
+public sealed record SupportAttachmentRequest(
+    [property: Description("The file's name, at most 100 characters")] string Name,
+    [property: Description("text/plain, image/png, image/jpeg, image/gif or image/webp (checked against the file's first bytes)")] string? ContentType,
+    [property: Description("The file, base64-encoded")] string Data)
+{
+    /// <summary>Base64 of 1 MB, with room for line breaks: a longer string is refused before it is decoded.</summary>
+    private const int MaxData = (Support.SupportService.MaxAttachmentBytes + 2) / 3 * 4 + 1024;
+
+    public static IReadOnlyList<Support.AttachmentUpload> ReadAll(JsonNode body)
+    {
+        if (body.Optional("attachments") is not { } list) return [];
+        var files = new List<Support.AttachmentUpload>();
+        foreach (var item in list.Items())
+        {
+            if (files.Count == Support.SupportService.MaxAttachments) throw list.Error($"at most {Support.SupportService.MaxAttachments} files");
+            item.AllowOnly("name", "contentType", "data");
+            var name = item.Required("name").AsString(Support.SupportService.MaxAttachmentName);
+            var type = item.OptionalString("contentType", 100);
+            var data = item.Required("data");
+            var text = data.AsString(MaxData);
+            byte[] content;
+            try
+            {
+                content = Convert.FromBase64String(text);
+            }
+            catch (FormatException)
+            {
+                throw data.Error("is not base64");
+            }
+            files.Add(new Support.AttachmentUpload(name, type ?? "", content));
+        }
+        return files;
+    }
+}
+
+[Description("What a support thread is about: one of the publisher's orders, claims, payouts (a run's id), links (its code) or confirmed findings.")]
+public sealed record SupportAboutRequest(
+    [property: Description("order, claim, payout, link or finding")] string Kind,
+    [property: Description("The order's, claim's, run's, link's or finding's id")] string Id);
+
+[Description("A new support thread: its topic, subject and first message, and optionally what it is about and files.")]
+public sealed record SupportOpenRequest(
+    [property: Description("payment, tracking, claim, order, moderation or other (an operator may also open fraud)")] string Topic,
+    [property: Description("At most 200 characters")] string Subject,
+    [property: Description("The first message, at most 4,000 characters")] string Body,
+    [property: Description("The program it concerns, if one")] string? Program,
+    SupportAboutRequest? About,
+    [property: Description("Up to 3 files")] IReadOnlyList<SupportAttachmentRequest>? Attachments,
+    [property: Description("Operators only: the publisher the thread is with")] string? Publisher = null)
+{
+    public static (Support.SupportRequest Request, string? Publisher) Read(JsonNode body, bool operatorSide)
+    {
+        if (operatorSide) body.AllowOnly("topic", "subject", "body", "program", "about", "attachments", "publisher");
+        else body.AllowOnly("topic", "subject", "body", "program", "about", "attachments");
+        Support.SupportAbout? about = null;
+        if (body.Optional("about") is { } a)
+        {
+            a.AllowOnly("kind", "id");
+            about = new Support.SupportAbout(a.Required("kind").AsString(Limits.MaxIdLength), a.Required("id").AsString(Limits.MaxIdLength));
+        }
+        var request = new Support.SupportRequest(body.Required("topic").AsString(Limits.MaxIdLength), body.Required("subject").AsString(Limits.MaxTextLength),
+            body.Required("body").AsString(Limits.MaxTextLength), body.OptionalString("program", Limits.MaxIdLength), about, SupportAttachmentRequest.ReadAll(body));
+        return (request, operatorSide ? body.Required("publisher").AsString(Limits.MaxIdLength) : null);
+    }
+}
+
+[Description("A message in a support thread, with up to 3 files.")]
+public sealed record SupportMessageRequest(
+    [property: Description("At most 4,000 characters")] string Body,
+    IReadOnlyList<SupportAttachmentRequest>? Attachments)
+{
+    public static (string Body, IReadOnlyList<Support.AttachmentUpload> Files) Read(JsonNode body)
+    {
+        body.AllowOnly("body", "attachments");
+        return (body.Required("body").AsString(Limits.MaxTextLength), SupportAttachmentRequest.ReadAll(body));
+    }
+}
+
+[Description("The operator's change of a support thread: close or reopen it, give it to an operator's account (\"\" for nobody).")]
+public sealed record SupportChangeRequest(
+    [property: Description("open or closed")] string? Status,
+    [property: Description("An operator account's id or email; \"\" takes the thread from whoever has it")] string? Assignee)
+{
+    public static SupportChangeRequest Read(JsonNode body)
+    {
+        body.AllowOnly("status", "assignee");
+        var assignee = body.Optional("assignee") is { } a
+            ? a.Element.ValueKind == System.Text.Json.JsonValueKind.String ? a.Element.GetString()!.Trim() : throw a.Error("must be a string")
+            : null;
+        if (assignee is { Length: > 256 }) throw ProblemException.Invalid("assignee", "is longer than 256 characters");
+        return new SupportChangeRequest(body.OptionalString("status", 20), assignee);
+    }
+}

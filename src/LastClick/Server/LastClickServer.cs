@@ -184,6 +184,7 @@ public static partial class LastClickServer
         MapForecast(app);
         MapCatalog(app);
         MapFraud(app);
+        MapSupport(app);
         MapPayouts(app);
         MapPostbacks(app);
         MapWebhooks(app);

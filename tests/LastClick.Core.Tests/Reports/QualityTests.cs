@@ -161,7 +161,7 @@ public sealed class QualityTests
         var before = QualityReport.Run(h.Platform.Store, new QualityQuery("category", null, null, 0, 2000, null, 1000));
         using (var c = h.Platform.Store.Open())
         {
-            c.Execute("DELETE FROM quality_m; DELETE FROM quality_lag_m; DELETE FROM schema_migrations WHERE version >= 17;");
+            c.Execute("DELETE FROM quality_m; DELETE FROM quality_lag_m; DELETE FROM schema_migrations WHERE version = 17;");
             c.Execute("DROP TABLE quality_m; DROP TABLE quality_lag_m;");
         }
         h.Platform.Store.Migrate(h.Clock);

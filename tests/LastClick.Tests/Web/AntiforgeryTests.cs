@@ -82,6 +82,10 @@ public sealed class AntiforgeryTests : IAsyncLifetime
             """, new { message, publisher = publisher ? _publisher : LastClick.Notifications.PostbackService.Operator, program = $"gone-{Guid.NewGuid():N}" }).Single().ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>A support request of the publisher's, to write in or assign.</summary>
+    private string NewThread() => _host.Platform.Support.Open(_publisher, new LastClick.Support.SupportRequest("other", "A question", "Hello"), "pat@p.example")
+        .Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     private int _runs;
     private DateTimeOffset? _firstRun;
 
@@ -148,6 +152,9 @@ public sealed class AntiforgeryTests : IAsyncLifetime
             new("url", "http://127.0.0.1:9/pb"), new("method", "GET"), new("events", publisher ? "created" : "order_attributed"), new("delivery", NewDelivery(publisher)),
             // The notification centre's email choices; the links a mail carries (a reset, an address change).
             new("kinds", "payout_exported"),
+            // Issue 18's support threads: a request about the publisher's link, a message, an assignment.
+            new("topic", "tracking"), new("subject", "Clicks"), new("body", "Where are my clicks?"), new("aboutKind", "link"), new("aboutId", _link),
+            new("assignee", "admin@program.example"),
             // Issue 17's language switcher: a signed-in account keeps its choice (a new one on every post).
             new("language", NextLanguage()), new("back", "/p"),
             new("token", route switch { "/account/reset" => NewAccountToken(LastClick.Notifications.AccountMail.Reset), "/account/email/confirm" => NewAccountToken(LastClick.Notifications.AccountMail.EmailChange), _ => "none" }),
@@ -188,6 +195,7 @@ public sealed class AntiforgeryTests : IAsyncLifetime
                 "orderId" => _orderId,
                 "id" when route.StartsWith("/o/programs", StringComparison.Ordinal) || route.StartsWith("/programs", StringComparison.Ordinal) => "aliexpress-ww",
                 "id" when route.StartsWith("/o/orders", StringComparison.Ordinal) => _orderId,
+                "id" when route.Contains("/support/", StringComparison.Ordinal) => NewThread(),
                 "id" => _publisher,
                 var other => throw new Xunit.Sdk.XunitException($"{route}: route parameter '{other}' unknown to {nameof(AntiforgeryTests)}"),
             }) + (handler.Length > 0 ? $"?handler={handler}" : "");

@@ -26,7 +26,7 @@ public sealed class TenantIsolationTests : IAsyncLifetime
     private Tenant _b = null!;
 
     private sealed record Tenant(string Publisher, string Email, string Key, string Prefix, string LinkCode, string OrderId, string FeedCode, WebHost.Session Session,
-        string FindingId, string RunId, string DeliveryId);
+        string FindingId, string RunId, string DeliveryId, string ThreadId, string AttachmentId);
 
     // Parameters naming something a publisher owns, and how to fill them with a tenant's own id.
     private static readonly Dictionary<string, Func<Tenant, string>> TenantIds = new(StringComparer.Ordinal)
@@ -42,6 +42,10 @@ public sealed class TenantIsolationTests : IAsyncLifetime
         ["run"] = t => t.RunId,
         // A postback delivery of the publisher's (redelivered).
         ["delivery"] = t => t.DeliveryId,
+        // A file sent in one of the publisher's support threads (the thread itself is "id" under /support/).
+        ["attachment"] = t => t.AttachmentId,
+        // What a new support request is about: one of the publisher's links.
+        ["aboutId"] = t => t.LinkCode,
     };
 
     // Parameters that are not anyone's: filters, paging, form fields. Sample values that are valid.
@@ -56,6 +60,7 @@ public sealed class TenantIsolationTests : IAsyncLifetime
         ["format"] = "csv",
         ["from"] = "2000-01-01", ["to"] = "2099-12-31",
         ["url"] = "http://127.0.0.1:9/pb", ["method"] = "GET", ["events"] = "created",
+        ["topic"] = "other", ["subject"] = "A question", ["body"] = "an answer", ["aboutKind"] = "link",
     };
 
     public async Task InitializeAsync()
@@ -106,7 +111,11 @@ public sealed class TenantIsolationTests : IAsyncLifetime
                 VALUES (@message, @id, '', 'dead', 1, 0, 0) RETURNING id
                 """, new { message, id }).Single();
         }
-        return new Tenant(id, email, key, key[3..15], link.Code, $"order-{tag}", feed.Code, session, $"{finding}", run, $"{delivery}");
+        // A support request about its link, with a screenshot.
+        var thread = p.Support.Open(id, new LastClick.Support.SupportRequest("tracking", $"Clicks of {link.Code}", "Where are my clicks?", "aliexpress-ww",
+            new LastClick.Support.SupportAbout("link", link.Code), [new LastClick.Support.AttachmentUpload("clicks.txt", "text/plain", "click log"u8.ToArray())]), email);
+        var attachment = p.Support.Read(thread.Id, "publisher", id)!.Messages[0].Attachments[0].Id;
+        return new Tenant(id, email, key, key[3..15], link.Code, $"order-{tag}", feed.Code, session, $"{finding}", run, $"{delivery}", $"{thread.Id}", $"{attachment}");
     }
 
     public async Task DisposeAsync()
@@ -154,7 +163,8 @@ public sealed class TenantIsolationTests : IAsyncLifetime
     }
 
     private static string Fill(string parameter, Tenant owner, string where) =>
-        TenantIds.TryGetValue(parameter, out var id) ? id(owner)
+        parameter == "id" && where.Contains("/support/", StringComparison.Ordinal) ? owner.ThreadId
+        : TenantIds.TryGetValue(parameter, out var id) ? id(owner)
         // Quality has no report by link: by store would show another publisher's store names if it leaked them.
         : parameter == "dimension" && where.Contains("/quality/", StringComparison.Ordinal) ? "store"
         : Neutral.TryGetValue(parameter, out var value) ? value
@@ -186,6 +196,9 @@ public sealed class TenantIsolationTests : IAsyncLifetime
         Assert.Contains(addressed, c => c.Name == "PATCH /api/v1/links/{code}");
         Assert.Contains(addressed, c => c.Name == "GET /api/v1/commissions/{orderId}");
         Assert.Contains(addressed, c => c.Name == "GET /api/v1/feeds/{feed}/items");
+        Assert.Contains(addressed, c => c.Name == "POST /api/v1/support/threads/{id:long}/messages");
+        Assert.Contains(addressed, c => c.Name == "GET /api/v1/support/threads/{id:long}/attachments/{attachment:long}");
+        Assert.Contains(addressed, c => c.Path.StartsWith("/p/support/", StringComparison.Ordinal) && c.Method == HttpMethod.Post);
 
         var failures = new List<string>();
         foreach (var call in addressed)

@@ -12,6 +12,7 @@ public sealed class OperatorClaimsModel(Platform platform) : PageModel
     public string Status { get; private set; } = "open";
     public IReadOnlyList<(Claim Claim, ClaimEvidence Evidence)> Claims { get; private set; } = [];
     public Problem? Problem { get; private set; }
+    public IReadOnlyDictionary<string, long> Threads { get; private set; } = new Dictionary<string, long>();
 
     public void OnGet() => Load();
 
@@ -29,5 +30,6 @@ public sealed class OperatorClaimsModel(Platform platform) : PageModel
     {
         Status = Request.Query["status"].FirstOrDefault() is "accepted" or "declined" ? Request.Query["status"].First()! : "open";
         Claims = [.. platform.Claims.ByStatus(Status).Select(c => (c, Status == "open" ? platform.Claims.Evidence(c) : new ClaimEvidence(null, [])))];
+        Threads = platform.Support.ThreadsOf(LastClick.Support.SupportAbout.Claim, Claims.Select(c => c.Claim.Id), null);
     }
 }

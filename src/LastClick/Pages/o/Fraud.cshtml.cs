@@ -15,6 +15,7 @@ public sealed class FraudModel(Platform platform) : PageModel
 {
     public string Status { get; private set; } = FindingStatus.Open;
     public IReadOnlyList<Finding> Findings { get; private set; } = [];
+    public IReadOnlyDictionary<string, long> Threads { get; private set; } = new Dictionary<string, long>();
     public IReadOnlyList<CommissionRow> Orders { get; private set; } = [];
     public IReadOnlyList<InvalidClicks> Invalid { get; private set; } = [];
     public Problem? Problem { get; private set; }
@@ -46,6 +47,7 @@ public sealed class FraudModel(Platform platform) : PageModel
     {
         Status = Request.Query["status"].FirstOrDefault() is { } s && FindingStatus.All.Contains(s) ? s : FindingStatus.Open;
         Findings = platform.Fraud.List(Status, limit: 200);
+        Threads = platform.Support.ThreadsOf(LastClick.Support.SupportAbout.Finding, Findings.Where(f => f.Status == FindingStatus.Confirmed).Select(f => f.Id), null);
         Orders = Dashboard.FraudOrders(platform.Store, 100);
         Invalid = Dashboard.Invalid(platform.Store, platform.Clock.GetUtcNow(), 7);
     }

@@ -28,9 +28,14 @@ public sealed class ClaimsModel(Platform platform) : PageModel
     [BindProperty] public ClaimForm Form { get; set; } = new();
     public Problem? Problem { get; private set; }
     public IReadOnlyList<Claim> Claims { get; private set; } = [];
+    public IReadOnlyDictionary<string, long> Threads { get; private set; } = new Dictionary<string, long>();
     public IReadOnlyList<LastClick.Programs.ProgramDefinition> Programs => [.. platform.Programs.All.OrderBy(p => p.Id, StringComparer.Ordinal)];
 
-    public void OnGet() => Claims = platform.Claims.ForPublisher(WebSetup.PublisherOf(User));
+    public void OnGet()
+    {
+        Claims = platform.Claims.ForPublisher(WebSetup.PublisherOf(User));
+        Threads = platform.Support.ThreadsOf(LastClick.Support.SupportAbout.Claim, Claims.Select(c => c.Id), WebSetup.PublisherOf(User));
+    }
 
     public IActionResult OnPost()
     {

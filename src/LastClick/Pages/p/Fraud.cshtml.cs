@@ -12,7 +12,13 @@ public sealed class FindingsModel(Platform platform) : PageModel
     public IReadOnlyList<Finding> Findings { get; private set; } = [];
     public Problem? Problem { get; private set; }
 
-    public void OnGet() => Findings = platform.Fraud.ForPublisher(WebSetup.PublisherOf(User), limit: 200);
+    public IReadOnlyDictionary<string, long> Threads { get; private set; } = new Dictionary<string, long>();
+
+    public void OnGet()
+    {
+        Findings = platform.Fraud.ForPublisher(WebSetup.PublisherOf(User), limit: 200);
+        Threads = platform.Support.ThreadsOf(LastClick.Support.SupportAbout.Finding, Findings.Select(f => f.Id), WebSetup.PublisherOf(User));
+    }
 
     public IActionResult OnPost(long? finding, string? note) => FormActions.Run(this, () =>
     {
