@@ -113,10 +113,28 @@ public sealed partial class WebHost : IAsyncDisposable
             return other;
         }
 
-        public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, IEnumerable<KeyValuePair<string, string>>? form = null)
+        public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, IEnumerable<KeyValuePair<string, string>>? form = null) =>
+            SendContentAsync(method, path, form is null ? null : new FormUrlEncodedContent(form));
+
+        /// <summary>Posts a form with files (multipart/form-data) as a browser would: with the antiforgery token of the page <paramref name="tokenFrom"/>.</summary>
+        public async Task<HttpResponseMessage> PostFilesAsync(string path, IEnumerable<KeyValuePair<string, string>> fields, IEnumerable<(string Field, string Name, string Type, byte[] Content)> files,
+            string tokenFrom)
+        {
+            var content = new MultipartFormDataContent();
+            foreach (var (name, value) in fields.Append(new("__RequestVerificationToken", await TokenAsync(tokenFrom)))) content.Add(new StringContent(value), name);
+            foreach (var (field, name, type, bytes) in files)
+            {
+                var file = new ByteArrayContent(bytes);
+                file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(type);
+                content.Add(file, field, name);
+            }
+            return await SendContentAsync(HttpMethod.Post, path, content);
+        }
+
+        private async Task<HttpResponseMessage> SendContentAsync(HttpMethod method, string path, HttpContent? content)
         {
             using var request = new HttpRequestMessage(method, path);
-            if (form is not null) request.Content = new FormUrlEncodedContent(form);
+            request.Content = content;
             if (_cookies.Count > 0) request.Headers.Add("Cookie", string.Join("; ", _cookies.Select(c => $"{c.Key}={c.Value}")));
             var response = await Http.SendAsync(request);
             if (response.Headers.TryGetValues("Set-Cookie", out var set))
