@@ -29,6 +29,10 @@ public sealed partial class PageTests : IClassFixture<PostgresAvailability>
         string Token(string kind) => Regex.Match(LastClick.Notifications.Mailbox.Read(platform.Store, mails.First(m => m.Kind == kind).Id)!.Text, "token=([A-Za-z0-9_-]+)").Groups[1].Value;
         var mailId = mails.First(m => m.AccountId == publisherAccount.Id).Id;
 
+        // A support thread of the demo publisher's, answered by the team, with a picture.
+        var thread = host.Platform.Support.Open("demo-publisher", new LastClick.Support.SupportRequest("payment", "My payout", "When is it paid?",
+            Attachments: [new LastClick.Support.AttachmentUpload("shot.gif", "image/gif", "GIF89a\u0001\u0000"u8.ToArray())]), "publisher@demo.lastclick.dev").Id;
+        host.Platform.Support.Post(thread, LastClick.Support.SupportSides.Operator, null, "On Monday.", null, "admin@demo.lastclick.dev");
         using var admin = host.NewSession();
         await admin.SignInAsync("admin@demo.lastclick.dev", demo.Accounts.Single(a => a.Role == "admin").Password);
         using var publisher = host.NewSession();
@@ -47,6 +51,7 @@ public sealed partial class PageTests : IClassFixture<PostgresAvailability>
                 (var r, "id") when r.StartsWith("/o/orders", StringComparison.Ordinal) => order,
                 (var r, "id") when r.StartsWith("/o/publishers", StringComparison.Ordinal) => pending,
                 ("/notifications/mail/{id:long}", "id") => $"{mailId}",
+                (var r, "id") when r.Contains("/support/", StringComparison.Ordinal) => $"{thread}",
                 (_, "id") => "aliexpress-cis",
                 var (r, p) => throw new Xunit.Sdk.XunitException($"{r}: no sample for '{p}'"),
             });
