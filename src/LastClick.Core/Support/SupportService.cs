@@ -49,7 +49,11 @@ public sealed record SupportRequest(string Topic, string Subject, string Body, s
 public sealed record SupportFilter(string? Status = null, string? Assignee = null, string? PublisherId = null, string? Topic = null, int Limit = 100, int Offset = 0);
 
 /// <summary>The file of an attachment, to download.</summary>
-public sealed record AttachmentFile(string Name, string ContentType, byte[] Content);
+public sealed record AttachmentFile(string Name, string ContentType, byte[] Content)
+{
+    /// <summary>The Content-Type it is served with: text says its encoding, as it was checked (UTF-8).</summary>
+    public string MediaType => ContentType == "text/plain" ? "text/plain; charset=utf-8" : ContentType;
+}
 
 /// <summary>
 /// Support threads (I3): a publisher opens a request about a topic, naming one of its things, and the operator's team
@@ -110,10 +114,11 @@ public sealed class SupportService(Store store, Programs.ProgramCatalog programs
             }
             var now = clock.GetUtcNow();
             var id = Insert(s, publisherId, request.ProgramId, request.Topic, subject, request.About, actor, side, now);
-            Write(s, id, side, actor, body, null, null, files, now);
+            var message = Write(s, id, side, actor, body, null, null, files, now);
             AuditLog.Append(s, now, actor, "support.opened", Subject(id), $"{request.Topic}: {subject}");
-            Tell(s, id, side, now);
-            return Find(s, id, side)!;
+            var thread = Find(s, id, side)!;
+            Tell(s, thread, message, body, side, now);
+            return thread;
         });
     }
 
@@ -127,12 +132,7 @@ public sealed class SupportService(Store store, Programs.ProgramCatalog programs
             var text = Text(body, "body", MaxBody);
             var files = Check(attachments);
             var now = clock.GetUtcNow();
-            var id = Write(s, threadId, side, actor, text, null, null, files, now);
-            if (thread.Status == "closed")
-            {
-                s.Execute("UPDATE support_threads SET status = 'open' WHERE id = @threadId", new { threadId });
-                AuditLog.Append(s, now, actor, "support.reopened", Subject(threadId), "by a message");
-            }
+            var id = Say(s, thread, side, actor, text, files, now);
             // A publisher's answer to a finding is the finding's answer too (the fraud page shows the latest).
             if (side == SupportSides.Publisher && thread.About is { Kind: SupportAbout.Finding } finding)
             {
@@ -140,7 +140,6 @@ public sealed class SupportService(Store store, Programs.ProgramCatalog programs
                     new { text, at = Times.ToMicros(now), id = long.Parse(finding.Id, CultureInfo.InvariantCulture), thread.PublisherId });
             }
             AuditLog.Append(s, now, actor, "support.message", Subject(threadId), $"message {id}{(files.Count > 0 ? $", {files.Count} attachment(s)" : "")}");
-            Tell(s, threadId, side, now);
             return Messages(s, threadId, id).Single();
         });
     }
@@ -163,7 +162,7 @@ public sealed class SupportService(Store store, Programs.ProgramCatalog programs
                         .FirstOrDefault() ?? throw ProblemException.Invalid("assignee", $"no operator account '{assignee}'");
                 }
                 s.Execute("UPDATE support_threads SET assignee = @account WHERE id = @threadId", new { account, threadId });
-                Write(s, threadId, SupportSides.Operator, actor, "", account is null ? "unassigned" : "assigned", account, [], now, read: false);
+                Write(s, threadId, SupportSides.Operator, actor, "", account is null ? "unassigned" : "assigned", account, [], now, quiet: true);
                 AuditLog.Append(s, now, actor, "support.assigned", Subject(threadId), account ?? "nobody");
             }
             if (status is not null && status != thread.Status)
@@ -201,20 +200,28 @@ public sealed class SupportService(Store store, Programs.ProgramCatalog programs
         if (close) s.Execute("UPDATE support_threads SET status = 'closed' WHERE id = @threadId", new { threadId });
     }
 
-    /// <summary>A publisher's message in a claim's or finding's own thread (its answer), made when the thread is missing.</summary>
+    /// <summary>A publisher's message in a claim's or finding's own thread (its answer; the thread is made when missing), told to the team.</summary>
     public static void AddAnswer(DbSession s, string publisherId, string? programId, string topic, string subject, SupportAbout about, string body, DateTimeOffset now)
     {
         var actor = Actor(publisherId);
-        if (OwnThread(s, about) is { } threadId)
+        var threadId = OwnThread(s, about) ?? Insert(s, publisherId, programId, topic, subject, about, actor, SupportSides.Publisher, now);
+        Say(s, Find(s, threadId, SupportSides.Publisher)!, SupportSides.Publisher, actor, body, [], now);
+    }
+
+    /// <summary>
+    /// A message in a thread the caller has read (and locked): stored with its files, the thread opened again if it was
+    /// closed (audited), the other side told. Returns the message's id.
+    /// </summary>
+    private static long Say(DbSession s, SupportThread thread, string side, string actor, string text, IReadOnlyList<AttachmentUpload> files, DateTimeOffset now)
+    {
+        var id = Write(s, thread.Id, side, actor, text, null, null, files, now);
+        if (thread.Status == "closed")
         {
-            Write(s, threadId, SupportSides.Publisher, actor, body, null, null, [], now);
-            s.Execute("UPDATE support_threads SET status = 'open' WHERE id = @threadId", new { threadId });
+            s.Execute("UPDATE support_threads SET status = 'open' WHERE id = @Id", new { thread.Id });
+            AuditLog.Append(s, now, actor, "support.reopened", Subject(thread.Id), "by a message");
         }
-        else
-        {
-            threadId = OpenOwn(s, publisherId, programId, topic, subject, about, SupportSides.Publisher, actor, body, null, null, now);
-        }
-        Tell(s, threadId, SupportSides.Publisher, now);
+        Tell(s, thread, id, text, side, now);
+        return id;
     }
 
     // ---- Reading ---------------------------------------------------------------------------------------------------
@@ -224,9 +231,9 @@ public sealed class SupportService(Store store, Programs.ProgramCatalog programs
         (IReadOnlyList<SupportThread>)s.Query<ThreadRow>(SelectThread + " WHERE publisher_id = @publisherId ORDER BY last_at DESC, id DESC LIMIT @limit OFFSET @offset",
             new { publisherId, limit, offset }).Select(r => ToThread(r, SupportSides.Publisher)).ToList());
 
-    /// <summary>One of a publisher's threads (not marked read), or null when it has no such thread.</summary>
-    public SupportThread? ForPublisher(string publisherId, long threadId) => store.Read(s =>
-        Find(s, threadId, SupportSides.Publisher) is { } t && t.PublisherId == publisherId ? t : null);
+    /// <summary>A thread as its side sees it, not marked read: a publisher's own only (null for any other), any for the team (null publisher).</summary>
+    public SupportThread? Peek(long threadId, string? publisherId) => store.Read(s =>
+        Find(s, threadId, publisherId is null ? SupportSides.Operator : SupportSides.Publisher) is { } t && (publisherId is null || t.PublisherId == publisherId) ? t : null);
 
     /// <summary>The operator's threads, latest activity first.</summary>
     public IReadOnlyList<SupportThread> List(SupportFilter filter)
@@ -372,9 +379,12 @@ public sealed class SupportService(Store store, Programs.ProgramCatalog programs
         VALUES (@publisherId, @programId, @topic, @subject, 'open', @kind, @id, @actor, @at, @at, @side) RETURNING id
         """, new { publisherId, programId, topic, subject, kind = about?.Kind, id = about?.Id, actor, at = Times.ToMicros(now), side });
 
-    /// <summary>Writes a message and its files and moves the thread's last activity; the writer's side has read it (an assignment is news to nobody but the team).</summary>
+    /// <summary>
+    /// Writes a message and its files and moves the thread's last activity; the writer's side has read it. A quiet one
+    /// (an assignment: news to nobody, the team's own) is counted but moves nothing, so it makes nothing unread.
+    /// </summary>
     private static long Write(DbSession s, long threadId, string side, string author, string body, string? @event, string? reason, IReadOnlyList<AttachmentUpload> files,
-        DateTimeOffset now, bool read = true)
+        DateTimeOffset now, bool quiet = false)
     {
         var at = Times.ToMicros(now);
         var id = s.Scalar<long>("""
@@ -386,25 +396,21 @@ public sealed class SupportService(Store store, Programs.ProgramCatalog programs
                 INSERT INTO support_attachments (message_id, thread_id, name, content_type, size, content) VALUES (@id, @threadId, @Name, @ContentType, @size, @Content)
                 """, new { id, threadId, f.Name, f.ContentType, size = (long)f.Content.Length, f.Content });
         }
-        s.Execute(side == SupportSides.Publisher
-            ? "UPDATE support_threads SET last_at = @at, last_side = @side, last_message_id = @id, messages = messages + 1, publisher_read_id = @id WHERE id = @threadId"
-            : read
-                ? "UPDATE support_threads SET last_at = @at, last_side = @side, last_message_id = @id, messages = messages + 1, operator_read_id = @id WHERE id = @threadId"
-                : "UPDATE support_threads SET messages = messages + 1, operator_read_id = CASE WHEN operator_read_id = last_message_id THEN @id ELSE operator_read_id END, "
-                  + "publisher_read_id = CASE WHEN publisher_read_id = last_message_id THEN @id ELSE publisher_read_id END, last_message_id = @id WHERE id = @threadId",
+        s.Execute(quiet ? "UPDATE support_threads SET messages = messages + 1 WHERE id = @threadId"
+            : side == SupportSides.Publisher
+                ? "UPDATE support_threads SET last_at = @at, last_side = @side, last_message_id = @id, messages = messages + 1, publisher_read_id = @id WHERE id = @threadId"
+                : "UPDATE support_threads SET last_at = @at, last_side = @side, last_message_id = @id, messages = messages + 1, operator_read_id = @id WHERE id = @threadId",
             new { at, side, id, threadId });
         return id;
     }
 
     /// <summary>The other side is told: the team of a publisher's message, the publisher of the team's.</summary>
-    private static void Tell(DbSession s, long threadId, string side, DateTimeOffset now)
+    private static void Tell(DbSession s, SupportThread thread, long message, string text, string side, DateTimeOffset now)
     {
-        var t = s.QuerySingleOrDefault<ThreadRow>(SelectThread + " WHERE id = @threadId", new { threadId })!;
-        var last = s.QuerySingleOrDefault<MessageRow>("SELECT id, side, author, body, event, reason, at FROM support_messages WHERE id = @LastMessageId", new { t.LastMessageId })!;
-        var excerpt = last.Body.Length > 300 ? last.Body[..300] + "…" : last.Body;
-        Outbox.Write(s, now, side == SupportSides.Publisher ? "support_request" : "support_reply", Subject(threadId),
-            new { thread = threadId, message = last.Id, publisher = t.PublisherId, topic = t.Topic, subject = t.Subject, excerpt, eventTime = now },
-            t.ProgramId, t.PublisherId);
+        var excerpt = text.Length > 300 ? text[..300] + "…" : text;
+        Outbox.Write(s, now, side == SupportSides.Publisher ? "support_request" : "support_reply", Subject(thread.Id),
+            new { thread = thread.Id, message, publisher = thread.PublisherId, topic = thread.Topic, subject = thread.Subject, excerpt, eventTime = now },
+            thread.ProgramId, thread.PublisherId);
     }
 
     private static long? OwnThread(DbSession s, SupportAbout about) => s.Query<long>(

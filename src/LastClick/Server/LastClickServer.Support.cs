@@ -44,7 +44,7 @@ public static partial class LastClickServer
         api.MapPost("/threads/{id:long}/messages", async (long id, HttpContext http, Platform platform) => await Handle(http, body =>
         {
             // Another publisher's thread is not found, whatever the body holds.
-            if (platform.Support.ForPublisher(Me(http), id) is null) return Problem(Common.Problem.NotFound("id", $"no support thread #{id}"));
+            if (platform.Support.Peek(id, Me(http)) is null) return Problem(Common.Problem.NotFound("id", $"no support thread #{id}"));
             var (text, files) = SupportMessageRequest.Read(body);
             return Results.Json(platform.Support.Post(id, SupportSides.Publisher, Me(http), text, files, Actor(http)), statusCode: StatusCodes.Status201Created);
         }).ConfigureAwait(false)).WithBody<SupportMessageRequest>().Produces<SupportMessage>(StatusCodes.Status201Created)
@@ -103,7 +103,6 @@ public static partial class LastClickServer
     {
         if (file is null) return Problem(Common.Problem.NotFound("attachment", $"no attachment {attachment} in this thread"));
         http.Response.Headers.XContentTypeOptions = "nosniff";
-        var type = file.ContentType == "text/plain" ? "text/plain; charset=utf-8" : file.ContentType;
-        return Results.File(file.Content, type, file.Name);
+        return Results.File(file.Content, file.MediaType, file.Name);
     }
 }

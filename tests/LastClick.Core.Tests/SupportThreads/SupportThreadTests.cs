@@ -93,7 +93,7 @@ public sealed class SupportThreadTests : IClassFixture<PostgresAvailability>
         var before = Count(h, "SELECT COUNT(*) FROM support_messages") + Count(h, "SELECT COUNT(*) FROM outbox_messages") * 1000;
 
         Assert.Null(support.Read(thread.Id, SupportSides.Publisher, "p2"));
-        Assert.Null(support.ForPublisher("p2", thread.Id));
+        Assert.Null(support.Peek(thread.Id, "p2"));
         Assert.Null(support.Attachment(thread.Id, file, "p2"));
         Assert.Empty(support.ForPublisher("p2"));
         var post = Assert.Throws<ProblemException>(() => support.Post(thread.Id, SupportSides.Publisher, "p2", "", null, "p2"));

@@ -23,7 +23,7 @@ public sealed class OperatorSupportThreadModel(Platform platform) : PageModel
 
     public async Task<IActionResult> OnPostMessageAsync(long id, string? body)
     {
-        if (platform.Support.Read(id, SupportSides.Operator, null) is null) return NotFound();
+        if (platform.Support.Peek(id, null) is null) return NotFound();
         return await FormActions.RunAsync(this, async () =>
         {
             var files = await SupportForms.FilesAsync(Request).ConfigureAwait(false);
@@ -34,7 +34,7 @@ public sealed class OperatorSupportThreadModel(Platform platform) : PageModel
 
     public IActionResult OnPostChange(long id, string? status, string? assignee)
     {
-        if (platform.Support.Read(id, SupportSides.Operator, null) is null) return NotFound();
+        if (platform.Support.Peek(id, null) is null) return NotFound();
         return FormActions.Run(this, () =>
         {
             var thread = platform.Support.Change(id, string.IsNullOrEmpty(status) ? null : status, assignee ?? "", WebSetup.ActorOf(User));
@@ -43,5 +43,5 @@ public sealed class OperatorSupportThreadModel(Platform platform) : PageModel
     }
 
     public IActionResult OnGetAttachment(long id, long attachment) =>
-        platform.Support.Attachment(id, attachment, null) is { } file ? Pages.Publisher.SupportThreadModel.SupportFile(this, file) : NotFound();
+        platform.Support.Attachment(id, attachment, null) is { } file ? Pages.Publisher.SupportThreadModel.SupportFile(file) : NotFound();
 }

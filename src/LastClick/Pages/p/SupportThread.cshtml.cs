@@ -21,7 +21,7 @@ public sealed class SupportThreadModel(Platform platform) : PageModel
 
     public async Task<IActionResult> OnPostMessageAsync(long id, string? body)
     {
-        if (platform.Support.Read(id, SupportSides.Publisher, WebSetup.PublisherOf(User)) is null) return NotFound();
+        if (platform.Support.Peek(id, WebSetup.PublisherOf(User)) is null) return NotFound();
         return await FormActions.RunAsync(this, async () =>
         {
             var files = await SupportForms.FilesAsync(Request).ConfigureAwait(false);
@@ -31,12 +31,8 @@ public sealed class SupportThreadModel(Platform platform) : PageModel
     }
 
     public IActionResult OnGetAttachment(long id, long attachment) =>
-        platform.Support.Attachment(id, attachment, WebSetup.PublisherOf(User)) is { } file ? SupportFile(this, file) : NotFound();
+        platform.Support.Attachment(id, attachment, WebSetup.PublisherOf(User)) is { } file ? SupportFile(file) : NotFound();
 
-    /// <summary>A support file, as a download the browser never sniffs (pictures also show in the thread).</summary>
-    internal static IActionResult SupportFile(PageModel page, AttachmentFile file)
-    {
-        page.Response.Headers.XContentTypeOptions = "nosniff";
-        return new FileContentResult(file.Content, file.ContentType == "text/plain" ? "text/plain; charset=utf-8" : file.ContentType) { FileDownloadName = file.Name };
-    }
+    /// <summary>A support file, as a download (pictures also show in the thread); the dashboard's headers say never to sniff it.</summary>
+    internal static FileContentResult SupportFile(AttachmentFile file) => new(file.Content, file.MediaType) { FileDownloadName = file.Name };
 }
