@@ -28,12 +28,9 @@ public sealed class QualityView
     public string Bars(Func<string, string> label) => System.Text.Json.JsonSerializer.Serialize(
         (Result?.Rows ?? []).Where(r => r.PaysPer100 is not null).Take(15).Select(r => new { label = label(r.Key), value = r.PaysPer100 }));
 
-    private static readonly HashSet<string> PageParameters = new(StringComparer.Ordinal) { "dimension", "handler" };
-
     public static (QualityView View, IActionResult? Csv) Load(HttpRequest request, Platform platform, string path, string? publisherId, bool csv)
     {
-        var query = request.Query.Where(q => q.Value.Count > 0 && !string.IsNullOrEmpty(q.Value[0]) && !PageParameters.Contains(q.Key))
-            .ToDictionary(q => q.Key, q => q.Value[0]!, StringComparer.Ordinal);
+        var query = ReportView.ReportQuery(request);
         var dimension = request.Query["dimension"].FirstOrDefault() is { Length: > 0 } d ? d : "category";
         var operatorScope = publisherId is null;
         QualityResult? result = null;
@@ -57,10 +54,7 @@ public sealed class QualityView
         };
         if (!csv) return (view, null);
         if (result is null) return (view, new BadRequestObjectResult(problem));
-        return (view, new FileContentResult(System.Text.Encoding.UTF8.GetBytes(Server.LastClickServer.QualityCsv(result)), "text/csv; charset=utf-8")
-        {
-            FileDownloadName = Server.LastClickServer.QualityFileName(result),
-        });
+        return (view, ReportView.CsvFile(Server.LastClickServer.QualityCsv(result), Server.LastClickServer.QualityFileName(result)));
     }
 }
 

@@ -66,11 +66,19 @@ public sealed class ReportView
 
     private static readonly HashSet<string> PageParameters = new(StringComparer.Ordinal) { "dimension", "handler" };
 
+    /// <summary>A report page's query string as the report reads it: each parameter's first value, empty ones and the page's own (dimension, handler) left out.</summary>
+    internal static Dictionary<string, string> ReportQuery(HttpRequest request) =>
+        request.Query.Where(q => q.Value.Count > 0 && !string.IsNullOrEmpty(q.Value[0]) && !PageParameters.Contains(q.Key))
+            .ToDictionary(q => q.Key, q => q.Value[0]!, StringComparer.Ordinal);
+
+    /// <summary>A report page's download: the CSV text as UTF-8, under its file name.</summary>
+    internal static FileContentResult CsvFile(string csv, string name) =>
+        new(System.Text.Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8") { FileDownloadName = name };
+
     /// <summary>Runs the report of the request (or keeps its problem); a CSV download when <paramref name="csv"/>.</summary>
     public static (ReportView View, IActionResult? Csv) Load(HttpRequest request, Platform platform, string path, string? publisherId, TimeZoneInfo zone, bool csv)
     {
-        var query = request.Query.Where(q => q.Value.Count > 0 && !string.IsNullOrEmpty(q.Value[0]) && !PageParameters.Contains(q.Key))
-            .ToDictionary(q => q.Key, q => q.Value[0]!, StringComparer.Ordinal);
+        var query = ReportQuery(request);
         var dimension = request.Query["dimension"].FirstOrDefault() is { Length: > 0 } d ? d : "day";
         // A person reads the latest days first (the API keeps its documented oldest-first default); the CSV keeps time order.
         var defaultOrder = !csv && Reports.Reports.TimeDimensions.Contains(dimension) ? "-" + dimension : null;
@@ -101,10 +109,7 @@ public sealed class ReportView
         };
         if (!csv) return (view, null);
         if (result is null) return (view, new BadRequestObjectResult(problem));
-        return (view, new FileContentResult(System.Text.Encoding.UTF8.GetBytes(Server.ReportCsv.Write(result)), "text/csv; charset=utf-8")
-        {
-            FileDownloadName = Server.ReportCsv.FileName(result),
-        });
+        return (view, CsvFile(Server.ReportCsv.Write(result), Server.ReportCsv.FileName(result)));
     }
 }
 

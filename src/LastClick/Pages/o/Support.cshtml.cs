@@ -1,5 +1,5 @@
+using System.Security.Claims;
 using LastClick.Support;
-using LastClick.Web;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace LastClick.Pages.Operators;
@@ -16,7 +16,7 @@ public sealed class OperatorSupportModel(Platform platform) : PageModel
     public void OnGet()
     {
         Status = Request.Query["status"].FirstOrDefault() is "closed" or "all" ? Request.Query["status"].First()! : "open";
-        Me = platform.Accounts.FindByEmail(WebSetup.ActorOf(User))?.Id ?? "";
+        Me = User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "";
         Assignee = Request.Query["assignee"].FirstOrDefault() switch { "me" => "me", "none" => "none", _ => "" };
         Names = platform.Accounts.Operators().ToDictionary(a => a.Id, a => a.Name, StringComparer.Ordinal);
         Threads = platform.Support.List(new SupportFilter(Status == "all" ? null : Status, Assignee switch { "me" => Me, "none" => "none", _ => null }, Limit: 500));
