@@ -53,26 +53,74 @@ public abstract class Store : IDisposable
     /// <summary>
     /// Opens a store from a specification: <c>postgres://user:pass@host:port/db</c>, an Npgsql connection string
     /// (<c>Host=…</c>), <c>sqlite:PATH</c> or a path to a SQLite file.
+    /// A specification that cannot be read, or a SQLite file that cannot be opened, is a <see cref="ProblemException"/>
+    /// on <c>store</c> naming it (a PostgreSQL server is first reached by <see cref="Migrate"/>).
     /// </summary>
     public static Store Connect(string spec)
     {
         if (spec.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || spec.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
         {
-            return new PostgresStore(PostgresStore.FromUrl(spec));
+            string connectionString;
+            try
+            {
+                connectionString = PostgresStore.FromUrl(spec);
+            }
+            catch (Exception e) when (e is UriFormatException or ArgumentException or FormatException)
+            {
+                throw ProblemException.Invalid("store", $"not a PostgreSQL URL (postgres://user:pass@host:port/db): {e.Message}");
+            }
+            return new PostgresStore(connectionString);
         }
-        if (spec.StartsWith("Host=", StringComparison.OrdinalIgnoreCase)) return new PostgresStore(spec);
-        return new SqliteStore(spec.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase) ? spec["sqlite:".Length..] : spec);
+        if (spec.StartsWith("Host=", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                return new PostgresStore(spec);
+            }
+            catch (ArgumentException e)
+            {
+                throw ProblemException.Invalid("store", $"not an Npgsql connection string: {e.Message}");
+            }
+        }
+        var path = spec.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase) ? spec["sqlite:".Length..] : spec;
+        try
+        {
+            return new SqliteStore(path);
+        }
+        catch (Exception e) when (e is DbException or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            throw ProblemException.Invalid("store", $"cannot open {SafeFullPath(path)}: {e.Message.ReplaceLineEndings(" ")}");
+        }
     }
 
-    /// <summary>Applies the provider's migrations not yet applied, each in its own transaction.</summary>
-    public void Migrate(TimeProvider clock)
+    private static string SafeFullPath(string path)
     {
-        using var connection = Open();
+        try
+        {
+            return System.IO.Path.GetFullPath(path);
+        }
+        catch (ArgumentException)
+        {
+            return path;
+        }
+    }
+
+    /// <summary>
+    /// Applies the provider's migrations not yet applied, each in its own transaction. A store this version cannot
+    /// reach (see <see cref="OpenNamed"/>) or one a newer version has migrated further is refused with a
+    /// <see cref="ProblemException"/> on <c>store</c> that names it, before anything is written.
+    /// </summary>
+    public void Migrate(TimeProvider clock) => Migrate(clock, long.MaxValue);
+
+    /// <summary>Applies the migrations not yet applied up to and including <paramref name="upTo"/>: a store as an older version left it (upgrade tests).</summary>
+    public void Migrate(TimeProvider clock, long upTo)
+    {
+        using var connection = OpenNamed();
         // Several nodes starting together on one PostgreSQL database migrate one at a time (released on close).
         if (Provider == StoreProvider.Postgres) connection.Execute("SELECT pg_advisory_lock(7142031)");
         try
         {
-            Apply(connection, clock);
+            Apply(connection, clock, upTo);
         }
         finally
         {
@@ -84,19 +132,52 @@ public abstract class Store : IDisposable
     /// <summary>The migration that makes the quality rollups (H3), which then sums the stored orders into them.</summary>
     private const long QualityMigration = 17;
 
-    private void Apply(DbConnection connection, TimeProvider clock)
+    /// <summary>What a person calls this store in a message: the SQLite file's full path, or PostgreSQL's host:port/database (never a password).</summary>
+    public abstract string Name { get; }
+
+    /// <summary>
+    /// An open connection, or a <see cref="ProblemException"/> on <c>store</c> naming the store and why it cannot be
+    /// opened (a missing directory, a file that is not a database, a server that refuses): for the command line and
+    /// start-up, where "unexpected SqliteException … Error 14" helps nobody.
+    /// </summary>
+    public DbConnection OpenNamed()
+    {
+        try
+        {
+            return Open();
+        }
+        catch (Exception e) when (e is DbException or IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            throw ProblemException.Invalid("store", $"cannot open {Name}: {e.Message.ReplaceLineEndings(" ")}");
+        }
+    }
+
+    /// <summary>The migrations this version carries for the store's provider, in order: (version, resource name).</summary>
+    public static IReadOnlyList<(long Version, string Resource)> Migrations(StoreProvider provider)
+    {
+        var prefix = $"LastClick.Data.Migrations.{(provider == StoreProvider.Sqlite ? "sqlite" : "postgres")}.";
+        return [.. typeof(Store).Assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal)
+            .Select(n => (long.Parse(n[prefix.Length..].Split('_')[0], System.Globalization.CultureInfo.InvariantCulture), n))];
+    }
+
+    /// <summary>The newest schema version this build knows.</summary>
+    public long KnownVersion => Migrations(Provider)[^1].Version;
+
+    private void Apply(DbConnection connection, TimeProvider clock, long upTo)
     {
         connection.Execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)");
         var applied = connection.Query<long>("SELECT version FROM schema_migrations").ToHashSet();
-        var folder = Provider == StoreProvider.Sqlite ? "sqlite" : "postgres";
-        var assembly = typeof(Store).Assembly;
-        var prefix = $"LastClick.Data.Migrations.{folder}.";
-        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        var known = KnownVersion;
+        if (applied.Count > 0 && applied.Max() > known)
         {
-            var version = long.Parse(name[prefix.Length..].Split('_')[0], System.Globalization.CultureInfo.InvariantCulture);
-            if (applied.Contains(version)) continue;
+            throw ProblemException.Invalid("store", $"{Name} has schema version {applied.Max()}, newer than this LastClick knows ({known}): run the version that upgraded it (or a newer one), or restore a backup from before the upgrade");
+        }
+        var assembly = typeof(Store).Assembly;
+        foreach (var (version, name) in Migrations(Provider))
+        {
+            if (applied.Contains(version) || version > upTo) continue;
             using var reader = new StreamReader(assembly.GetManifestResourceStream(name)!);
-            var sql = reader.ReadToEnd().Replace("-- @rollups", Reports.Cubes.Ddl(Provider) + Reports.RollupRebuild.Sql(Provider), StringComparison.Ordinal);
+            var sql = reader.ReadToEnd();
             using var tx = connection.BeginTransaction();
             connection.Execute(sql, transaction: tx);
             // A migration whose new tables are sums of the facts already stored fills them in the same transaction.
@@ -130,6 +211,8 @@ public sealed class SqliteStore : Store
     }
 
     public string Path { get; }
+
+    public override string Name => System.IO.Path.GetFullPath(Path);
 
     public override StoreProvider Provider => StoreProvider.Sqlite;
 
@@ -172,6 +255,15 @@ public sealed class PostgresStore(string connectionString) : Store
     }
 
     public override StoreProvider Provider => StoreProvider.Postgres;
+
+    public override string Name
+    {
+        get
+        {
+            var b = new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString);
+            return $"PostgreSQL {b.Host}:{b.Port}/{b.Database}";
+        }
+    }
 
     public override DbConnection Open() => _dataSource.OpenConnection();
 
