@@ -325,8 +325,7 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
     /// <summary>The report key of the attributed click (link, sub ids, country, device), kept on the order.</summary>
     private static void ReportKeyOfClick(DbSession s, OrderRow row, string clickId)
     {
-        if (s.QuerySingleOrDefault<OrderRow>("SELECT link_id, sub1, sub2, sub3, sub4, sub5, country AS click_country, device, at AS click_at FROM clicks WHERE id = @clickId",
-                new { clickId }) is not { } key)
+        if (Tracking.ClickPartitions.ById<OrderRow>(s, "link_id, sub1, sub2, sub3, sub4, sub5, country AS click_country, device, at AS click_at", clickId) is not [var key, ..])
         {
             return;
         }
@@ -604,14 +603,16 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
         var trace = new List<string>();
         var visitors = new List<string>(2);
         if (order.Visitor is { } named) visitors.Add(named);
+        long? clickAt = null;
         if (order.ClickId is { } clickId)
         {
-            var clicked = s.Query<string?>("SELECT visitor_id FROM clicks WHERE id = @clickId", new { clickId }).ToList();
+            var clicked = Tracking.ClickPartitions.ById<(string? Visitor, long At)>(s, "visitor_id, at", clickId);
+            if (clicked.Count > 0) clickAt = clicked[0].At;
             if (clicked.Count == 0)
             {
                 trace.Add(order.Visitor is null ? $"clickId {clickId} is unknown" : $"clickId {clickId} is unknown: judged by visitor {order.Visitor}");
             }
-            else if (clicked[0] is { } clickVisitor && clickVisitor != order.Visitor)
+            else if (clicked[0].Visitor is { } clickVisitor && clickVisitor != order.Visitor)
             {
                 visitors.Add(clickVisitor);
                 trace.Add(order.Visitor is null
@@ -619,11 +620,11 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
                     : $"visitor {order.Visitor} and clickId {clickId} (visitor {clickVisitor}) disagree: the paid touches of both visitors are judged, the latest valid one wins");
             }
         }
-        var p = new { v1 = visitors.ElementAtOrDefault(0), v2 = visitors.ElementAtOrDefault(1), order.ClickId, from = Times.ToMicros(order.At - window), to = Times.ToMicros(order.At), no = false };
+        var p = new { v1 = visitors.ElementAtOrDefault(0), v2 = visitors.ElementAtOrDefault(1), order.ClickId, clickAt, from = Times.ToMicros(order.At - window), to = Times.ToMicros(order.At), no = false };
         var rows = s.Query<TouchRow>("""
             SELECT 0 AS kind, k.id, k.seq, k.at, k.program_id, k.publisher_id, NULL AS channel, k.country, k.anonymizer, k.invalid_reason, p.traffic_type
             FROM clicks k JOIN publishers p ON p.id = k.publisher_id
-            WHERE (k.visitor_id IN (@v1, @v2) AND k.at >= @from AND k.at <= @to) OR k.id = @ClickId
+            WHERE (k.visitor_id IN (@v1, @v2) AND k.at >= @from AND k.at <= @to) OR (k.id = @ClickId AND k.at = @clickAt)
             UNION ALL
             SELECT 1, id, seq, at, NULL, NULL, channel, NULL, @no, NULL, NULL FROM touches WHERE visitor_id IN (@v1, @v2) AND at >= @from AND at <= @to
             """, p);
@@ -720,7 +721,7 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
         {
             if (!owners.TryGetValue(clickId, out var owner))
             {
-                owner = s.Query<string>("SELECT publisher_id FROM clicks WHERE id = @clickId", new { clickId }).FirstOrDefault();
+                owner = Tracking.ClickPartitions.ById<string>(s, "publisher_id", clickId).FirstOrDefault();
                 owners[clickId] = owner;
             }
             return owner;

@@ -7,8 +7,8 @@ namespace LastClick.Reports;
 /// Raw clicks are kept for a configurable number of whole UTC days (Retention:ClickDays, default 400) and then
 /// dropped day by day, oldest first; the rollups (and so every report) keep them counted, and an order keeps its
 /// click's report key, so a late status change still lands in the right rollup row. Orders, touches and the ledger
-/// are not touched. See docs/decisions/0009-report-rollups.md for why this is a chunked range delete and not a
-/// partition drop.
+/// are not touched. On SQLite this is a chunked range delete (docs/decisions/0009-report-rollups.md); on PostgreSQL a
+/// day's partition is dropped whole (decision 0015), and the range delete takes what the default partition holds.
 /// </summary>
 public static class Retention
 {
@@ -23,7 +23,8 @@ public static class Retention
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(days, 1);
         var cutoff = (Times.ToMicros(now) / Cubes.Day - days) * Cubes.Day;
-        long after = 0, dropped = 0;
+        // PostgreSQL: whole days go with their partitions; what is left (the default partition's) is deleted below.
+        long after = 0, dropped = Tracking.ClickPartitions.DropBefore(store, cutoff);
         while (true)
         {
             var (last, deleted) = store.InSession(s =>

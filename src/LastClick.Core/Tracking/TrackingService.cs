@@ -47,7 +47,7 @@ public sealed class TrackingService(Store store, ClickClassifier classifier)
             VALUES (@Id, @ProgramId, @PublisherId, @LinkId, @VisitorId, @at, @Ip, @country, @asn, @anonymizer, @invalid,
                     @UserAgent, @Referrer, @Sub1, @Sub2, @Sub3, @Sub4, @Sub5, @Duplicate, @device, @evidence, @SignalKind, @SignalDetail,
                     (SELECT traffic_type FROM publishers WHERE id = @PublisherId))
-            ON CONFLICT (id) DO NOTHING
+            ON CONFLICT {(s.Provider == StoreProvider.Postgres ? "(id, at)" : "(id)")} DO NOTHING
             RETURNING seq, traffic_source
             """,
             new
@@ -81,7 +81,7 @@ public sealed class TrackingService(Store store, ClickClassifier classifier)
                         @agent, @referrer, @sub1, @sub2, @sub3, @sub4, @sub5, @duplicate, @device, @evidence, @signal_kind, @signal_detail)
                  AS u(id, program, publisher, link, visitor, at, ip, country, asn, anonymizer, invalid, agent, referrer,
                       sub1, sub2, sub3, sub4, sub5, duplicate, device, evidence, signal_kind, signal_detail)
-            ON CONFLICT (id) DO NOTHING
+            ON CONFLICT (id, at) DO NOTHING
             RETURNING id, seq, traffic_source
             """, connection, transaction);
         void Column<T>(string name, Func<int, T> value) =>

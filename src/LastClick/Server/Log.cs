@@ -35,6 +35,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "Dropped {Count} raw clicks before {FirstKeptDay} (retention; the rollups keep them counted)")]
     public static partial void ClicksDropped(ILogger logger, long count, DateOnly firstKeptDay);
 
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Made {Count} click partitions for the coming days")]
+    public static partial void PartitionsMade(ILogger logger, int count);
+
     [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "Moving orders on by the clock failed")]
     public static partial void AdvanceFailed(ILogger logger, Exception exception);
 }

@@ -56,12 +56,17 @@ internal sealed partial class ServerLoops(Platform platform, LinkCache links, IL
         await programsListening.ConfigureAwait(false);
     }
 
-    /// <summary>Once an hour: raw clicks older than Retention:ClickDays (400 by default; 0 keeps them) are dropped; the rollups keep them counted.</summary>
+    /// <summary>
+    /// Once an hour: on PostgreSQL the coming days' click partitions are made; raw clicks older than
+    /// Retention:ClickDays (400 by default; 0 keeps them) are dropped; the rollups keep them counted.
+    /// </summary>
     private void DropOldClicks()
     {
         var now = platform.Clock.GetUtcNow();
         if (now - _retainedAt < TimeSpan.FromHours(1)) return;
         _retainedAt = now;
+        var made = ClickPartitions.Ensure(platform.Store, now);
+        if (made > 0) Log.PartitionsMade(log, made);
         var days = configuration.GetValue("Retention:ClickDays", Reports.Retention.DefaultClickDays);
         if (days <= 0) return; // 0: raw clicks are kept for ever
         var dropped = Reports.Retention.DropClicks(platform.Store, now, days);
