@@ -36,7 +36,34 @@ public abstract class Store : IDisposable
     public void InSession(Action<DbSession> work) => InSession(s => { work(s); return 0; });
 
     /// <summary>A session that only reads (see <see cref="Read{T}"/>), for a caller that streams from it: dispose it when done.</summary>
-    public DbSession BeginRead() => new(Open(), Provider, readOnly: true);
+    public DbSession BeginRead() => new(OpenForRead().Connection, Provider, readOnly: true);
+
+    /// <summary>
+    /// A hot standby that may serve reads (PostgreSQL; see <see cref="ReadReplica"/>). Only a read made under a
+    /// <see cref="ReadRouting.Current"/> intent goes there; every write, and every read without one, uses this store.
+    /// </summary>
+    public ReadReplica? Replica { get; set; }
+
+    private (DbConnection Connection, bool OnReplica) OpenForRead()
+    {
+        var intent = ReadRouting.Current;
+        if (intent is not null && Replica is { } replica && replica.Serves(intent.AfterLsn))
+        {
+            try
+            {
+                var connection = replica.Standby.Open();
+                intent.OnReplica();
+                return (connection, true);
+            }
+            catch (Exception e) when (e is DbException or TimeoutException or InvalidOperationException)
+            {
+                // A standby that went away since the last sample: this read, and the next ones, go to the primary.
+                replica.Failed(e);
+            }
+        }
+        intent?.OnPrimary();
+        return (Open(), false);
+    }
 
     /// <summary>
     /// Runs <paramref name="work"/> that only reads, in a session of its own: on SQLite it never waits for (or
@@ -44,10 +71,25 @@ public abstract class Store : IDisposable
     /// </summary>
     public T Read<T>(Func<DbSession, T> work)
     {
-        using var session = BeginRead();
-        var result = work(session);
-        session.Commit();
-        return result;
+        var (connection, onReplica) = OpenForRead();
+        try
+        {
+            using var session = new DbSession(connection, Provider, readOnly: true);
+            var result = work(session);
+            session.Commit();
+            return result;
+        }
+        catch (Exception e) when (onReplica && e is DbException or IOException or TimeoutException or InvalidOperationException)
+        {
+            // The standby went away under the read (a pooled connection to a stopped server): the read, which changed
+            // nothing, is made again on the primary, and no read goes to the standby until it is seen again.
+            Replica!.Failed(e);
+            ReadRouting.Current!.MovedToPrimary();
+            using var session = new DbSession(Open(), Provider, readOnly: true);
+            var result = work(session);
+            session.Commit();
+            return result;
+        }
     }
 
     /// <summary>
@@ -266,6 +308,9 @@ public sealed class PostgresStore(string connectionString) : Store
     }
 
     public override DbConnection Open() => _dataSource.OpenConnection();
+
+    /// <summary>Closes the idle pooled connections (after the server went away, so none of them is handed out).</summary>
+    public void ClearPool() => _dataSource.Clear();
 
     public override void Dispose() => _dataSource.Dispose();
 

@@ -35,7 +35,14 @@ public static partial class LastClickServer
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("LastClick", LogLevel.Information);
         var time = clock ?? TimeProvider.System;
+        // Settings are checked before the store is touched.
+        var replica = ConfigureReplica(builder.Configuration, store);
         store.Migrate(time);
+        if (replica is not null)
+        {
+            builder.Services.AddSingleton(replica);
+            builder.Services.AddHostedService<ReplicaMonitor>();
+        }
         var platform = new Platform(store, programs, time);
         platform.Payouts.Debtor = DebtorFrom(builder.Configuration);
         platform.Postbacks.Policy = Notifications.OutboundPolicy.Parse(builder.Configuration["Outbound:AllowNetworks"]);
@@ -128,6 +135,7 @@ public static partial class LastClickServer
         // An unknown route or method answers with a problem too, not an empty body.
         app.UseStatusCodePages();
         app.Use(RefuseNul);
+        if (replica is not null) app.Use(new ReplicaRouting(replica).InvokeAsync);
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             // Links in mail need an absolute address: without a configured public one, the first the server listens on.
@@ -190,6 +198,41 @@ public static partial class LastClickServer
         MapWebhooks(app);
         MapProductRedirect(app);
         return app;
+    }
+
+    /// <summary>
+    /// <c>ConnectionStrings:LastClickReplica</c>: a PostgreSQL hot standby of the (PostgreSQL) store that serves reads
+    /// (<see cref="ReplicaRouting"/>), within <c>Replica:MaxLagSeconds</c> (5 by default) of the primary.
+    /// </summary>
+    private static ReadReplica? ConfigureReplica(ConfigurationManager configuration, Store store)
+    {
+        const string Setting = "ConnectionStrings:LastClickReplica";
+        if (configuration.GetConnectionString("LastClickReplica") is not { Length: > 0 } spec) return null;
+        if (store is not PostgresStore primary) throw ProblemException.Invalid(Setting, "a read replica is a hot standby of a PostgreSQL store; this store is SQLite");
+        string connectionString;
+        try
+        {
+            connectionString = spec.StartsWith("Host=", StringComparison.OrdinalIgnoreCase) ? spec
+                : spec.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || spec.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase) ? PostgresStore.FromUrl(spec)
+                : throw ProblemException.Invalid(Setting, "a PostgreSQL URL (postgres://user:pass@host:port/db) or connection string (Host=…)");
+            // A standby that does not answer must not hold a read up for long: the primary answers instead.
+            var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+            builder.Timeout = Math.Min(builder.Timeout, 3);
+            connectionString = builder.ConnectionString;
+        }
+        catch (Exception e) when (e is UriFormatException or ArgumentException or FormatException)
+        {
+            throw ProblemException.Invalid(Setting, e.Message);
+        }
+        var maxLag = TimeSpan.FromSeconds(5);
+        if (configuration["Replica:MaxLagSeconds"] is { Length: > 0 } text)
+        {
+            maxLag = double.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds is > 0 and <= 3600
+                ? TimeSpan.FromSeconds(seconds) : throw ProblemException.Invalid("Replica:MaxLagSeconds", "seconds, more than 0 and at most 3600");
+        }
+        var replica = new ReadReplica(primary, new PostgresStore(connectionString), maxLag, TimeProvider.System);
+        store.Replica = replica;
+        return replica;
     }
 
     /// <summary>

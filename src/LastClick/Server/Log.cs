@@ -38,6 +38,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Made {Count} click partitions for the coming days")]
     public static partial void PartitionsMade(ILogger logger, int count);
 
+    [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "Read replica {Replica} serves reads (lag {LagMs} ms)")]
+    public static partial void ReplicaServing(ILogger logger, string replica, double lagMs);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "Read replica {Replica} serves no reads, the primary does: {Why}")]
+    public static partial void ReplicaNotServing(ILogger logger, string replica, string why);
+
     [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "Moving orders on by the clock failed")]
     public static partial void AdvanceFailed(ILogger logger, Exception exception);
 }

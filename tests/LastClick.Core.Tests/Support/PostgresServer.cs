@@ -41,9 +41,7 @@ public static class PostgresServer
         var given = Environment.GetEnvironmentVariable("LASTCLICK_TEST_POSTGRES");
         if (!string.IsNullOrWhiteSpace(given)) return (given, null);
 
-        var bin = Directory.Exists("/usr/lib/postgresql")
-            ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(d => File.Exists(Path.Combine(d, "initdb"))).Order().LastOrDefault()
-            : null;
+        var bin = Binaries();
         if (bin is null) return (null, "no PostgreSQL server binaries in /usr/lib/postgresql/*/bin (apt-get install postgresql)");
 
         RemoveStaleClusters(bin);
@@ -85,6 +83,11 @@ public static class PostgresServer
         return ($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50", null);
     }
 
+    /// <summary>The newest PostgreSQL server binaries' folder (/usr/lib/postgresql/*/bin), or null.</summary>
+    internal static string? Binaries() => Directory.Exists("/usr/lib/postgresql")
+        ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(d => File.Exists(Path.Combine(d, "initdb"))).Order().LastOrDefault()
+        : null;
+
     /// <summary>Clusters left by test runs that ended without their exit handler (killed, timed out): stop and delete.</summary>
     private static void RemoveStaleClusters(string bin)
     {
@@ -92,16 +95,20 @@ public static class PostgresServer
         {
             var parts = Path.GetFileName(dir).Split('-');
             if (parts.Length < 3 || !int.TryParse(parts[2], out var pid) || ProcessAlive(pid)) continue;
-            try
+            // "data": a test cluster; "primary" and "standby": a replicated pair (ReplicatedPostgres).
+            foreach (var cluster in new[] { "data", "primary", "standby" })
             {
-                if (File.Exists(Path.Combine(dir, "data", "postmaster.pid")))
+                try
                 {
-                    RunAs(Environment.UserName == "root", Path.Combine(bin, "pg_ctl"), ["-D", Path.Combine(dir, "data"), "-m", "immediate", "-w", "stop"]);
+                    if (File.Exists(Path.Combine(dir, cluster, "postmaster.pid")))
+                    {
+                        RunAs(Environment.UserName == "root", Path.Combine(bin, "pg_ctl"), ["-D", Path.Combine(dir, cluster), "-m", "immediate", "-w", "stop"]);
+                    }
                 }
-            }
-            catch (InvalidOperationException)
-            {
-                // Not running any more: nothing to stop.
+                catch (InvalidOperationException)
+                {
+                    // Not running any more: nothing to stop.
+                }
             }
             try
             {
@@ -127,20 +134,20 @@ public static class PostgresServer
         }
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static void RunAs(bool asRoot, string file, string[] args)
+    internal static void RunAs(bool asRoot, string file, string[] args)
     {
         if (asRoot) Run("runuser", ["-u", "postgres", "--", file, .. args]);
         else Run(file, args);
     }
 
-    private static void Run(string file, string[] args)
+    internal static void Run(string file, string[] args)
     {
         var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) psi.ArgumentList.Add(a);
