@@ -50,6 +50,42 @@ public sealed partial class DbSession : IDisposable
 
     public DbConnection Connection { get; }
     public StoreProvider Provider { get; }
+
+    /// <summary>The rollups a group commit's pieces add, summed per row and written once before the batch commits.</summary>
+    internal sealed class Folding
+    {
+        public Reports.RollupBatch Rollups { get; } = new();
+        public Reports.QualityRollup.Sums Quality { get; } = new();
+    }
+
+    private Folding? _batch;
+
+    /// <summary>Where the piece of work running now adds its rollups, when it runs in a group commit (else null: written at once).</summary>
+    internal Folding? Folded { get; private set; }
+
+    /// <summary>A group commit's piece begins: its rollups are kept apart until it ends.</summary>
+    internal void BeginPiece() => Folded = new Folding();
+
+    /// <summary>The piece ended: its rollups join the batch's if it is kept (a piece rolled back to its savepoint adds none).</summary>
+    internal void EndPiece(bool kept)
+    {
+        if (kept && Folded is { } piece)
+        {
+            _batch ??= new Folding();
+            _batch.Rollups.Add(piece.Rollups);
+            _batch.Quality.Add(piece.Quality);
+        }
+        Folded = null;
+    }
+
+    /// <summary>Writes the batch's summed rollups (in key order), inside its transaction, before it commits.</summary>
+    internal void WriteFolded()
+    {
+        if (_batch is not { } batch) return;
+        _batch = null;
+        Reports.RollupWriter.WriteNow(this, batch.Rollups);
+        if (!batch.Quality.IsEmpty) Reports.QualityRollup.WriteNow(this, batch.Quality);
+    }
     public DbTransaction Transaction => _transaction ?? throw new InvalidOperationException("the session has been committed");
 
     /// <summary>Commits; the session is done (or, see <see cref="Resume"/>, idle until the next transaction).</summary>

@@ -5,7 +5,8 @@ namespace LastClick.Data;
 /// (<see cref="CommitLoop{TItem}"/>). Callers hand over a piece of work and await it; each piece of a batch runs inside
 /// a savepoint, the batch commits once, and only then are the callers answered. A piece that throws is rolled back to
 /// its savepoint alone and its caller gets the exception; the others commit. A failed commit fails every piece of the
-/// batch, so nothing is acknowledged that is not stored.
+/// batch, so nothing is acknowledged that is not stored. The pieces' report and quality rollups are summed per row and
+/// written once for the batch, just before it commits (<see cref="DbSession.WriteFolded"/>).
 /// </summary>
 public sealed class GroupCommit(Store store, int maxBatch = 256) : CommitLoop<GroupCommit.Job>(store, maxBatch)
 {
@@ -28,15 +29,18 @@ public sealed class GroupCommit(Store store, int maxBatch = 256) : CommitLoop<Gr
         foreach (var job in batch)
         {
             session.Execute("SAVEPOINT job");
+            session.BeginPiece();
             try
             {
                 job.Run(session);
                 session.Execute("RELEASE SAVEPOINT job");
+                session.EndPiece(kept: true);
                 _ran.Add(job);
             }
 #pragma warning disable CA1031 // the failure belongs to the one caller whose work it was
             catch (Exception e)
             {
+                session.EndPiece(kept: false);
                 session.Execute("ROLLBACK TO SAVEPOINT job");
                 session.Execute("RELEASE SAVEPOINT job");
                 // PostgreSQL with several nodes: a deadlock between two batches ends one statement. Retrying here
@@ -47,6 +51,9 @@ public sealed class GroupCommit(Store store, int maxBatch = 256) : CommitLoop<Gr
             }
 #pragma warning restore CA1031
         }
+        // The report and quality rollups of every piece kept, summed per row: one write a table for the batch, in
+        // the same transaction as the facts (a failure here fails the whole batch: nothing is answered).
+        session.WriteFolded();
     }
 
     protected override int Committed(List<Job> batch)

@@ -124,9 +124,16 @@ public static class QualityRollup
     public static void Write(DbSession s, IReadOnlyList<Part> before, IReadOnlyList<Part> after)
     {
         if (before.Count == 0 && after.Count == 0) return;
-        var sums = new Sums();
+        var sums = s.Folded?.Quality ?? new Sums();
         foreach (var part in before) sums.Add(part, -1);
         foreach (var part in after) sums.Add(part, +1);
+        // In a group commit the sums are written once for the whole batch before it commits.
+        if (s.Folded is not null) return;
+        WriteNow(s, sums);
+    }
+
+    internal static void WriteNow(DbSession s, Sums sums)
+    {
         // SQLite: raw prepared statements, kept for the session, as the report rollups' (every order pays for these).
         if (s.Provider == StoreProvider.Sqlite) s.Resource(session => new SqliteUpserts((Microsoft.Data.Sqlite.SqliteConnection)session.Connection)).Write(sums);
         else sums.Write((sql, row) => s.Execute(sql, row));
@@ -224,6 +231,22 @@ public static class QualityRollup
             var lagKey = key + '\u001f' + days.ToString(CultureInfo.InvariantCulture);
             _lags[lagKey] = _lags.TryGetValue(lagKey, out var lag) ? lag with { Orders = lag.Orders + sign } : (part, days, sign);
         }
+
+        /// <summary>Adds every row of <paramref name="other"/> (a group commit folds its pieces' sums into one).</summary>
+        public void Add(Sums other)
+        {
+            foreach (var (key, (part, sums)) in other._cells)
+            {
+                if (!_cells.TryGetValue(key, out var cell)) _cells[key] = cell = (part, new long[Count]);
+                for (var i = 0; i < Count; i++) cell.Sums[i] += sums[i];
+            }
+            foreach (var (key, lag) in other._lags)
+            {
+                _lags[key] = _lags.TryGetValue(key, out var mine) ? mine with { Orders = mine.Orders + lag.Orders } : lag;
+            }
+        }
+
+        public bool IsEmpty => _cells.Count == 0 && _lags.Count == 0;
 
         /// <summary>The rows that change, in key order, with what they change by.</summary>
         public IEnumerable<(Part Part, long[] Sums)> Cells() => _cells.Values.Where(c => c.Sums.Any(m => m != 0));

@@ -154,6 +154,12 @@ public sealed class RollupBatch
     /// <summary>How many rollup rows the batch changes (over every table).</summary>
     public int Rows => Cells.Sum(c => c.Count);
 
+    /// <summary>Adds every fact of <paramref name="other"/> (a group commit folds its pieces' batches into one).</summary>
+    public void Add(RollupBatch other)
+    {
+        foreach (var ((quarter, key), measures) in other._facts) Add(quarter * Cubes.Quarter, key, measures);
+    }
+
     /// <summary>Adds <paramref name="measures"/> × <paramref name="sign"/> at <paramref name="at"/> (µs) under a full key (one value per <see cref="Dimension"/>).</summary>
     public void Add(long at, string[] key, ReadOnlySpan<long> measures, int sign = 1)
     {
@@ -211,6 +217,18 @@ public sealed class RollupBatch
 public static class RollupWriter
 {
     public static void Write(DbSession s, RollupBatch batch)
+    {
+        if (batch.IsEmpty) return;
+        // In a group commit the batch joins the piece's share, written once for the whole batch before it commits.
+        if (s.Folded is { } folded)
+        {
+            folded.Rollups.Add(batch);
+            return;
+        }
+        WriteNow(s, batch);
+    }
+
+    internal static void WriteNow(DbSession s, RollupBatch batch)
     {
         if (batch.IsEmpty) return;
         if (s.Provider == StoreProvider.Sqlite) s.Resource(session => new SqliteUpserts((SqliteConnection)session.Connection)).Write(batch);

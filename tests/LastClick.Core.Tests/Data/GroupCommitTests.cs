@@ -57,6 +57,60 @@ public sealed class GroupCommitTests : IClassFixture<PostgresAvailability>
         await Assert.ThrowsAsync<ObjectDisposedException>(() => group.RunAsync(_ => 0));
     }
 
+    [Theory]
+    [MemberData(nameof(TestStores.Providers), MemberType = typeof(TestStores))]
+    public async Task A_batchs_rollups_are_summed_per_row_written_once_before_it_commits_and_a_failed_piece_adds_none(string provider)
+    {
+        using var h = Harness.Create(provider);
+        if (h is null) return;
+        h.Publisher("p1").Publisher("p2", "coupon");
+        for (var v = 0; v < 12; v++) h.Click($"c{v}", $"v{v}", $"2026-02-01T{10 + v % 6:D2}:00:00Z", publisher: v % 3 == 0 ? "p2" : "p1");
+        h.Clock.Set(Build.T("2026-02-02T12:00:00Z"));
+        var group = new GroupCommit(h.Platform.Store);
+        // Many orders in few batches, every third one refused after it wrote its order, lines, ledger and rollups.
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 36).Select(i => Task.Run(async () =>
+        {
+            try
+            {
+                await group.RunAsync(s =>
+                {
+                    var order = new LastClick.Commissions.Order($"o{i}", Build.T("2026-02-02T09:00:00Z").AddMinutes(i), Currency.Of("USD"), "DE",
+                        [Build.Line(price: 10m + i)], $"v{i % 12}");
+                    var view = h.Platform.Orders.Ingest(s, order, "aliexpress-ww");
+                    if (i % 3 == 2) throw ProblemException.Invalid("order", "refused after writing");
+                    return view;
+                });
+                return true;
+            }
+            catch (ProblemException)
+            {
+                return false;
+            }
+        })));
+        await group.DisposeAsync();
+        Assert.Equal(24, outcomes.Count(o => o));
+        Assert.InRange(group.Written.Batches, 1, 35);
+
+        // Exactly the kept orders are in the report rollups and the quality rollup: as if each had been written alone.
+        var expected = DirectAggregation.Of(h.Platform.Store);
+        foreach (var (cube, i) in LastClick.Reports.Cubes.All.Select((c, i) => (c, i))) Assert.Equal(expected[i], DirectAggregation.Table(h.Platform.Store, cube));
+        using var c = h.Platform.Store.Open();
+        Assert.Equal(24L, c.ExecuteScalar<long>("SELECT COUNT(*) FROM orders"));
+        var quality = Quality(c);
+        Assert.Equal(24L, c.ExecuteScalar<long>("SELECT SUM(orders) FROM quality_m WHERE kind = 'order'"));
+        using (var tx = c.BeginTransaction())
+        {
+            c.Execute("DELETE FROM quality_m; DELETE FROM quality_lag_m", transaction: tx);
+            LastClick.Orders.OrderRollup.BackfillQuality(c, tx);
+            Assert.Equal(quality, Quality(c, tx));
+            tx.Rollback();
+        }
+    }
+
+    private static List<string> Quality(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction? tx = null) =>
+        [.. c.Query<string>("SELECT publisher_id || '|' || bucket || '|' || kind || '|' || value || '|' || market || '|' || currency || '|' || orders || '|' || sales_minor || '|' || commission_minor FROM quality_m ORDER BY 1", transaction: tx)
+            .Concat(c.Query<string>("SELECT publisher_id || '|' || kind || '|' || value || '|' || days || '|' || orders FROM quality_lag_m WHERE orders <> 0 ORDER BY 1", transaction: tx))];
+
     [Fact]
     public async Task Between_batches_the_writer_holds_no_lock_so_other_writers_go_on()
     {
