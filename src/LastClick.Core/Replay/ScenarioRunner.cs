@@ -33,16 +33,27 @@ public static class ScenarioRunner
             platform.Publishers.Upsert(session, publisher);
             if (publisher.PayoutDetailsComplete) PayoutService.SetDetails(session, publisher.Id, PayoutDetailsRules.ReplayWire(publisher.Id), "replay", clock.GetUtcNow());
         }
+        // The report and quality rollups of the steps between two commits are summed per row and written once before
+        // the commit, as a group commit does (a failed step fails the replay, so nothing is kept apart).
         var done = 0;
+        session.BeginPiece();
         foreach (var (at, apply) in timeline)
         {
             clock.Set(at);
             apply(platform, session);
-            if (++done % CheckpointEvery == 0) session.Checkpoint();
+            if (++done % CheckpointEvery == 0)
+            {
+                session.EndPiece(kept: true);
+                session.WriteFolded();
+                session.Checkpoint();
+                session.BeginPiece();
+            }
         }
         var end = scenario.Now ?? (timeline.Count > 0 ? timeline[^1].At : clock.GetUtcNow());
         if (end > clock.GetUtcNow()) clock.Set(end);
         platform.Orders.Advance(session);
+        session.EndPiece(kept: true);
+        session.WriteFolded();
         var output = Output(scenario, session);
         session.Commit();
         return output;
