@@ -237,8 +237,16 @@ public sealed class SqliteStore : Store
 {
     private readonly string _connectionString;
 
-    public SqliteStore(string path)
+    private readonly bool _durable;
+
+    /// <param name="path">The database file (made with its folder when missing).</param>
+    /// <param name="durable">
+    /// False for a store that is deleted afterwards (<see cref="Replay.TemporaryStore"/>): commits are not synced to
+    /// disk (a crash loses a store nobody keeps), which spares a replay's checkpoints their fsync.
+    /// </param>
+    public SqliteStore(string path, bool durable = true)
     {
+        _durable = durable;
         Path = path;
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
@@ -271,7 +279,7 @@ public sealed class SqliteStore : Store
         // turns off on its own connection) is put back on every open.
         if (!Configured.TryGetValue(connection.Handle!, out _))
         {
-            connection.Execute("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; " +
+            connection.Execute((_durable ? "PRAGMA synchronous=NORMAL; " : "PRAGMA synchronous=OFF; ") + "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; " +
                 "PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456; PRAGMA temp_store=MEMORY; PRAGMA journal_size_limit=67108864;");
             Configured.AddOrUpdate(connection.Handle!, Marker);
         }

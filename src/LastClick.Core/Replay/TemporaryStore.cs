@@ -21,7 +21,7 @@ public sealed class TemporaryStore : IDisposable
         if (postgres is null)
         {
             var path = Path.Combine(Path.GetTempPath(), $"lastclick-replay-{Guid.NewGuid():N}.db");
-            var sqlite = new SqliteStore(path);
+            var sqlite = new SqliteStore(path, durable: false);
             return new TemporaryStore(sqlite, () =>
             {
                 sqlite.Dispose();
