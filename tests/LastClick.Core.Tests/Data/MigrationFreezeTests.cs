@@ -11,14 +11,7 @@ namespace LastClick.Tests.Data;
 /// </summary>
 public sealed class MigrationFreezeTests
 {
-    private static readonly string Folder = Path.Combine(FindRoot(), "src", "LastClick.Core", "Data", "Migrations");
-
-    private static string FindRoot()
-    {
-        var dir = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(dir, "LastClick.slnx"))) dir = Path.GetDirectoryName(dir) ?? throw new InvalidOperationException("repo root not found");
-        return dir;
-    }
+    private static readonly string Folder = Path.Combine(LastClick.Tests.Support.Build.RepoRoot, "src", "LastClick.Core", "Data", "Migrations");
 
     [Fact]
     public void A_released_migration_never_changes_and_each_provider_has_the_same_versions()
