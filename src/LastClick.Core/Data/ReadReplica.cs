@@ -13,6 +13,17 @@ public sealed class ReadIntent(long? afterLsn)
     public long? AfterLsn { get; } = afterLsn;
 
     private int _replica, _primary;
+    private volatile bool _wrote;
+
+    /// <summary>
+    /// The request wrote (a GET may: reading a support thread marks it read): its later reads go to the primary, which
+    /// has the write, and its answer carries the write's position for the caller's next reads.
+    /// </summary>
+    public bool Wrote
+    {
+        get => _wrote;
+        set => _wrote = value;
+    }
 
     /// <summary>Whether a read of the request was answered by the standby (one that failed there and was made again on the primary is not).</summary>
     public bool UsedReplica => Volatile.Read(ref _replica) > 0;

@@ -22,7 +22,12 @@ public abstract class Store : IDisposable
     public abstract DbConnection Open();
 
     /// <summary>A connection with a transaction begun: see <see cref="DbSession"/>.</summary>
-    public DbSession Begin() => new(Open(), Provider);
+    public DbSession Begin()
+    {
+        // A request that writes reads from the primary from then on (see ReadIntent.Wrote).
+        if (ReadRouting.Current is { } intent) intent.Wrote = true;
+        return new(Open(), Provider);
+    }
 
     /// <summary>Runs <paramref name="work"/> in a session of its own and commits it.</summary>
     public T InSession<T>(Func<DbSession, T> work)
@@ -47,7 +52,7 @@ public abstract class Store : IDisposable
     private (DbConnection Connection, bool OnReplica) OpenForRead()
     {
         var intent = ReadRouting.Current;
-        if (intent is not null && Replica is { } replica && replica.Serves(intent.AfterLsn))
+        if (intent is not null && !intent.Wrote && Replica is { } replica && replica.Serves(intent.AfterLsn))
         {
             try
             {

@@ -11,7 +11,8 @@ namespace LastClick.Server;
 /// <summary>
 /// Sends the reads of a GET or HEAD request to the hot standby (<c>ConnectionStrings:LastClickReplica</c>, see
 /// <see cref="ReadReplica"/>): reports, feeds, best sellers, the dashboard's pages, the publisher and operator APIs'
-/// reads. What stays on the primary: every write and what a write request reads; the tracking redirect
+/// reads. What stays on the primary: every write and what a write request reads (a GET that writes, such as reading a
+/// support thread, reads from the primary after its write); the tracking redirect
 /// (<c>/go/…</c>: a link made a moment ago on another node must work at once); <c>/healthz</c> (it checks the
 /// primary); and any read of a caller whose last write the standby has not replayed yet — its position is kept in the
 /// <c>lc_lsn</c> cookie (the dashboard) and, for an API key, on this node for a minute. Each answer says where its
@@ -43,24 +44,30 @@ internal sealed class ReplicaRouting(ReadReplica replica)
                 {
                     http.Response.Headers[Header] = intent.UsedReplica && intent.UsedPrimary ? "mixed" : intent.UsedReplica ? "replica" : "primary";
                 }
+                if (intent.Wrote) Wrote(http, caller);
                 return Task.CompletedTask;
             });
         }
         else if (!reads)
         {
-            // Before the answer leaves, where the primary is now: every write this request made is at or before it.
             http.Response.OnStarting(() =>
             {
-                var lsn = replica.PrimaryLsn();
-                http.Response.Cookies.Append(Cookie, lsn.ToString(CultureInfo.InvariantCulture), new CookieOptions
-                {
-                    HttpOnly = true, SameSite = SameSiteMode.Lax, Path = "/", MaxAge = Remembered, Secure = request.IsHttps,
-                });
-                if (caller is not null) Remember(caller, lsn);
+                Wrote(http, caller);
                 return Task.CompletedTask;
             });
         }
         await next().ConfigureAwait(false);
+    }
+
+    /// <summary>Before the answer leaves, where the primary is now: every write the request made is at or before it.</summary>
+    private void Wrote(HttpContext http, string? caller)
+    {
+        var lsn = replica.PrimaryLsn();
+        http.Response.Cookies.Append(Cookie, lsn.ToString(CultureInfo.InvariantCulture), new CookieOptions
+        {
+            HttpOnly = true, SameSite = SameSiteMode.Lax, Path = "/", MaxAge = Remembered, Secure = http.Request.IsHttps,
+        });
+        if (caller is not null) Remember(caller, lsn);
     }
 
     private long? LastWrite(HttpContext http, string? caller)

@@ -40,6 +40,25 @@ public sealed class ReplicaTests : IClassFixture<PostgresAvailability>
         }
         Assert.Equal("replica", (await Get(b, "/api/v1/reports/program?date_start=2026-01-01&date_end=2027-12-31", key)).Read);
 
+        // A GET that writes (reading a thread the team answered marks it read) reads from the primary after its write,
+        // and its answer carries the write's position for the caller's next reads.
+        var threads = JsonDocument.Parse((await Until(a, "/api/v1/support/threads", key, "replica")).Body).RootElement;
+        var thread = threads.GetProperty("threads")[0].GetProperty("id").GetInt64();
+        var operatorKey = a.Output.Single(l => l.Contains("Operator key", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1];
+        using (var answer = await Send(b, HttpMethod.Post, $"/api/v1/operator/support/threads/{thread}/messages", operatorKey, """{ "body": "We are looking into it." }"""))
+        {
+            Assert.True(answer.IsSuccessStatusCode, await answer.Content.ReadAsStringAsync());
+        }
+        await Until(a, "/api/v1/support/threads", key, "replica"); // the answer has reached the standby
+        using (var read = await Send(a, HttpMethod.Get, $"/api/v1/support/threads/{thread}", key, null))
+        {
+            Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+            Assert.Contains(read.Headers.GetValues("Set-Cookie"), c => c.StartsWith("lc_lsn=", StringComparison.Ordinal));
+        }
+        // The caller's next read sees its own write (read), whichever server answers it.
+        var after = JsonDocument.Parse((await Get(a, "/api/v1/support/threads", key)).Body).RootElement;
+        Assert.False(after.GetProperty("threads").EnumerateArray().Single(t => t.GetProperty("id").GetInt64() == thread).GetProperty("unread").GetBoolean());
+
         // The standby stops replaying (as when it falls behind). A write answered by node A is read back on node A at
         // once (its reads go to the primary until the standby has replayed it)...
         Standby(pair, "SELECT pg_wal_replay_pause()");
