@@ -76,13 +76,17 @@ public abstract class Store : IDisposable
     /// </summary>
     public T Read<T>(Func<DbSession, T> work)
     {
-        var (connection, onReplica) = OpenForRead();
-        try
+        T On(DbConnection connection)
         {
             using var session = new DbSession(connection, Provider, readOnly: true);
             var result = work(session);
             session.Commit();
             return result;
+        }
+        var (connection, onReplica) = OpenForRead();
+        try
+        {
+            return On(connection);
         }
         catch (Exception e) when (onReplica && e is DbException or IOException or TimeoutException or InvalidOperationException)
         {
@@ -90,10 +94,7 @@ public abstract class Store : IDisposable
             // nothing, is made again on the primary, and no read goes to the standby until it is seen again.
             Replica!.Failed(e);
             ReadRouting.Current!.MovedToPrimary();
-            using var session = new DbSession(Open(), Provider, readOnly: true);
-            var result = work(session);
-            session.Commit();
-            return result;
+            return On(Open());
         }
     }
 
@@ -105,28 +106,15 @@ public abstract class Store : IDisposable
     /// </summary>
     public static Store Connect(string spec)
     {
-        if (spec.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || spec.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
+        if (PostgresStore.Names(spec))
         {
-            string connectionString;
             try
             {
-                connectionString = PostgresStore.FromUrl(spec);
+                return new PostgresStore(PostgresStore.ConnectionStringOf(spec));
             }
             catch (Exception e) when (e is UriFormatException or ArgumentException or FormatException)
             {
-                throw ProblemException.Invalid("store", $"not a PostgreSQL URL (postgres://user:pass@host:port/db): {e.Message}");
-            }
-            return new PostgresStore(connectionString);
-        }
-        if (spec.StartsWith("Host=", StringComparison.OrdinalIgnoreCase))
-        {
-            try
-            {
-                return new PostgresStore(spec);
-            }
-            catch (ArgumentException e)
-            {
-                throw ProblemException.Invalid("store", $"not an Npgsql connection string: {e.Message}");
+                throw ProblemException.Invalid("store", $"not a PostgreSQL URL (postgres://user:pass@host:port/db) or connection string (Host=…): {e.Message}");
             }
         }
         var path = spec.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase) ? spec["sqlite:".Length..] : spec;
@@ -379,6 +367,18 @@ public sealed class PostgresStore(string connectionString) : Store
 #pragma warning restore CA1031
         }
     }
+
+    /// <summary>Whether a store specification names PostgreSQL: a <c>postgres://</c> URL or an Npgsql connection string (<c>Host=…</c>).</summary>
+    public static bool Names(string spec) => IsUrl(spec) || spec.StartsWith("Host=", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsUrl(string spec) =>
+        spec.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || spec.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The Npgsql connection string of a specification <see cref="Names"/> accepts; a malformed one throws
+    /// <see cref="UriFormatException"/>, <see cref="ArgumentException"/> or <see cref="FormatException"/>.
+    /// </summary>
+    public static string ConnectionStringOf(string spec) => IsUrl(spec) ? FromUrl(spec) : new NpgsqlConnectionStringBuilder(spec).ConnectionString;
 
     /// <summary>postgres://user:password@host:port/database?option=value → an Npgsql connection string.</summary>
     public static string FromUrl(string url)

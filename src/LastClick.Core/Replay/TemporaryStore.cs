@@ -29,13 +29,12 @@ public sealed class TemporaryStore : IDisposable
             });
         }
 
-        var isUrl = postgres.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || postgres.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase);
-        if (!isUrl && !postgres.StartsWith("Host=", StringComparison.OrdinalIgnoreCase))
+        if (!PostgresStore.Names(postgres))
         {
             throw Common.ProblemException.Invalid("store", "must be a PostgreSQL URL (postgres://user:password@host:port/database) or connection string (Host=…); the default is a temporary SQLite file");
         }
         string connectionString;
-        try { connectionString = isUrl ? PostgresStore.FromUrl(postgres) : new NpgsqlConnectionStringBuilder(postgres).ConnectionString; }
+        try { connectionString = PostgresStore.ConnectionStringOf(postgres); }
         catch (Exception e) when (e is UriFormatException or ArgumentException or FormatException)
         {
             throw Common.ProblemException.Invalid("store", $"not a valid PostgreSQL address: {e.Message}");

@@ -46,16 +46,8 @@ public static partial class LastClickServer
         var platform = new Platform(store, programs, time);
         platform.Payouts.Debtor = DebtorFrom(builder.Configuration);
         platform.Postbacks.Policy = Notifications.OutboundPolicy.Parse(builder.Configuration["Outbound:AllowNetworks"]);
-        if (builder.Configuration["Postbacks:RetrySeconds"] is { Length: > 0 } retry)
-        {
-            platform.Postbacks.RetryBase = TimeSpan.FromSeconds(double.TryParse(retry, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds is > 0 and <= 3600
-                ? seconds : throw ProblemException.Invalid("Postbacks:RetrySeconds", "seconds, more than 0 and at most 3600"));
-        }
-        if (builder.Configuration["Postbacks:LeaseSeconds"] is { Length: > 0 } lease)
-        {
-            platform.Postbacks.Lease = TimeSpan.FromSeconds(double.TryParse(lease, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds is >= 5 and <= 3600
-                ? seconds : throw ProblemException.Invalid("Postbacks:LeaseSeconds", "seconds, at least 5 and at most 3600"));
-        }
+        if (Seconds(builder.Configuration, "Postbacks:RetrySeconds", 0, inclusive: false) is { } retry) platform.Postbacks.RetryBase = retry;
+        if (Seconds(builder.Configuration, "Postbacks:LeaseSeconds", 5, inclusive: true) is { } lease) platform.Postbacks.Lease = lease;
         platform.ProgramEditor.Deployed();
         platform.ProgramEditor.Load();
         builder.Services.AddSingleton(platform);
@@ -201,6 +193,18 @@ public static partial class LastClickServer
     }
 
     /// <summary>
+    /// A setting in seconds, more than (or, <paramref name="inclusive"/>, at least) <paramref name="min"/> and at most an
+    /// hour; null when it is not set; refused naming the setting when it is not such a number.
+    /// </summary>
+    private static TimeSpan? Seconds(ConfigurationManager configuration, string key, double min, bool inclusive)
+    {
+        if (configuration[key] is not { Length: > 0 } text) return null;
+        return double.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && (inclusive ? seconds >= min : seconds > min) && seconds <= 3600
+            ? TimeSpan.FromSeconds(seconds)
+            : throw ProblemException.Invalid(key, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"seconds, {(inclusive ? "at least" : "more than")} {min} and at most 3600"));
+    }
+
+    /// <summary>
     /// <c>ConnectionStrings:LastClickReplica</c>: a PostgreSQL hot standby of the (PostgreSQL) store that serves reads
     /// (<see cref="ReplicaRouting"/>), within <c>Replica:MaxLagSeconds</c> (5 by default) of the primary.
     /// </summary>
@@ -209,14 +213,12 @@ public static partial class LastClickServer
         const string Setting = "ConnectionStrings:LastClickReplica";
         if (configuration.GetConnectionString("LastClickReplica") is not { Length: > 0 } spec) return null;
         if (store is not PostgresStore primary) throw ProblemException.Invalid(Setting, "a read replica is a hot standby of a PostgreSQL store; this store is SQLite");
+        if (!PostgresStore.Names(spec)) throw ProblemException.Invalid(Setting, "a PostgreSQL URL (postgres://user:pass@host:port/db) or connection string (Host=…)");
         string connectionString;
         try
         {
-            connectionString = spec.StartsWith("Host=", StringComparison.OrdinalIgnoreCase) ? spec
-                : spec.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || spec.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase) ? PostgresStore.FromUrl(spec)
-                : throw ProblemException.Invalid(Setting, "a PostgreSQL URL (postgres://user:pass@host:port/db) or connection string (Host=…)");
             // A standby that does not answer must not hold a read up for long: the primary answers instead.
-            var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+            var builder = new Npgsql.NpgsqlConnectionStringBuilder(PostgresStore.ConnectionStringOf(spec));
             builder.Timeout = Math.Min(builder.Timeout, 3);
             connectionString = builder.ConnectionString;
         }
@@ -224,12 +226,7 @@ public static partial class LastClickServer
         {
             throw ProblemException.Invalid(Setting, e.Message);
         }
-        var maxLag = TimeSpan.FromSeconds(5);
-        if (configuration["Replica:MaxLagSeconds"] is { Length: > 0 } text)
-        {
-            maxLag = double.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds is > 0 and <= 3600
-                ? TimeSpan.FromSeconds(seconds) : throw ProblemException.Invalid("Replica:MaxLagSeconds", "seconds, more than 0 and at most 3600");
-        }
+        var maxLag = Seconds(configuration, "Replica:MaxLagSeconds", 0, inclusive: false) ?? TimeSpan.FromSeconds(5);
         var replica = new ReadReplica(primary, new PostgresStore(connectionString), maxLag, TimeProvider.System);
         store.Replica = replica;
         return replica;
