@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 
@@ -11,7 +10,7 @@ internal static class Flash
     public static string Say(PageModel page, string key, params object?[] args)
     {
         var text = page.HttpContext.RequestServices.GetRequiredService<IStringLocalizer<Text>>();
-        return args.Length == 0 ? text[key] : string.Format(CultureInfo.CurrentCulture, text[key], args);
+        return args.Length == 0 ? text[key] : text[key, [.. args.Select(a => a ?? "")]];
     }
 
     /// <summary>A code's label in the page's language, for a message.</summary>

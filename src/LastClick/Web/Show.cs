@@ -45,6 +45,10 @@ public static class Show
         return currency is { Length: > 0 } ? text + " " + currency : text;
     }
 
+    /// <summary>An amount the core or the API carries as invariant digits ("131.10"), written as <see cref="Money(decimal, string?)"/> does; empty for none.</summary>
+    public static string Money(string? amount, string? currency) =>
+        decimal.TryParse(amount, NumberStyles.Number, CultureInfo.InvariantCulture, out var value) ? Money(value, currency) : amount ?? "";
+
     public static string Count(long value) => value.ToString("N0", CultureInfo.CurrentCulture);
 
     public static string Number(decimal value, string format = "N2") => value.ToString(format, CultureInfo.CurrentCulture);

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc.ApplicationParts;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Localization;
 
 namespace LastClick.Web;
 
@@ -37,6 +38,7 @@ public static class WebSetup
         // Static files (htmx, Chart.js, the QR code generator, the stylesheet) are embedded: one binary, no content folder.
         builder.Environment.WebRootFileProvider = new EmbeddedFileProvider(assembly, "LastClick.wwwroot");
         builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");
+        builder.Services.AddTransient<IStringLocalizer<Text>, PluralText>();
         builder.Services.AddRazorPages(o =>
         {
             o.Conventions.AuthorizeFolder("/p", "publisher");

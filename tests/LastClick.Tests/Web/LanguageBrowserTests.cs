@@ -75,6 +75,7 @@ public sealed partial class LanguageBrowserTests(Chromium chromium) : IAsyncLife
 
                 var body = await page.InnerTextAsync("body");
                 if (RawKey().Match(body) is { Success: true } raw) problems.Add($"{where}: shows the raw key '{raw.Value}'");
+                if (Unfilled().Match(body) is { Success: true } place) problems.Add($"{where}: shows an unfilled place '{place.Value}'");
                 // Addresses are the publishers' own (a channel may be t.me/some_name): only the words around them count.
                 if (Snake().Match(Address().Replace(body, " ")) is { Success: true } snake) problems.Add($"{where}: shows the code '{snake.Value}'");
                 var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
@@ -133,10 +134,21 @@ public sealed partial class LanguageBrowserTests(Chromium chromium) : IAsyncLife
         // Money in Russian: a decimal comma.
         await second.GotoAsync("/p/balance");
         Assert.Matches(@"\d,\d\d [A-Z]{3}", await second.InnerTextAsync("#balances"));
+        // A count agrees with its noun: the demo's four sub ids are "4 строки", never "4 строк".
+        await second.GotoAsync("/p/reports?dimension=sub1");
+        var rows = await second.Locator("#report tbody tr").CountAsync();
+        Assert.InRange(rows, 2, 4);
+        var russian = CultureInfo.GetCultureInfo("ru");
+        Assert.Contains(LastClick.Web.Plural.Format("ru", russian, Text.GetString("{0} rows", russian)!, [rows]), await second.InnerTextAsync("body"), StringComparison.Ordinal);
+        Assert.Contains(rows == 1 ? "строка" : "строки", await second.InnerTextAsync("body"), StringComparison.Ordinal);
     }
 
     [GeneratedRegex(@"\bcode\.[a-z_]+")]
     private static partial Regex RawKey();
+
+    /// <summary>A text's place left as it was written: {0}, or a plural argument shown whole.</summary>
+    [GeneratedRegex(@"\{\d+(\}|, ?plural)")]
+    private static partial Regex Unfilled();
 
     [GeneratedRegex(@"\S+://\S+|\S+@\S+")]
     private static partial Regex Address();

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using LastClick.Common;
 using LastClick.Notifications;
+using LastClick.Web;
 
 namespace LastClick.Tests.Web;
 
@@ -133,9 +134,94 @@ public sealed partial class LanguageTests
         }
     }
 
-    private static HashSet<string> Places(string text) => [.. Place().Matches(text).Select(m => m.Value)];
+    [Fact]
+    public void H2_every_count_text_has_each_plural_form_its_language_needs()
+    {
+        var english = Read("Web.Text.resx");
+        var plural = english.Where(e => Plural.Has(e.Value)).Select(e => e.Key).ToList();
+        Assert.True(plural.Count >= 9, $"only {plural.Count} texts count something");
+        foreach (var (language, file) in Languages.All.Select(l => (l.Code, l.Code == Languages.Default ? "Web.Text.resx" : $"Web.Text.{l.Code}.resx")))
+        {
+            var texts = Read(file);
+            // A count in one language is a count in all: a translation that drops the plural argument pieces the noun again.
+            Assert.Equal(plural.Order(StringComparer.Ordinal), texts.Where(e => Plural.Has(e.Value)).Select(e => e.Key).Order(StringComparer.Ordinal));
+            foreach (var key in plural)
+            {
+                var (_, index, branches, _) = Plural.Parse(texts[key]);
+                Assert.Equal(Plural.Parse(english[key]).Index, index);
+                Assert.True(Plural.Categories(language).Order().SequenceEqual(branches.Keys.Order()),
+                    $"{language} '{key}' has the forms {string.Join(", ", branches.Keys)}, its language needs {string.Join(", ", Plural.Categories(language))}");
+            }
+        }
+    }
 
-    [GeneratedRegex(@"\{\d+\}")]
+    [Theory]
+    [InlineData("ru", 1, "one")]
+    [InlineData("ru", 2, "few")]
+    [InlineData("ru", 4, "few")]
+    [InlineData("ru", 5, "many")]
+    [InlineData("ru", 0, "many")]
+    [InlineData("ru", 11, "many")]
+    [InlineData("ru", 12, "many")]
+    [InlineData("ru", 14, "many")]
+    [InlineData("ru", 21, "one")]
+    [InlineData("ru", 22, "few")]
+    [InlineData("ru", 111, "many")]
+    [InlineData("ru", 1001, "one")]
+    [InlineData("fr", 0, "one")]
+    [InlineData("fr", 1, "one")]
+    [InlineData("fr", 2, "other")]
+    [InlineData("fr", 1_000_000, "many")]
+    [InlineData("fr", 2_500_000, "other")]
+    [InlineData("pt", 0, "other")]
+    [InlineData("pt", 1, "one")]
+    [InlineData("es", 1, "one")]
+    [InlineData("es", 3_000_000, "many")]
+    [InlineData("en", 0, "other")]
+    [InlineData("en", 1, "one")]
+    [InlineData("en", 1_000_000, "other")]
+    public void H2_a_count_takes_its_languages_CLDR_plural_form(string language, long count, string category) =>
+        Assert.Equal(category, Plural.Category(language, count));
+
+    [Theory]
+    [InlineData("en", 1, "1 row")]
+    [InlineData("en", 1234, "1,234 rows")]
+    [InlineData("fr", 0, "0 ligne")]
+    [InlineData("fr", 1_000_000, "1\u202f000\u202f000 de lignes")]
+    [InlineData("ru", 1, "1 строка")]
+    [InlineData("ru", 3, "3 строки")]
+    [InlineData("ru", 11, "11 строк")]
+    [InlineData("ru", 21, "21 строка")]
+    public void H2_a_count_agrees_with_its_noun_in_the_readers_language(string language, long count, string expected)
+    {
+        var texts = Read(language == "en" ? "Web.Text.resx" : $"Web.Text.{language}.resx");
+        Assert.Equal(expected, Plural.Format(language, Languages.Culture(language), texts["{0} rows"], [count]));
+    }
+
+    [Theory]
+    [InlineData("en", "21", "2 of 21 keywords are banned.")]
+    [InlineData("en", "1", "2 of 1 keyword is banned.")]
+    [InlineData("ru", "21", "Запрещено 2 из 21 ключевого слова.")]
+    [InlineData("ru", "5", "Запрещено 2 из 5 ключевых слов.")]
+    public void H2_a_counting_text_fills_its_other_places_and_takes_the_cores_digits(string language, string count, string expected)
+    {
+        // A refused field's "at most 200 characters" arrives as the core's invariant digits, not a number.
+        var texts = Read(language == "en" ? "Web.Text.resx" : $"Web.Text.{language}.resx");
+        Assert.Equal(expected, Plural.Format(language, Languages.Culture(language), texts["{0} of {1} keywords are banned."], [2, count]));
+    }
+
+    [Fact]
+    public void H2_a_malformed_plural_text_is_refused_rather_than_shown()
+    {
+        Assert.Throws<FormatException>(() => Plural.Parse("{0, plural, one {# row}}"));
+        Assert.Throws<FormatException>(() => Plural.Parse("{0, plural, one {# row} other {# rows}"));
+        Assert.Throws<FormatException>(() => Plural.Parse("{x, plural, other {# rows}}"));
+    }
+
+    /// <summary>A text's places: {0}-style ones and the argument a plural text counts ({1, plural, …} is the place {1}).</summary>
+    private static HashSet<string> Places(string text) => [.. Place().Matches(text).Select(m => m.Value + "}")];
+
+    [GeneratedRegex(@"\{\d+(?=[},])")]
     private static partial Regex Place();
 
     [GeneratedRegex("^[a-z][a-z_]*$")]

@@ -3,6 +3,7 @@ using LastClick.Publishers;
 using LastClick.Web;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 
 namespace LastClick.Pages.Publisher;
 
@@ -30,18 +31,21 @@ public sealed class MyPayoutsModel(Platform platform) : PageModel
     public IActionResult OnGetStatement(string? run, string? format) =>
         Operators.StatementDownload.For(platform, run, WebSetup.PublisherOf(User), format, this);
 
-    /// <summary>What a reason means to the publisher and what to do about it.</summary>
-    public static string Explain(string? reason) => reason switch
+    /// <summary>
+    /// What a reason that holds a payout means to the publisher and what to do about it, in the reader's language: the
+    /// page's own sentence where it has one, else the code's explanation, else its label.
+    /// </summary>
+    public static string Explain(IStringLocalizer text, string? reason) => reason switch
     {
         null => "",
-        "nothing_payable" => "Nothing is payable yet: commissions become payable once the order is received and its hold is over.",
-        "below_threshold" => "Below the program's threshold: the amount carries over to the next run.",
-        "negative_balance" => "Deductions after a payment exceed what is payable: later commissions recover them first.",
-        "payout_details_missing" => "Add complete payout details in your profile.",
-        "payout_details_changed" => "Your payout details changed recently: payouts are held for 48 hours.",
-        "payout_method_not_offered" => "This program does not pay by that method: choose another in your profile.",
-        "payout_currency_not_convertible" => "The program cannot convert to the currency you asked for: choose another in your profile.",
-        "balance_changed" => "The balance changed between planning and payment: it carries over.",
-        _ => reason.Replace('_', ' '),
+        "nothing_payable" => text["Nothing is payable yet: commissions become payable once the order is received and its hold is over."],
+        "below_threshold" => text["Below the program's threshold: the amount carries over to the next run."],
+        "negative_balance" => text["Deductions after a payment exceed what is payable: later commissions recover them first."],
+        "payout_details_missing" => text["Add complete payout details in your profile."],
+        "payout_details_changed" => text["Your payout details changed recently: payouts are held for 48 hours."],
+        "payout_method_not_offered" => text["This program does not pay by that method: choose another in your profile."],
+        "payout_currency_not_convertible" => text["The program cannot convert to the currency you asked for: choose another in your profile."],
+        "balance_changed" => text["The balance changed between planning and payment: it carries over."],
+        _ => Show.Help(text, reason) ?? Show.Label(text, reason),
     };
 }
