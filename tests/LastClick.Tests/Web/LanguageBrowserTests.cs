@@ -20,8 +20,8 @@ public sealed partial class LanguageBrowserTests(Chromium chromium) : IAsyncLife
 {
     private const string Browser = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
 
-    private static readonly string[] PublisherPages = ["/p", "/p/links", "/p/feeds", "/p/commissions", "/p/reports", "/p/balance", "/p/payouts", "/p/programs", "/p/best-sellers", "/p/quality"];
-    private static readonly string[] OperatorPages = ["/o", "/o/moderation", "/o/publishers", "/o/orders", "/o/reports", "/o/payouts", "/o/claims", "/o/ranking", "/o/quality"];
+    private static readonly string[] PublisherPages = ["/p", "/p/links", "/p/feeds", "/p/commissions", "/p/reports", "/p/balance", "/p/payouts", "/p/programs", "/p/best-sellers", "/p/quality", "/p/keys", "/programs", "/programs/aliexpress-ww", "/programs/aliexpress-cis"];
+    private static readonly string[] OperatorPages = ["/o", "/o/moderation", "/o/publishers", "/o/orders", "/o/reports", "/o/payouts", "/o/claims", "/o/ranking", "/o/quality", "/o/programs", "/o/lists"];
 
     private static readonly ResourceManager Text = new("LastClick.Resources.Web.Text", typeof(LastClick.Web.Text).Assembly);
 

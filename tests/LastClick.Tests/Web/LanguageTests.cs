@@ -84,6 +84,7 @@ public sealed partial class LanguageTests
             .Concat(["below_threshold", "nothing_payable", "payout_details_missing", "payout_details_changed", "payout_method_not_offered",
                 "payout_currency_not_convertible", "negative_balance", "weekly", "anonymizer", "attribution", "campaign", "cap", "claim", "eligibility",
                 "geo_match", "region", "seller_rate", "store_list", "zero_rate_class", "bonus", "correction", "goodwill", "accepted"])
+            .Concat(LastClick.Programs.ProgramCatalog.LoadBuiltIn().SelectMany(p => p.ZeroRateCategories.Values))
             .Where(c => SnakeOrWord().IsMatch(c))
             .Distinct(StringComparer.Ordinal);
     }
