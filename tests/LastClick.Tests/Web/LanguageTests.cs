@@ -212,6 +212,30 @@ public sealed partial class LanguageTests
     }
 
     [Fact]
+    public void H2_every_market_is_named_in_the_readers_language()
+    {
+        var before = CultureInfo.CurrentUICulture;
+        try
+        {
+            // Asked for in one language after another, as the server does; ICU knows no en-BG and names it all the same.
+            var markets = LastClick.Programs.ProgramCatalog.LoadBuiltIn().SelectMany(p => p.Markets).Distinct(StringComparer.Ordinal).ToList();
+            Assert.True(markets.Count > 10, $"only {markets.Count} markets");
+            CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("en");
+            Assert.Equal("Bulgaria (BG)", Show.Country("BG"));
+            CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("fr");
+            Assert.Equal("Bulgarie (BG)", Show.Country("BG"));
+            Assert.Equal("Allemagne (DE)", Show.Country("DE"));
+            CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("ru");
+            var latin = markets.Select(Show.Country).Where(name => !name.Any(c => c is >= '\u0400' and <= '\u04FF')).ToList();
+            Assert.True(latin.Count == 0, "named in Latin letters to a Russian reader: " + string.Join(", ", latin));
+        }
+        finally
+        {
+            CultureInfo.CurrentUICulture = before;
+        }
+    }
+
+    [Fact]
     public void H2_a_malformed_plural_text_is_refused_rather_than_shown()
     {
         Assert.Throws<FormatException>(() => Plural.Parse("{0, plural, one {# row}}"));
