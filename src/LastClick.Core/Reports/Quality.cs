@@ -136,7 +136,59 @@ public static class QualityRollup
     {
         // SQLite: raw prepared statements, kept for the session, as the report rollups' (every order pays for these).
         if (s.Provider == StoreProvider.Sqlite) s.Resource(session => new SqliteUpserts((Microsoft.Data.Sqlite.SqliteConnection)session.Connection)).Write(sums);
-        else sums.Write((sql, row) => s.Execute(sql, row));
+        else WritePostgres(s, sums);
+    }
+
+    private static readonly string[] KeyNames = ["publisher", "bucket", "program", "kind", "value", "market", "currency"];
+
+    /// <summary>
+    /// PostgreSQL: every changed row of both tables in one statement (one data-modifying WITH per table, one array per
+    /// column, unnested in key order), not one round trip a row: a batch of 40 orders changes about 200 quality rows.
+    /// </summary>
+    private static void WritePostgres(DbSession s, Sums sums)
+    {
+        var cells = sums.Cells().ToList();
+        var lags = sums.Lags().ToList();
+        if (cells.Count == 0 && lags.Count == 0) return;
+        using var command = new Npgsql.NpgsqlCommand { Connection = (Npgsql.NpgsqlConnection)s.Connection, Transaction = (Npgsql.NpgsqlTransaction)s.Transaction };
+        void Keys(string prefix, IReadOnlyList<Part> parts)
+        {
+            command.Parameters.Add(new Npgsql.NpgsqlParameter<string[]>(prefix + "publisher", [.. parts.Select(p => p.PublisherId)]));
+            command.Parameters.Add(new Npgsql.NpgsqlParameter<int[]>(prefix + "bucket", [.. parts.Select(p => p.Month)]));
+            command.Parameters.Add(new Npgsql.NpgsqlParameter<string[]>(prefix + "program", [.. parts.Select(p => p.ProgramId)]));
+            command.Parameters.Add(new Npgsql.NpgsqlParameter<string[]>(prefix + "kind", [.. parts.Select(p => p.Kind)]));
+            command.Parameters.Add(new Npgsql.NpgsqlParameter<string[]>(prefix + "value", [.. parts.Select(p => p.Value)]));
+            command.Parameters.Add(new Npgsql.NpgsqlParameter<string[]>(prefix + "market", [.. parts.Select(p => p.Market)]));
+            command.Parameters.Add(new Npgsql.NpgsqlParameter<string[]>(prefix + "currency", [.. parts.Select(p => p.Currency)]));
+        }
+        static string KeyArrays(string prefix) => string.Join(", ", KeyNames.Select(k => "@" + prefix + k));
+        var parts = new List<string>();
+        if (cells.Count > 0)
+        {
+            Keys("c", [.. cells.Select(c => c.Part)]);
+            for (var m = 0; m < Count; m++) command.Parameters.Add(new Npgsql.NpgsqlParameter<long[]>($"cm{m}", [.. cells.Select(c => c.Sums[m])]));
+            var measures = string.Join(", ", Enumerable.Range(0, Count).Select(m => $"@cm{m}"));
+            parts.Add($"""
+                cells AS (INSERT INTO quality_m ({KeyColumns}, {string.Join(", ", Columns)})
+                    SELECT {KeyColumns}, {string.Join(", ", Columns)} FROM unnest({KeyArrays("c")}, {measures}) WITH ORDINALITY
+                        AS u({KeyColumns}, {string.Join(", ", Columns)}, n) ORDER BY n
+                    ON CONFLICT ({KeyColumns}) DO UPDATE SET {string.Join(", ", Columns.Select(c => $"{c} = quality_m.{c} + excluded.{c}"))})
+                """);
+        }
+        if (lags.Count > 0)
+        {
+            Keys("l", [.. lags.Select(l => l.Part)]);
+            command.Parameters.Add(new Npgsql.NpgsqlParameter<int[]>("ldays", [.. lags.Select(l => l.Days)]));
+            command.Parameters.Add(new Npgsql.NpgsqlParameter<long[]>("lorders", [.. lags.Select(l => l.Orders)]));
+            parts.Add($"""
+                lags AS (INSERT INTO quality_lag_m ({KeyColumns}, days, orders)
+                    SELECT {KeyColumns}, days, orders FROM unnest({KeyArrays("l")}, @ldays, @lorders) WITH ORDINALITY
+                        AS u({KeyColumns}, days, orders, n) ORDER BY n
+                    ON CONFLICT ({KeyColumns}, days) DO UPDATE SET orders = quality_lag_m.orders + excluded.orders)
+                """);
+        }
+        command.CommandText = $"WITH {string.Join(",\n", parts)} SELECT 1";
+        command.ExecuteNonQuery();
     }
 
     /// <summary>The two upserts as raw SQLite statements, prepared once per session.</summary>
