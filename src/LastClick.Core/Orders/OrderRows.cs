@@ -89,6 +89,15 @@ internal sealed class TouchRow
     public string? Country { get; set; }
     public bool Anonymizer { get; set; }
     public string? InvalidReason { get; set; }
+
+    // A click's report key, which an order it wins keeps.
+    public string? LinkId { get; set; }
+    public string? Sub1 { get; set; }
+    public string? Sub2 { get; set; }
+    public string? Sub3 { get; set; }
+    public string? Sub4 { get; set; }
+    public string? Sub5 { get; set; }
+    public string? Device { get; set; }
 }
 #pragma warning restore CA1812
 

@@ -155,7 +155,12 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
             AttributionTrace = JsonSerializer.Serialize(attribution.Trace, TraceJsonOptions), TrafficType = won.TrafficType,
             PayoutCurrency = clickProgram.PayoutCurrencyAt(order.At).Code,
         };
-        if (row.AttributedClickId is { } clickId) ReportKeyOfClick(s, row, clickId);
+        // The report key of the attributed click (link, sub ids, country, device), kept on the order: the touches' query read it.
+        if (won.Key is { } key)
+        {
+            (row.LinkId, row.Sub1, row.Sub2, row.Sub3, row.Sub4, row.Sub5, row.ClickCountry, row.Device, row.ClickAt) =
+                (key.LinkId, key.Sub1, key.Sub2, key.Sub3, key.Sub4, key.Sub5, key.Country, key.Device, key.At);
+        }
         var lines = order.Lines.Select((l, i) => new LineRow
         {
             OrderId = order.Id, LineNo = i, LineId = l.Id, ProductId = l.ProductId, Category = l.Category, Store = l.Store,
@@ -320,17 +325,6 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
         RollupWriter.Write(s, rollups);
         // Quality does not move: payable and paid are both approved, and being paid out matters to it only for an order
         // declined as fraud (its antispam deduction), which is never payable.
-    }
-
-    /// <summary>The report key of the attributed click (link, sub ids, country, device), kept on the order.</summary>
-    private static void ReportKeyOfClick(DbSession s, OrderRow row, string clickId)
-    {
-        if (Tracking.ClickPartitions.ById<OrderRow>(s, "link_id, sub1, sub2, sub3, sub4, sub5, country AS click_country, device, at AS click_at", clickId) is not [var key, ..])
-        {
-            return;
-        }
-        (row.LinkId, row.Sub1, row.Sub2, row.Sub3, row.Sub4, row.Sub5, row.ClickCountry, row.Device, row.ClickAt) =
-            (key.LinkId, key.Sub1, key.Sub2, key.Sub3, key.Sub4, key.Sub5, key.ClickCountry, key.Device, key.ClickAt);
     }
 
     /// <summary>Recomputes a stored order from its facts and writes what changed: the order, its lines, the transfers, the rollups.</summary>
@@ -597,7 +591,7 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
     /// the window, so an expired cookie can be told from no click at all. The trace says which identifiers were used
     /// and why when the order's two disagree or one is unknown.
     /// </summary>
-    private static (List<(Touch Touch, string? ProgramId, string? TrafficType)> Touches, List<string> Trace) LoadTouches(
+    private static (List<(Touch Touch, string? ProgramId, string? TrafficType, TouchRow? Key)> Touches, List<string> Trace) LoadTouches(
         DbSession s, Order order, TimeSpan window)
     {
         var trace = new List<string>();
@@ -622,27 +616,29 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
         }
         var p = new { v1 = visitors.ElementAtOrDefault(0), v2 = visitors.ElementAtOrDefault(1), order.ClickId, clickAt, from = Times.ToMicros(order.At - window), to = Times.ToMicros(order.At), no = false };
         var rows = s.Query<TouchRow>("""
-            SELECT 0 AS kind, k.id, k.seq, k.at, k.program_id, k.publisher_id, NULL AS channel, k.country, k.anonymizer, k.invalid_reason, p.traffic_type
+            SELECT 0 AS kind, k.id, k.seq, k.at, k.program_id, k.publisher_id, NULL AS channel, k.country, k.anonymizer, k.invalid_reason, p.traffic_type,
+                k.link_id, k.sub1, k.sub2, k.sub3, k.sub4, k.sub5, k.device
             FROM clicks k JOIN publishers p ON p.id = k.publisher_id
             WHERE (k.visitor_id IN (@v1, @v2) AND k.at >= @from AND k.at <= @to) OR (k.id = @ClickId AND k.at = @clickAt)
             UNION ALL
-            SELECT 1, id, seq, at, NULL, NULL, channel, NULL, @no, NULL, NULL FROM touches WHERE visitor_id IN (@v1, @v2) AND at >= @from AND at <= @to
+            SELECT 1, id, seq, at, NULL, NULL, channel, NULL, @no, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM touches WHERE visitor_id IN (@v1, @v2) AND at >= @from AND at <= @to
             """, p);
         if (rows.Count == 0)
         {
             rows = s.Query<TouchRow>("""
-                SELECT * FROM (SELECT 0 AS kind, k.id, k.seq, k.at, k.program_id, k.publisher_id, NULL AS channel, k.country, k.anonymizer, k.invalid_reason, p.traffic_type
+                SELECT * FROM (SELECT 0 AS kind, k.id, k.seq, k.at, k.program_id, k.publisher_id, NULL AS channel, k.country, k.anonymizer, k.invalid_reason, p.traffic_type,
+                k.link_id, k.sub1, k.sub2, k.sub3, k.sub4, k.sub5, k.device
                     FROM clicks k JOIN publishers p ON p.id = k.publisher_id
                     WHERE k.visitor_id IN (@v1, @v2) AND k.at < @from ORDER BY k.at DESC LIMIT 1) AS before_clicks
                 UNION ALL
-                SELECT * FROM (SELECT 1, id, seq, at, NULL, NULL, channel, NULL, @no, NULL, NULL
+                SELECT * FROM (SELECT 1, id, seq, at, NULL, NULL, channel, NULL, @no, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
                     FROM touches WHERE visitor_id IN (@v1, @v2) AND at < @from ORDER BY at DESC LIMIT 1) AS before_touches
                 """, p);
         }
         var touches = rows
             .Select(r => r.Kind == 0
-                ? (new Touch(r.Id, TouchKind.AffiliateClick, Times.FromMicros(r.At), r.Seq, r.PublisherId, null, r.Country, r.Anonymizer, r.InvalidReason), r.ProgramId, r.TrafficType)
-                : (new Touch(r.Id, TouchKind.MarketplaceTouch, Times.FromMicros(r.At), r.Seq, Channel: r.Channel), (string?)null, (string?)null))
+                ? (new Touch(r.Id, TouchKind.AffiliateClick, Times.FromMicros(r.At), r.Seq, r.PublisherId, null, r.Country, r.Anonymizer, r.InvalidReason), r.ProgramId, r.TrafficType, r)
+                : (new Touch(r.Id, TouchKind.MarketplaceTouch, Times.FromMicros(r.At), r.Seq, Channel: r.Channel), (string?)null, (string?)null, (TouchRow?)null))
             .DistinctBy(t => (t.Item1.Kind, t.Item1.Id))
             .ToList();
         return (touches, trace);
