@@ -26,7 +26,7 @@ public sealed partial class DbSession : IDisposable
 
     internal DbSession(DbConnection connection, StoreProvider provider, bool readOnly = false)
     {
-        Connection = connection;
+        _connection = connection;
         Provider = provider;
         _readOnly = readOnly;
         try
@@ -44,11 +44,24 @@ public sealed partial class DbSession : IDisposable
 
     // SQLite: a session that writes takes the write lock at once (BEGIN IMMEDIATE: no deadlock upgrading later);
     // one that only reads begins deferred and never waits on a writer (WAL readers see the last commit).
-    private DbTransaction Start() => _readOnly && Connection is Microsoft.Data.Sqlite.SqliteConnection sqlite
+    private DbTransaction Start() => _readOnly && _connection is Microsoft.Data.Sqlite.SqliteConnection sqlite
         ? sqlite.BeginTransaction(deferred: true)
-        : Connection.BeginTransaction();
+        : _connection.BeginTransaction();
 
-    public DbConnection Connection { get; }
+    private readonly DbConnection _connection;
+
+    /// <summary>
+    /// The session's connection, for a statement made outside the session (Dapper, a raw command): the writes waiting
+    /// to be sent (<see cref="Write"/>) are sent first, so what it reads has them.
+    /// </summary>
+    public DbConnection Connection
+    {
+        get
+        {
+            Flush();
+            return _connection;
+        }
+    }
     public StoreProvider Provider { get; }
 
     /// <summary>The rollups a group commit's pieces add, summed per row and written once before the batch commits.</summary>
@@ -86,7 +99,70 @@ public sealed partial class DbSession : IDisposable
         Reports.RollupWriter.WriteNow(this, batch.Rollups);
         if (!batch.Quality.IsEmpty) Reports.QualityRollup.WriteNow(this, batch.Quality);
     }
-    public DbTransaction Transaction => _transaction ?? throw new InvalidOperationException("the session has been committed");
+    public DbTransaction Transaction
+    {
+        get
+        {
+            Flush();
+            return _transaction ?? throw new InvalidOperationException("the session has been committed");
+        }
+    }
+
+    private readonly List<Npgsql.NpgsqlBatchCommand> _pending = [];
+
+    /// <summary>
+    /// A write whose row count nobody reads (an order's lines, its ledger transfers, its outbox message). SQLite runs it
+    /// at once. PostgreSQL keeps it and sends it with the session's next statement, in one round trip (an
+    /// <c>NpgsqlBatch</c>, in order): every statement, the connection, the transaction and <see cref="Commit"/> send
+    /// what waits first, so nothing reads around it and a failure is the failure of the work that wrote it (a group
+    /// commit's piece ends with a statement of its own). Values are taken now: the object may change after.
+    /// </summary>
+    public void Write(string sql, object? param = null)
+    {
+        if (Provider != StoreProvider.Postgres)
+        {
+            Execute(sql, param);
+            return;
+        }
+        _pending.Add(BatchCommand(sql, param));
+    }
+
+    /// <summary><see cref="Write"/> once for each item.</summary>
+    public void WriteEach<T>(string sql, IEnumerable<T> items) where T : notnull
+    {
+        foreach (var item in items) Write(sql, item);
+    }
+
+    private static Npgsql.NpgsqlBatchCommand BatchCommand(string sql, object? param)
+    {
+        var binder = param is null ? Binder.None : Binder.For(param.GetType(), sql);
+        var command = new Npgsql.NpgsqlBatchCommand(sql);
+        for (var i = 0; i < binder.Names.Length; i++)
+        {
+            var p = new Npgsql.NpgsqlParameter { ParameterName = binder.Names[i], Value = binder.Value(i, param!) ?? DBNull.Value };
+            if (binder.Types[i] is { } dbType) p.DbType = dbType;
+            command.Parameters.Add(p);
+        }
+        return command;
+    }
+
+    /// <summary>Sends the writes waiting, with <paramref name="last"/> after them when given; the last one's row count.</summary>
+    private int Send(Npgsql.NpgsqlBatchCommand? last = null)
+    {
+        if (_pending.Count == 0 && last is null) return 0;
+        using var batch = new Npgsql.NpgsqlBatch((Npgsql.NpgsqlConnection)_connection, (Npgsql.NpgsqlTransaction?)_transaction);
+        foreach (var command in _pending) batch.BatchCommands.Add(command);
+        if (last is not null) batch.BatchCommands.Add(last);
+        // Taken off before they run: a failure aborts the transaction, and they are not sent twice.
+        _pending.Clear();
+        batch.ExecuteNonQuery();
+        return last?.RecordsAffected ?? 0;
+    }
+
+    private void Flush()
+    {
+        if (_pending.Count > 0) Send();
+    }
 
     /// <summary>Commits; the session is done (or, see <see cref="Resume"/>, idle until the next transaction).</summary>
     public void Commit()
@@ -111,7 +187,9 @@ public sealed partial class DbSession : IDisposable
         _transaction = Start();
     }
 
-    public int Execute(string sql, object? param = null) => Command(sql, param).ExecuteNonQuery();
+    public int Execute(string sql, object? param = null) =>
+        // PostgreSQL: the writes waiting go in the same round trip as this statement.
+        _pending.Count > 0 ? Send(BatchCommand(sql, param)) : Command(sql, param).ExecuteNonQuery();
 
     /// <summary>Runs the statement once for each item, reusing one prepared statement.</summary>
     public int ExecuteEach<T>(string sql, IEnumerable<T> items) where T : notnull
@@ -202,6 +280,7 @@ public sealed partial class DbSession : IDisposable
 
     private DbCommand Command(string sql, object? param)
     {
+        Flush();
         var binder = param is null ? Binder.None : Binder.For(param.GetType(), sql);
         if (!_commands.TryGetValue(sql, out var cached) || cached.Binder != binder)
         {
@@ -210,7 +289,7 @@ public sealed partial class DbSession : IDisposable
                 old.Dispose();
                 foreach (var key in _mappers.Keys.Where(k => k.Item1 == old).ToList()) _mappers.Remove(key);
             }
-            var command = Connection.CreateCommand();
+            var command = _connection.CreateCommand();
             command.CommandText = sql;
             for (var i = 0; i < binder.Names.Length; i++)
             {
@@ -223,7 +302,7 @@ public sealed partial class DbSession : IDisposable
             cached = (command, binder);
             _commands[sql] = cached;
         }
-        cached.Command.Transaction = Transaction;
+        cached.Command.Transaction = _transaction ?? throw new InvalidOperationException("the session has been committed");
         binder.Bind(cached.Command, param);
         return cached.Command;
     }
@@ -248,7 +327,7 @@ public sealed partial class DbSession : IDisposable
         if (_resources is not null) foreach (var resource in _resources.Values) resource.Dispose();
         foreach (var (command, _) in _commands.Values) command.Dispose();
         _transaction?.Dispose();
-        Connection.Dispose();
+        _connection.Dispose();
     }
 
     /// <summary>
@@ -343,6 +422,9 @@ public sealed partial class DbSession : IDisposable
             var value = Expression.Property(Expression.Convert(instance, property.DeclaringType!), property);
             return Expression.Lambda<Func<object, object?>>(Expression.Convert(value, typeof(object)), instance).Compile();
         }
+
+        /// <summary>The value of the <paramref name="index"/>th parameter in <paramref name="param"/>.</summary>
+        public object? Value(int index, object param) => _getters[index](param);
 
         public void Bind(DbCommand command, object? param)
         {

@@ -13,7 +13,7 @@ public static class Outbox
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public static void Write(DbSession s, DateTimeOffset at, string kind, string subject, object payload, string? programId = null, string? publisherId = null) =>
-        s.Execute("""
+        s.Write("""
             INSERT INTO outbox_messages (kind, program_id, publisher_id, subject, payload, at)
             VALUES (@kind, @programId, @publisherId, @subject, @payload, @at)
             """, new { kind, programId, publisherId, subject, payload = JsonSerializer.Serialize(payload, Json), at = Times.ToMicros(at) });

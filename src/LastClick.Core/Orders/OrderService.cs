@@ -194,7 +194,7 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
                 ? Find(s, order.Id)!
                 : throw new ProblemException(Problem.Conflict(path.Length == 0 ? "id" : $"{path}.id", $"order '{order.Id}' was already received with a different body"));
         }
-        s.ExecuteEach("""
+        s.WriteEach("""
             INSERT INTO order_lines (order_id, line_no, line_id, product_id, category, store, price_minor, quantity, affiliated,
                 seller_rate, is_virtual, section, seller_origin, rate, rate_reason, trace, reason, refunded_minor, commission_minor)
             VALUES (@OrderId, @LineNo, @LineId, @ProductId, @Category, @Store, @PriceMinor, @Quantity, @Affiliated,
@@ -340,7 +340,7 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
         if (settled.Transfers.Count == 0 && settled.SameOutcome(stored))
         {
             // Only the facts moved (a 'paid' event, a second confirmation): write them alone.
-            s.Execute("""
+            s.Write("""
                 UPDATE orders SET paid_at = @PaidAt, confirmed_at = @ConfirmedAt, cancelled_at = @CancelledAt, fraud_at = @FraudAt,
                     fully_refunded = @FullyRefunded, finding_id = @FindingId, finding_reason = @FindingReason, finding_at = @FindingAt, updated_at = @UpdatedAt
                 WHERE id = @Id
@@ -356,8 +356,8 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
     private static void WriteSettled(DbSession s, OrderRow row, List<LineRow> lines, IEnumerable<LineRow> changedLines, Settlement settled, long[]? reported,
         IReadOnlyList<QualityRollup.Part> quality, Before before, DateTimeOffset now)
     {
-        s.Execute(UpdateSettled, row);
-        s.ExecuteEach(UpdateSettledLine, changedLines);
+        s.Write(UpdateSettled, row);
+        s.WriteEach(UpdateSettledLine, changedLines);
         Post(s, row, lines, settled, reported, quality, before, now);
     }
 
@@ -578,7 +578,7 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
     {
         var rows = transfers.Where(t => t.Amount != 0m).Select(t => new TransferRow(
             programId, publisherId, currency.Code, orderId, payoutRunId, t.Kind, Name(t.From), Name(t.To), currency.ToMinor(t.Amount), Times.ToMicros(at)));
-        s.ExecuteEach("""
+        s.WriteEach("""
             INSERT INTO ledger_transfers (program_id, publisher_id, currency, order_id, payout_run_id, kind, from_account, to_account, amount_minor, at)
             VALUES (@ProgramId, @PublisherId, @Currency, @OrderId, @PayoutRunId, @Kind, @From, @To, @Amount, @At)
             """, rows);

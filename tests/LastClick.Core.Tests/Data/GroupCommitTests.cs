@@ -107,6 +107,52 @@ public sealed class GroupCommitTests : IClassFixture<PostgresAvailability>
         }
     }
 
+    [Theory]
+    [MemberData(nameof(TestStores.Providers), MemberType = typeof(TestStores))]
+    public async Task A_write_sent_later_is_read_back_in_its_session_and_its_failure_fails_only_the_piece_that_wrote_it(string provider)
+    {
+        using var h = Harness.Create(provider);
+        if (h is null) return;
+        h.Publisher("taken");
+        var group = new GroupCommit(h.Platform.Store);
+        // PostgreSQL keeps a Write until the session's next statement; every reader in the session sees it first.
+        var pieces = Enumerable.Range(0, 12).Select(i => group.RunAsync(s =>
+        {
+            var id = $"w{i}";
+            s.Write("INSERT INTO publishers (id, traffic_type, ranking, payout_details_complete, created_at) VALUES (@id, 'content', NULL, @no, 0)", new { id, no = false });
+            var seen = s.Scalar<long>("SELECT COUNT(*) FROM publishers WHERE id = @id", new { id });
+            var seenOutside = s.Connection.ExecuteScalar<long>("SELECT COUNT(*) FROM publishers WHERE id = @id", new { id }, s.Transaction);
+            // Every fourth piece then writes a row that is already there: its failure shows when the piece ends.
+            s.Write("INSERT INTO touches (id, visitor_id, at, channel) VALUES (@touch, 'v', 0, NULL)", new { touch = "t" + id });
+            if (i % 4 == 1)
+            {
+                s.Write("INSERT INTO publishers (id, traffic_type, ranking, payout_details_complete, created_at) VALUES ('taken', 'content', NULL, @no, 0)", new { no = false });
+            }
+            return (seen, seenOutside);
+        })).ToList();
+        var outcomes = new List<bool>();
+        foreach (var piece in pieces)
+        {
+            try
+            {
+                Assert.Equal((1L, 1L), await piece);
+                outcomes.Add(true);
+            }
+            catch (System.Data.Common.DbException)
+            {
+                outcomes.Add(false);
+            }
+        }
+        await group.DisposeAsync();
+
+        Assert.Equal(Enumerable.Range(0, 12).Select(i => i % 4 != 1), outcomes);
+        using var c = h.Platform.Store.Open();
+        Assert.Equal(
+            Enumerable.Range(0, 12).Where(i => i % 4 != 1).Select(i => $"w{i}").Order(StringComparer.Ordinal),
+            c.Query<string>("SELECT id FROM publishers WHERE id LIKE 'w%'").Order(StringComparer.Ordinal));
+        Assert.Equal(9L, c.ExecuteScalar<long>("SELECT COUNT(*) FROM touches WHERE id LIKE 'tw%'"));
+    }
+
     private static List<string> Quality(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction? tx = null) =>
         [.. c.Query<string>("SELECT publisher_id || '|' || bucket || '|' || kind || '|' || value || '|' || market || '|' || currency || '|' || orders || '|' || sales_minor || '|' || commission_minor FROM quality_m ORDER BY 1", transaction: tx)
             .Concat(c.Query<string>("SELECT publisher_id || '|' || kind || '|' || value || '|' || days || '|' || orders FROM quality_lag_m WHERE orders <> 0 ORDER BY 1", transaction: tx))];
