@@ -25,7 +25,7 @@ internal static class DurabilityBench
             platform.Publishers.Upsert(new Publisher("p1", "content", null, true));
             code = platform.Links.Create("p1", "aliexpress-ww", "https://www.aliexpress.com/item/1.html").Code;
         }
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        SqliteStore.ReleaseFile(db);
         var answered = new List<string>();
         var random = new Random(5);
         var sw = Stopwatch.StartNew();
@@ -97,7 +97,7 @@ internal static class DurabilityBench
         }
         finally
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            SqliteStore.ReleaseFile(db);
             Directory.Delete(dir, recursive: true);
         }
     }

@@ -243,12 +243,9 @@ public sealed class SqliteStore : Store
         Path = path;
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 30,
-        }.ToString();
-        using var connection = new SqliteConnection(_connectionString);
-        connection.Open();
+        _connectionString = ConnectionString(path);
+        _pool = Pools.GetOrAdd(_connectionString, _ => new object());
+        using var connection = OpenPooled();
         // WAL is a property of the database file; it persists once set.
         connection.Execute("PRAGMA journal_mode=WAL;");
     }
@@ -262,10 +259,43 @@ public sealed class SqliteStore : Store
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> Configured = new();
     private static readonly object Marker = new();
 
-    public override DbConnection Open()
+    private static string ConnectionString(string path) => new SqliteConnectionStringBuilder
+    {
+        DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 30,
+    }.ToString();
+
+    // Microsoft.Data.Sqlite's pool marks a connection in use in two unsynchronised writes (active, then its owner),
+    // and a pool being cleared or short of idle connections "reclaims" any active connection without a live owner:
+    // caught between the two writes, a connection just handed out is disposed (ObjectDisposedException: sqlite3) or
+    // pooled again under its new user. Taking a connection from a pool and clearing that pool are therefore one at a
+    // time, per pool (a pool is a connection string, shared by every store on the same file). Clearing touches only
+    // the store's own pool: SqliteConnection.ClearAllPools would reach into every other store of the process.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, object> Pools = new(StringComparer.Ordinal);
+
+    private readonly object _pool;
+
+    private SqliteConnection OpenPooled()
     {
         var connection = new SqliteConnection(_connectionString);
-        connection.Open();
+        lock (_pool) connection.Open();
+        return connection;
+    }
+
+    /// <summary>
+    /// Closes the idle pooled connections to the database at <paramref name="path"/> (as <see cref="Dispose"/> does for
+    /// a store), so another process can take the file over. Other databases' pools are left alone.
+    /// </summary>
+    public static void ReleaseFile(string path) => ClearPool(ConnectionString(path));
+
+    private static void ClearPool(string connectionString)
+    {
+        using var connection = new SqliteConnection(connectionString);
+        lock (Pools.GetOrAdd(connectionString, _ => new object())) SqliteConnection.ClearPool(connection);
+    }
+
+    public override DbConnection Open()
+    {
+        var connection = OpenPooled();
         // Per connection: NORMAL is durable against a process crash in WAL mode (commits reach the OS at once).
         // A 64 MiB page cache and memory-mapped reads keep hot pages out of read() calls. The settings stay with the
         // pooled SQLite handle, so they are made once per handle; the checkpoint setting (which a group-commit writer
@@ -282,7 +312,7 @@ public sealed class SqliteStore : Store
         return connection;
     }
 
-    public override void Dispose() => SqliteConnection.ClearAllPools();
+    public override void Dispose() => ClearPool(_connectionString);
 }
 
 public sealed class PostgresStore(string connectionString) : Store

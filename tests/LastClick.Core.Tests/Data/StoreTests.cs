@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using LastClick.Common;
+using LastClick.Data;
 using LastClick.Ledger;
 using LastClick.Tests.Support;
 using static LastClick.Tests.Support.Build;
@@ -133,5 +134,31 @@ public sealed class StoreTests : IClassFixture<PostgresAvailability>
         Assert.Equal(new BalanceView("p2", "USD", 0m, 0m, -21.60m, 21.60m), h.Balance("p2"));
         Assert.Equal(["commission", "commission", "release", "release", "payout", "payout", "refund_adjustment", "antispam_deduction"],
             h.Transfers().Select(t => t.Kind));
+    }
+
+    [Fact]
+    public void Closing_a_sqlite_store_leaves_the_pooled_connections_of_other_stores_alone()
+    {
+        // Closing a store used to clear every SQLite pool of the process. Microsoft.Data.Sqlite's pool can then reclaim
+        // a connection it is just handing out to another thread (it marks it in use in two unsynchronised writes), and
+        // that user got a disposed handle: CI once failed with ObjectDisposedException 'SQLitePCL.sqlite3' in Open.
+        // A store now clears only its own pool. Seen here through a pooled handle's temporary table, which lives
+        // exactly as long as the handle.
+        var dir = Directory.CreateTempSubdirectory("lastclick-pool-").FullName;
+        try
+        {
+            using var store = new SqliteStore(Path.Combine(dir, "main.db"));
+            using (var connection = store.Open()) connection.Execute("CREATE TEMP TABLE handle_marker (x INTEGER)");
+            using (new SqliteStore(Path.Combine(dir, "neighbour.db"))) { }
+            using (var connection = store.Open())
+                Assert.Equal(0L, connection.ExecuteScalar<long>("SELECT COUNT(*) FROM temp.handle_marker"));
+            store.Dispose();
+            using (var connection = store.Open())
+                Assert.ThrowsAny<DbException>(() => connection.ExecuteScalar<long>("SELECT COUNT(*) FROM temp.handle_marker"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 }

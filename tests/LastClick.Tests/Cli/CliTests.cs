@@ -203,7 +203,7 @@ public sealed class CliTests : IClassFixture<LastClick.Tests.Support.PostgresAva
         }
         finally
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            LastClick.Data.SqliteStore.ReleaseFile(db);
             foreach (var f in new[] { db, db + "-wal", db + "-shm" }) File.Delete(f);
         }
     }
@@ -230,7 +230,7 @@ public sealed class CliTests : IClassFixture<LastClick.Tests.Support.PostgresAva
         }
         finally
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            LastClick.Data.SqliteStore.ReleaseFile(db);
             foreach (var f in new[] { db, db + "-wal", db + "-shm" }) File.Delete(f);
         }
     }
@@ -247,7 +247,7 @@ public sealed class CliTests : IClassFixture<LastClick.Tests.Support.PostgresAva
         }
         finally
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            LastClick.Data.SqliteStore.ReleaseFile(db);
             foreach (var f in new[] { db, db + "-wal", db + "-shm" }) File.Delete(f);
         }
     }
@@ -263,7 +263,7 @@ public sealed class CliTests : IClassFixture<LastClick.Tests.Support.PostgresAva
         }
         finally
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            LastClick.Data.SqliteStore.ReleaseFile(db);
             foreach (var f in new[] { db, db + "-wal", db + "-shm" }) File.Delete(f);
         }
     }

@@ -14,7 +14,7 @@ public sealed class FeedExportTests : IDisposable
 
     public void Dispose()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var db in Directory.GetFiles(_folder, "*.db")) SqliteStore.ReleaseFile(db);
         Directory.Delete(_folder, recursive: true);
     }
 

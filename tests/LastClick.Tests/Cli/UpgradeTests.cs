@@ -126,10 +126,10 @@ public sealed class UpgradeTests : IClassFixture<PostgresAvailability>
     public void A_store_that_cannot_be_opened_is_named_with_exit_code_2()
     {
         var dir = Directory.CreateTempSubdirectory("lastclick-open-").FullName;
+        // Not a database: SQLite's "file is not a database".
+        var garbage = Path.Combine(dir, "notes.db");
         try
         {
-            // Not a database: SQLite's "file is not a database".
-            var garbage = Path.Combine(dir, "notes.db");
             File.WriteAllText(garbage, new string('x', 4096));
             // A folder that cannot be made: its parent is a file.
             var under = Path.Combine(garbage, "lastclick.db");
@@ -152,7 +152,7 @@ public sealed class UpgradeTests : IClassFixture<PostgresAvailability>
         }
         finally
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            SqliteStore.ReleaseFile(garbage);
             Directory.Delete(dir, recursive: true);
         }
     }

@@ -74,7 +74,7 @@ public sealed class PostbackKillTests
                         [new OrderLine("l1", "1", "Mobile phone accessories", null, 100m, 1, true, null, false, null, "CN")], $"v{i}"), "aliexpress-ww");
                 }
             }
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            SqliteStore.ReleaseFile(db);
             string[] settings = ["--store", db, "--Outbound:AllowNetworks", "127.0.0.0/8", "--Postbacks:LeaseSeconds", "5", "--Postbacks:RetrySeconds", "1"];
 
             using (var first = await ServerProcess.StartAsync(db, settings[2..]))
@@ -109,7 +109,7 @@ public sealed class PostbackKillTests
         }
         finally
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            SqliteStore.ReleaseFile(db);
             Directory.Delete(dir, recursive: true);
         }
     }

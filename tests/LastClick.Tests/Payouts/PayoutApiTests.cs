@@ -167,9 +167,9 @@ public sealed class PayoutApiTests
     public void D2_the_command_line_plans_approves_exports_and_lists_runs_and_writes_the_bank_files()
     {
         var folder = Directory.CreateTempSubdirectory("lastclick-payouts-");
+        var db = Path.Combine(folder.FullName, "cli.db");
         try
         {
-            var db = Path.Combine(folder.FullName, "cli.db");
             using (var store = Data.Store.Connect(db))
             {
                 store.Migrate(TimeProvider.System);
@@ -198,7 +198,7 @@ public sealed class PayoutApiTests
         }
         finally
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Data.SqliteStore.ReleaseFile(db);
             folder.Delete(recursive: true);
         }
     }

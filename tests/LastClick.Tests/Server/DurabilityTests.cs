@@ -26,7 +26,7 @@ public sealed class DurabilityTests
             platform.Publishers.Upsert(new Publisher("p1", "content", null, true));
             code = platform.Links.Create("p1", "aliexpress-ww", "https://www.aliexpress.com/item/1.html").Code;
         }
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        SqliteStore.ReleaseFile(db);
 
         var answered = new List<string>();
         try
@@ -70,7 +70,7 @@ public sealed class DurabilityTests
         }
         finally
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            SqliteStore.ReleaseFile(db);
             Directory.Delete(dir, recursive: true);
         }
     }
