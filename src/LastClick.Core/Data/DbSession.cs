@@ -69,6 +69,7 @@ public sealed partial class DbSession : IDisposable
     {
         public Reports.RollupBatch Rollups { get; } = new();
         public Reports.QualityRollup.Sums Quality { get; } = new();
+        public Dictionary<Orders.Turnover.Key, long> Turnover { get; } = [];
     }
 
     private Folding? _batch;
@@ -87,6 +88,7 @@ public sealed partial class DbSession : IDisposable
             _batch ??= new Folding();
             _batch.Rollups.Add(piece.Rollups);
             _batch.Quality.Add(piece.Quality);
+            foreach (var (key, delta) in piece.Turnover) Orders.Turnover.Add(_batch.Turnover, key, delta);
         }
         Folded = null;
     }
@@ -98,7 +100,12 @@ public sealed partial class DbSession : IDisposable
         _batch = null;
         Reports.RollupWriter.WriteNow(this, batch.Rollups);
         if (!batch.Quality.IsEmpty) Reports.QualityRollup.WriteNow(this, batch.Quality);
+        Orders.Turnover.WriteNow(this, batch.Turnover);
     }
+
+    /// <summary>What the batch and the piece running now add to a turnover row and have not written yet.</summary>
+    internal long Unwritten(Orders.Turnover.Key key) =>
+        (_batch is { } batch ? batch.Turnover.GetValueOrDefault(key) : 0) + (Folded is { } piece ? piece.Turnover.GetValueOrDefault(key) : 0);
     public DbTransaction Transaction
     {
         get

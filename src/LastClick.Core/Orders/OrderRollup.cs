@@ -40,6 +40,8 @@ internal static class OrderRollup
     public static void Write(DbSession s, long[]? before, OrderRow row)
     {
         if (Snapshot(row) is not { } after) return;
+        // B13's monthly turnover moves with the order's approved sales (a confirmation, a refund, a decline).
+        Turnover.Add(s, Turnover.Of(row.PublisherId!, row.ProgramId, row.At), Turnover.Contribution(after) - Turnover.Contribution(before));
         if (before is not null)
         {
             for (var i = 0; i < after.Length; i++) after[i] -= before[i];

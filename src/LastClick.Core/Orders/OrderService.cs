@@ -647,12 +647,10 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
     /// <summary>B13: the publisher's confirmed sales in the program's payout currency over the previous calendar month (UTC).</summary>
     internal static decimal PreviousMonthTurnover(DbSession s, string publisherId, ProgramDefinition program, DateTimeOffset at)
     {
-        var monthStart = new DateTimeOffset(at.Year, at.Month, 1, 0, 0, 0, TimeSpan.Zero);
-        var previous = monthStart.AddMonths(-1);
-        var minor = s.Scalar<long>("""
-            SELECT CAST(COALESCE(SUM(sales_minor), 0) AS BIGINT) FROM orders
-            WHERE publisher_id = @publisherId AND program_id = @Id AND at >= @from AND at < @to AND status IN ('confirmed', 'payable', 'paid')
-            """, new { publisherId, program.Id, from = Times.ToMicros(previous), to = Times.ToMicros(monthStart) });
+        // The month of the order's time in UTC (an order's time keeps the zone it was sent with).
+        var utc = at.ToUniversalTime();
+        var previous = new DateTimeOffset(utc.Year, utc.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(-1);
+        var minor = Turnover.Read(s, Turnover.Of(publisherId, program.Id, Times.ToMicros(previous)));
         return program.PayoutCurrencyAt(previous).FromMinor(minor);
     }
 

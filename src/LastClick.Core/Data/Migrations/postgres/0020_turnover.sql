@@ -1,0 +1,20 @@
+-- B13's tiers read a publisher's confirmed sales of the previous calendar month (UTC) in a program. Summing the
+-- orders for it on every order cost a big publisher's whole previous month (100,000 orders: ~30 ms a new order, the
+-- writer held all the while). A row here is that sum for one publisher, program and month (months since 1970-01, of
+-- the order's time): sales_minor of its orders that are confirmed, payable or paid. Every change of an order writes
+-- the difference in the same transaction (Orders/Turnover.cs); the orders already stored are summed in below.
+CREATE TABLE publisher_turnover (
+    publisher_id  TEXT NOT NULL,
+    program_id    TEXT NOT NULL,
+    month         BIGINT NOT NULL,
+    sales_minor   BIGINT NOT NULL,
+    PRIMARY KEY (publisher_id, program_id, month)
+);
+INSERT INTO publisher_turnover (publisher_id, program_id, month, sales_minor)
+SELECT publisher_id, program_id,
+       ((EXTRACT(YEAR FROM to_timestamp(at / 1000000) AT TIME ZONE 'UTC') - 1970) * 12
+           + EXTRACT(MONTH FROM to_timestamp(at / 1000000) AT TIME ZONE 'UTC') - 1)::BIGINT,
+       SUM(sales_minor)::BIGINT
+FROM orders
+WHERE publisher_id IS NOT NULL AND status IN ('confirmed', 'payable', 'paid')
+GROUP BY 1, 2, 3;
