@@ -15,18 +15,23 @@ namespace LastClick.Bench;
 /// </summary>
 internal static class OrderIngestBench
 {
-    public static void Run(int orders, string? postgres, bool groupOnly = false)
+    /// <param name="history">Confirmed orders of the month before, spread over <see cref="BigPublishers"/> publishers (B13's
+    /// tiers read that month's turnover for every new order of theirs).</param>
+    public static void Run(int orders, string? postgres, bool groupOnly = false, int history = 0)
     {
         // A first pass that is not reported: the JIT's tiers settle (a server runs for days, not seconds).
-        Measure(Math.Min(orders, 5_000), postgres, grouped: true, callers: 64, report: false);
+        Measure(Math.Min(orders, 5_000), postgres, grouped: true, callers: 64, report: false, history);
         foreach (var (grouped, callers) in new[] { (false, 1), (false, 4), (true, 1), (true, 64) })
         {
             if (groupOnly && callers != 64) continue;
-            Measure(orders, postgres, grouped, callers, report: true);
+            Measure(orders, postgres, grouped, callers, report: true, history);
         }
     }
 
-    private static void Measure(int orders, string? postgres, bool grouped, int callers, bool report)
+    /// <summary>The publishers a history is spread over: p0…p49, a tenth of the 500 that take the new orders.</summary>
+    private const int BigPublishers = 50;
+
+    private static void Measure(int orders, string? postgres, bool grouped, int callers, bool report, int history)
     {
         {
             using var temporary = TemporaryStore.Create(postgres);
@@ -34,6 +39,7 @@ internal static class OrderIngestBench
             temporary.Store.Migrate(clock);
             var platform = new Platform(temporary.Store, ProgramCatalog.BuiltIn(), clock);
             var (work, clicks) = Prepare(platform, orders, clock.GetUtcNow());
+            if (history > 0) AddHistory(temporary.Store, history, clock.GetUtcNow());
             var latencies = new double[work.Count];
             var next = -1;
             var group = grouped ? new LastClick.Data.GroupCommit(temporary.Store) : null;
@@ -77,8 +83,42 @@ internal static class OrderIngestBench
             Console.WriteLine($"orders: {temporary.Store.Provider}, {(grouped ? "group commit" : "one commit each")}, {callers,2} caller(s): " +
                 $"{work.Count / sw.Elapsed.TotalSeconds:N0} orders/s committed ({jobs / (double)batches:F1} per commit; {work.Count:N0} orders, " +
                 $"{work.Sum(o => o.Lines.Count):N0} lines, {clicks:N0} clicks, {attributed:N0} attributed, {transfers:N0} ledger transfers); " +
-                $"p50 {latencies[latencies.Length / 2]:F2} ms, p99 {latencies[latencies.Length * 99 / 100]:F2} ms; goal ≥ 5,000/s");
+                $"p50 {latencies[latencies.Length / 2]:F2} ms, p99 {latencies[latencies.Length * 99 / 100]:F2} ms; goal ≥ 5,000/s" +
+                (history > 0 ? $"; history: {history:N0} confirmed orders last month over {BigPublishers} publishers" : ""));
         }
+    }
+
+    /// <summary>
+    /// Confirmed orders of the previous month, written as rows (the same SQL on both stores, and on builds before and
+    /// after the turnover table, which is summed from them when there is one).
+    /// </summary>
+    private static void AddHistory(LastClick.Data.Store store, int count, DateTimeOffset now)
+    {
+        // The new orders are of the two days before now (1 March): the month before theirs is January.
+        var from = Times.ToMicros(now.AddMonths(-2));
+        var step = (Times.ToMicros(now.AddMonths(-1)) - from) / count;
+        store.InSession(s => s.Execute($"""
+            WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < @last)
+            INSERT INTO orders (id, body_hash, program_id, at, currency, delivery_country, amount_minor, publisher_id, attribution_trace,
+                status, payout_currency, fx_rate, sales_minor, commission_minor, capped, held_account, held_minor, paid_out, settled_minor,
+                fully_refunded, updated_at)
+            SELECT 'h' || i, 'history', 'aliexpress-ww', @from + i * @step, 'USD', 'DE', 10000, 'p' || (i % {BigPublishers}), '[]',
+                'confirmed', 'USD', '1', 10000, 720, @no, 'confirmed', 720, @no, 0, @no, @from
+            FROM n
+            """, new { last = count - 1, from, step, no = false }));
+        bool kept;
+        using (var c = store.Open())
+        {
+            kept = store.Provider == LastClick.Data.StoreProvider.Sqlite
+                ? Dapper.SqlMapper.ExecuteScalar<long>(c, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'publisher_turnover'") > 0
+                : Dapper.SqlMapper.ExecuteScalar<long>(c, "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'publisher_turnover'") > 0;
+        }
+        if (!kept) return;
+        var month = LastClick.Reports.QualityRollup.MonthOf(from);
+        store.InSession(s => s.Execute("""
+            INSERT INTO publisher_turnover (publisher_id, program_id, month, sales_minor)
+            SELECT publisher_id, program_id, @month, SUM(sales_minor) FROM orders WHERE body_hash = 'history' GROUP BY publisher_id, program_id
+            """, new { month = (long)month }));
     }
 
     /// <summary>500 publishers, one or two clicks per buying visitor, orders of one to three lines.</summary>

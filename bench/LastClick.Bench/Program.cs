@@ -9,6 +9,7 @@ using LastClick.Replay;
 
 // LastClick benchmarks. Prints figures for this machine; docs/performance.md records them.
 //   dotnet run -c Release --project bench/LastClick.Bench -- [commission|ip|clicks|replay|orders|all] [--orders N] [--store postgres://…]
+//   … -- orders [--group-only] [--history N]   (N confirmed orders of the month before, over 50 publishers: B13's turnover)
 //   … -- gen-catalog N FILE   (bench/catalog.sh: a generated catalog as JSON Lines)
 //   … -- durability LASTCLICK_DLL [KILLS]   (bench/durability.sh builds and runs it)
 //   … -- postbacks [--messages N] [--orders N] [--rounds N]   (bench/postbacks.sh)
@@ -184,7 +185,8 @@ Console.WriteLine($"LastClick bench · {Environment.ProcessorCount} cores · .NE
 if (what is "commission" or "all") CommissionBench.Run();
 if (what is "ip" or "all") IpBench.Run();
 if (what is "clicks" or "all") await ClickWriterBench.RunAsync(args.Contains("--diverse"));
-if (what is "orders" or "all") LastClick.Bench.OrderIngestBench.Run(args.Contains("--orders") ? orders : 20_000, args.SkipWhile(a => a != "--store").Skip(1).FirstOrDefault(), args.Contains("--group-only"));
+if (what is "orders" or "all") LastClick.Bench.OrderIngestBench.Run(args.Contains("--orders") ? orders : 20_000, args.SkipWhile(a => a != "--store").Skip(1).FirstOrDefault(), args.Contains("--group-only"),
+    args.SkipWhile(a => a != "--history").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(0));
 if (what is "replay" or "all") ReplayBench.Run(orders);
 return 0;
 
