@@ -98,9 +98,11 @@ public sealed partial class DbSession : IDisposable
     {
         if (_batch is not { } batch) return;
         _batch = null;
+        // In the order a single change writes them (turnover, report rollups, quality): PostgreSQL transactions then
+        // take these rows' locks alike and do not deadlock on them.
+        Orders.Turnover.WriteNow(this, batch.Turnover);
         Reports.RollupWriter.WriteNow(this, batch.Rollups);
         if (!batch.Quality.IsEmpty) Reports.QualityRollup.WriteNow(this, batch.Quality);
-        Orders.Turnover.WriteNow(this, batch.Turnover);
     }
 
     /// <summary>What the batch and the piece running now add to a turnover row and have not written yet.</summary>
@@ -111,9 +113,11 @@ public sealed partial class DbSession : IDisposable
         get
         {
             Flush();
-            return _transaction ?? throw new InvalidOperationException("the session has been committed");
+            return OpenTransaction;
         }
     }
+
+    private DbTransaction OpenTransaction => _transaction ?? throw new InvalidOperationException("the session has been committed");
 
     private readonly List<Npgsql.NpgsqlBatchCommand> _pending = [];
 
@@ -156,7 +160,6 @@ public sealed partial class DbSession : IDisposable
     /// <summary>Sends the writes waiting, with <paramref name="last"/> after them when given; the last one's row count.</summary>
     private int Send(Npgsql.NpgsqlBatchCommand? last = null)
     {
-        if (_pending.Count == 0 && last is null) return 0;
         using var batch = new Npgsql.NpgsqlBatch((Npgsql.NpgsqlConnection)_connection, (Npgsql.NpgsqlTransaction?)_transaction);
         foreach (var command in _pending) batch.BatchCommands.Add(command);
         if (last is not null) batch.BatchCommands.Add(last);
@@ -309,7 +312,7 @@ public sealed partial class DbSession : IDisposable
             cached = (command, binder);
             _commands[sql] = cached;
         }
-        cached.Command.Transaction = _transaction ?? throw new InvalidOperationException("the session has been committed");
+        cached.Command.Transaction = OpenTransaction;
         binder.Bind(cached.Command, param);
         return cached.Command;
     }

@@ -49,7 +49,7 @@ public sealed class TurnoverTests : IClassFixture<PostgresAvailability>
         Assert.Equal(0.072m, Rate(h.Order("f4", "2026-02-28T23:30:00Z", visitor: "v3")));
 
         Assert.Equal(SummedFromOrders(h), Kept(h));
-        Assert.Equal(190_000_00L, Kept(h)[("p1", QualityRollup.MonthOf(Times.ToMicros(T("2026-01-01T00:00:00Z"))))]);
+        Assert.Equal(190_000_00L, Kept(h)[("p1", "aliexpress-ww", QualityRollup.MonthOf(Times.ToMicros(T("2026-01-01T00:00:00Z"))))]);
     }
 
     [Theory]
@@ -72,10 +72,17 @@ public sealed class TurnoverTests : IClassFixture<PostgresAvailability>
 
         var rates = h.Platform.Store.InSession(s =>
         {
-            // As a group commit runs pieces: the confirmation's piece ends (its share waits in the batch), the next reads.
+            // As a group commit runs pieces. One that confirms and then fails is rolled back: its share is dropped.
+            s.Execute("SAVEPOINT job");
+            s.BeginPiece();
+            Confirm(s, "e1", "j1");
+            s.EndPiece(kept: false);
+            s.Execute("ROLLBACK TO SAVEPOINT job");
+            s.Execute("RELEASE SAVEPOINT job");
             s.BeginPiece();
             var before = New(s, "f1");
             s.EndPiece(kept: true);
+            // The confirmation's piece ends (its share waits in the batch), the next reads.
             s.BeginPiece();
             Confirm(s, "e1", "j1");
             s.EndPiece(kept: true);
@@ -96,22 +103,22 @@ public sealed class TurnoverTests : IClassFixture<PostgresAvailability>
     }
 
     /// <summary>What the tiers read before the table: the approved orders' sales, summed per publisher and month.</summary>
-    private static Dictionary<(string, int), long> SummedFromOrders(Harness h)
+    private static Dictionary<(string, string, int), long> SummedFromOrders(Harness h)
     {
         using var c = h.Platform.Store.Open();
-        return c.Query<(string Publisher, long At, long Sales)>(
-                "SELECT publisher_id, at, sales_minor FROM orders WHERE publisher_id IS NOT NULL AND status IN ('confirmed', 'payable', 'paid')")
-            .GroupBy(o => (o.Publisher, QualityRollup.MonthOf(o.At)))
+        return c.Query<(string Publisher, string Program, long At, long Sales)>(
+                "SELECT publisher_id, program_id, at, sales_minor FROM orders WHERE publisher_id IS NOT NULL AND status IN ('confirmed', 'payable', 'paid')")
+            .GroupBy(o => (o.Publisher, o.Program, QualityRollup.MonthOf(o.At)))
             .Select(g => (g.Key, Sum: g.Sum(o => o.Sales)))
             .Where(g => g.Sum != 0)
             .ToDictionary(g => g.Key, g => g.Sum);
     }
 
-    private static Dictionary<(string, int), long> Kept(Harness h)
+    private static Dictionary<(string, string, int), long> Kept(Harness h)
     {
         using var c = h.Platform.Store.Open();
-        return c.Query<(string Publisher, long Month, long Sales)>("SELECT publisher_id, month, sales_minor FROM publisher_turnover WHERE program_id = 'aliexpress-ww'")
+        return c.Query<(string Publisher, string Program, long Month, long Sales)>("SELECT publisher_id, program_id, month, sales_minor FROM publisher_turnover")
             .Where(r => r.Sales != 0)
-            .ToDictionary(r => (r.Publisher, (int)r.Month), r => r.Sales);
+            .ToDictionary(r => (r.Publisher, r.Program, (int)r.Month), r => r.Sales);
     }
 }
