@@ -22,6 +22,14 @@ public static class Show
     }
 
     /// <summary>What a code means, for a hover, or null when it has no explanation.</summary>
+    /// <summary>A payout method by name: SEPA, an international wire, or another method's label.</summary>
+    public static string Method(IStringLocalizer text, string method) => method switch
+    {
+        "sepa" => "SEPA",
+        "wire" => text["International wire"].Value,
+        _ => Label(text, method),
+    };
+
     public static string? Help(IStringLocalizer text, string code) => text["code." + code + ".help"] is { ResourceNotFound: false } help ? help.Value : null;
 
     /// <summary>An event a postback or webhook can be sent for: its own text when it has one, else its code's label.</summary>
