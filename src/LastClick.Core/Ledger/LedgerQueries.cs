@@ -24,15 +24,8 @@ public sealed class LedgerQueries(Store store)
 
     public static IReadOnlyList<BalanceView> Balances(DbSession s, string? publisherId = null)
     {
-        var sums = s.Connection.Query<(string Publisher, string Currency, string Account, long Minor)>("""
-            SELECT publisher_id, currency, account, CAST(SUM(amount) AS BIGINT) AS minor FROM (
-                SELECT publisher_id, currency, to_account AS account, amount_minor AS amount FROM ledger_transfers
-                UNION ALL
-                SELECT publisher_id, currency, from_account, -amount_minor FROM ledger_transfers
-            ) AS postings
-            WHERE account <> 'program' AND (@publisherId IS NULL OR publisher_id = @publisherId)
-            GROUP BY publisher_id, currency, account
-            """, new { publisherId }, s.Transaction);
+        var sums = s.Connection.Query<(string Publisher, string Currency, string Account, long Minor)>(
+            publisherId is null ? AllBalancesSql : BalanceSql, new { publisherId }, s.Transaction);
         return sums.GroupBy(s => (s.Publisher, s.Currency))
             .Select(g =>
             {
@@ -44,17 +37,39 @@ public sealed class LedgerQueries(Store store)
             .ToList();
     }
 
+    // One publisher's balance and history read that publisher's transfers through its index, in each branch of the
+    // union. ("@publisherId IS NULL OR publisher_id = @publisherId" served both cases with one statement, and both
+    // stores then read every transfer of every publisher: SQLite scanned the table twice for one balance page.)
+    private static string Postings(string where) => $"""
+        SELECT publisher_id, currency, account, CAST(SUM(amount) AS BIGINT) AS minor FROM (
+            SELECT publisher_id, currency, to_account AS account, amount_minor AS amount FROM ledger_transfers {where}
+            UNION ALL
+            SELECT publisher_id, currency, from_account, -amount_minor FROM ledger_transfers {where}
+        ) AS postings
+        WHERE account <> 'program'
+        GROUP BY publisher_id, currency, account
+        """;
+
+    internal static readonly string BalanceSql = Postings("WHERE publisher_id = @publisherId");
+    private static readonly string AllBalancesSql = Postings("");
+
+    private static string TransfersOf(string where) => $"""
+        SELECT id, program_id, publisher_id, order_id, payout_run_id, kind, from_account, to_account, currency, amount_minor, at
+        FROM ledger_transfers {where} ORDER BY id
+        LIMIT @limit OFFSET @offset
+        """;
+
+    internal static readonly string TransfersSql = TransfersOf("WHERE publisher_id = @publisherId");
+    private static readonly string AllTransfersSql = TransfersOf("");
+
     public IReadOnlyList<TransferView> Transfers(string? publisherId = null) => store.Read(s => Transfers(s, publisherId));
 
     /// <summary>A page of a publisher's transfers, oldest first (the API's balance history).</summary>
     public IReadOnlyList<TransferView> Transfers(string publisherId, int limit, int offset) => store.Read(s => Transfers(s, publisherId, limit, offset));
 
     public static IReadOnlyList<TransferView> Transfers(DbSession s, string? publisherId = null, int limit = int.MaxValue, int offset = 0) =>
-        s.Connection.Query<(long Id, string Program, string Publisher, string? Order, string? Run, string Kind, string From, string To, string Currency, long Minor, long At)>("""
-            SELECT id, program_id, publisher_id, order_id, payout_run_id, kind, from_account, to_account, currency, amount_minor, at
-            FROM ledger_transfers WHERE (@publisherId IS NULL OR publisher_id = @publisherId) ORDER BY id
-            LIMIT @limit OFFSET @offset
-            """, new { publisherId, limit = (long)limit, offset = (long)offset }, s.Transaction)
+        s.Connection.Query<(long Id, string Program, string Publisher, string? Order, string? Run, string Kind, string From, string To, string Currency, long Minor, long At)>(
+            publisherId is null ? AllTransfersSql : TransfersSql, new { publisherId, limit = (long)limit, offset = (long)offset }, s.Transaction)
             .Select(t => new TransferView(t.Id, t.Program, t.Publisher, t.Order, t.Run, t.Kind, t.From, t.To, t.Currency,
                 Currency.Of(t.Currency).FromMinor(t.Minor), Times.FromMicros(t.At)))
             .ToList();

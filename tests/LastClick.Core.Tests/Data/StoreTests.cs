@@ -161,4 +161,25 @@ public sealed class StoreTests : IClassFixture<PostgresAvailability>
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public void A_publishers_balance_and_history_read_that_publishers_transfers_through_its_index_not_every_transfer()
+    {
+        // With "@publisherId IS NULL OR publisher_id = @publisherId", SQLite scanned ledger_transfers twice for one
+        // publisher's balance: 330 ms at 2,000,000 transfers (9 ms through the index), growing with every order.
+        using var h = Harness.Sqlite();
+        h.Publisher().Click();
+        h.Order();
+        using var c = h.Platform.Store.Open();
+        foreach (var sql in new[] { LastClick.Ledger.LedgerQueries.BalanceSql, LastClick.Ledger.LedgerQueries.TransfersSql })
+        {
+            var plan = c.Query<(long Id, long Parent, long Unused, string Detail)>("EXPLAIN QUERY PLAN " + sql, new { publisherId = "p1", limit = 10L, offset = 0L })
+                .Select(step => step.Detail).ToList();
+            Assert.DoesNotContain(plan, step => step.StartsWith("SCAN ledger_transfers", StringComparison.Ordinal));
+            Assert.Contains(plan, step => step.Contains("USING INDEX ledger_transfers_publisher", StringComparison.Ordinal));
+        }
+        Assert.Equal(7.20m, h.Balance().Pending);
+        Assert.Single(h.Platform.Ledger.Transfers("p1", 10, 0));
+        Assert.Empty(h.Platform.Ledger.Transfers("p2", 10, 0));
+    }
 }
