@@ -38,8 +38,8 @@ public sealed class LedgerQueries(Store store)
     }
 
     // One publisher's balance and history read that publisher's transfers through its index, in each branch of the
-    // union. ("@publisherId IS NULL OR publisher_id = @publisherId" served both cases with one statement, and both
-    // stores then read every transfer of every publisher: SQLite scanned the table twice for one balance page.)
+    // union. ("@publisherId IS NULL OR publisher_id = @publisherId" served both cases with one statement, which no
+    // index serves: SQLite scanned the table twice for one balance page, PostgreSQL's generic plan alike.)
     private static string Postings(string where) => $"""
         SELECT publisher_id, currency, account, CAST(SUM(amount) AS BIGINT) AS minor FROM (
             SELECT publisher_id, currency, to_account AS account, amount_minor AS amount FROM ledger_transfers {where}
