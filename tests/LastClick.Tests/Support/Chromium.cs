@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace LastClick.Tests.Support;
@@ -33,6 +34,20 @@ public sealed class Chromium : IAsyncLifetime
         if (Browser is not null) await Browser.CloseAsync();
         _playwright?.Dispose();
     }
+
+    /// <summary>Any address but the sign-in page's: where a sign-in lands.</summary>
+    public static readonly Regex LeftSignIn = new("^(?!.*/signin)");
+
+    /// <summary>
+    /// Waits until the page's address matches <paramref name="address"/>. Not <c>page.WaitForURLAsync</c>: it checks the
+    /// address and then subscribes to the load event, and a load that fires in between is lost, so it waits out its
+    /// whole timeout on a page long loaded (playwright-dotnet#3364; met once in CI: a sign-in timed out in
+    /// WaitForLoadStateAsync, the address already changed). The assertion polls the page instead, and an action after
+    /// it waits for its own element.
+    /// </summary>
+    /// <remarks>The pattern runs in the browser as a JavaScript RegExp: no .NET options.</remarks>
+    public static Task Reached(IPage page, Regex address) =>
+        Assertions.Expect(page).ToHaveURLAsync(address, new PageAssertionsToHaveURLOptions { Timeout = 15_000 });
 }
 
 [CollectionDefinition(Name)]

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using LastClick.Access;
 using LastClick.Tests.Support;
 using Microsoft.Playwright;
@@ -38,7 +39,7 @@ public sealed class BrowserTests(Chromium chromium) : IAsyncLifetime
         await page.FillAsync("input[name=email]", email);
         await page.FillAsync("input[name=password]", password);
         await page.ClickAsync("form.stack button[type=submit]");
-        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+        await Chromium.Reached(page, Chromium.LeftSignIn);
     }
 
     [Fact]
@@ -60,7 +61,7 @@ public sealed class BrowserTests(Chromium chromium) : IAsyncLifetime
         await applicant.SelectOptionAsync("select[name='Form.MainTrafficSource']", "content");
         await applicant.FillAsync("input[name='Form.TargetGeos']", "DE, AT");
         await applicant.ClickAsync("#apply button[type=submit]");
-        await applicant.WaitForURLAsync("**/signin?applied=*");
+        await Chromium.Reached(applicant, new Regex(@"/signin\?applied="));
 
         // Signed in while waiting: the application is pending, and no link can be made yet.
         await SignIn(applicant, "lena@gadgets.example", password);

@@ -129,7 +129,7 @@ public sealed partial class LanguageBrowserTests(Chromium chromium) : IAsyncLife
         await second.FillAsync("input[name=email]", email);
         await second.FillAsync("input[name=password]", password);
         await second.ClickAsync("form.stack button[type=submit]");
-        await second.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+        await Chromium.Reached(second, Chromium.LeftSignIn);
         Assert.Equal("ru", await second.GetAttributeAsync("html", "lang"));
         // Money in Russian: a decimal comma.
         await second.GotoAsync("/p/balance");

@@ -30,7 +30,7 @@ public sealed class PayoutBrowserTests(Chromium chromium) : IAsyncLifetime
         await page.FillAsync("input[name=email]", email);
         await page.FillAsync("input[name=password]", password);
         await page.ClickAsync("form.stack button[type=submit]");
-        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+        await Chromium.Reached(page, Chromium.LeftSignIn);
         return page;
     }
 
