@@ -42,6 +42,7 @@ internal static class OrderRollup
         if (Snapshot(row) is not { } after) return;
         // B13's monthly turnover moves with the order's approved sales (a confirmation, a refund, a decline).
         Turnover.Add(s, Turnover.Of(row.PublisherId!, row.ProgramId, row.At), Turnover.Contribution(after) - Turnover.Contribution(before));
+        if (s.RollupsAtEnd) return;
         if (before is not null)
         {
             for (var i = 0; i < after.Length; i++) after[i] -= before[i];
@@ -53,6 +54,9 @@ internal static class OrderRollup
     }
 
     /// <summary>The order and its lines as quality (H3) counts them.</summary>
+    public static IReadOnlyList<QualityRollup.Part> Quality(DbSession s, OrderRow row, IReadOnlyList<LineRow> lines) =>
+        s.RollupsAtEnd ? [] : Quality(row, lines);
+
     public static IReadOnlyList<QualityRollup.Part> Quality(OrderRow row, IReadOnlyList<LineRow> lines) =>
         row.PublisherId is null ? [] : QualityRollup.Of(new QualityOrder(row.PublisherId, row.ProgramId, row.At, row.Status, row.Currency, row.PayoutCurrency,
             decimal.Parse(row.FxRate, System.Globalization.CultureInfo.InvariantCulture), row.DeliveryCountry, row.FullyRefunded, row.FraudAt, row.ConfirmedAt,
@@ -64,7 +68,11 @@ internal static class OrderRollup
     /// an upgraded store's quality starts from its whole history: the orders and lines read as every change reads them, a
     /// thousand orders at a time in id order, through <see cref="Quality"/>.
     /// </summary>
-    internal static void BackfillQuality(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction)
+    internal static void BackfillQuality(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction) =>
+        SumQuality(connection, transaction).Write((sql, row) => Dapper.SqlMapper.Execute(connection, sql, row, transaction));
+
+    /// <summary>Every credited order summed as quality counts it (<see cref="BackfillQuality"/>), not written yet.</summary>
+    internal static QualityRollup.Sums SumQuality(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction)
     {
         var sums = new QualityRollup.Sums();
         var after = "";
@@ -82,7 +90,7 @@ internal static class OrderRollup
             }
             after = orders[^1].Id;
         }
-        sums.Write((sql, row) => Dapper.SqlMapper.Execute(connection, sql, row, transaction));
+        return sums;
     }
 
     private static string[] Key(OrderRow row) =>

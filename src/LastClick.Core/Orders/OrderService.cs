@@ -332,7 +332,7 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
         ProgramDefinition program, DateTimeOffset now)
     {
         var reported = OrderRollup.Snapshot(row);
-        var quality = OrderRollup.Quality(row, lines);
+        var quality = OrderRollup.Quality(s, row, lines);
         var before = Before.Of(row);
         var stored = Stored(row, lines, order.Currency);
         var settled = Settlements.Decide(StateOf(row, lines, order), facts, program, now);
@@ -346,7 +346,7 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
                 WHERE id = @Id
                 """, row);
             // Quality reads the facts too: a confirmation's lag, a full refund.
-            QualityRollup.Write(s, quality, OrderRollup.Quality(row, lines));
+            QualityRollup.Write(s, quality, OrderRollup.Quality(s, row, lines));
             return;
         }
         WriteSettled(s, row, lines, lines.Where((_, i) => settled.Lines[i] != stored.Lines[i]), settled, reported, quality, before, now);
@@ -371,7 +371,7 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
     {
         if (row.PublisherId is not null) PostTransfers(s, row.ProgramId, row.PublisherId, Currency.Of(row.PayoutCurrency), row.Id, null, settled.Transfers, now);
         OrderRollup.Write(s, reported, row);
-        QualityRollup.Write(s, quality, OrderRollup.Quality(row, lines));
+        QualityRollup.Write(s, quality, OrderRollup.Quality(s, row, lines));
         Tell(s, row, before, now);
     }
 
@@ -489,7 +489,7 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
             .Select(r => r with { Trace = [step, .. r.Trace] }).ToList();
         var now = clock.GetUtcNow();
         var reported = OrderRollup.Snapshot(row);
-        var quality = OrderRollup.Quality(row, lines);
+        var quality = OrderRollup.Quality(s, row, lines);
         var before = Before.Of(row);
         var trace = JsonSerializer.Deserialize<List<string>>(row.AttributionTrace) ?? [];
         trace.Add($"{step.Rule}: {step.Detail}");

@@ -17,7 +17,12 @@ namespace LastClick.Replay;
 /// </summary>
 public static class ScenarioRunner
 {
-    public static string Run(Scenario scenario, Store store, ClickClassifier? classifier = null)
+    public static string Run(Scenario scenario, Store store, ClickClassifier? classifier = null) => Run(scenario, store, classifier, rollupsAtEnd: true);
+
+    /// <param name="rollupsAtEnd">The report and quality rollups summed from the facts once at the end (a set-based sum,
+    /// where the steps would upsert each row again and again); false: kept step by step, as the server keeps them (tests
+    /// compare the two).</param>
+    internal static string Run(Scenario scenario, Store store, ClickClassifier? classifier, bool rollupsAtEnd)
     {
         var timeline = Timeline(scenario).ToList();
         var clock = new ManualClock(timeline.Count > 0 ? timeline[0].At : scenario.Now ?? DateTimeOffset.UnixEpoch);
@@ -28,13 +33,15 @@ public static class ScenarioRunner
         // One session for the whole story, committed every so often: each step still runs the services' own
         // checks and writes, only the commits are grouped (the store is temporary, and a failure fails the replay).
         using var session = store.Begin();
+        session.RollupsAtEnd = rollupsAtEnd;
         foreach (var publisher in scenario.Publishers)
         {
             platform.Publishers.Upsert(session, publisher);
             if (publisher.PayoutDetailsComplete) PayoutService.SetDetails(session, publisher.Id, PayoutDetailsRules.ReplayWire(publisher.Id), "replay", clock.GetUtcNow());
         }
-        // The report and quality rollups of the steps between two commits are summed per row and written once before
-        // the commit, as a group commit does (a failed step fails the replay, so nothing is kept apart).
+        // What the steps add to B13's turnover (which later steps read) is summed per row and written once before each
+        // commit, as a group commit does (a failed step fails the replay, so nothing is kept apart); the report and
+        // quality rollups, which no step reads, are summed from the facts at the end (rollupsAtEnd).
         var done = 0;
         session.BeginPiece();
         foreach (var (at, apply) in timeline)
@@ -54,6 +61,7 @@ public static class ScenarioRunner
         platform.Orders.Advance(session);
         session.EndPiece(kept: true);
         session.WriteFolded();
+        if (rollupsAtEnd) session.SumRollups();
         var output = Output(scenario, session);
         session.Commit();
         return output;

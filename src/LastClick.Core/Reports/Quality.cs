@@ -123,7 +123,7 @@ public static class QualityRollup
     /// <summary>Writes what changed between <paramref name="before"/> and <paramref name="after"/>, in key order (PostgreSQL nodes lock rows alike).</summary>
     public static void Write(DbSession s, IReadOnlyList<Part> before, IReadOnlyList<Part> after)
     {
-        if (before.Count == 0 && after.Count == 0) return;
+        if ((before.Count == 0 && after.Count == 0) || s.RollupsAtEnd) return;
         var sums = s.Folded?.Quality ?? new Sums();
         foreach (var part in before) sums.Add(part, -1);
         foreach (var part in after) sums.Add(part, +1);

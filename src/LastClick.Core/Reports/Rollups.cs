@@ -218,7 +218,7 @@ public static class RollupWriter
 {
     public static void Write(DbSession s, RollupBatch batch)
     {
-        if (batch.IsEmpty) return;
+        if (batch.IsEmpty || s.RollupsAtEnd) return;
         // In a group commit the batch joins the piece's share, written once for the whole batch before it commits.
         if (s.Folded is { } folded)
         {

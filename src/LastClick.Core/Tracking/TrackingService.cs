@@ -57,7 +57,8 @@ public sealed class TrackingService(Store store, ClickClassifier classifier)
                 click.UserAgent, click.Referrer, click.Sub1, click.Sub2, click.Sub3, click.Sub4, click.Sub5, click.Duplicate, device = cls.Device,
                 evidence = cls.Evidence, click.SignalKind, click.SignalDetail,
             });
-        if (stored.Count == 0) return;
+        // A click stored before is not counted again; the replay sums its rollups at its end (RollupsAtEnd).
+        if (stored.Count == 0 || s.RollupsAtEnd) return;
         var (from, to) = ClickRollup.Day(click.At);
         var unique = !ClickRollup.MayBeRepeat(click) ||
                      s.Query<long>(ClickRollup.PriorSql, new { visitor = click.VisitorId, from, to, link = click.LinkId ?? "", seq = stored[0].Seq }).Count == 0;
