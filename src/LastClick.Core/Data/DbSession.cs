@@ -217,14 +217,34 @@ public sealed partial class DbSession : IDisposable
 
     public int Execute(string sql, object? param = null) =>
         // PostgreSQL: the writes waiting go in the same round trip as this statement.
-        _pending.Count > 0 ? Send(BatchCommand(sql, param)) : Command(sql, param).ExecuteNonQuery();
+        _pending.Count > 0 ? Send(BatchCommand(sql, param)) : SqliteRun(sql, param) ?? Command(sql, param).ExecuteNonQuery();
 
     /// <summary>Runs the statement once for each item, reusing one prepared statement.</summary>
     public int ExecuteEach<T>(string sql, IEnumerable<T> items) where T : notnull
     {
         var rows = 0;
-        foreach (var item in items) rows += Command(sql, item).ExecuteNonQuery();
+        foreach (var item in items) rows += SqliteRun(sql, item) ?? Command(sql, item).ExecuteNonQuery();
         return rows;
+    }
+
+    private Dictionary<string, SqliteWrite?>? _sqliteWrites;
+
+    /// <summary>
+    /// SQLite: a write run by <see cref="SqliteWrite"/>, prepared once per session and object type; null when it is not
+    /// one that runs there (or a value is not), for <see cref="Command"/> to run.
+    /// </summary>
+    private int? SqliteRun(string sql, object? param)
+    {
+        if (_connection is not Microsoft.Data.Sqlite.SqliteConnection sqlite) return null;
+        _ = OpenTransaction;
+        var binder = param is null ? Binder.None : Binder.For(param.GetType(), sql);
+        _sqliteWrites ??= new(StringComparer.Ordinal);
+        if (!_sqliteWrites.TryGetValue(sql, out var write) || (write is not null && write.Binder != binder))
+        {
+            write?.Dispose();
+            _sqliteWrites[sql] = write = SqliteWrite.TryPrepare(sqlite, sql, binder);
+        }
+        return write?.Run(param);
     }
 
     public List<T> Query<T>(string sql, object? param = null)
@@ -354,6 +374,7 @@ public sealed partial class DbSession : IDisposable
     {
         if (_resources is not null) foreach (var resource in _resources.Values) resource.Dispose();
         foreach (var (command, _) in _commands.Values) command.Dispose();
+        if (_sqliteWrites is not null) foreach (var write in _sqliteWrites.Values) write?.Dispose();
         _transaction?.Dispose();
         _connection.Dispose();
     }
