@@ -163,6 +163,32 @@ public sealed class StoreTests : IClassFixture<PostgresAvailability>
     }
 
     [Fact]
+    public void A_sessions_sqlite_writes_count_rows_store_values_and_fail_as_microsoft_data_sqlite_does()
+    {
+        // Writes run through SQLitePCL by position (SqliteWrite); what they cannot bind goes to Microsoft.Data.Sqlite.
+        using var h = Harness.Sqlite();
+        using var s = h.Platform.Store.Begin();
+        s.Execute("CREATE TABLE w (id TEXT PRIMARY KEY, n INTEGER, flag INTEGER, x REAL, d TEXT, note TEXT)");
+        const string Insert = "INSERT INTO w (id, n, flag, x, d, note) VALUES (@Id, @N, @Flag, @X, @D, @Note) ON CONFLICT (id) DO NOTHING";
+
+        Assert.Equal(1, s.Execute(Insert, new { Id = "a", N = 7L, Flag = true, X = 0.5, D = (decimal?)null, Note = (string?)null }));
+        Assert.Equal(0, s.Execute(Insert, new { Id = "a", N = 8L, Flag = false, X = 1.5, D = (decimal?)null, Note = (string?)"again" }));
+        // A decimal is not one it binds: Microsoft.Data.Sqlite runs that one (as its text, 12.5), the same statement still counts.
+        Assert.Equal(1, s.Execute(Insert, new { Id = "b", N = 1L, Flag = false, X = 2.0, D = (decimal?)12.50m, Note = (string?)"é" }));
+        Assert.Equal(2, s.ExecuteEach("UPDATE w SET n = n + @N WHERE id = @Id", new[] { new { Id = "a", N = 1L }, new { Id = "b", N = 1L } }));
+        Assert.Equal(["a|8|1|0.5||", "b|2|0|2.0|12.5|é"],
+            s.Query<string>("SELECT id || '|' || n || '|' || flag || '|' || x || '|' || COALESCE(d, '') || '|' || COALESCE(note, '') FROM w ORDER BY id"));
+
+        // A constraint fails as SQLite's error, and the statement is ready for the next run.
+        var e = Assert.Throws<Microsoft.Data.Sqlite.SqliteException>(() => s.Execute("INSERT INTO w (id, n) VALUES (@Id, @N)", new { Id = "a", N = 1L }));
+        Assert.Equal(19, e.SqliteErrorCode);
+        Assert.Equal(1, s.Execute("INSERT INTO w (id, n) VALUES (@Id, @N)", new { Id = "c", N = 1L }));
+        // A parameter the object lacks is Microsoft.Data.Sqlite's error, as before.
+        Assert.Throws<InvalidOperationException>(() => s.Execute("UPDATE w SET n = @N WHERE id = @Missing", new { N = 1L }));
+        s.Commit();
+    }
+
+    [Fact]
     public void A_publishers_balance_and_history_read_that_publishers_transfers_through_its_index_not_every_transfer()
     {
         // With "@publisherId IS NULL OR publisher_id = @publisherId", SQLite scanned ledger_transfers twice for one
