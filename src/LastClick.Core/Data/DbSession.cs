@@ -227,23 +227,19 @@ public sealed partial class DbSession : IDisposable
         return rows;
     }
 
-    private Dictionary<string, SqliteWrite?>? _sqliteWrites;
+    private Dictionary<(string Sql, Binder Binder), SqliteWrite?>? _sqliteWrites;
 
     /// <summary>
-    /// SQLite: a write run by <see cref="SqliteWrite"/>, prepared once per session and object type; null when it is not
-    /// one that runs there (or a value is not), for <see cref="Command"/> to run.
+    /// SQLite: a write run by <see cref="SqliteWrite"/>, prepared once per session, statement and object type; null when
+    /// it is not one that runs there (or a value is not), for <see cref="Command"/> to run.
     /// </summary>
     private int? SqliteRun(string sql, object? param)
     {
         if (_connection is not Microsoft.Data.Sqlite.SqliteConnection sqlite) return null;
         _ = OpenTransaction;
         var binder = param is null ? Binder.None : Binder.For(param.GetType(), sql);
-        _sqliteWrites ??= new(StringComparer.Ordinal);
-        if (!_sqliteWrites.TryGetValue(sql, out var write) || (write is not null && write.Binder != binder))
-        {
-            write?.Dispose();
-            _sqliteWrites[sql] = write = SqliteWrite.TryPrepare(sqlite, sql, binder);
-        }
+        _sqliteWrites ??= [];
+        if (!_sqliteWrites.TryGetValue((sql, binder), out var write)) _sqliteWrites[(sql, binder)] = write = SqliteWrite.TryPrepare(sqlite, sql, binder);
         return write?.Run(param);
     }
 

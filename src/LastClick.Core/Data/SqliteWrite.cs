@@ -53,9 +53,14 @@ internal sealed class SqliteWrite : IDisposable
         return new SqliteWrite(db, statement, binder, positions);
     }
 
-    /// <summary>Runs it with the values of <paramref name="param"/>: the rows changed, or null when a value is not one it binds (nothing ran).</summary>
+    /// <summary>
+    /// Runs it with the values of <paramref name="param"/>: the rows changed, or null when a value is not one it binds
+    /// (nothing ran). Also null when SQLite has rolled the session's transaction back by itself (a full disk, an I/O
+    /// error): Microsoft.Data.Sqlite then refuses the statement, where this would run it outside any transaction.
+    /// </summary>
     public int? Run(object? param)
     {
+        if (raw.sqlite3_get_autocommit(_db) != 0) return null;
         try
         {
             for (var i = 0; i < _positions.Length; i++)
@@ -68,7 +73,8 @@ internal sealed class SqliteWrite : IDisposable
                     long l => raw.sqlite3_bind_int64(_statement, _positions[i], l),
                     int n => raw.sqlite3_bind_int64(_statement, _positions[i], n),
                     bool b => raw.sqlite3_bind_int64(_statement, _positions[i], b ? 1 : 0),
-                    double d => raw.sqlite3_bind_double(_statement, _positions[i], d),
+                    // NaN: SQLite would store a null, Microsoft.Data.Sqlite refuses it.
+                    double d when !double.IsNaN(d) => raw.sqlite3_bind_double(_statement, _positions[i], d),
                     byte[] bytes => raw.sqlite3_bind_blob(_statement, _positions[i], bytes),
                     _ => -1,
                 };

@@ -183,6 +183,8 @@ public sealed class StoreTests : IClassFixture<PostgresAvailability>
         var e = Assert.Throws<Microsoft.Data.Sqlite.SqliteException>(() => s.Execute("INSERT INTO w (id, n) VALUES (@Id, @N)", new { Id = "a", N = 1L }));
         Assert.Equal(19, e.SqliteErrorCode);
         Assert.Equal(1, s.Execute("INSERT INTO w (id, n) VALUES (@Id, @N)", new { Id = "c", N = 1L }));
+        // NaN is refused as Microsoft.Data.Sqlite refuses it (SQLite itself would store a null).
+        Assert.Throws<InvalidOperationException>(() => s.Execute(Insert, new { Id = "n", N = 1L, Flag = false, X = double.NaN, D = (decimal?)null, Note = (string?)null }));
         // A parameter the object lacks is Microsoft.Data.Sqlite's error, as before.
         Assert.Throws<InvalidOperationException>(() => s.Execute("UPDATE w SET n = @N WHERE id = @Missing", new { N = 1L }));
         s.Commit();
