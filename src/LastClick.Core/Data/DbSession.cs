@@ -16,7 +16,8 @@ namespace LastClick.Data;
 /// Statements are prepared once per session and reused with new parameter values: Microsoft.Data.Sqlite keeps a
 /// prepared statement only on the command that made it, and compiling SQL again for every call cost more than
 /// running it. Rows are mapped by Dapper's row parser; parameters are bound by name from the properties of the
-/// object passed (<c>@Id</c> ← <c>Id</c>), as with Dapper.
+/// object passed (<c>@Id</c> ← <c>Id</c>), as with Dapper. On SQLite an INSERT, UPDATE or DELETE runs through
+/// <see cref="SqliteWrite"/>, which finds those names' positions once and binds by position.
 /// </remarks>
 public sealed partial class DbSession : IDisposable
 {
