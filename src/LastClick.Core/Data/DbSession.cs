@@ -127,6 +127,7 @@ public sealed partial class DbSession : IDisposable
     /// <summary>What the batch and the piece running now add to a turnover row and have not written yet.</summary>
     internal long Unwritten(Orders.Turnover.Key key) =>
         (_batch is { } batch ? batch.Turnover.GetValueOrDefault(key) : 0) + (Folded is { } piece ? piece.Turnover.GetValueOrDefault(key) : 0);
+
     public DbTransaction Transaction
     {
         get

@@ -21,7 +21,6 @@ public static class Show
         return label.ResourceNotFound ? Readable(code) : label.Value;
     }
 
-    /// <summary>What a code means, for a hover, or null when it has no explanation.</summary>
     /// <summary>A payout method by name: SEPA, an international wire, or another method's label.</summary>
     public static string Method(IStringLocalizer text, string method) => method switch
     {
@@ -30,6 +29,7 @@ public static class Show
         _ => Label(text, method),
     };
 
+    /// <summary>What a code means, for a hover, or null when it has no explanation.</summary>
     public static string? Help(IStringLocalizer text, string code) => text["code." + code + ".help"] is { ResourceNotFound: false } help ? help.Value : null;
 
     /// <summary>An event a postback or webhook can be sent for: its own text when it has one, else its code's label.</summary>

@@ -26,11 +26,7 @@ public sealed class PayoutBrowserTests(Chromium chromium) : IAsyncLifetime
         var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _host.BaseUrl, AcceptDownloads = true });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(15_000);
-        await page.GotoAsync("/signin");
-        await page.FillAsync("input[name=email]", email);
-        await page.FillAsync("input[name=password]", password);
-        await page.ClickAsync("form.stack button[type=submit]");
-        await Chromium.Reached(page, Chromium.LeftSignIn);
+        await BrowserTests.SignIn(page, email, password);
         return page;
     }
 
