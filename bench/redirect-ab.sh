@@ -56,4 +56,6 @@ for r in $(seq 1 "$rounds"); do
 done
 awk '{n1+=$1/$3; o1+=$2/$3; np+=$4; op+=$5; n++} END {printf "ratio to bare: with rollups %.2f, base %.2f (drop %.2f, goal <= 0.05); p99 %.2f vs %.2f ms; mean of %d rounds\n", n1/n, o1/n, o1/n-n1/n, np/n, op/n, n}' "$work/ratios"
 echo "clicks stored: with rollups $(sqlite3 "$work/new.db" 'SELECT COUNT(*) FROM clicks'), base $(sqlite3 "$work/base.db" 'SELECT COUNT(*) FROM clicks')"
-echo "rollup check: $(sqlite3 "$work/new.db" 'SELECT SUM(clicks) FROM rollup_program_d') clicks in rollup_program_d"
+# Clicks past click_rollup_mark wait in SQLite's journal (Tracking/ClickJournal.cs) until a read or the writer folds them.
+echo "rollup check: $(sqlite3 "$work/new.db" 'SELECT SUM(clicks) FROM rollup_program_d') clicks in rollup_program_d," \
+  "$(sqlite3 "$work/new.db" 'SELECT COUNT(*) FROM clicks WHERE seq > (SELECT seq FROM click_rollup_mark)') waiting to be folded"

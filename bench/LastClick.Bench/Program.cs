@@ -184,7 +184,13 @@ var orders = args.SkipWhile(a => a != "--orders").Skip(1).Select(a => int.Parse(
 Console.WriteLine($"LastClick bench · {Environment.ProcessorCount} cores · .NET {Environment.Version} · {DateTimeOffset.UtcNow:yyyy-MM-dd}");
 if (what is "commission" or "all") CommissionBench.Run();
 if (what is "ip" or "all") IpBench.Run();
-if (what is "clicks" or "all") await ClickWriterBench.RunAsync(args.Contains("--diverse"));
+if (what is "clicks" or "all")
+{
+    // --writers N: that count alone (to profile one), else 1, 16 and 64.
+    var writers = args.SkipWhile(a => a != "--writers").Skip(1).Take(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray();
+    await ClickWriterBench.RunAsync(args.Contains("--diverse"), writers.Length > 0 ? writers : [1, 16, 64],
+        args.SkipWhile(a => a != "--clicks").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(40_000));
+}
 if (what is "orders" or "all") LastClick.Bench.OrderIngestBench.Run(args.Contains("--orders") ? orders : 20_000, args.SkipWhile(a => a != "--store").Skip(1).FirstOrDefault(), args.Contains("--group-only"),
     args.SkipWhile(a => a != "--history").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(0));
 if (what is "replay" or "all") ReplayBench.Run(orders);
@@ -302,9 +308,11 @@ internal static class ClickWriterBench
     ];
 
     /// <param name="diverse">Every click another publisher, link and sub1 (2,000 publishers), visitor country and device: no two clicks share a rollup row.</param>
-    public static async Task RunAsync(bool diverse)
+    /// <param name="counts">The runs' numbers of writers.</param>
+    /// <param name="total">Clicks a run writes, shared among its writers.</param>
+    public static async Task RunAsync(bool diverse, int[] counts, int total)
     {
-        foreach (var writers in new[] { 1, 16, 64 })
+        foreach (var writers in counts)
         {
             using var temporary = TemporaryStore.Create();
             var store = temporary.Store;
@@ -317,7 +325,7 @@ internal static class ClickWriterBench
                 }
             });
             var writer = new LastClick.Tracking.ClickWriter(store, LastClick.Tracking.ClickClassifier.Default);
-            var perWriter = 40_000 / writers;
+            var perWriter = total / writers;
             var latencies = new double[writers * perWriter];
             var at = DateTimeOffset.Parse("2026-02-01T00:00:00Z", CultureInfo.InvariantCulture);
             var sw = Stopwatch.StartNew();

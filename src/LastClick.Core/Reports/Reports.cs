@@ -60,6 +60,8 @@ public static class Reports
         // times the scan (an aggregate context per group and column); reading them is cheap.
         var grain = time ? plan[0].Cube.Grain : null;
         var cells = new Dictionary<(string Key, string Currency), long[]>();
+        // SQLite: the clicks not yet in the rollups go in first (Tracking.ClickJournal).
+        Tracking.ClickJournal.Catch(store);
         store.Read(s =>
         {
             foreach (var (cube, fromBucket, toBucket) in plan) Read(s, cube, group, fromBucket, toBucket, q.Filters, cells,

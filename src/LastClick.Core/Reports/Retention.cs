@@ -29,10 +29,14 @@ public static class Retention
         {
             var (last, deleted) = store.InSession(s =>
             {
+                // SQLite: the clicks still waiting to be folded into the rollups go in before any is dropped.
+                Tracking.ClickJournal.Fold(s);
                 var last = s.QuerySingleOrDefault<long?>(
                     "SELECT MAX(seq) FROM (SELECT seq FROM clicks WHERE seq > @after ORDER BY seq LIMIT @chunk) c", new { after, chunk });
-                return last is null ? (0L, 0)
-                    : (last.Value, s.Execute("DELETE FROM clicks WHERE seq > @after AND seq <= @last AND at < @cutoff", new { after, last, cutoff }));
+                if (last is null) return (0L, 0);
+                var deleted = s.Execute("DELETE FROM clicks WHERE seq > @after AND seq <= @last AND at < @cutoff", new { after, last, cutoff });
+                Tracking.ClickJournal.Deleted(s);
+                return (last.Value, deleted);
             });
             dropped += deleted;
             if (deleted == 0) return dropped;

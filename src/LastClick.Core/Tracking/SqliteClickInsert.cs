@@ -20,26 +20,23 @@ internal sealed class SqliteClickInsert : IDisposable
 
     private const string SourceSql = "SELECT traffic_type FROM publishers WHERE id = ?1";
 
-
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;
-    private readonly sqlite3_stmt _prior;
     private readonly sqlite3_stmt _source;
 
     public SqliteClickInsert(SqliteConnection connection)
     {
         _db = connection.Handle!;
         SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(_db, Sql, out _statement), _db);
-        SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(_db, ClickRollup.PriorSql, out _prior), _db);
         SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(_db, SourceSql, out _source), _db);
     }
 
     /// <summary>
-    /// Stores the click and adds it to the rollups when it is new (a click already stored counts once).
-    /// <paramref name="sources"/> holds the publishers' traffic sources read in this batch (its transaction): one
-    /// look-up per publisher and batch, never a stale copy.
+    /// Stores the click; true when it is new (a click already stored is left as it is). Its rollups wait in the
+    /// journal (<see cref="ClickJournal"/>). <paramref name="sources"/> holds the publishers' traffic sources read in
+    /// this batch (its transaction): one look-up per publisher and batch, never a stale copy.
     /// </summary>
-    public void Insert(Click click, ClickClass cls, Reports.RollupBatch rollups, Dictionary<string, string?> sources)
+    public bool Insert(Click click, ClickClass cls, Dictionary<string, string?> sources)
     {
         if (!sources.TryGetValue(click.PublisherId, out var source)) sources[click.PublisherId] = source = Source(click.PublisherId);
         var s = _statement;
@@ -71,9 +68,7 @@ internal sealed class SqliteClickInsert : IDisposable
             Text(24, source);
             var rc = raw.sqlite3_step(s);
             if (rc != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(rc, _db);
-            if (raw.sqlite3_changes(_db) == 0) return; // stored before
-            var seq = raw.sqlite3_last_insert_rowid(_db);
-            ClickRollup.Add(rollups, click, cls, source, ClickRollup.MayBeRepeat(click) ? !Prior(click, seq) : true);
+            return raw.sqlite3_changes(_db) > 0;
         }
         finally
         {
@@ -85,29 +80,6 @@ internal sealed class SqliteClickInsert : IDisposable
         {
             var rc = value is null ? raw.sqlite3_bind_null(s, index) : raw.sqlite3_bind_text(s, index, value);
             if (rc != raw.SQLITE_OK) SqliteException.ThrowExceptionForRC(rc, _db);
-        }
-    }
-
-    // Whether the visitor clicked the link earlier the same UTC day (a click stored before this one): the
-    // one-at-a-time path's query, bound by position (SQLite numbers named parameters in order of appearance).
-    private bool Prior(Click click, long seq)
-    {
-        var p = _prior;
-        try
-        {
-            var (from, to) = ClickRollup.Day(click.At);
-            raw.sqlite3_bind_text(p, 1, click.VisitorId);
-            raw.sqlite3_bind_int64(p, 2, from);
-            raw.sqlite3_bind_int64(p, 3, to);
-            raw.sqlite3_bind_text(p, 4, click.LinkId ?? "");
-            raw.sqlite3_bind_int64(p, 5, seq);
-            var rc = raw.sqlite3_step(p);
-            if (rc is not (raw.SQLITE_ROW or raw.SQLITE_DONE)) SqliteException.ThrowExceptionForRC(rc, _db);
-            return rc == raw.SQLITE_ROW;
-        }
-        finally
-        {
-            raw.sqlite3_reset(p);
         }
     }
 
@@ -130,7 +102,6 @@ internal sealed class SqliteClickInsert : IDisposable
     public void Dispose()
     {
         _statement.Dispose();
-        _prior.Dispose();
         _source.Dispose();
     }
 }

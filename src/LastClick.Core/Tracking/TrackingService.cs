@@ -37,8 +37,8 @@ public sealed class TrackingService(Store store, ClickClassifier classifier)
         """;
 
     /// <summary>
-    /// Writes a classified click and adds it to the rollups in the same transaction; a click already stored (same id)
-    /// is left as it is and counted once.
+    /// Writes a classified click and adds it to the rollups in the same transaction (on SQLite: to the journal the
+    /// rollups are folded from, <see cref="ClickJournal"/>); a click already stored (same id) is left as it is and counted once.
     /// </summary>
     internal static void Store(DbSession s, Click click, ClickClass cls)
     {
@@ -59,6 +59,12 @@ public sealed class TrackingService(Store store, ClickClassifier classifier)
             });
         // A click stored before is not counted again; the replay sums its rollups at its end (RollupsAtEnd).
         if (stored.Count == 0 || s.RollupsAtEnd) return;
+        // SQLite: the rollups are folded from the clicks in batches (ClickJournal).
+        if (ClickJournal.On(s))
+        {
+            ClickJournal.Stored(s, stored[0].Seq);
+            return;
+        }
         var (from, to) = ClickRollup.Day(click.At);
         var unique = !ClickRollup.MayBeRepeat(click) ||
                      s.Query<long>(ClickRollup.PriorSql, new { visitor = click.VisitorId, from, to, link = click.LinkId ?? "", seq = stored[0].Seq }).Count == 0;

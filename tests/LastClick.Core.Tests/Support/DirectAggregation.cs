@@ -106,6 +106,8 @@ public static class DirectAggregation
     /// <summary>What a rollup table holds, in the same form.</summary>
     public static List<Row> Table(Store store, Cube cube)
     {
+        // As every reader of the rollups does: the clicks still in SQLite's journal go in first.
+        LastClick.Tracking.ClickJournal.Catch(store);
         using var c = store.Open();
         var rows = new List<Row>();
         using var reader = c.ExecuteReader($"SELECT bucket, {string.Join(", ", cube.Dims.Select(Cube.Column))}, {string.Join(", ", Measure.Columns)} FROM {cube.Table}");

@@ -40,6 +40,9 @@ public sealed class UpgradeTests : IClassFixture<PostgresAvailability>
         var clock = new ManualClock(Now);
         source.Store.Migrate(clock);
         Demo.Seed(new Platform(source.Store, ProgramCatalog.BuiltIn(), clock), new LastClick.Web.Passwords());
+        // As a reader of the rollups would: the demo's clicks still waiting in SQLite's journal go in before they are
+        // read or copied (a version before 0021 has no journal, and its migration counts every click as in the rollups).
+        LastClick.Tracking.ClickJournal.Catch(source.Store);
 
         var known = source.Store.KnownVersion;
         // Every earlier version on SQLite; on PostgreSQL (slower to set up) the ones before a migration that fills new

@@ -1,0 +1,124 @@
+using Dapper;
+using LastClick.Reports;
+using LastClick.Tests.Support;
+using LastClick.Tracking;
+using static LastClick.Tests.Support.Build;
+
+namespace LastClick.Tests.Tracking;
+
+/// <summary>
+/// SQLite's click journal (H1 over F2's clicks): the rollups of clicks are folded from the clicks table a few thousand
+/// at a time, and everything that reads them folds what waits first, so a report counts every answered click, once.
+/// </summary>
+public sealed class ClickJournalTests
+{
+    private static readonly DateTimeOffset Day = T("2026-02-01T10:00:00Z");
+
+    private static Click ClickOf(string id, string visitor, int minute, string link = "L1") =>
+        new(id, "aliexpress-ww", "p1", visitor, Day.AddMinutes(minute), "77.88.8.8", "Mozilla/5.0 Firefox/128.0", null, link);
+
+    private static ReportQuery Days(string start, string end) =>
+        new("day", DateOnly.Parse(start, System.Globalization.CultureInfo.InvariantCulture), DateOnly.Parse(end, System.Globalization.CultureInfo.InvariantCulture),
+            TimeZoneInfo.Utc, new Dictionary<Dimension, string> { [Dimension.Publisher] = "p1" }, null, "day", 100, 0);
+
+    // What the rollups hold now, read past every reader's fold.
+    private static (long Clicks, long Unique) InRollups(Harness h)
+    {
+        using var c = h.Platform.Store.Open();
+        return c.QuerySingle<(long, long)>("SELECT COALESCE(SUM(clicks), 0), COALESCE(SUM(unique_clicks), 0) FROM rollup_program_d");
+    }
+
+    private static long Mark(Harness h)
+    {
+        using var c = h.Platform.Store.Open();
+        return c.ExecuteScalar<long>("SELECT seq FROM click_rollup_mark");
+    }
+
+    [Fact]
+    public async Task H1_clicks_wait_in_the_journal_until_a_report_folds_them_in_and_are_counted_once()
+    {
+        using var h = Harness.Sqlite().Publisher();
+        await using var writer = new ClickWriter(h.Platform.Store, ClickClassifier.Default);
+        await writer.WriteAsync(ClickOf("c0", "v0", 0));
+
+        // v1 clicks L1 three times and L2 once: two unique clicks of four.
+        foreach (var (id, visitor, minute, link) in new[] { ("c1", "v1", 1, "L1"), ("c2", "v1", 2, "L1"), ("c3", "v1", 3, "L2"), ("c4", "v1", 4, "L1"), ("c5", "v2", 5, "L1") })
+        {
+            await writer.WriteAsync(ClickOf(id, visitor, minute, link));
+        }
+        Assert.Equal((0L, 0L), InRollups(h)); // answered, stored, not folded yet
+
+        var report = LastClick.Reports.Reports.Run(h.Platform.Store, Days("2026-02-01", "2026-02-01"));
+        Assert.Equal(6L, report.Totals.Clicks);
+        Assert.Equal(4L, report.Totals.UniqueClicks); // c0, c1, c3, c5
+        Assert.Equal((6L, 4L), InRollups(h));
+        using (var c = h.Platform.Store.Open()) Assert.Equal(c.ExecuteScalar<long>("SELECT MAX(seq) FROM clicks"), Mark(h));
+
+        // Read again, and the same click sent again: nothing is counted twice.
+        await writer.WriteAsync(ClickOf("c5", "v2", 5));
+        Assert.Equal(6L, LastClick.Reports.Reports.Run(h.Platform.Store, Days("2026-02-01", "2026-02-01")).Totals.Clicks);
+        Assert.Equal((6L, 4L), InRollups(h));
+    }
+
+    [Fact]
+    public async Task H1_the_click_writer_folds_by_itself_once_FoldEvery_clicks_wait()
+    {
+        using var h = Harness.Sqlite().Publisher();
+        await using var writer = new ClickWriter(h.Platform.Store, ClickClassifier.Default);
+        const int count = 3 * ClickJournal.FoldEvery;
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(w => Task.Run(async () =>
+        {
+            for (var i = w; i < count; i += 16) await writer.WriteAsync(ClickOf($"c{i}", $"v{i}", i % 600));
+        })));
+
+        // No reader folded: the writer did, in the transactions of its batches, and counted each folded click. At most
+        // FoldEvery clicks and a batch (512) wait.
+        var mark = Mark(h);
+        Assert.InRange(mark, count - ClickJournal.FoldEvery - 512, count);
+        using (var c = h.Platform.Store.Open())
+        {
+            Assert.Equal(c.ExecuteScalar<long>("SELECT COUNT(*) FROM clicks WHERE seq <= @mark", new { mark }), InRollups(h).Clicks);
+        }
+        Assert.Equal((long)count, LastClick.Reports.Reports.Run(h.Platform.Store, Days("2026-02-01", "2026-02-01")).Totals.Clicks);
+    }
+
+    [Fact]
+    public async Task H1_a_click_writer_that_starts_folds_what_the_last_one_left_waiting()
+    {
+        using var h = Harness.Sqlite().Publisher();
+        const int left = ClickJournal.FoldEvery + 4 * (ClickJournal.FoldChunk + 1);
+        h.Platform.Store.InSession(s =>
+        {
+            // Stored without folding (as the replay stores them): a run that died with them waiting.
+            s.RollupsAtEnd = true;
+            foreach (var i in Enumerable.Range(0, left)) TrackingService.Store(s, ClickOf($"c{i}", $"v{i}", i % 600), ClickClassifier.Default.Classify("77.88.8.8", null));
+        });
+        Assert.Equal((0L, 0L), InRollups(h));
+
+        await using var writer = new ClickWriter(h.Platform.Store, ClickClassifier.Default);
+        for (var i = 0; i < 4; i++) await writer.WriteAsync(ClickOf($"new{i}", $"w{i}", i));
+        // Each of its first batches folds the oldest of them, a chunk and its own click, while FoldEvery wait; no reader folds.
+        Assert.True(Mark(h) >= 4 * (ClickJournal.FoldChunk + 1), $"mark {Mark(h)}");
+        Assert.Equal(Mark(h), InRollups(h).Clicks);
+    }
+
+    [Fact]
+    public void H1_retention_folds_the_waiting_clicks_before_dropping_them_and_clicks_stored_after_all_were_dropped_are_folded_too()
+    {
+        using var h = Harness.Sqlite().Publisher();
+        foreach (var i in Enumerable.Range(0, 3)) h.Platform.Tracking.RecordClick(ClickOf($"old{i}", $"v{i}", i));
+        Assert.Equal((0L, 0L), InRollups(h)); // one at a time, they wait too
+
+        // Ten days on, with one day kept: all three are dropped, and counted first.
+        Assert.Equal(3L, Retention.DropClicks(h.Platform.Store, Day.AddDays(10), days: 1));
+        Assert.Equal((3L, 3L), InRollups(h));
+
+        // SQLite numbers the next click after the largest seq stored: with none left, from 1 again, under the old mark.
+        h.Platform.Tracking.RecordClick(ClickOf("new0", "v9", 0) with { At = Day.AddDays(10) });
+        h.Platform.Tracking.RecordClick(ClickOf("new1", "v9", 1) with { At = Day.AddDays(10).AddMinutes(1) });
+        using (var c = h.Platform.Store.Open()) Assert.Equal(2L, c.ExecuteScalar<long>("SELECT MAX(seq) FROM clicks"));
+        Assert.Equal(2L, LastClick.Reports.Reports.Run(h.Platform.Store, Days("2026-02-11", "2026-02-11")).Totals.Clicks);
+        Assert.Equal(3L, LastClick.Reports.Reports.Run(h.Platform.Store, Days("2026-02-01", "2026-02-01")).Totals.Clicks);
+        Assert.Equal((5L, 4L), InRollups(h));
+    }
+}
