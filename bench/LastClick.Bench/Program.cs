@@ -347,7 +347,7 @@ internal static class ClickWriterBench
             Array.Sort(latencies);
             var (batches, clicks) = writer.Written;
             Console.WriteLine($"clicks{(diverse ? " (diverse)" : "")}: {writers,2} writers: {clicks / sw.Elapsed.TotalSeconds:N0} clicks/s committed, {clicks / (double)batches:F1} clicks per commit, " +
-                $"latency p50 {latencies[latencies.Length / 2]:F2} ms, p99 {latencies[latencies.Length * 99 / 100]:F2} ms");
+                $"latency p50 {latencies[latencies.Length / 2]:F2} ms, p99 {latencies[latencies.Length * 99 / 100]:F2} ms, p99.9 {latencies[latencies.Length * 999 / 1000]:F2} ms");
         }
     }
 }

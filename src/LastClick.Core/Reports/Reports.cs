@@ -60,12 +60,16 @@ public static class Reports
         // times the scan (an aggregate context per group and column); reading them is cheap.
         var grain = time ? plan[0].Cube.Grain : null;
         var cells = new Dictionary<(string Key, string Currency), long[]>();
-        // SQLite: the clicks not yet in the rollups go in first (Tracking.ClickJournal).
-        Tracking.ClickJournal.Catch(store);
         store.Read(s =>
         {
-            foreach (var (cube, fromBucket, toBucket) in plan) Read(s, cube, group, fromBucket, toBucket, q.Filters, cells,
-                grain is null ? null : bucket => Period(q, grain.StartOf(bucket)));
+            // SQLite: the clicks not folded into the rollups yet (Tracking.ClickJournal), read in the same snapshot.
+            var waiting = Tracking.ClickJournal.Waiting(s);
+            Func<long, string?>? period = grain is null ? null : bucket => Period(q, grain.StartOf(bucket));
+            foreach (var (cube, fromBucket, toBucket) in plan)
+            {
+                Read(s, cube, group, fromBucket, toBucket, q.Filters, cells, period);
+                if (waiting is not null) Add(waiting, cube, time ? null : KeyDimensions[q.Dimension], fromBucket, toBucket, q.Filters, cells, period);
+            }
             return 0;
         });
 
@@ -177,6 +181,23 @@ public static class Reports
             var cell = (key, reader.GetString(1));
             if (!into.TryGetValue(cell, out var m)) into[cell] = m = new long[Measure.Count];
             for (var c = 0; c < Measure.Count; c++) m[c] += reader.GetInt64(c + 2);
+        }
+    }
+
+    /// <summary>What <see cref="Read"/> reads from the cube's table, from rollup rows not written yet (clicks waiting in the journal).</summary>
+    private static void Add(RollupBatch waiting, Cube cube, Dimension? group, long fromBucket, long toBucket, IReadOnlyDictionary<Dimension, string> filters,
+        Dictionary<(string, string), long[]> into, Func<long, string?>? period)
+    {
+        var dims = cube.Dims.ToList();
+        var currency = dims.IndexOf(Dimension.Currency);
+        foreach (var cell in waiting.Cells[Cubes.All.ToList().IndexOf(cube)].Values)
+        {
+            if (cell.Bucket < fromBucket || cell.Bucket >= toBucket || filters.Any(f => cell.Values[dims.IndexOf(f.Key)] != f.Value)) continue;
+            var key = period is null ? cell.Values[dims.IndexOf(group!.Value)] : period(cell.Bucket);
+            if (key is null) continue;
+            var at = (key, cell.Values[currency]);
+            if (!into.TryGetValue(at, out var m)) into[at] = m = new long[Measure.Count];
+            for (var c = 0; c < Measure.Count; c++) m[c] += cell.Measures[c];
         }
     }
 

@@ -328,7 +328,10 @@ public static class RollupWriter
 /// </summary>
 public static class RollupRebuild
 {
-    /// <summary>Empties every rollup and sums the facts into them again.</summary>
+    /// <summary>
+    /// Empties every rollup and sums the facts into them again. Frozen as migration 0007 ran it; on a store with the
+    /// click journal (0021 on) use <see cref="Tracking.ClickJournal.RebuildSql"/>, which moves its mark too.
+    /// </summary>
     public static string Sql(StoreProvider provider)
     {
         var sql = new StringBuilder();

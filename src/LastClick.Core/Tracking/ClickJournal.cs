@@ -35,8 +35,15 @@ public static class ClickJournal
     /// <summary>Whether clicks' rollups wait in the journal on this store (SQLite) or are written with the click.</summary>
     public static bool On(DbSession s) => s.Provider == StoreProvider.Sqlite;
 
-    /// <summary>Sets the mark after every stored click: for a sum of the rollups made from all of them (the rebuild).</summary>
+    /// <summary>Sets the mark after every stored click: for a sum of the rollups made from all of them.</summary>
     public const string MarkAllSql = "UPDATE click_rollup_mark SET seq = COALESCE((SELECT MAX(seq) FROM clicks), 0);";
+
+    /// <summary>
+    /// Every rollup summed again from the facts (<see cref="RollupRebuild.Sql"/>, frozen in migration 0007, which
+    /// predates the mark) with the mark set after the clicks it summed: a rebuild without it would have the clicks
+    /// after the old mark folded a second time.
+    /// </summary>
+    public static string RebuildSql(StoreProvider provider) => RollupRebuild.Sql(provider) + MarkAllSql;
 
     // A click's first-of-day flag as the rebuild (RollupRebuild.Sql) and the one-at-a-time path decide it: no click of
     // the visitor on the link stored before it (a smaller seq) the same UTC day. Read in seq order, with the columns the
@@ -60,30 +67,44 @@ public static class ClickJournal
     public static int Fold(DbSession s, int limit)
     {
         if (!On(s) || s.RollupsAtEnd) return 0;
-        var mark = s.Scalar<long>("SELECT seq FROM click_rollup_mark");
         var rollups = new RollupBatch();
-        var last = mark;
-        var count = 0;
-        using (var reader = s.Reader(TailSql, new { mark, limit }))
-        {
-            while (reader.Read())
-            {
-                last = reader.GetInt64(0);
-                string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
-                ClickRollup.Add(rollups, reader.GetInt64(1),
-                    RollupBatch.Key(reader.GetString(2), reader.GetString(3), Text(4), Text(5), Text(6), Text(7), Text(8), Text(9), Text(10), Text(11), Text(12), null),
-                    invalid: reader.GetInt64(13) != 0, unique: reader.GetInt64(14) != 0);
-                count++;
-            }
-        }
+        var (count, last) = Tail(s, s.Scalar<long>("SELECT seq FROM click_rollup_mark"), limit, rollups);
         if (count == 0) return 0;
         RollupWriter.Write(s, rollups);
         s.Execute("UPDATE click_rollup_mark SET seq = @last", new { last });
         return count;
     }
 
+    /// <summary>
+    /// The rollups of the clicks waiting to be folded, read in the session's snapshot (a read session: it takes no
+    /// write lock), for a reader to add to what the tables hold; null when none waits or the store keeps no journal.
+    /// </summary>
+    internal static RollupBatch? Waiting(DbSession s)
+    {
+        if (!On(s)) return null;
+        var rollups = new RollupBatch();
+        return Tail(s, s.Scalar<long>("SELECT seq FROM click_rollup_mark"), int.MaxValue, rollups).Count == 0 ? null : rollups;
+    }
+
+    // The <paramref name="limit"/> oldest clicks after the mark, added to <paramref name="rollups"/>: how many and the last seq.
+    private static (int Count, long Last) Tail(DbSession s, long mark, int limit, RollupBatch rollups)
+    {
+        var (count, last) = (0, mark);
+        using var reader = s.Reader(TailSql, new { mark, limit });
+        while (reader.Read())
+        {
+            last = reader.GetInt64(0);
+            string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+            ClickRollup.Add(rollups, reader.GetInt64(1),
+                RollupBatch.Key(reader.GetString(2), reader.GetString(3), Text(4), Text(5), Text(6), Text(7), Text(8), Text(9), Text(10), Text(11), Text(12), null),
+                invalid: reader.GetInt64(13) != 0, unique: reader.GetInt64(14) != 0);
+            count++;
+        }
+        return (count, last);
+    }
+
     /// <summary>How many clicks wait to be folded (SQLite; 0 elsewhere).</summary>
-    internal static int Waiting(DbSession s) =>
+    internal static int Backlog(DbSession s) =>
         On(s) ? (int)Math.Min(int.MaxValue, s.Scalar<long>("SELECT COALESCE((SELECT MAX(seq) FROM clicks), 0) - (SELECT seq FROM click_rollup_mark)")) : 0;
 
     /// <summary>After a click was stored with <paramref name="seq"/>: folds when <see cref="FoldEvery"/> clicks wait.</summary>
@@ -93,8 +114,8 @@ public static class ClickJournal
     }
 
     /// <summary>
-    /// Before reading the rollups outside a write session: folds what waits, if anything does (a read-only look
-    /// first, so a report on a quiet store takes no write lock).
+    /// Folds what waits, if anything does (a read-only look first): for a tool or a test that reads the rollup tables
+    /// themselves. The reports need not: they add what waits as they read (<see cref="Waiting"/>).
     /// </summary>
     public static void Catch(Store store)
     {

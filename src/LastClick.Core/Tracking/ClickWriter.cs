@@ -34,7 +34,7 @@ public sealed class ClickWriter(Store store, ClickClassifier classifier, int max
         if (session.Connection is not Microsoft.Data.Sqlite.SqliteConnection sqlite) return;
         _insert = new SqliteClickInsert(sqlite);
         // What the last run (or the batch that failed before this session) left waiting is folded as it goes.
-        _unfolded = ClickJournal.Waiting(session);
+        _unfolded = ClickJournal.Backlog(session);
     }
 
     protected override void Closing()
