@@ -59,18 +59,19 @@ public static class Reports
         // Rows are summed here, not in SQL: a GROUP BY over rows that are nearly all distinct costs SQLite several
         // times the scan (an aggregate context per group and column); reading them is cheap.
         var grain = time ? plan[0].Cube.Grain : null;
-        var cells = new Dictionary<(string Key, string Currency), long[]>();
-        store.Read(s =>
+        // Made inside the read: a read the standby fails partway through is made again on the primary, from nothing.
+        var cells = store.Read(s =>
         {
+            var read = new Dictionary<(string Key, string Currency), long[]>();
             // SQLite: the clicks not folded into the rollups yet (Tracking.ClickJournal), read in the same snapshot.
             var waiting = Tracking.ClickJournal.Waiting(s);
             Func<long, string?>? period = grain is null ? null : bucket => Period(q, grain.StartOf(bucket));
             foreach (var (cube, fromBucket, toBucket) in plan)
             {
-                Read(s, cube, group, fromBucket, toBucket, q.Filters, cells, period);
-                if (waiting is not null) Add(waiting, cube, time ? null : KeyDimensions[q.Dimension], fromBucket, toBucket, q.Filters, cells, period);
+                Read(s, cube, group, fromBucket, toBucket, q.Filters, read, period);
+                if (waiting is not null) Add(waiting, cube, time ? null : KeyDimensions[q.Dimension], fromBucket, toBucket, q.Filters, read, period);
             }
-            return 0;
+            return read;
         });
 
         var currencies = cells.Where(c => c.Key.Currency.Length > 0).GroupBy(c => c.Key.Currency)

@@ -4,26 +4,28 @@ using LastClick.Reports;
 namespace LastClick.Tracking;
 
 /// <summary>
-/// SQLite: the report rollups of clicks are folded from the clicks table in batches of thousands, not click by click.
+/// SQLite: the report rollups of clicks are folded from the clicks table a few hundred at a time, not click by click.
 /// A click adds a row to each of up to 16 rollup tables, and with many distinct report keys (publishers × links × sub
 /// ids × countries) each of those rows is on a page of its own: writing them with each commit of ~50 clicks made the
 /// click writer copy ~7.5 pages (33 KB) into the WAL a click, two thirds of its time (docs/performance.md). Folded a
-/// few thousand clicks at a time, the rows of one publisher, day and table share their pages.
+/// few hundred clicks at a time, the rows of one publisher, day and table share more of their pages.
 /// </summary>
 /// <remarks>
 /// <para>The journal is the clicks table itself: <c>click_rollup_mark</c> holds the seq up to which clicks are in the
-/// rollups, and <see cref="Fold"/> adds those after it and moves the mark, in one transaction (so a fold that fails
-/// or dies is not half done, and no click is counted twice). SQLite has one writer, so seqs are handed out in commit
-/// order and nothing commits below the mark later.</para>
-/// <para>The promise that a report counts every answered click is kept by the readers: everything that reads the
-/// rollups folds first (<see cref="Catch"/>: the reports, the traffic analytics, retention before it drops clicks).
-/// The click writer folds as it goes once <see cref="FoldEvery"/> clicks wait, so a read never has more to fold.</para>
+/// rollups, and <see cref="Fold(DbSession)"/> adds those after it and moves the mark, in one transaction (so a fold that
+/// fails or dies is not half done, and no click is counted twice). SQLite has one writer, so seqs are handed out in
+/// commit order and nothing commits below the mark later.</para>
+/// <para>The promise that a report counts every answered click is kept by the readers: a report adds the clicks still
+/// waiting, read in its own snapshot (<see cref="Waiting"/>), without taking the write lock. Writers fold: the click
+/// writer once <see cref="FoldEvery"/> clicks wait, so a report has at most about that many to add; the traffic
+/// analytics and retention (before it drops clicks) in the write sessions they run in. <see cref="Catch"/> folds for
+/// a tool or a test that reads the tables themselves.</para>
 /// <para>PostgreSQL writes a click's rollups with the click, as before: its seqs are not in commit order, and its
 /// clicks are written by several nodes in multi-row statements that already share the pages.</para>
 /// </remarks>
 public static class ClickJournal
 {
-    /// <summary>Clicks waiting before the writers fold some (a reader folds at most about this many; docs/performance.md).</summary>
+    /// <summary>Clicks waiting before the writers fold some (a report adds at most about this many and a batch; docs/performance.md).</summary>
     public const int FoldEvery = 1_024;
 
     /// <summary>

@@ -106,7 +106,7 @@ public static class DirectAggregation
     /// <summary>What a rollup table holds, in the same form.</summary>
     public static List<Row> Table(Store store, Cube cube)
     {
-        // As every reader of the rollups does: the clicks still in SQLite's journal go in first.
+        // The tables themselves are read here: the clicks still waiting in SQLite's journal are folded into them first.
         LastClick.Tracking.ClickJournal.Catch(store);
         using var c = store.Open();
         var rows = new List<Row>();

@@ -73,7 +73,7 @@ public sealed class ReplicaTests : IClassFixture<PostgresAvailability>
         // ...and once the standby is more than the bound (1 s) behind, every node reads from the primary: fresh data.
         var lagging = await Until(b, "/api/v1/links?limit=100", key, "primary");
         Assert.Contains("after-pause", lagging.Body, StringComparison.Ordinal);
-        Assert.Contains(b.Output.Concat(b.Errors), l => l.Contains("serves no reads", StringComparison.Ordinal));
+        await Said(b, "serves no reads");
 
         // Caught up again, it serves again.
         Standby(pair, "SELECT pg_wal_replay_resume()");
@@ -134,6 +134,20 @@ public sealed class ReplicaTests : IClassFixture<PostgresAvailability>
             var answer = await Get(node, path, key);
             if (answer.Read == source) return answer;
             Assert.True(DateTime.UtcNow < deadline, $"{path} on port {node.Port} still read from {answer.Read}, not {source}: {string.Join('\n', node.Output.Concat(node.Errors).TakeLast(20))}");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>
+    /// Waits until the node has logged a line with <paramref name="text"/>; at most 20 s. The console logger writes from
+    /// a queue of its own, so the line may come after the answer that the logged change already shaped.
+    /// </summary>
+    private static async Task Said(ServerProcess node, string text)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!node.Output.Concat(node.Errors).Any(l => l.Contains(text, StringComparison.Ordinal)))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"node on port {node.Port} never said '{text}': {string.Join('\n', node.Output.Concat(node.Errors).TakeLast(20))}");
             await Task.Delay(100);
         }
     }
