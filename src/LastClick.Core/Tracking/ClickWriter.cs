@@ -10,7 +10,8 @@ namespace LastClick.Tracking;
 /// then completes the callers. An answered click is a stored click; a batch that fails to commit fails every click
 /// in it, so none is answered.
 /// </summary>
-public sealed class ClickWriter(Store store, ClickClassifier classifier, int maxBatch = 512)
+/// <param name="foldFailed">Told when folding the journal failed (the server logs it); the clicks are stored all the same.</param>
+public sealed class ClickWriter(Store store, ClickClassifier classifier, int maxBatch = 512, Action<Exception>? foldFailed = null)
     : CommitLoop<ClickWriter.Pending>(store, maxBatch)
 {
     public sealed record Pending(Click Click, TaskCompletionSource<ClickClass> Done)
@@ -43,8 +44,11 @@ public sealed class ClickWriter(Store store, ClickClassifier classifier, int max
         _insert = null;
     }
 
-    // SQLite: clicks waiting in the journal, as this writer counts them (a reader may have folded some since).
+    // SQLite: clicks waiting in the journal, as this writer counts them (a reader may have folded some since); after a
+    // fold failed, the batches to let by before the next try, and how many the next failure lets by.
     private int _unfolded;
+    private int _skip;
+    private int _backoff = 1;
 
     protected override void Write(DbSession session, List<Pending> batch)
     {
@@ -63,10 +67,37 @@ public sealed class ClickWriter(Store store, ClickClassifier classifier, int max
         }
         _unfolded += stored;
         if (_unfolded < ClickJournal.FoldEvery) return;
+        if (_skip > 0)
+        {
+            _skip--;
+            return;
+        }
         // The oldest waiting clicks into the rollups, in this batch's transaction (ClickJournal): a chunk, and as many
         // more as the batch stored, so the backlog shrinks however fast clicks come.
         var limit = ClickJournal.FoldChunk + stored;
-        var folded = ClickJournal.Fold(session, limit);
+        // In a savepoint of its own: a fold that fails leaves the clicks stored and answered, and waiting (reports add
+        // them as they read); the next batch tries again. Only when SQLite has rolled the whole transaction back (a full
+        // disk, an I/O error) does the savepoint fail too, and the batch with it, as a failed insert would.
+        session.Execute("SAVEPOINT fold");
+        int folded;
+#pragma warning disable CA1031 // any failure of the fold is the fold's: it is reported, and the clicks go on
+        try
+        {
+            folded = ClickJournal.Fold(session, limit);
+            session.Execute("RELEASE SAVEPOINT fold");
+        }
+        catch (Exception e)
+        {
+            session.Execute("ROLLBACK TO SAVEPOINT fold");
+            session.Execute("RELEASE SAVEPOINT fold");
+            // Tried again after 1, 2, 4 … 1,024 batches: a fold that keeps failing neither floods the log nor the writer.
+            _skip = _backoff;
+            _backoff = Math.Min(_backoff * 2, 1_024);
+            foldFailed?.Invoke(e);
+            return;
+        }
+#pragma warning restore CA1031
+        _backoff = 1;
         _unfolded = folded < limit ? 0 : _unfolded - folded;
     }
 

@@ -87,7 +87,9 @@ public static partial class LastClickServer
         builder.Services.AddSingleton(new UnknownLinkFallback(unknownLink));
         builder.Services.AddSingleton(KeyRateLimits.From(key => builder.Configuration[key]));
         // The writers start threads: made once the settings above are known to be good.
-        builder.Services.AddSingleton(new ClickWriter(store, ClickClassifier.Default));
+        // (The log exists once the app is built, before any click can come.)
+        ILogger? foldLog = null;
+        builder.Services.AddSingleton(new ClickWriter(store, ClickClassifier.Default, foldFailed: e => { if (foldLog is not null) Log.FoldFailed(foldLog, e); }));
         builder.Services.AddSingleton(new GroupCommit(store));
         builder.Services.Configure<ForwardedHeadersOptions>(o =>
         {
@@ -107,6 +109,7 @@ public static partial class LastClickServer
         // An unexpected failure (a click that could not be committed, a store that is down) is logged and answered
         // with a 500 problem: never a 302 for a click that is not stored.
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("LastClick.Server");
+        foldLog = log;
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             // A request Kestrel refuses (a body over the limit, a malformed request) keeps its own status.

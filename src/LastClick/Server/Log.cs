@@ -44,6 +44,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "Read replica {Replica} serves no reads, the primary does: {Why}")]
     public static partial void ReplicaNotServing(ILogger logger, string replica, string why);
 
+    [LoggerMessage(EventId = 15, Level = LogLevel.Error, Message = "Folding clicks into the report rollups failed; they stay stored and waiting, reports still count them, the next batch tries again")]
+    public static partial void FoldFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "Moving orders on by the clock failed")]
     public static partial void AdvanceFailed(ILogger logger, Exception exception);
 }

@@ -115,6 +115,36 @@ public sealed class ClickJournalTests
     }
 
     [Fact]
+    public async Task H1_a_fold_that_fails_leaves_the_clicks_stored_answered_and_counted_and_is_tried_again_later()
+    {
+        using var h = Harness.Sqlite().Publisher();
+        // Every row the fold would add to one rollup table is refused, as by a broken table.
+        using (var c = h.Platform.Store.Open()) c.Execute("CREATE TRIGGER broken BEFORE INSERT ON rollup_program_d BEGIN SELECT RAISE(ABORT, 'broken rollup'); END");
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+        await using var writer = new ClickWriter(h.Platform.Store, ClickClassifier.Default, foldFailed: failures.Enqueue);
+        var written = 0;
+        async Task Write(int count)
+        {
+            for (var i = 0; i < count; i++, written++) await writer.WriteAsync(ClickOf($"c{written}", $"v{written}", written % 600));
+        }
+
+        await Write(ClickJournal.FoldEvery + 200);
+        Assert.Contains(failures, e => e.Message.Contains("broken rollup", StringComparison.Ordinal));
+        Assert.InRange(failures.Count, 2, 12); // tried again after 1, 2, 4 … batches, not at every one
+        Assert.Equal(0L, Mark(h));
+        using (var c = h.Platform.Store.Open()) Assert.Equal((long)written, c.ExecuteScalar<long>("SELECT COUNT(*) FROM clicks"));
+        Assert.Equal((long)written, LastClick.Reports.Reports.Run(h.Platform.Store, Days("2026-02-01", "2026-02-01")).Totals.Clicks);
+
+        // Repaired: a later batch folds again, and every click is counted once.
+        using (var c = h.Platform.Store.Open()) c.Execute("DROP TRIGGER broken");
+        for (var round = 0; round < 50 && Mark(h) == 0; round++) await Write(50);
+        Assert.True(Mark(h) > 0, "the writer never folded again");
+        Assert.Equal((long)written, LastClick.Reports.Reports.Run(h.Platform.Store, Days("2026-02-01", "2026-02-01")).Totals.Clicks);
+        ClickJournal.Catch(h.Platform.Store);
+        Assert.Equal((long)written, InRollups(h).Clicks);
+    }
+
+    [Fact]
     public void H1_retention_folds_the_waiting_clicks_before_dropping_them_and_clicks_stored_after_all_were_dropped_are_folded_too()
     {
         using var h = Harness.Sqlite().Publisher();
