@@ -34,8 +34,10 @@ public sealed class ClickWriter(Store store, ClickClassifier classifier, int max
     {
         if (session.Connection is not Microsoft.Data.Sqlite.SqliteConnection sqlite) return;
         _insert = new SqliteClickInsert(sqlite);
-        // What the last run (or the batch that failed before this session) left waiting is folded as it goes.
+        // What the last run (or the batch that failed before this session) left waiting: the first batch folds it (up to
+        // FoldEvery and a chunk; more is folded as it goes), so reports do not go on adding it while no click comes.
         _unfolded = ClickJournal.Backlog(session);
+        _catchUp = _unfolded > 0;
     }
 
     protected override void Closing()
@@ -47,6 +49,7 @@ public sealed class ClickWriter(Store store, ClickClassifier classifier, int max
     // SQLite: clicks waiting in the journal, as this writer counts them (a reader may have folded some since); after a
     // fold failed, the batches to let by before the next try, and how many the next failure lets by.
     private int _unfolded;
+    private bool _catchUp;
     private int _skip;
     private int _backoff = 1;
 
@@ -66,7 +69,7 @@ public sealed class ClickWriter(Store store, ClickClassifier classifier, int max
             return;
         }
         _unfolded += stored;
-        if (_unfolded < ClickJournal.FoldEvery) return;
+        if (_unfolded < ClickJournal.FoldEvery && !_catchUp) return;
         if (_skip > 0)
         {
             _skip--;
@@ -74,7 +77,8 @@ public sealed class ClickWriter(Store store, ClickClassifier classifier, int max
         }
         // The oldest waiting clicks into the rollups, in this batch's transaction (ClickJournal): a chunk, and as many
         // more as the batch stored, so the backlog shrinks however fast clicks come.
-        var limit = ClickJournal.FoldChunk + stored;
+        var limit = _catchUp ? ClickJournal.FoldEvery + ClickJournal.FoldChunk : ClickJournal.FoldChunk + stored;
+        _catchUp = false;
         // In a savepoint of its own: a fold that fails leaves the clicks stored and answered, and waiting (reports add
         // them as they read); the next batch tries again. Only when SQLite has rolled the whole transaction back (a full
         // disk, an I/O error) does the savepoint fail too, and the batch with it, as a failed insert would.
