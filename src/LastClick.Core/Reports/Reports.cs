@@ -189,12 +189,15 @@ public static class Reports
     private static void Add(RollupBatch waiting, Cube cube, Dimension? group, long fromBucket, long toBucket, IReadOnlyDictionary<Dimension, string> filters,
         Dictionary<(string, string), long[]> into, Func<long, string?>? period)
     {
+        // Where the currency, the filters' dimensions and the grouped one are among the cube's key values.
         var dims = cube.Dims.ToList();
         var currency = dims.IndexOf(Dimension.Currency);
+        var filtered = filters.Select(f => (At: dims.IndexOf(f.Key), f.Value)).ToArray();
+        var grouped = group is { } by ? dims.IndexOf(by) : -1;
         foreach (var cell in waiting.Cells[Cubes.All.ToList().IndexOf(cube)].Values)
         {
-            if (cell.Bucket < fromBucket || cell.Bucket >= toBucket || filters.Any(f => cell.Values[dims.IndexOf(f.Key)] != f.Value)) continue;
-            var key = period is null ? cell.Values[dims.IndexOf(group!.Value)] : period(cell.Bucket);
+            if (cell.Bucket < fromBucket || cell.Bucket >= toBucket || filtered.Any(f => cell.Values[f.At] != f.Value)) continue;
+            var key = period is null ? cell.Values[grouped] : period(cell.Bucket);
             if (key is null) continue;
             var at = (key, cell.Values[currency]);
             if (!into.TryGetValue(at, out var m)) into[at] = m = new long[Measure.Count];

@@ -37,8 +37,12 @@ public static class ClickJournal
     /// <summary>Whether clicks' rollups wait in the journal on this store (SQLite) or are written with the click.</summary>
     public static bool On(DbSession s) => s.Provider == StoreProvider.Sqlite;
 
+    // The mark, and the seq of the last click stored (0 with none).
+    private const string MarkSql = "SELECT seq FROM click_rollup_mark";
+    private const string LastSeq = "COALESCE((SELECT MAX(seq) FROM clicks), 0)";
+
     /// <summary>Sets the mark after every stored click: for a sum of the rollups made from all of them.</summary>
-    public const string MarkAllSql = "UPDATE click_rollup_mark SET seq = COALESCE((SELECT MAX(seq) FROM clicks), 0);";
+    public const string MarkAllSql = $"UPDATE click_rollup_mark SET seq = {LastSeq};";
 
     /// <summary>
     /// Every rollup summed again from the facts (<see cref="RollupRebuild.Sql"/>, frozen in migration 0007, which
@@ -70,7 +74,7 @@ public static class ClickJournal
     {
         if (!On(s) || s.RollupsAtEnd) return 0;
         var rollups = new RollupBatch();
-        var (count, last) = Tail(s, s.Scalar<long>("SELECT seq FROM click_rollup_mark"), limit, rollups);
+        var (count, last) = Tail(s, s.Scalar<long>(MarkSql), limit, rollups);
         if (count == 0) return 0;
         RollupWriter.Write(s, rollups);
         s.Execute("UPDATE click_rollup_mark SET seq = @last", new { last });
@@ -85,7 +89,7 @@ public static class ClickJournal
     {
         if (!On(s)) return null;
         var rollups = new RollupBatch();
-        return Tail(s, s.Scalar<long>("SELECT seq FROM click_rollup_mark"), int.MaxValue, rollups).Count == 0 ? null : rollups;
+        return Tail(s, s.Scalar<long>(MarkSql), int.MaxValue, rollups).Count == 0 ? null : rollups;
     }
 
     // The <paramref name="limit"/> oldest clicks after the mark, added to <paramref name="rollups"/>: how many and the last seq.
@@ -107,12 +111,12 @@ public static class ClickJournal
 
     /// <summary>How many clicks wait to be folded (SQLite; 0 elsewhere).</summary>
     internal static int Backlog(DbSession s) =>
-        On(s) ? (int)Math.Min(int.MaxValue, s.Scalar<long>("SELECT COALESCE((SELECT MAX(seq) FROM clicks), 0) - (SELECT seq FROM click_rollup_mark)")) : 0;
+        On(s) ? (int)Math.Min(int.MaxValue, s.Scalar<long>($"SELECT {LastSeq} - ({MarkSql})")) : 0;
 
-    /// <summary>After a click was stored with <paramref name="seq"/>: folds when <see cref="FoldEvery"/> clicks wait.</summary>
-    internal static void Stored(DbSession s, long seq)
+    /// <summary>After a click was stored one at a time: folds when <see cref="FoldEvery"/> clicks wait.</summary>
+    internal static void Stored(DbSession s)
     {
-        if (On(s) && !s.RollupsAtEnd && seq - s.Scalar<long>("SELECT seq FROM click_rollup_mark") >= FoldEvery) Fold(s);
+        if (Backlog(s) >= FoldEvery) Fold(s);
     }
 
     /// <summary>
@@ -121,9 +125,7 @@ public static class ClickJournal
     /// </summary>
     public static void Catch(Store store)
     {
-        if (store.Provider != StoreProvider.Sqlite) return;
-        if (!store.Read(s => s.Scalar<bool>("SELECT COALESCE((SELECT MAX(seq) FROM clicks), 0) > (SELECT seq FROM click_rollup_mark)"))) return;
-        store.InSession(Fold);
+        if (store.Read(Backlog) > 0) store.InSession(Fold);
     }
 
     /// <summary>
@@ -132,6 +134,6 @@ public static class ClickJournal
     /// </summary>
     internal static void Deleted(DbSession s)
     {
-        if (On(s)) s.Execute("UPDATE click_rollup_mark SET seq = COALESCE((SELECT MAX(seq) FROM clicks), 0) WHERE seq > COALESCE((SELECT MAX(seq) FROM clicks), 0)");
+        if (On(s)) s.Execute($"UPDATE click_rollup_mark SET seq = {LastSeq} WHERE seq > {LastSeq}");
     }
 }

@@ -62,7 +62,7 @@ public sealed class TrackingService(Store store, ClickClassifier classifier)
         // SQLite: the rollups are folded from the clicks in batches (ClickJournal).
         if (ClickJournal.On(s))
         {
-            ClickJournal.Stored(s, stored[0].Seq);
+            ClickJournal.Stored(s);
             return;
         }
         var (from, to) = ClickRollup.Day(click.At);
