@@ -1,4 +1,4 @@
--- SQLite folds clicks into the report rollups a few thousand at a time (Tracking/ClickJournal.cs): the clicks with
+-- SQLite folds clicks into the report rollups a few hundred at a time (Tracking/ClickJournal.cs): the clicks with
 -- a seq above this mark are not in them yet. PostgreSQL writes a click's rollups with the click (its seqs are not
 -- handed out in commit order), so nothing reads the mark here; the table keeps both stores' schemas alike.
 CREATE TABLE click_rollup_mark (
