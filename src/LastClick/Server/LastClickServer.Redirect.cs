@@ -70,10 +70,10 @@ public static partial class LastClickServer
     {
         var program = platform.Programs.Get(link.ProgramId);
         var cookie = http.Request.Cookies["lc_vid"] is { Length: > 0 and <= 64 } v && v.All(char.IsAsciiLetterOrDigit) ? v : null;
-        var visitor = cookie ?? Guid.CreateVersion7().ToString("N");
         var now = platform.Clock.GetUtcNow();
+        var visitor = cookie ?? ClickIds.New(now);
         // Made from the click's own instant: on PostgreSQL the id then says which day's partition holds the click.
-        var clickId = Guid.CreateVersion7(now).ToString("N");
+        var clickId = ClickIds.New(now);
         var ip = http.Connection.RemoteIpAddress?.ToString();
         var headers = http.Request.Headers;
         var userAgent = headers.UserAgent.ToString();
@@ -89,7 +89,7 @@ public static partial class LastClickServer
         var duplicate = repeats.Repeat(link.Code, cookie, ip, userAgent, now, cookie is null ? visitor : null);
         await writer.WriteAsync(new Click(clickId, link.ProgramId, link.PublisherId, visitor, now, ip, userAgent, referrer,
             link.Code, link.Sub1, link.Sub2, link.Sub3, link.Sub4, link.Sub5, verdict?.Reason, duplicate, cookie is null,
-            verdict?.Evidence, signal?.Kind, signal?.Detail)).ConfigureAwait(false);
+            verdict?.Evidence, signal?.Kind, signal?.Detail), answerOnWriter: true).ConfigureAwait(false);
         http.Response.Cookies.Append("lc_vid", visitor, new CookieOptions
         {
             MaxAge = program.CookieWindow, HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = http.Request.IsHttps, Path = "/",
