@@ -22,9 +22,15 @@ public sealed class ClickWriter(Store store, ClickClassifier classifier, int max
     private SqliteClickInsert? _insert;
 
     /// <summary>Classifies the click and completes once it is committed to the store.</summary>
-    public Task<ClickClass> WriteAsync(Click click)
+    /// <param name="answerOnWriter">
+    /// The caller's continuation is short and never waits on anything (the redirect's: a cookie, two headers and the 302,
+    /// handed to Kestrel): it runs on the writer's thread right after the commit, instead of being queued to the thread
+    /// pool, which woke a pool thread for the answers of every batch (docs/performance.md). Anything longer would hold
+    /// up the next batch.
+    /// </param>
+    public Task<ClickClass> WriteAsync(Click click, bool answerOnWriter = false)
     {
-        var done = new TaskCompletionSource<ClickClass>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var done = new TaskCompletionSource<ClickClass>(answerOnWriter ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously);
         if (!Enqueue(new Pending(click, done))) done.SetException(new ObjectDisposedException(nameof(ClickWriter)));
         return done.Task;
     }

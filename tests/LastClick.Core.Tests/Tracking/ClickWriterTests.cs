@@ -46,6 +46,36 @@ public sealed class ClickWriterTests : IClassFixture<PostgresAvailability>
     }
 
     [Fact]
+    public async Task F2_a_click_answered_on_the_writer_thread_is_committed_before_the_answer_runs_and_others_are_answered_in_the_pool()
+    {
+        using var h = Harness.Sqlite().Publisher();
+        await using var writer = new ClickWriter(h.Platform.Store, ClickClassifier.Default);
+
+        // The redirect's way: the continuation runs on the writer's own thread (not a pool thread), after the commit.
+        for (var i = 0; i < 20; i++)
+        {
+            var (pooled, stored) = await Answer(h, writer, $"inline{i}", answerOnWriter: true);
+            Assert.False(pooled);
+            Assert.Equal(1L, stored);
+        }
+        // Everyone else's: queued to the thread pool, so a long continuation cannot hold up the next batch.
+        var (inPool, storedToo) = await Answer(h, writer, "pooled", answerOnWriter: false);
+        Assert.True(inPool);
+        Assert.Equal(1L, storedToo);
+    }
+
+    // Where the code after the write ran (a pool thread or not) and whether the click was stored by then.
+    private static async Task<(bool Pooled, long Stored)> Answer(Harness h, ClickWriter writer, string id, bool answerOnWriter)
+    {
+        await Task.Yield();
+        await writer.WriteAsync(new Click(id, "aliexpress-ww", "p1", $"v-{id}", T("2026-02-01T10:00:00Z"), "77.88.8.8", "Mozilla/5.0 Firefox/128.0", null),
+            answerOnWriter).ConfigureAwait(false);
+        var pooled = Thread.CurrentThread.IsThreadPoolThread;
+        using var c = h.Platform.Store.Open();
+        return (pooled, c.ExecuteScalar<long>("SELECT COUNT(*) FROM clicks WHERE id = @id", new { id }));
+    }
+
+    [Fact]
     public async Task F2_a_click_sent_twice_is_stored_once()
     {
         using var h = Harness.Sqlite().Publisher();
