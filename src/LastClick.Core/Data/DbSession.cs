@@ -119,7 +119,7 @@ public sealed partial class DbSession : IDisposable
     {
         var connection = Connection;
         var transaction = Transaction;
-        Dapper.SqlMapper.Execute(connection, Tracking.ClickJournal.RebuildSql(Provider) + "DELETE FROM quality_m; DELETE FROM quality_lag_m;",
+        Dapper.SqlMapper.Execute(connection, Reports.RollupRebuild.ByQuarterSql(Provider) + Tracking.ClickJournal.MarkAllSql + "DELETE FROM quality_m; DELETE FROM quality_lag_m;",
             transaction: transaction);
         // Through the session's prepared upserts (20,000 orders of the replay bench: 56,000 quality rows and 66,000 lags).
         Reports.QualityRollup.WriteNow(this, Orders.OrderRollup.SumQuality(connection, transaction));

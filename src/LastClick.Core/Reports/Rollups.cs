@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using LastClick.Data;
 using Microsoft.Data.Sqlite;
@@ -338,16 +339,55 @@ public static class RollupRebuild
         foreach (var cube in Cubes.All) sql.Append("DELETE FROM ").Append(cube.Table).Append(";\n");
         foreach (var cube in Cubes.All)
         {
-            sql.Append(Insert(cube, ClickDim, ClickMeasures, $"""
-                (SELECT k.*, CASE WHEN k.visitor_id IS NULL OR NOT EXISTS (
-                    SELECT 1 FROM clicks e WHERE e.visitor_id = k.visitor_id AND e.at >= k.at - (k.at % {Cubes.Day}) AND e.at < k.at - (k.at % {Cubes.Day}) + {Cubes.Day}
-                        AND COALESCE(e.link_id, '') = COALESCE(k.link_id, '') AND e.seq < k.seq) THEN 1 ELSE 0 END AS first_of_day
-                 FROM clicks k) f
-                """, cube.OnlyWithSubs ? Cube.AnySubSql : "TRUE", provider)).Append(";\n");
+            sql.Append(Insert(cube, ClickDim, ClickMeasures, ClicksWithFirstOfDay, cube.OnlyWithSubs ? Cube.AnySubSql : "TRUE", provider)).Append(";\n");
             sql.Append(Insert(cube, OrderDim, OrderMeasures, "orders f", "f.publisher_id IS NOT NULL" + (cube.OnlyWithSubs ? " AND " + Cube.AnySubSql : ""), provider)).Append(";\n");
         }
         return sql.ToString();
     }
+
+    /// <summary>
+    /// The same sums as <see cref="Sql"/>, reading the clicks and the orders once instead of once a table: both are
+    /// summed per quarter hour and full key into a temporary table (so a click's first-of-day look-up runs once, not
+    /// sixteen times), and each table sums those rows by its own grain and dimensions. Every grain is whole quarter
+    /// hours (weeks begin on one too), so a quarter's bucket in any table is that of every instant in it. The temporary
+    /// table holds a row for each quarter and key with clicks or orders: for a store filled from its start (the replay's
+    /// sum at its end), not a big one. The migration keeps <see cref="Sql"/> as it ran.
+    /// </summary>
+    public static string ByQuarterSql(StoreProvider provider)
+    {
+        var sql = new StringBuilder();
+        foreach (var cube in Cubes.All) sql.Append("DELETE FROM ").Append(cube.Table).Append(";\n");
+        var dims = Enum.GetValues<Dimension>();
+        string Facts(Func<Dimension, string> dim, string[] measures, string from, string where)
+        {
+            var keys = new List<string> { $"f.at / {Cubes.Quarter}" };
+            keys.AddRange(dims.Select(dim));
+            var sums = provider == StoreProvider.Postgres ? measures.Select(m => $"CAST({m} AS BIGINT)") : measures;
+            return $"SELECT {keys[0]} AS quarter, {string.Join(", ", dims.Select(d => $"{dim(d)} AS {Cube.Column(d)}"))}, " +
+                   $"{string.Join(", ", sums.Select((m, i) => $"{m} AS m{i}"))}\nFROM {from}\nWHERE {where}\nGROUP BY {string.Join(", ", keys.Where(k => k != "''"))}";
+        }
+        sql.Append("CREATE TEMP TABLE rollup_facts AS\n")
+            .Append(Facts(ClickDim, ClickMeasures, ClicksWithFirstOfDay, "TRUE")).Append("\nUNION ALL\n")
+            .Append(Facts(OrderDim, OrderMeasures, "orders f", "f.publisher_id IS NOT NULL")).Append(";\n");
+        foreach (var cube in Cubes.All)
+        {
+            var bucket = $"(f.quarter * {Cubes.Quarter} + {cube.Grain.Offset}) / {cube.Grain.Size}";
+            var keys = new List<string> { bucket };
+            keys.AddRange(cube.Dims.Select(d => $"f.{Cube.Column(d)}"));
+            var sums = Enumerable.Range(0, Measure.Count).Select(m => provider == StoreProvider.Postgres ? $"CAST(SUM(f.m{m}) AS BIGINT)" : $"SUM(f.m{m})");
+            sql.Append(CultureInfo.InvariantCulture, $"INSERT INTO {cube.Table} ({string.Join(", ", cube.Columns)})\nSELECT {string.Join(", ", keys)}, {string.Join(", ", sums)}\n")
+                .Append(CultureInfo.InvariantCulture, $"FROM rollup_facts f\nWHERE {(cube.OnlyWithSubs ? Cube.AnySubSql : "TRUE")}\nGROUP BY {string.Join(", ", keys)}\n{RollupWriter.AddOnConflict(cube)};\n");
+        }
+        return sql.Append("DROP TABLE rollup_facts;\n").ToString();
+    }
+
+    // A click with its first-of-day flag: no click of the visitor on the link stored before it (a smaller seq) that UTC day.
+    private static readonly string ClicksWithFirstOfDay = $"""
+        (SELECT k.*, CASE WHEN k.visitor_id IS NULL OR NOT EXISTS (
+            SELECT 1 FROM clicks e WHERE e.visitor_id = k.visitor_id AND e.at >= k.at - (k.at % {Cubes.Day}) AND e.at < k.at - (k.at % {Cubes.Day}) + {Cubes.Day}
+                AND COALESCE(e.link_id, '') = COALESCE(k.link_id, '') AND e.seq < k.seq) THEN 1 ELSE 0 END AS first_of_day
+         FROM clicks k) f
+        """;
 
     private static string ClickDim(Dimension dim) => dim switch
     {
