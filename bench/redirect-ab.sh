@@ -12,35 +12,9 @@ base=$1
 secs=${2:-10}
 rounds=${3:-3}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 2; }
-dotnet build -c Release -v q src/LastClick/LastClick.csproj >/dev/null
-dotnet build -c Release -v q bench/BareRedirect/BareRedirect.csproj >/dev/null
-dotnet build -c Release -v q bench/LastClick.Bench/LastClick.Bench.csproj >/dev/null
-
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
-new="src/LastClick/bin/Release/net10.0/lastclick.dll"
-for app in new base; do
-  dll=$([ $app = new ] && echo "$new" || echo "$base")
-  dotnet "$dll" migrate --store "$work/$app.db" >/dev/null
-done
-# The link is made by this checkout's bench tool: on the base store its schema is the base's own, so only the
-# publisher and link rows are written there (the same tables in both).
-dotnet bench/LastClick.Bench/bin/Release/net10.0/LastClick.Bench.dll link "$work/new.db" ${AB_LINK_OPTIONS:-} > "$work/code"
-code=$(cat "$work/code")
-# Only the columns the base's tables have (a later migration may have added some).
-: > "$work/rows.sql"
-for table in publishers links; do
-  cols=$(sqlite3 "$work/base.db" "SELECT group_concat(name, ', ') FROM pragma_table_info('$table')")
-  sqlite3 "$work/new.db" ".mode insert $table" "SELECT $cols FROM $table" >> "$work/rows.sql"
-done
-sqlite3 "$work/base.db" < "$work/rows.sql"
-
-dotnet "$new" serve --store "$work/new.db" --urls http://127.0.0.1:5181 >"$work/new.log" 2>&1 &
-dotnet "$base" serve --store "$work/base.db" --urls http://127.0.0.1:5183 >"$work/base.log" 2>&1 &
-dotnet bench/BareRedirect/bin/Release/net10.0/BareRedirect.dll --urls http://127.0.0.1:5182 >"$work/bare.log" 2>&1 &
-for port in 5181 5182 5183; do
-  for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
-done
+source bench/redirect-servers.sh
 
 source bench/wrk-run.sh
 for port in 5181 5183 5182; do eval wrk -t2 -c64 -d20s ${WRK_HEADERS:-} "http://127.0.0.1:$port/go/$code" >/dev/null; done

@@ -10,32 +10,9 @@ cd "$(dirname "$0")/.."
 base=$1
 rounds=${2:-4}
 for tool in wrk perf sqlite3; do command -v $tool >/dev/null || { echo "$tool is missing" >&2; exit 2; }; done
-dotnet build -c Release -v q src/LastClick/LastClick.csproj >/dev/null
-dotnet build -c Release -v q bench/BareRedirect/BareRedirect.csproj >/dev/null
-dotnet build -c Release -v q bench/LastClick.Bench/LastClick.Bench.csproj >/dev/null
-new="src/LastClick/bin/Release/net10.0/lastclick.dll"
-
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
-for app in new base; do
-  dll=$([ $app = new ] && echo "$new" || echo "$base")
-  dotnet "$dll" migrate --store "$work/$app.db" >/dev/null
-done
-dotnet bench/LastClick.Bench/bin/Release/net10.0/LastClick.Bench.dll link "$work/new.db" > "$work/code"
-code=$(cat "$work/code")
-: > "$work/rows.sql"
-for table in publishers links; do
-  cols=$(sqlite3 "$work/base.db" "SELECT group_concat(name, ', ') FROM pragma_table_info('$table')")
-  sqlite3 "$work/new.db" ".mode insert $table" "SELECT $cols FROM $table" >> "$work/rows.sql"
-done
-sqlite3 "$work/base.db" < "$work/rows.sql"
-
-dotnet "$new" serve --store "$work/new.db" --urls http://127.0.0.1:5181 >"$work/new.log" 2>&1 & newpid=$!
-dotnet "$base" serve --store "$work/base.db" --urls http://127.0.0.1:5183 >"$work/base.log" 2>&1 & basepid=$!
-dotnet bench/BareRedirect/bin/Release/net10.0/BareRedirect.dll --urls http://127.0.0.1:5182 >"$work/bare.log" 2>&1 & barepid=$!
-for port in 5181 5182 5183; do
-  for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
-done
+source bench/redirect-servers.sh
 for port in 5181 5183 5182; do wrk -t2 -c64 -d15s "http://127.0.0.1:$port/go/$code" >/dev/null; done
 
 # One measure: 10 s of wrk on a port while perf counts the server's CPU time and context switches → "rps µs cs".
