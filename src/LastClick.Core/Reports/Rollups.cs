@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using LastClick.Data;
 using Microsoft.Data.Sqlite;
@@ -357,26 +356,23 @@ public static class RollupRebuild
     {
         var sql = new StringBuilder();
         foreach (var cube in Cubes.All) sql.Append("DELETE FROM ").Append(cube.Table).Append(";\n");
+        // Each fact row's `at` is its quarter's first instant, so every table's bucket is made from it as from a fact's.
         var dims = Enum.GetValues<Dimension>();
         string Facts(Func<Dimension, string> dim, string[] measures, string from, string where)
         {
             var keys = new List<string> { $"f.at / {Cubes.Quarter}" };
             keys.AddRange(dims.Select(dim));
             var sums = provider == StoreProvider.Postgres ? measures.Select(m => $"CAST({m} AS BIGINT)") : measures;
-            return $"SELECT {keys[0]} AS quarter, {string.Join(", ", dims.Select(d => $"{dim(d)} AS {Cube.Column(d)}"))}, " +
+            return $"SELECT {keys[0]} * {Cubes.Quarter} AS at, {string.Join(", ", dims.Select(d => $"{dim(d)} AS {Cube.Column(d)}"))}, " +
                    $"{string.Join(", ", sums.Select((m, i) => $"{m} AS m{i}"))}\nFROM {from}\nWHERE {where}\nGROUP BY {string.Join(", ", keys.Where(k => k != "''"))}";
         }
         sql.Append("CREATE TEMP TABLE rollup_facts AS\n")
             .Append(Facts(ClickDim, ClickMeasures, ClicksWithFirstOfDay, "TRUE")).Append("\nUNION ALL\n")
             .Append(Facts(OrderDim, OrderMeasures, "orders f", "f.publisher_id IS NOT NULL")).Append(";\n");
+        var summed = Enumerable.Range(0, Measure.Count).Select(m => $"SUM(f.m{m})").ToArray();
         foreach (var cube in Cubes.All)
         {
-            var bucket = $"(f.quarter * {Cubes.Quarter} + {cube.Grain.Offset}) / {cube.Grain.Size}";
-            var keys = new List<string> { bucket };
-            keys.AddRange(cube.Dims.Select(d => $"f.{Cube.Column(d)}"));
-            var sums = Enumerable.Range(0, Measure.Count).Select(m => provider == StoreProvider.Postgres ? $"CAST(SUM(f.m{m}) AS BIGINT)" : $"SUM(f.m{m})");
-            sql.Append(CultureInfo.InvariantCulture, $"INSERT INTO {cube.Table} ({string.Join(", ", cube.Columns)})\nSELECT {string.Join(", ", keys)}, {string.Join(", ", sums)}\n")
-                .Append(CultureInfo.InvariantCulture, $"FROM rollup_facts f\nWHERE {(cube.OnlyWithSubs ? Cube.AnySubSql : "TRUE")}\nGROUP BY {string.Join(", ", keys)}\n{RollupWriter.AddOnConflict(cube)};\n");
+            sql.Append(Insert(cube, d => $"f.{Cube.Column(d)}", summed, "rollup_facts f", cube.OnlyWithSubs ? Cube.AnySubSql : "TRUE", provider)).Append(";\n");
         }
         return sql.Append("DROP TABLE rollup_facts;\n").ToString();
     }
