@@ -102,7 +102,7 @@ public sealed partial class DbSession : IDisposable
         // In the order a single change writes them (turnover, report rollups, quality): PostgreSQL transactions then
         // take these rows' locks alike and do not deadlock on them.
         Orders.Turnover.WriteNow(this, batch.Turnover);
-        Reports.RollupWriter.WriteNow(this, batch.Rollups);
+        Reports.RollupWriter.WriteOrJournal(this, batch.Rollups);
         if (!batch.Quality.IsEmpty) Reports.QualityRollup.WriteNow(this, batch.Quality);
     }
 
@@ -119,7 +119,7 @@ public sealed partial class DbSession : IDisposable
     {
         var connection = Connection;
         var transaction = Transaction;
-        Dapper.SqlMapper.Execute(connection, Reports.RollupRebuild.ByQuarterSql(Provider) + Tracking.ClickJournal.MarkAllSql + "DELETE FROM quality_m; DELETE FROM quality_lag_m;",
+        Dapper.SqlMapper.Execute(connection, Reports.RollupRebuild.ByQuarterSql(Provider) + Tracking.ClickJournal.AllSummedSql + "DELETE FROM quality_m; DELETE FROM quality_lag_m;",
             transaction: transaction);
         // Through the session's prepared upserts (20,000 orders of the replay bench: 56,000 quality rows and 66,000 lags).
         Reports.QualityRollup.WriteNow(this, Orders.OrderRollup.SumQuality(connection, transaction));

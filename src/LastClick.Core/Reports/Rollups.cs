@@ -151,6 +151,9 @@ public sealed class RollupBatch
 
     public bool IsEmpty => _facts.Count == 0;
 
+    /// <summary>The facts summed so far: the quarter hour's first instant (µs), the full key and the measures.</summary>
+    internal IEnumerable<(long At, string[] Key, long[] Measures)> Facts => _facts.Select(f => (f.Key.Quarter * Cubes.Quarter, f.Key.Key, f.Value));
+
     /// <summary>How many rollup rows the batch changes (over every table).</summary>
     public int Rows => Cells.Sum(c => c.Count);
 
@@ -225,7 +228,15 @@ public static class RollupWriter
             folded.Rollups.Add(batch);
             return;
         }
-        WriteNow(s, batch);
+        WriteOrJournal(s, batch);
+    }
+
+    /// <summary>SQLite: into the journal (<see cref="RollupJournal"/>), folded into the tables later; PostgreSQL: into the tables now.</summary>
+    internal static void WriteOrJournal(DbSession s, RollupBatch batch)
+    {
+        if (batch.IsEmpty) return;
+        if (RollupJournal.On(s)) RollupJournal.Append(s, batch);
+        else WriteNow(s, batch);
     }
 
     internal static void WriteNow(DbSession s, RollupBatch batch)

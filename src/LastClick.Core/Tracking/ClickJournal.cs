@@ -44,12 +44,15 @@ public static class ClickJournal
     /// <summary>Sets the mark after every stored click: for a sum of the rollups made from all of them.</summary>
     public const string MarkAllSql = $"UPDATE click_rollup_mark SET seq = {LastSeq};";
 
+    /// <summary>Sets the mark after every stored click and empties the other changes' journal (<see cref="Reports.RollupJournal"/>): for a sum of the rollups made from every fact.</summary>
+    public const string AllSummedSql = MarkAllSql + " DELETE FROM rollup_journal;";
+
     /// <summary>
     /// Every rollup summed again from the facts (<see cref="RollupRebuild.Sql"/>, frozen in migration 0007, which
     /// predates the mark) with the mark set after the clicks it summed: a rebuild without it would have the clicks
     /// after the old mark folded a second time.
     /// </summary>
-    public static string RebuildSql(StoreProvider provider) => RollupRebuild.Sql(provider) + MarkAllSql;
+    public static string RebuildSql(StoreProvider provider) => RollupRebuild.Sql(provider) + AllSummedSql;
 
     // A click's first-of-day flag as the rebuild (RollupRebuild.Sql) and the one-at-a-time path decide it: no click of
     // the visitor on the link stored before it (a smaller seq) the same UTC day. Read in seq order, with the columns the
@@ -76,7 +79,7 @@ public static class ClickJournal
         var rollups = new RollupBatch();
         var (count, last) = Tail(s, s.Scalar<long>(MarkSql), limit, rollups);
         if (count == 0) return 0;
-        RollupWriter.Write(s, rollups);
+        RollupWriter.WriteNow(s, rollups);
         s.Execute("UPDATE click_rollup_mark SET seq = @last", new { last });
         return count;
     }

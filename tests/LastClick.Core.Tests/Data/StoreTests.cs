@@ -20,7 +20,7 @@ public sealed class StoreTests : IClassFixture<PostgresAvailability>
         using var c = h.Platform.Store.Open();
         var applied = c.Query<long>("SELECT version FROM schema_migrations ORDER BY version").ToList();
         h.Platform.Store.Migrate(h.Clock);
-        Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L, 14L, 15L, 16L, 17L, 18L, 19L, 20L, 21L], applied);
+        Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L, 14L, 15L, 16L, 17L, 18L, 19L, 20L, 21L, 22L], applied);
         Assert.Equal(applied, c.Query<long>("SELECT version FROM schema_migrations ORDER BY version").ToList());
     }
 

@@ -106,8 +106,8 @@ public static class DirectAggregation
     /// <summary>What a rollup table holds, in the same form.</summary>
     public static List<Row> Table(Store store, Cube cube)
     {
-        // The tables themselves are read here: the clicks still waiting in SQLite's journal are folded into them first.
-        LastClick.Tracking.ClickJournal.Catch(store);
+        // The tables themselves are read here: what waits in SQLite's journals (clicks, other changes) is folded into them first.
+        LastClick.Reports.RollupJournal.Catch(store);
         using var c = store.Open();
         var rows = new List<Row>();
         using var reader = c.ExecuteReader($"SELECT bucket, {string.Join(", ", cube.Dims.Select(Cube.Column))}, {string.Join(", ", Measure.Columns)} FROM {cube.Table}");

@@ -40,9 +40,10 @@ public sealed class UpgradeTests : IClassFixture<PostgresAvailability>
         var clock = new ManualClock(Now);
         source.Store.Migrate(clock);
         Demo.Seed(new Platform(source.Store, ProgramCatalog.BuiltIn(), clock), new LastClick.Web.Passwords());
-        // As a reader of the rollups would: the demo's clicks still waiting in SQLite's journal go in before they are
-        // read or copied (a version before 0021 has no journal, and its migration counts every click as in the rollups).
-        LastClick.Tracking.ClickJournal.Catch(source.Store);
+        // As a reader of the rollups would: the demo's clicks and orders still waiting in SQLite's journals go in before
+        // they are read or copied (a version before 0021 has no journal, and its migration counts every click as in the
+        // rollups; one before 0022 has every order's change in them).
+        LastClick.Reports.RollupJournal.Catch(source.Store);
 
         var known = source.Store.KnownVersion;
         // Every earlier version on SQLite; on PostgreSQL (slower to set up) the ones before a migration that fills new
@@ -213,7 +214,8 @@ public sealed class UpgradeTests : IClassFixture<PostgresAvailability>
                 var theirs = c.Query<string>($"SELECT name FROM pragma_table_info('{table}', 'src')").ToHashSet();
                 var columns = mine.Where(theirs.Contains).ToArray();
                 var list = string.Join(", ", columns.Select(n => $"\"{n}\""));
-                c.Execute($"INSERT INTO main.\"{table}\" ({list}) SELECT {list} FROM src.\"{table}\"");
+                // OR REPLACE: a row the migration itself made (0021's click mark) takes the source's value.
+                c.Execute($"INSERT OR REPLACE INTO main.\"{table}\" ({list}) SELECT {list} FROM src.\"{table}\"");
                 copied.Add((table, columns));
             }
             c.Execute("PRAGMA foreign_keys=ON");

@@ -1,0 +1,133 @@
+using Dapper;
+using LastClick.Common;
+using LastClick.Reports;
+using LastClick.Tests.Support;
+using LastClick.Tracking;
+
+namespace LastClick.Tests.Reporting;
+
+/// <summary>
+/// SQLite's journal of the rollups' other changes (H1 over C's orders): an order's rollup changes wait in
+/// rollup_journal and are folded a thousand or so at a time; a report adds what waits as it reads, so it counts every
+/// stored order once, before the fold and after it.
+/// </summary>
+public sealed class RollupJournalTests
+{
+    private static ReportQuery Days(string dimension = "day") =>
+        new(dimension, new DateOnly(2026, 2, 1), new DateOnly(2026, 2, 28), TimeZoneInfo.Utc, new Dictionary<Dimension, string> { [Dimension.Publisher] = "p1" },
+            null, dimension, 100, 0);
+
+    private static decimal Money(string amount) => decimal.Parse(amount, System.Globalization.CultureInfo.InvariantCulture);
+
+    private static (long Rows, long Orders) Journal(Harness h)
+    {
+        using var c = h.Platform.Store.Open();
+        return c.QuerySingle<(long, long)>("SELECT COUNT(*), COALESCE(SUM(orders), 0) FROM rollup_journal");
+    }
+
+    // What the tables hold, read without folding anything.
+    private static (long Orders, long Approved, long Sales) InTables(Harness h)
+    {
+        using var c = h.Platform.Store.Open();
+        return c.QuerySingle<(long, long, long)>("SELECT COALESCE(SUM(orders), 0), COALESCE(SUM(orders_approved), 0), COALESCE(SUM(sales_minor), 0) FROM rollup_program_d");
+    }
+
+    [Fact]
+    public void H1_a_report_counts_the_orders_waiting_in_the_journal_once_before_the_fold_and_once_after()
+    {
+        using var h = Harness.Sqlite().Publisher();
+        h.Click("c1", "v1", "2026-02-01T10:00:00Z");
+        h.Click("c2", "v2", "2026-02-01T11:00:00Z");
+        h.Order("o1", "2026-02-02T09:00:00Z", visitor: "v1", lines: Build.Line(price: 40m));
+        h.Order("o2", "2026-02-03T09:00:00Z", visitor: "v2", lines: Build.Line(price: 60m));
+        // A change after the insert journals the difference: o1 confirmed (approved, its commission moves column).
+        h.Event("e1", "auto_confirmed", "2026-03-01T00:00:00Z", order: "o1");
+
+        // Stored and answered, in the journal only: the tables have the clicks (folded on their own) and no order.
+        Assert.Equal(0L, InTables(h).Orders);
+        Assert.Equal(2L, Journal(h).Orders);
+
+        void Counted()
+        {
+            var report = LastClick.Reports.Reports.Run(h.Platform.Store, Days());
+            Assert.Equal((2L, 1L, 100m), (report.Totals.Orders, report.Totals.OrdersApproved, report.Totals.Sales));
+            // o1's commission out of the pending column (confirmed, its hold over: payable), o2's still pending: the
+            // event's difference was journalled too.
+            var (o1, o2) = (Money(h.Find("o1").Commission), Money(h.Find("o2").Commission));
+            Assert.True(o1 > 0m && o2 > 0m);
+            Assert.Equal((o2, o1), (report.Totals.CommissionPending, report.Totals.CommissionConfirmed + report.Totals.CommissionPayable));
+            Assert.Equal([("2026-02-02", 1L), ("2026-02-03", 1L)], report.Rows.Where(r => r.Orders > 0).Select(r => (r.Key, r.Orders)));
+        }
+        Counted();
+        Assert.Equal(0L, InTables(h).Orders); // a report writes nothing
+
+        // Folded (as a tool reading the tables does first): the tables have them, the journal is empty, the report is the same.
+        RollupJournal.Catch(h.Platform.Store);
+        Assert.Equal((2L, 1L, 10_000L), InTables(h));
+        Assert.Equal((0L, 0L), Journal(h));
+        Counted();
+    }
+
+    [Fact]
+    public void H1_the_write_that_makes_FoldEvery_rows_wait_folds_them_all_in_its_transaction()
+    {
+        using var h = Harness.Sqlite().Publisher();
+        var key = RollupBatch.Key("aliexpress-ww", "p1", null, null, null, null, null, null, "DE", "desktop", "content", "USD");
+        var measures = new long[Measure.Count];
+        measures[Measure.Orders] = 1;
+        void Write(int from, int count) => h.Platform.Store.InSession(s =>
+        {
+            var batch = new RollupBatch();
+            // One row a quarter hour: every one is a row of its own in the journal.
+            for (var q = from; q < from + count; q++) batch.Add(Times.ToMicros(Build.T("2026-02-01T00:00:00Z")) + q * Cubes.Quarter, key, measures);
+            RollupWriter.Write(s, batch);
+        });
+
+        Write(0, RollupJournal.FoldEvery - 1);
+        Assert.Equal(((long)RollupJournal.FoldEvery - 1, (long)RollupJournal.FoldEvery - 1), Journal(h));
+        Assert.Equal(0L, InTables(h).Orders);
+
+        // A rolled-back write leaves nothing in the journal.
+        Assert.Throws<InvalidOperationException>(() => h.Platform.Store.InSession(s =>
+        {
+            var batch = new RollupBatch();
+            batch.Add(Times.ToMicros(Build.T("2026-03-01T00:00:00Z")), key, measures);
+            RollupWriter.Write(s, batch);
+            throw new InvalidOperationException("rolled back");
+        }));
+        Assert.Equal((long)RollupJournal.FoldEvery - 1, Journal(h).Rows);
+
+        Write(RollupJournal.FoldEvery - 1, 1);
+        Assert.Equal((0L, 0L), Journal(h));
+        Assert.Equal((long)RollupJournal.FoldEvery, InTables(h).Orders);
+        Assert.Equal((long)RollupJournal.FoldEvery, LastClick.Reports.Reports.Run(h.Platform.Store, Days()).Totals.Orders);
+    }
+
+    [Fact]
+    public void H1_a_rebuild_from_the_facts_empties_the_journal_so_nothing_is_counted_twice()
+    {
+        using var h = Harness.Sqlite().Publisher();
+        h.Click("c1", "v1", "2026-02-01T10:00:00Z");
+        h.Order("o1", "2026-02-02T09:00:00Z", visitor: "v1");
+        Assert.Equal(1L, Journal(h).Rows);
+
+        h.Platform.Store.InSession(s => s.Execute(ClickJournal.RebuildSql(s.Provider)));
+        Assert.Equal((0L, 0L), Journal(h));
+        Assert.Equal(1L, InTables(h).Orders);
+        Assert.Equal(1L, LastClick.Reports.Reports.Run(h.Platform.Store, Days()).Totals.Orders);
+        var expected = DirectAggregation.Of(h.Platform.Store);
+        foreach (var (cube, i) in Cubes.All.Select((c, i) => (c, i))) Assert.Equal(expected[i], DirectAggregation.Table(h.Platform.Store, cube));
+    }
+
+    [Fact]
+    public void On_PostgreSQL_changes_go_to_the_tables_with_the_write_and_nothing_waits()
+    {
+        using var h = Harness.Create(TestStores.Postgres);
+        if (h is null) return;
+        h.Publisher();
+        h.Click("c1", "v1", "2026-02-01T10:00:00Z");
+        h.Order("o1", "2026-02-02T09:00:00Z", visitor: "v1");
+        Assert.Equal((0L, 0L), Journal(h));
+        Assert.Equal(1L, InTables(h).Orders);
+    }
+}
