@@ -104,26 +104,8 @@ public static class RollupJournal
         {
             foreach (var (at, key, measures) in batch.Facts)
             {
-                if (Array.TrueForAll(measures, m => m == 0)) continue;
-                try
-                {
-                    var i = 1;
-                    Check(raw.sqlite3_bind_int64(_insert, i++, at));
-                    foreach (var value in key) Check(raw.sqlite3_bind_text(_insert, i++, value));
-                    foreach (var measure in measures) Check(raw.sqlite3_bind_int64(_insert, i++, measure));
-                    var rc = raw.sqlite3_step(_insert);
-                    if (rc != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(rc, _db);
-                }
-                finally
-                {
-                    raw.sqlite3_reset(_insert);
-                }
+                if (!Array.TrueForAll(measures, m => m == 0)) SqliteRow.Run(_db, _insert, at, key, measures);
             }
-        }
-
-        private void Check(int rc)
-        {
-            if (rc != raw.SQLITE_OK) SqliteException.ThrowExceptionForRC(rc, _db);
         }
 
         public void Dispose() => _insert.Dispose();
