@@ -139,7 +139,7 @@ internal static class ReportsBench
                         VALUES (@Id, 'bench', @Program, @At, @Currency, @Country, @Sales, @Publisher, @Click, '[]', @Source, @Status, @Currency, '1', @Sales, @Commission,
                             FALSE, 0, FALSE, 0, FALSE, @At, @Declined, @Link, @Sub1, @Country, @Device)
                         """, orderRows);
-                    RollupWriter.Write(s, batch);
+                    RollupWriter.WriteNow(s, batch);
                 });
                 rolling += sw.Elapsed - mark;
                 mark = sw.Elapsed;
@@ -149,7 +149,8 @@ internal static class ReportsBench
         Console.WriteLine($"\r  {written:N0} clicks and {ordersWritten:N0} orders stored with their rollups in {sw.Elapsed.TotalSeconds:0.0}s " +
                           $"({rollupRows / (double)written:0.00} rollup rows per click, summed per publisher and {Chunk:N0} clicks)          ");
         Console.WriteLine($"  of which generating and summing {generating.TotalSeconds:0}s, raw clicks and orders {inserting.TotalSeconds:0}s, rollup rows {rolling.TotalSeconds:0}s");
-        // The load wrote the clicks' rollups itself: none waits to be folded (LastClick.Tracking.ClickJournal).
+        // The load wrote the rollups into the tables itself: no click waits to be folded (LastClick.Tracking.ClickJournal), and
+        // nothing went into the other journal (LastClick.Reports.RollupJournal).
         store.InSession(s => s.Execute(LastClick.Tracking.ClickJournal.MarkAllSql));
         if (store is SqliteStore) store.InSession(s => s.Execute("PRAGMA optimize"));
         else

@@ -185,7 +185,7 @@ public static class Reports
         }
     }
 
-    /// <summary>What <see cref="Read"/> reads from the cube's table, from rollup rows not written yet (clicks waiting in the journal).</summary>
+    /// <summary>What <see cref="Read"/> reads from the cube's table, from rollup rows not written yet (clicks and other changes waiting in the journals).</summary>
     private static void Add(RollupBatch waiting, Cube cube, Dimension? group, long fromBucket, long toBucket, IReadOnlyDictionary<Dimension, string> filters,
         Dictionary<(string, string), long[]> into, Func<long, string?>? period)
     {
@@ -194,7 +194,7 @@ public static class Reports
         var currency = dims.IndexOf(Dimension.Currency);
         var filtered = filters.Select(f => (At: dims.IndexOf(f.Key), f.Value)).ToArray();
         var grouped = group is { } by ? dims.IndexOf(by) : -1;
-        foreach (var cell in waiting.Cells[Cubes.All.ToList().IndexOf(cube)].Values)
+        foreach (var cell in waiting.CellsOf(Cubes.All.ToList().IndexOf(cube)).Values)
         {
             if (cell.Bucket < fromBucket || cell.Bucket >= toBucket || filtered.Any(f => cell.Values[f.At] != f.Value)) continue;
             var key = period is null ? cell.Values[grouped] : period(cell.Bucket);

@@ -6,8 +6,9 @@ namespace LastClick.Reports;
 
 /// <summary>
 /// SQLite: the report rollups' changes that are not a click's — an order's insert, its events, the hold's end, a
-/// payout run — wait in <c>rollup_journal</c>, one row per quarter hour and full key of a commit (a group commit's
-/// pieces already summed), in the transaction that makes them. Once <see cref="FoldEvery"/> rows wait, the write that
+/// payout run — wait in <c>rollup_journal</c>, in the transaction that makes them: one row per quarter hour and full
+/// key of each write (a group commit's pieces are summed into one write for the batch; a session that writes several
+/// times may journal a key more than once, and the readers and the fold add them up alike). Once <see cref="FoldEvery"/> rows wait, the write that
 /// made them that many folds them all into the 16 tables and empties the journal, in its transaction too: a thousand
 /// orders' rows touch each page of a small table once, not once a commit (docs/performance.md). A report adds
 /// the rows still waiting, read in its own snapshot (<see cref="Waiting"/>), so it never misses one.
@@ -30,7 +31,7 @@ public static class RollupJournal
     internal static void Append(DbSession s, RollupBatch batch)
     {
         s.Resource(session => new SqliteAppend((SqliteConnection)session.Connection)).Write(batch);
-        if (s.Scalar<long>("SELECT COUNT(*) FROM rollup_journal") >= FoldEvery) Fold(s);
+        if (Waits(s) >= FoldEvery) Fold(s);
     }
 
     /// <summary>
@@ -39,7 +40,7 @@ public static class RollupJournal
     /// </summary>
     public static int Fold(DbSession s)
     {
-        if (!On(s)) return 0;
+        if (!On(s) || s.RollupsAtEnd) return 0;
         var rollups = new RollupBatch();
         var (count, last) = Read(s, rollups);
         if (count == 0) return 0;
@@ -66,8 +67,12 @@ public static class RollupJournal
     public static void Catch(Store store)
     {
         Tracking.ClickJournal.Catch(store);
-        if (store.Read(s => On(s) && s.Scalar<long>("SELECT COUNT(*) FROM rollup_journal") > 0)) store.InSession(Fold);
+        if (store.Read(s => On(s) && Waits(s) > 0)) store.InSession(Fold);
     }
+
+    // How many rows wait: a fold empties the table, and SQLite numbers the next row after the largest left (1 in an
+    // empty table), so the largest seq is the count, found without a scan.
+    private static long Waits(DbSession s) => s.Scalar<long>("SELECT COALESCE(MAX(seq), 0) FROM rollup_journal");
 
     // Every waiting row, in the order written, added to rollups: how many and the last seq.
     private static (int Count, long Last) Read(DbSession s, RollupBatch rollups)

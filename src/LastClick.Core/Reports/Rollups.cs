@@ -145,9 +145,14 @@ public sealed class RollupBatch
     // Facts are summed per quarter hour and full key as they come (one look-up each: the redirect's hot path), and
     // spread over the tables only when written — a burst of clicks on one link is one fact, whatever its size.
     private readonly Dictionary<(long Quarter, string[] Key), long[]> _facts = new(FactKeys.Instance);
-    private Dictionary<(long Bucket, string Key), Cell>[]? _cells;
+    // Spread one table at a time, when asked for: a report reads the waiting rows of the one to four tables it plans.
+    private readonly Dictionary<(long Bucket, string Key), Cell>?[] _cells = new Dictionary<(long Bucket, string Key), Cell>?[Cubes.All.Count];
 
-    internal Dictionary<(long Bucket, string Key), Cell>[] Cells => _cells ??= Spread();
+    /// <summary>Every table's changed rows (a writer's).</summary>
+    internal IEnumerable<Dictionary<(long Bucket, string Key), Cell>> Cells => Enumerable.Range(0, Cubes.All.Count).Select(CellsOf);
+
+    /// <summary>The changed rows of table <paramref name="c"/> (its index in <see cref="Cubes.All"/>).</summary>
+    internal Dictionary<(long Bucket, string Key), Cell> CellsOf(int c) => _cells[c] ??= Spread(Cubes.All[c]);
 
     public bool IsEmpty => _facts.Count == 0;
 
@@ -166,30 +171,25 @@ public sealed class RollupBatch
     /// <summary>Adds <paramref name="measures"/> × <paramref name="sign"/> at <paramref name="at"/> (µs) under a full key (one value per <see cref="Dimension"/>).</summary>
     public void Add(long at, string[] key, ReadOnlySpan<long> measures, int sign = 1)
     {
-        _cells = null;
+        Array.Clear(_cells);
         var fact = (at / Cubes.Quarter, key);
         if (!_facts.TryGetValue(fact, out var sums)) _facts[fact] = sums = new long[Measure.Count];
         for (var m = 0; m < Measure.Count; m++) sums[m] += sign * measures[m];
     }
 
-    private Dictionary<(long Bucket, string Key), Cell>[] Spread()
+    private Dictionary<(long Bucket, string Key), Cell> Spread(Cube cube)
     {
-        var cells = Cubes.All.Select(_ => new Dictionary<(long, string), Cell>()).ToArray();
+        var cells = new Dictionary<(long, string), Cell>();
         foreach (var ((quarter, key), measures) in _facts)
         {
-            var at = quarter * Cubes.Quarter;
             var anySub = key[(int)Dimension.Sub2].Length + key[(int)Dimension.Sub3].Length + key[(int)Dimension.Sub4].Length + key[(int)Dimension.Sub5].Length > 0;
-            for (var c = 0; c < Cubes.All.Count; c++)
-            {
-                var cube = Cubes.All[c];
-                if (cube.OnlyWithSubs && !anySub) continue;
-                var bucket = cube.BucketOf(at);
-                var values = new string[cube.Dims.Count];
-                for (var i = 0; i < values.Length; i++) values[i] = key[(int)cube.Dims[i]];
-                var joined = string.Join('\u001f', values);
-                if (!cells[c].TryGetValue((bucket, joined), out var cell)) cells[c][(bucket, joined)] = cell = new Cell(bucket, values);
-                for (var m = 0; m < Measure.Count; m++) cell.Measures[m] += measures[m];
-            }
+            if (cube.OnlyWithSubs && !anySub) continue;
+            var bucket = cube.BucketOf(quarter * Cubes.Quarter);
+            var values = new string[cube.Dims.Count];
+            for (var i = 0; i < values.Length; i++) values[i] = key[(int)cube.Dims[i]];
+            var joined = string.Join('\u001f', values);
+            if (!cells.TryGetValue((bucket, joined), out var cell)) cells[(bucket, joined)] = cell = new Cell(bucket, values);
+            for (var m = 0; m < Measure.Count; m++) cell.Measures[m] += measures[m];
         }
         return cells;
     }
@@ -239,7 +239,8 @@ public static class RollupWriter
         else WriteNow(s, batch);
     }
 
-    internal static void WriteNow(DbSession s, RollupBatch batch)
+    /// <summary>Into the tables now, on either store (a fold, a loader that writes the tables itself).</summary>
+    public static void WriteNow(DbSession s, RollupBatch batch)
     {
         if (batch.IsEmpty) return;
         if (s.Provider == StoreProvider.Sqlite) s.Resource(session => new SqliteUpserts((SqliteConnection)session.Connection)).Write(batch);
@@ -264,7 +265,7 @@ public static class RollupWriter
         for (var c = 0; c < Cubes.All.Count; c++)
         {
             var cube = Cubes.All[c];
-            var cells = Ordered(batch.Cells[c]);
+            var cells = Ordered(batch.CellsOf(c));
             if (cells.Count == 0) continue;
             command.Parameters.Add(new Npgsql.NpgsqlParameter<long[]>($"c{c}b", [.. cells.Select(x => x.Bucket)]));
             for (var d = 0; d < cube.Dims.Count; d++) command.Parameters.Add(new Npgsql.NpgsqlParameter<string[]>($"c{c}d{d}", [.. cells.Select(x => x.Values[d])]));
@@ -300,7 +301,7 @@ public static class RollupWriter
         {
             for (var c = 0; c < _statements.Length; c++)
             {
-                foreach (var cell in Ordered(batch.Cells[c])) SqliteRow.Run(_db, _statements[c], cell.Bucket, cell.Values, cell.Measures);
+                foreach (var cell in Ordered(batch.CellsOf(c))) SqliteRow.Run(_db, _statements[c], cell.Bucket, cell.Values, cell.Measures);
             }
         }
 
@@ -347,7 +348,8 @@ public static class RollupRebuild
 {
     /// <summary>
     /// Empties every rollup and sums the facts into them again. Frozen as migration 0007 ran it; on a store with the
-    /// click journal (0021 on) use <see cref="Tracking.ClickJournal.RebuildSql"/>, which moves its mark too.
+    /// journals (0021 and 0022 on) use <see cref="Tracking.ClickJournal.RebuildSql"/>, which moves the click mark and
+    /// empties <see cref="RollupJournal"/> too (anything else that sums every fact again must end as it does).
     /// </summary>
     public static string Sql(StoreProvider provider)
     {

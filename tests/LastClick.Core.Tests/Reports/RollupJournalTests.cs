@@ -11,7 +11,7 @@ namespace LastClick.Tests.Reporting;
 /// rollup_journal and are folded a thousand or so at a time; a report adds what waits as it reads, so it counts every
 /// stored order once, before the fold and after it.
 /// </summary>
-public sealed class RollupJournalTests
+public sealed class RollupJournalTests : IClassFixture<PostgresAvailability>
 {
     private static ReportQuery Days(string dimension = "day") =>
         new(dimension, new DateOnly(2026, 2, 1), new DateOnly(2026, 2, 28), TimeZoneInfo.Utc, new Dictionary<Dimension, string> { [Dimension.Publisher] = "p1" },
@@ -97,10 +97,34 @@ public sealed class RollupJournalTests
         }));
         Assert.Equal((long)RollupJournal.FoldEvery - 1, Journal(h).Rows);
 
+        // A fold that fails fails the write that runs it, and changes nothing: the rows wait on, the tables are as they were.
+        h.Platform.Store.InSession(s => s.Execute("CREATE TRIGGER refuse BEFORE INSERT ON rollup_program_q BEGIN SELECT RAISE(ABORT, 'refused'); END"));
+        Assert.Throws<Microsoft.Data.Sqlite.SqliteException>(() => Write(RollupJournal.FoldEvery - 1, 1));
+        Assert.Equal((long)RollupJournal.FoldEvery - 1, Journal(h).Rows);
+        Assert.Equal(0L, InTables(h).Orders);
+        h.Platform.Store.InSession(s => s.Execute("DROP TRIGGER refuse"));
+
         Write(RollupJournal.FoldEvery - 1, 1);
         Assert.Equal((0L, 0L), Journal(h));
         Assert.Equal((long)RollupJournal.FoldEvery, InTables(h).Orders);
         Assert.Equal((long)RollupJournal.FoldEvery, LastClick.Reports.Reports.Run(h.Platform.Store, Days()).Totals.Orders);
+    }
+
+    [Fact]
+    public async Task H1_a_group_commit_journals_its_batch_s_rollups_in_its_transaction()
+    {
+        using var h = Harness.Sqlite().Publisher();
+        h.Click("c1", "v1", "2026-02-01T10:00:00Z");
+        h.Click("c2", "v2", "2026-02-01T11:00:00Z");
+        h.Clock.Set(Build.T("2026-02-02T12:00:00Z"));
+        var group = new LastClick.Data.GroupCommit(h.Platform.Store);
+        await Task.WhenAll(new[] { ("o1", "v1"), ("o2", "v2") }.Select(o => group.RunAsync(s => h.Platform.Orders.Ingest(s,
+            new LastClick.Commissions.Order(o.Item1, Build.T("2026-02-02T09:00:00Z"), Currency.Of("USD"), "DE", [Build.Line()], o.Item2), "aliexpress-ww"))));
+        await group.DisposeAsync();
+
+        Assert.Equal(2L, Journal(h).Orders);
+        Assert.Equal(0L, InTables(h).Orders);
+        Assert.Equal(2L, LastClick.Reports.Reports.Run(h.Platform.Store, Days()).Totals.Orders);
     }
 
     [Fact]
