@@ -25,11 +25,12 @@ public sealed partial class DbSession : IDisposable
     private readonly Dictionary<(DbCommand, int, Type), Delegate> _mappers = [];
     private DbTransaction? _transaction;
 
-    internal DbSession(DbConnection connection, StoreProvider provider, bool readOnly = false)
+    internal DbSession(DbConnection connection, StoreProvider provider, bool readOnly = false, WriteGate? gate = null)
     {
         _connection = connection;
         Provider = provider;
         _readOnly = readOnly;
+        _gate = readOnly ? null : gate;
         try
         {
             _transaction = Start();
@@ -43,11 +44,40 @@ public sealed partial class DbSession : IDisposable
 
     private readonly bool _readOnly;
 
+    // SQLite: the writers of this process queue here first, and are handed the file's lock in turn (WriteGate).
+    private readonly WriteGate? _gate;
+    private bool _gateHeld;
+
+    /// <summary>How long a write session waits for the other writers of the process: SQLite's busy timeout (Store).</summary>
+    private static readonly TimeSpan GateTimeout = TimeSpan.FromSeconds(30);
+
     // SQLite: a session that writes takes the write lock at once (BEGIN IMMEDIATE: no deadlock upgrading later);
     // one that only reads begins deferred and never waits on a writer (WAL readers see the last commit).
-    private DbTransaction Start() => _readOnly && _connection is Microsoft.Data.Sqlite.SqliteConnection sqlite
-        ? sqlite.BeginTransaction(deferred: true)
-        : _connection.BeginTransaction();
+    private DbTransaction Start()
+    {
+        if (_readOnly && _connection is Microsoft.Data.Sqlite.SqliteConnection sqlite) return sqlite.BeginTransaction(deferred: true);
+        if (_gate is not null)
+        {
+            if (!_gate.TryEnter(GateTimeout)) throw new Microsoft.Data.Sqlite.SqliteException($"database is locked: another write of this process held it for {GateTimeout.TotalSeconds:0} s", 5);
+            _gateHeld = true;
+        }
+        try
+        {
+            return _connection.BeginTransaction();
+        }
+        catch
+        {
+            LeaveGate();
+            throw;
+        }
+    }
+
+    private void LeaveGate()
+    {
+        if (!_gateHeld) return;
+        _gateHeld = false;
+        _gate!.Exit();
+    }
 
     private readonly DbConnection _connection;
 
@@ -202,6 +232,7 @@ public sealed partial class DbSession : IDisposable
         transaction.Commit();
         transaction.Dispose();
         _transaction = null;
+        LeaveGate();
     }
 
     /// <summary>After <see cref="Commit"/>: begins the next transaction on the same connection, statements still prepared.</summary>
@@ -375,6 +406,7 @@ public sealed partial class DbSession : IDisposable
         foreach (var (command, _) in _commands.Values) command.Dispose();
         if (_sqliteWrites is not null) foreach (var write in _sqliteWrites.Values) write?.Dispose();
         _transaction?.Dispose();
+        LeaveGate();
         _connection.Dispose();
     }
 

@@ -26,8 +26,11 @@ public abstract class Store : IDisposable
     {
         // A request that writes reads from the primary from then on (see ReadIntent.Wrote).
         if (ReadRouting.Current is { } intent) intent.Wrote = true;
-        return new(Open(), Provider);
+        return new(Open(), Provider, gate: Gate);
     }
+
+    /// <summary>SQLite: the file's write lock in the order asked for, taken by every write session (see <see cref="WriteGate"/>).</summary>
+    internal virtual WriteGate? Gate => null;
 
     /// <summary>Runs <paramref name="work"/> in a session of its own and commits it.</summary>
     public T InSession<T>(Func<DbSession, T> work)
@@ -245,12 +248,19 @@ public sealed class SqliteStore : Store
         if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
         _connectionString = ConnectionString(path);
         _pool = Pools.GetOrAdd(_connectionString, _ => new object());
+        _gate = Gates.GetOrAdd(_connectionString, _ => new WriteGate());
         using var connection = OpenPooled();
         // WAL is a property of the database file; it persists once set.
         connection.Execute("PRAGMA journal_mode=WAL;");
     }
 
     public string Path { get; }
+
+    // One per file, as the pools are: every store object of the process on the file queues at the same gate.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, WriteGate> Gates = new(StringComparer.Ordinal);
+    private readonly WriteGate _gate;
+
+    internal override WriteGate Gate => _gate;
 
     public override string Name => System.IO.Path.GetFullPath(Path);
 
