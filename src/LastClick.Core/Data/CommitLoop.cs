@@ -81,8 +81,10 @@ public abstract class CommitLoop<TItem> : IAsyncDisposable
 #pragma warning disable CA1031 // every failure of the batch goes to every caller waiting on it
                 catch (Exception e)
                 {
-                    Failed(batch, e);
+                    // Closed first: the session lets the file's write lock go before the callers hear (the redirect
+                    // answers on this thread).
                     Close(ref session);
+                    Failed(batch, e);
                     continue;
                 }
 #pragma warning restore CA1031
@@ -99,9 +101,15 @@ public abstract class CommitLoop<TItem> : IAsyncDisposable
     private void Close(ref DbSession? session)
     {
         if (session is null) return;
-        Closing();
-        session.Dispose();
-        session = null;
+        try
+        {
+            Closing();
+        }
+        finally
+        {
+            session.Dispose();
+            session = null;
+        }
     }
 
     /// <summary>Stops taking items, writes and commits what is queued, and waits for it.</summary>

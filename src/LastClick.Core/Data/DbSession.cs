@@ -46,9 +46,12 @@ public sealed partial class DbSession : IDisposable
 
     // SQLite: the writers of this process queue here first, and are handed the file's lock in turn (WriteGate).
     private readonly WriteGate? _gate;
-    private bool _gateHeld;
+    private object? _gateToken;
 
-    /// <summary>How long a write session waits for the other writers of the process: SQLite's busy timeout (Store).</summary>
+    /// <summary>
+    /// How long a write session waits for the other writers of the process: SQLite's busy timeout (Store). Behind the
+    /// gate it may wait that long again in SQLite's busy handler, for a writer of another process on the file.
+    /// </summary>
     private static readonly TimeSpan GateTimeout = TimeSpan.FromSeconds(30);
 
     // SQLite: a session that writes takes the write lock at once (BEGIN IMMEDIATE: no deadlock upgrading later);
@@ -58,8 +61,8 @@ public sealed partial class DbSession : IDisposable
         if (_readOnly && _connection is Microsoft.Data.Sqlite.SqliteConnection sqlite) return sqlite.BeginTransaction(deferred: true);
         if (_gate is not null)
         {
-            if (!_gate.TryEnter(GateTimeout)) throw new Microsoft.Data.Sqlite.SqliteException($"database is locked: another write of this process held it for {GateTimeout.TotalSeconds:0} s", 5);
-            _gateHeld = true;
+            _gateToken = _gate.TryEnter(GateTimeout)
+                ?? throw new Microsoft.Data.Sqlite.SqliteException($"database is locked: another write of this process held it for {GateTimeout.TotalSeconds:0} s", 5);
         }
         try
         {
@@ -72,11 +75,12 @@ public sealed partial class DbSession : IDisposable
         }
     }
 
+    // Never throws: it runs after a commit, which must not be reported as failed once SQLite has it.
     private void LeaveGate()
     {
-        if (!_gateHeld) return;
-        _gateHeld = false;
-        _gate!.Exit();
+        if (_gateToken is not { } token) return;
+        _gateToken = null;
+        _gate!.Exit(token);
     }
 
     private readonly DbConnection _connection;
@@ -402,12 +406,19 @@ public sealed partial class DbSession : IDisposable
 
     public void Dispose()
     {
-        if (_resources is not null) foreach (var resource in _resources.Values) resource.Dispose();
-        foreach (var (command, _) in _commands.Values) command.Dispose();
-        if (_sqliteWrites is not null) foreach (var write in _sqliteWrites.Values) write?.Dispose();
-        _transaction?.Dispose();
-        LeaveGate();
-        _connection.Dispose();
+        try
+        {
+            if (_resources is not null) foreach (var resource in _resources.Values) resource.Dispose();
+            foreach (var (command, _) in _commands.Values) command.Dispose();
+            if (_sqliteWrites is not null) foreach (var write in _sqliteWrites.Values) write?.Dispose();
+            _transaction?.Dispose();
+        }
+        finally
+        {
+            // Whatever failed above, the next writer of the file goes (the connection's close ends the transaction).
+            LeaveGate();
+            _connection.Dispose();
+        }
     }
 
     /// <summary>

@@ -248,7 +248,8 @@ public sealed class SqliteStore : Store
         if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
         _connectionString = ConnectionString(path);
         _pool = Pools.GetOrAdd(_connectionString, _ => new object());
-        _gate = Gates.GetOrAdd(_connectionString, _ => new WriteGate());
+        // Keyed by the file's full path: another spelling of the same path (relative, ./) queues at the same gate.
+        _gate = Gates.GetOrAdd(System.IO.Path.GetFullPath(path), _ => new WriteGate());
         using var connection = OpenPooled();
         // WAL is a property of the database file; it persists once set.
         connection.Execute("PRAGMA journal_mode=WAL;");
@@ -256,7 +257,7 @@ public sealed class SqliteStore : Store
 
     public string Path { get; }
 
-    // One per file, as the pools are: every store object of the process on the file queues at the same gate.
+    // One per file: every store object of the process on the file queues at the same gate.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, WriteGate> Gates = new(StringComparer.Ordinal);
     private readonly WriteGate _gate;
 

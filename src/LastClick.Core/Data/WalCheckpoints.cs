@@ -79,10 +79,18 @@ public sealed class WalCheckpoints
         if (session is null)
         {
             session = store.Begin();
-            TakeOver(session);
+            try
+            {
+                TakeOver(session);
+            }
+            catch
+            {
+                session.Dispose();
+                throw;
+            }
             return session;
         }
-        checkpoints?.RestartIfDue(session.Connection);
+        checkpoints?.RestartIfDue(session.Connection, store.Gate);
         session.Resume();
         return session;
     }
@@ -94,10 +102,26 @@ public sealed class WalCheckpoints
     }
 
     /// <summary>Between batches, with no transaction open on the writer's connection: restarts the WAL when due.</summary>
-    public void RestartIfDue(DbConnection connection)
+    internal void RestartIfDue(DbConnection connection, WriteGate? gate = null)
     {
         if (!_restartDue) return;
         _restartDue = false;
+        // The process's other writers wait while it runs (SQLite: a restart needs no write in progress); if one is
+        // writing or waiting, it is left for later, as a busy restart is.
+        var token = gate?.TryEnter(TimeSpan.Zero);
+        if (gate is not null && token is null) return;
+        try
+        {
+            Restart(connection);
+        }
+        finally
+        {
+            if (token is not null) gate!.Exit(token);
+        }
+    }
+
+    private void Restart(DbConnection connection)
+    {
         // A restart waits for the other writer and for readers to leave the WAL: never long here — if they are
         // busy, it is left for later rather than holding this writer's callers.
         // (When busy, the loop's next pass makes it due again: at most four tries a second.)

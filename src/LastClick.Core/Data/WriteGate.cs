@@ -12,30 +12,29 @@ internal sealed class WriteGate
 {
     private readonly object _sync = new();
     private readonly LinkedList<object> _queue = new();
-    private bool _held;
+    // The holder's token: only the holder lets go (a second release of a hold that ended frees nobody else's).
+    private object? _holder;
 
-    /// <summary>Takes the lock after every writer that asked before; false if <paramref name="timeout"/> passed first.</summary>
-    public bool TryEnter(TimeSpan timeout)
+    /// <summary>
+    /// Takes the lock after every writer that asked before: the token to let it go with, or null if
+    /// <paramref name="timeout"/> passed first.
+    /// </summary>
+    public object? TryEnter(TimeSpan timeout)
     {
         lock (_sync)
         {
-            if (!_held && _queue.Count == 0)
-            {
-                _held = true;
-                return true;
-            }
+            if (_holder is null && _queue.Count == 0) return _holder = new object();
             var me = _queue.AddLast(new object());
             var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
             try
             {
-                while (_held || _queue.First != me)
+                while (_holder is not null || _queue.First != me)
                 {
                     var left = deadline - Environment.TickCount64;
-                    if (left <= 0) return false;
+                    if (left <= 0) return null;
                     Monitor.Wait(_sync, (int)Math.Min(left, int.MaxValue));
                 }
-                _held = true;
-                return true;
+                return _holder = me.Value;
             }
             finally
             {
@@ -55,13 +54,15 @@ internal sealed class WriteGate
         }
     }
 
-    public void Exit()
+    /// <summary>Lets the lock go, if <paramref name="token"/> holds it; false (and nothing changes) if not.</summary>
+    public bool Exit(object token)
     {
         lock (_sync)
         {
-            if (!_held) throw new InvalidOperationException("the write gate is not held");
-            _held = false;
+            if (!ReferenceEquals(_holder, token)) return false;
+            _holder = null;
             Monitor.PulseAll(_sync);
+            return true;
         }
     }
 }

@@ -25,14 +25,16 @@ public sealed class WriteGateTests
     {
         var gate = new WriteGate();
         var order = new List<string>();
-        Assert.True(gate.TryEnter(TimeSpan.FromSeconds(10)));
+        var held = gate.TryEnter(TimeSpan.FromSeconds(10));
+        Assert.NotNull(held);
         Thread Queue(string name)
         {
+            // Recorded, not asserted, on the thread: the test thread checks the order.
             var thread = new Thread(() =>
             {
-                Assert.True(gate.TryEnter(TimeSpan.FromSeconds(10)));
-                lock (order) order.Add(name);
-                gate.Exit();
+                var token = gate.TryEnter(TimeSpan.FromSeconds(10));
+                lock (order) order.Add(token is null ? name + " timed out" : name);
+                if (token is not null) gate.Exit(token);
             });
             thread.Start();
             return thread;
@@ -42,10 +44,11 @@ public sealed class WriteGateTests
         var c = Queue("c");
         WaitUntil(() => gate.Waiting == 2);
 
-        gate.Exit();
-        Assert.True(gate.TryEnter(TimeSpan.FromSeconds(10)));
+        Assert.True(gate.Exit(held));
+        var again = gate.TryEnter(TimeSpan.FromSeconds(10));
+        Assert.NotNull(again);
         lock (order) order.Add("a again");
-        gate.Exit();
+        gate.Exit(again);
         b.Join();
         c.Join();
         Assert.Equal(["b", "c", "a again"], order);
@@ -53,28 +56,28 @@ public sealed class WriteGateTests
     }
 
     [Fact]
-    public void A_writer_that_waits_too_long_gives_up_its_place_and_the_line_goes_on()
+    public void A_writer_that_waits_too_long_gives_up_its_place_and_only_the_holder_lets_go()
     {
         var gate = new WriteGate();
-        Assert.True(gate.TryEnter(TimeSpan.FromSeconds(10)));
-        var gaveUp = false;
-        var late = new Thread(() => gaveUp = !gate.TryEnter(TimeSpan.FromMilliseconds(50)));
-        late.Start();
-        late.Join();
-        Assert.True(gaveUp);
+        var held = gate.TryEnter(TimeSpan.FromSeconds(10))!;
+        object? late = new object();
+        var thread = new Thread(() => late = gate.TryEnter(TimeSpan.FromMilliseconds(50)));
+        thread.Start();
+        thread.Join();
+        Assert.Null(late);
         Assert.Equal(0, gate.Waiting);
-        var next = false;
-        var after = new Thread(() =>
-        {
-            next = gate.TryEnter(TimeSpan.FromSeconds(10));
-            gate.Exit();
-        });
+
+        object? next = null;
+        var after = new Thread(() => next = gate.TryEnter(TimeSpan.FromSeconds(10)));
         after.Start();
         WaitUntil(() => gate.Waiting == 1);
-        gate.Exit();
+        Assert.True(gate.Exit(held));
         after.Join();
-        Assert.True(next);
-        Assert.Throws<InvalidOperationException>(gate.Exit);
+        Assert.NotNull(next);
+        // A second release of the hold that ended frees nobody else's: the next writer still has it.
+        Assert.False(gate.Exit(held));
+        Assert.Null(gate.TryEnter(TimeSpan.Zero));
+        Assert.True(gate.Exit(next!));
     }
 
     [Fact]
@@ -83,8 +86,11 @@ public sealed class WriteGateTests
         using var temporary = TestStores.Create(TestStores.Sqlite)!;
         var store = temporary.Store;
         // A second store object on the same file queues at the same gate (the pools are per file too).
-        using var other = new SqliteStore(((SqliteStore)store).Path);
-        Assert.Same(store.Gate, other.Gate);
+        var path = ((SqliteStore)store).Path;
+        using var other = new SqliteStore(Path.GetRelativePath(Environment.CurrentDirectory, path));
+        Assert.Same(store.Gate, other.Gate); // the same file spelt another way
+        using (var elsewhere = new SqliteStore(path + "-another")) Assert.NotSame(store.Gate, elsewhere.Gate);
+        foreach (var file in new[] { "", "-wal", "-shm" }) File.Delete(path + "-another" + file);
 
         var order = new List<string>();
         var first = store.Begin();
