@@ -146,13 +146,15 @@ public sealed class RollupBatch
     // spread over the tables only when written — a burst of clicks on one link is one fact, whatever its size.
     private readonly Dictionary<(long Quarter, string[] Key), long[]> _facts = new(FactKeys.Instance);
     // Spread one table at a time, when asked for: a report reads the waiting rows of the one to four tables it plans.
-    private readonly Dictionary<(long Bucket, string Key), Cell>?[] _cells = new Dictionary<(long Bucket, string Key), Cell>?[Cubes.All.Count];
+    // Made on the first spread and dropped by the next add, as before (an add stays one look-up and one store).
+    private Dictionary<(long Bucket, string Key), Cell>?[]? _cells;
 
     /// <summary>Every table's changed rows (a writer's).</summary>
     internal IEnumerable<Dictionary<(long Bucket, string Key), Cell>> Cells => Enumerable.Range(0, Cubes.All.Count).Select(CellsOf);
 
     /// <summary>The changed rows of table <paramref name="c"/> (its index in <see cref="Cubes.All"/>).</summary>
-    internal Dictionary<(long Bucket, string Key), Cell> CellsOf(int c) => _cells[c] ??= Spread(Cubes.All[c]);
+    internal Dictionary<(long Bucket, string Key), Cell> CellsOf(int c) =>
+        (_cells ??= new Dictionary<(long Bucket, string Key), Cell>?[Cubes.All.Count])[c] ??= Spread(Cubes.All[c]);
 
     public bool IsEmpty => _facts.Count == 0;
 
@@ -171,7 +173,7 @@ public sealed class RollupBatch
     /// <summary>Adds <paramref name="measures"/> × <paramref name="sign"/> at <paramref name="at"/> (µs) under a full key (one value per <see cref="Dimension"/>).</summary>
     public void Add(long at, string[] key, ReadOnlySpan<long> measures, int sign = 1)
     {
-        Array.Clear(_cells);
+        _cells = null;
         var fact = (at / Cubes.Quarter, key);
         if (!_facts.TryGetValue(fact, out var sums)) _facts[fact] = sums = new long[Measure.Count];
         for (var m = 0; m < Measure.Count; m++) sums[m] += sign * measures[m];
