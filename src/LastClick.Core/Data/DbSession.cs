@@ -56,9 +56,13 @@ public sealed partial class DbSession : IDisposable
 
     // SQLite: a session that writes takes the write lock at once (BEGIN IMMEDIATE: no deadlock upgrading later);
     // one that only reads begins deferred and never waits on a writer (WAL readers see the last commit).
+    // PostgreSQL: a session that only reads sees one snapshot for all its statements (REPEATABLE READ: a report adds
+    // the rollup journal to the tables, and a fold committed between the two reads would otherwise be missed or counted
+    // twice). A read-only transaction there never fails for serialization, on the primary or a standby.
     private DbTransaction Start()
     {
         if (_readOnly && _connection is Microsoft.Data.Sqlite.SqliteConnection sqlite) return sqlite.BeginTransaction(deferred: true);
+        if (_readOnly) return _connection.BeginTransaction(System.Data.IsolationLevel.RepeatableRead);
         if (_gate is not null)
         {
             _gateToken = _gate.TryEnter(GateTimeout)

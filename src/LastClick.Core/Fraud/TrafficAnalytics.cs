@@ -220,8 +220,10 @@ public static class TrafficAnalytics
             """, new { fromUs, toUs })
             .Select(r => new DayOrder(r.Id, r.ProgramId, r.PublisherId, r.Sub1, Times.FromMicros(r.At), r.ClickId, Times.FromMicros(r.ClickAt), r.Ip)).ToList();
 
-        // SQLite: the clicks not yet in the rollups go in first (Tracking.ClickJournal); the session writes.
+        // The clicks and other changes not yet in the rollups go in first (Tracking.ClickJournal on SQLite, and
+        // Reports.RollupJournal, where PostgreSQL's one-at-a-time clicks wait); the session writes.
         Tracking.ClickJournal.Fold(s);
+        Reports.RollupJournal.Fold(s);
         var sub1Cube = Reports.Cubes.All.Single(c => c.Table == "rollup_sub1_d");
         var clicks = s.Query<ClickRow>("""
             SELECT program_id, publisher_id, sub1, CAST(SUM(clicks) AS BIGINT) AS clicks, CAST(SUM(invalid_clicks) AS BIGINT) AS invalid

@@ -233,7 +233,7 @@ public static class RollupWriter
         WriteOrJournal(s, batch);
     }
 
-    /// <summary>SQLite: into the journal (<see cref="RollupJournal"/>), folded into the tables later; PostgreSQL: into the tables now.</summary>
+    /// <summary>Into the journal (<see cref="RollupJournal"/>), folded into the tables later.</summary>
     internal static void WriteOrJournal(DbSession s, RollupBatch batch)
     {
         if (batch.IsEmpty) return;

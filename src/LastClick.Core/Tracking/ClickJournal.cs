@@ -20,8 +20,9 @@ namespace LastClick.Tracking;
 /// writer once <see cref="FoldEvery"/> clicks wait, so a report has at most about that many to add; the traffic
 /// analytics and retention (before it drops clicks) in the write sessions they run in. <see cref="Catch"/> folds for
 /// a tool or a test that reads the tables themselves.</para>
-/// <para>PostgreSQL writes a click's rollups with the click, as before: its seqs are not in commit order, and its
-/// clicks are written by several nodes in multi-row statements that already share the pages.</para>
+/// <para>PostgreSQL does not use this journal: its seqs are not in commit order. The redirect's batches write their
+/// rollups with the clicks (multi-row statements that already share the pages); a click written one at a time there
+/// (the replay, the demo, the click API) journals them in <see cref="Reports.RollupJournal"/>.</para>
 /// </remarks>
 public static class ClickJournal
 {

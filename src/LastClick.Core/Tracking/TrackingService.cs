@@ -149,7 +149,8 @@ public sealed class TrackingService(Store store, ClickClassifier classifier)
             if (!stored.Remove(clicks[i].Id, out var row)) continue;
             ClickRollup.Add(rollups, clicks[i], classes[i], row.Source, !repeats.Contains(row.Seq));
         }
-        Reports.RollupWriter.Write(s, rollups);
+        // Into the tables with the clicks (a batch of the redirect's already sums its rows; the journal is for the rest).
+        Reports.RollupWriter.WriteNow(s, rollups);
     }
 
     public void RecordTouch(MarketplaceTouch touch) => store.InSession(s => RecordTouch(s, touch));

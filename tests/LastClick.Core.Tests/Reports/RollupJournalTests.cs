@@ -7,9 +7,10 @@ using LastClick.Tracking;
 namespace LastClick.Tests.Reporting;
 
 /// <summary>
-/// SQLite's journal of the rollups' other changes (H1 over C's orders): an order's rollup changes wait in
+/// The journal of the rollups' other changes (H1 over C's orders), on both stores: an order's rollup changes wait in
 /// rollup_journal and are folded a thousand or so at a time; a report adds what waits as it reads, so it counts every
-/// stored order once, before the fold and after it.
+/// stored order once, before the fold and after it. On PostgreSQL two folds at once fold each row once, and a read
+/// sees the tables and the journal in one snapshot.
 /// </summary>
 public sealed class RollupJournalTests : IClassFixture<PostgresAvailability>
 {
@@ -32,10 +33,13 @@ public sealed class RollupJournalTests : IClassFixture<PostgresAvailability>
         return c.QuerySingle<(long, long, long)>("SELECT COALESCE(SUM(orders), 0), COALESCE(SUM(orders_approved), 0), COALESCE(SUM(sales_minor), 0) FROM rollup_program_d");
     }
 
-    [Fact]
-    public void H1_a_report_counts_the_orders_waiting_in_the_journal_once_before_the_fold_and_once_after()
+    [Theory]
+    [MemberData(nameof(TestStores.Providers), MemberType = typeof(TestStores))]
+    public void H1_a_report_counts_the_orders_waiting_in_the_journal_once_before_the_fold_and_once_after(string provider)
     {
-        using var h = Harness.Sqlite().Publisher();
+        using var h = Harness.Create(provider);
+        if (h is null) return;
+        h.Publisher();
         h.Click("c1", "v1", "2026-02-01T10:00:00Z");
         h.Click("c2", "v2", "2026-02-01T11:00:00Z");
         h.Order("o1", "2026-02-02T09:00:00Z", visitor: "v1", lines: Build.Line(price: 40m));
@@ -43,7 +47,8 @@ public sealed class RollupJournalTests : IClassFixture<PostgresAvailability>
         // A change after the insert journals the difference: o1 confirmed (approved, its commission moves column).
         h.Event("e1", "auto_confirmed", "2026-03-01T00:00:00Z", order: "o1");
 
-        // Stored and answered, in the journal only: the tables have the clicks (folded on their own) and no order.
+        // Stored and answered, in the journal only: the tables have no order (SQLite folds the clicks on their own;
+        // PostgreSQL's one-at-a-time clicks, the harness's, wait in the journal too).
         Assert.Equal(0L, InTables(h).Orders);
         Assert.Equal(2L, Journal(h).Orders);
 
@@ -68,10 +73,13 @@ public sealed class RollupJournalTests : IClassFixture<PostgresAvailability>
         Counted();
     }
 
-    [Fact]
-    public void H1_the_write_that_makes_FoldEvery_rows_wait_folds_them_all_in_its_transaction()
+    [Theory]
+    [MemberData(nameof(TestStores.Providers), MemberType = typeof(TestStores))]
+    public void H1_the_write_that_makes_FoldEvery_rows_wait_folds_them_all_in_its_transaction(string provider)
     {
-        using var h = Harness.Sqlite().Publisher();
+        using var h = Harness.Create(provider);
+        if (h is null) return;
+        h.Publisher();
         var key = RollupBatch.Key("aliexpress-ww", "p1", null, null, null, null, null, null, "DE", "desktop", "content", "USD");
         var measures = new long[Measure.Count];
         measures[Measure.Orders] = 1;
@@ -98,22 +106,30 @@ public sealed class RollupJournalTests : IClassFixture<PostgresAvailability>
         Assert.Equal((long)RollupJournal.FoldEvery - 1, Journal(h).Rows);
 
         // A fold that fails fails the write that runs it, and changes nothing: the rows wait on, the tables are as they were.
-        h.Platform.Store.InSession(s => s.Execute("CREATE TRIGGER refuse BEFORE INSERT ON rollup_program_q BEGIN SELECT RAISE(ABORT, 'refused'); END"));
-        Assert.Throws<Microsoft.Data.Sqlite.SqliteException>(() => Write(RollupJournal.FoldEvery - 1, 1));
+        h.Platform.Store.InSession(s => s.Execute(provider == TestStores.Sqlite
+            ? "CREATE TRIGGER refuse BEFORE INSERT ON rollup_program_q BEGIN SELECT RAISE(ABORT, 'refused'); END"
+            : "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$; " +
+              "CREATE TRIGGER refuse BEFORE INSERT ON rollup_program_q FOR EACH ROW EXECUTE FUNCTION refuse()"));
+        // (FoldEvery rows: on PostgreSQL the rolled-back write took a seq, and the fold is due where the seqs pass the
+        // next multiple of FoldEvery.)
+        Assert.ThrowsAny<System.Data.Common.DbException>(() => Write(RollupJournal.FoldEvery - 1, RollupJournal.FoldEvery));
         Assert.Equal((long)RollupJournal.FoldEvery - 1, Journal(h).Rows);
         Assert.Equal(0L, InTables(h).Orders);
-        h.Platform.Store.InSession(s => s.Execute("DROP TRIGGER refuse"));
+        h.Platform.Store.InSession(s => s.Execute(provider == TestStores.Sqlite ? "DROP TRIGGER refuse" : "DROP TRIGGER refuse ON rollup_program_q"));
 
-        Write(RollupJournal.FoldEvery - 1, 1);
+        Write(RollupJournal.FoldEvery - 1, RollupJournal.FoldEvery);
         Assert.Equal((0L, 0L), Journal(h));
-        Assert.Equal((long)RollupJournal.FoldEvery, InTables(h).Orders);
-        Assert.Equal((long)RollupJournal.FoldEvery, LastClick.Reports.Reports.Run(h.Platform.Store, Days()).Totals.Orders);
+        Assert.Equal(2L * RollupJournal.FoldEvery - 1, InTables(h).Orders);
+        Assert.Equal(2L * RollupJournal.FoldEvery - 1, LastClick.Reports.Reports.Run(h.Platform.Store, Days()).Totals.Orders);
     }
 
-    [Fact]
-    public async Task H1_a_group_commit_journals_its_batch_s_rollups_in_its_transaction()
+    [Theory]
+    [MemberData(nameof(TestStores.Providers), MemberType = typeof(TestStores))]
+    public async Task H1_a_group_commit_journals_its_batch_s_rollups_in_its_transaction(string provider)
     {
-        using var h = Harness.Sqlite().Publisher();
+        using var h = Harness.Create(provider);
+        if (h is null) return;
+        h.Publisher();
         h.Click("c1", "v1", "2026-02-01T10:00:00Z");
         h.Click("c2", "v2", "2026-02-01T11:00:00Z");
         h.Clock.Set(Build.T("2026-02-02T12:00:00Z"));
@@ -125,15 +141,19 @@ public sealed class RollupJournalTests : IClassFixture<PostgresAvailability>
         Assert.Equal(2L, Journal(h).Orders);
         Assert.Equal(0L, InTables(h).Orders);
         Assert.Equal(2L, LastClick.Reports.Reports.Run(h.Platform.Store, Days()).Totals.Orders);
+        Assert.Equal(2L, LastClick.Reports.Reports.Run(h.Platform.Store, Days()).Totals.Clicks);
     }
 
-    [Fact]
-    public void H1_a_rebuild_from_the_facts_empties_the_journal_so_nothing_is_counted_twice()
+    [Theory]
+    [MemberData(nameof(TestStores.Providers), MemberType = typeof(TestStores))]
+    public void H1_a_rebuild_from_the_facts_empties_the_journal_so_nothing_is_counted_twice(string provider)
     {
-        using var h = Harness.Sqlite().Publisher();
+        using var h = Harness.Create(provider);
+        if (h is null) return;
+        h.Publisher();
         h.Click("c1", "v1", "2026-02-01T10:00:00Z");
         h.Order("o1", "2026-02-02T09:00:00Z", visitor: "v1");
-        Assert.Equal(1L, Journal(h).Rows);
+        Assert.Equal(1L, Journal(h).Orders);
 
         h.Platform.Store.InSession(s => s.Execute(ClickJournal.RebuildSql(s.Provider)));
         Assert.Equal((0L, 0L), Journal(h));
@@ -144,13 +164,61 @@ public sealed class RollupJournalTests : IClassFixture<PostgresAvailability>
     }
 
     [Fact]
-    public void On_PostgreSQL_changes_go_to_the_tables_with_the_write_and_nothing_waits()
+    public async Task On_PostgreSQL_folds_at_once_take_each_row_once_and_an_order_does_not_wait_on_a_fold()
     {
         using var h = Harness.Create(TestStores.Postgres);
         if (h is null) return;
         h.Publisher();
         h.Click("c1", "v1", "2026-02-01T10:00:00Z");
         h.Order("o1", "2026-02-02T09:00:00Z", visitor: "v1");
+        h.Order("o2", "2026-02-02T10:00:00Z", visitor: "v1");
+        Assert.Equal(2L, Journal(h).Orders);
+
+        // The first fold takes the rows and holds its transaction open. Meanwhile another order is written: it waits
+        // on nothing of the fold's. A second fold waits for the first (on its rows and the table rows it added to),
+        // then takes only the rows the first did not.
+        using var taken = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var first = Task.Run(() => h.Platform.Store.InSession(s =>
+        {
+            var folded = RollupJournal.Fold(s);
+            taken.Set();
+            Assert.True(release.Wait(TimeSpan.FromSeconds(30)));
+            return folded;
+        }));
+        Assert.True(taken.Wait(TimeSpan.FromSeconds(30)));
+        await Task.Run(() => h.Order("o3", "2026-02-02T11:00:00Z", visitor: "v1")).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(3L, Journal(h).Orders);
+        var second = Task.Run(() => h.Platform.Store.InSession(RollupJournal.Fold));
+        Assert.NotSame(second, await Task.WhenAny(second, Task.Delay(500)));
+        Assert.Equal(0L, InTables(h).Orders);
+        release.Set();
+        var firstFolded = await first.WaitAsync(TimeSpan.FromSeconds(30));
+        var secondFolded = await second.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(firstFolded > 0 && secondFolded > 0);
+        Assert.Equal((0L, 0L), Journal(h));
+        Assert.Equal(3L, InTables(h).Orders);
+        Assert.Equal(3L, LastClick.Reports.Reports.Run(h.Platform.Store, Days()).Totals.Orders);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStores.Providers), MemberType = typeof(TestStores))]
+    public void A_read_sees_the_tables_and_the_journal_in_one_snapshot(string provider)
+    {
+        using var h = Harness.Create(provider);
+        if (h is null) return;
+        h.Publisher();
+        h.Click("c1", "v1", "2026-02-01T10:00:00Z");
+        h.Order("o1", "2026-02-02T09:00:00Z", visitor: "v1");
+        // A read that counts the journal, then (after a fold committed meanwhile) the tables: once, not twice or never.
+        var (waiting, inTables) = h.Platform.Store.Read(s =>
+        {
+            var waiting = s.Scalar<long>("SELECT COALESCE(SUM(orders), 0) FROM rollup_journal");
+            RollupJournal.Catch(h.Platform.Store);
+            return (waiting, s.Scalar<long>("SELECT COALESCE(SUM(orders), 0) FROM rollup_program_d"));
+        });
+        Assert.Equal((1L, 0L), (waiting, inTables));
         Assert.Equal((0L, 0L), Journal(h));
         Assert.Equal(1L, InTables(h).Orders);
     }
