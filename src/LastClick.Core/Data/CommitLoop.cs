@@ -90,6 +90,8 @@ public abstract class CommitLoop<TItem> : IAsyncDisposable
 #pragma warning restore CA1031
                 Interlocked.Increment(ref _batches);
                 Interlocked.Add(ref _items, Committed(batch));
+                // PostgreSQL: a fold the batch made due, once its callers have heard (it never throws).
+                session.FoldIfDue();
             }
         }
         finally

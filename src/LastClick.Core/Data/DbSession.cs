@@ -243,6 +243,45 @@ public sealed partial class DbSession : IDisposable
         LeaveGate();
     }
 
+    /// <summary>
+    /// PostgreSQL: set by a write whose rows in the report rollups' journal passed a multiple of
+    /// <see cref="Reports.RollupJournal.FoldEvery"/>; <see cref="FoldIfDue"/> folds once it has committed.
+    /// </summary>
+    internal bool FoldDue { get; set; }
+
+    /// <summary>
+    /// After <see cref="Commit"/>: the fold a write made due, in a short transaction of its own on this connection
+    /// (<see cref="Reports.RollupJournal"/>). A fold that fails is rolled back and changes nothing: what was committed
+    /// stays answered, the rows wait on (readers add them), and the write that passes the next multiple folds them.
+    /// </summary>
+    internal void FoldIfDue()
+    {
+        if (!FoldDue || _transaction is not null) return;
+        FoldDue = false;
+        try
+        {
+            _transaction = Start();
+            Reports.RollupJournal.Fold(this);
+            Commit();
+        }
+#pragma warning disable CA1031 // the write it follows is committed and answered; nothing of the fold's may fail it
+        catch (Exception)
+        {
+            _pending.Clear();
+            try
+            {
+                _transaction?.Rollback();
+            }
+            catch (Exception)
+            {
+                // A connection that broke: its transaction is gone with it.
+            }
+            _transaction?.Dispose();
+            _transaction = null;
+        }
+#pragma warning restore CA1031
+    }
+
     /// <summary>After <see cref="Commit"/>: begins the next transaction on the same connection, statements still prepared.</summary>
     public void Resume()
     {

@@ -38,6 +38,7 @@ public abstract class Store : IDisposable
         using var session = Begin();
         var result = work(session);
         session.Commit();
+        session.FoldIfDue();
         return result;
     }
 

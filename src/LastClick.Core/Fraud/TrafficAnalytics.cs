@@ -208,6 +208,10 @@ public static class TrafficAnalytics
         figures.ToDictionary(f => f.Name, f => Convert.ToString(f.Value, CultureInfo.InvariantCulture) ?? "", StringComparer.Ordinal);
 
     /// <summary>Loads one UTC day for <see cref="Judge"/>: its credited orders and their clicks, the clicks' rollups, the signal clicks, the norms.</summary>
+    // The buckets first..last of a rollup table, and the journal's rows of the same time (it keeps quarter hours).
+    private static object Waiting(Reports.Cube cube, long first, long last) =>
+        new { first, last, fromAt = cube.Grain.StartOf(first), toAt = cube.Grain.StartOf(last + 1) };
+
     public static AnalysisDay Load(DbSession s, DateOnly day)
     {
         var from = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
@@ -220,15 +224,19 @@ public static class TrafficAnalytics
             """, new { fromUs, toUs })
             .Select(r => new DayOrder(r.Id, r.ProgramId, r.PublisherId, r.Sub1, Times.FromMicros(r.At), r.ClickId, Times.FromMicros(r.ClickAt), r.Ip)).ToList();
 
-        // The clicks and other changes not yet in the rollups go in first (Tracking.ClickJournal on SQLite, and
-        // Reports.RollupJournal, where PostgreSQL's one-at-a-time clicks wait); the session writes.
+        // SQLite's clicks not yet in the rollups go in first (Tracking.ClickJournal; the session writes). The other
+        // changes waiting in Reports.RollupJournal (on PostgreSQL, its one-at-a-time clicks) are added in the same
+        // statement as the table, so one snapshot sees each once; a fold here would hold every other fold up for as long
+        // as this session runs.
         Tracking.ClickJournal.Fold(s);
-        Reports.RollupJournal.Fold(s);
         var sub1Cube = Reports.Cubes.All.Single(c => c.Table == "rollup_sub1_d");
         var clicks = s.Query<ClickRow>("""
             SELECT program_id, publisher_id, sub1, CAST(SUM(clicks) AS BIGINT) AS clicks, CAST(SUM(invalid_clicks) AS BIGINT) AS invalid
-            FROM rollup_sub1_d WHERE bucket = @bucket GROUP BY program_id, publisher_id, sub1
-            """, new { bucket = sub1Cube.BucketOf(fromUs) })
+            FROM (SELECT program_id, publisher_id, sub1, clicks, invalid_clicks FROM rollup_sub1_d WHERE bucket >= @first AND bucket <= @last
+                  UNION ALL
+                  SELECT program_id, publisher_id, sub1, clicks, invalid_clicks FROM rollup_journal WHERE at >= @fromAt AND at < @toAt) r
+            GROUP BY program_id, publisher_id, sub1
+            """, Waiting(sub1Cube, sub1Cube.BucketOf(fromUs), sub1Cube.BucketOf(fromUs)))
             .Select(r => new DayClicks(r.ProgramId, r.PublisherId, r.Sub1, r.Clicks, r.Invalid)).ToList();
 
         var signalRows = s.Query<SignalRow>("""
@@ -257,8 +265,11 @@ public static class TrafficAnalytics
         var publishersCube = Reports.Cubes.All.Single(c => c.Table == "rollup_publishers_d");
         var publisherClicks = s.Query<ClickRow>("""
             SELECT program_id, publisher_id, '' AS sub1, CAST(SUM(clicks) AS BIGINT) AS clicks, CAST(SUM(invalid_clicks) AS BIGINT) AS invalid
-            FROM rollup_publishers_d WHERE bucket >= @first AND bucket <= @last GROUP BY program_id, publisher_id
-            """, new { first = publishersCube.BucketOf(baseFrom), last = publishersCube.BucketOf(fromUs) })
+            FROM (SELECT program_id, publisher_id, clicks, invalid_clicks FROM rollup_publishers_d WHERE bucket >= @first AND bucket <= @last
+                  UNION ALL
+                  SELECT program_id, publisher_id, clicks, invalid_clicks FROM rollup_journal WHERE at >= @fromAt AND at < @toAt) r
+            GROUP BY program_id, publisher_id
+            """, Waiting(publishersCube, publishersCube.BucketOf(baseFrom), publishersCube.BucketOf(fromUs)))
             .ToDictionary(r => (r.ProgramId, r.PublisherId), r => r.Clicks - r.Invalid);
         var normMap = baseline.GroupBy(n => n.ProgramId).ToDictionary(g => g.Key, g =>
         {

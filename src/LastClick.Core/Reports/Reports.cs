@@ -63,7 +63,8 @@ public static class Reports
         var cells = store.Read(s =>
         {
             var read = new Dictionary<(string Key, string Currency), long[]>();
-            // SQLite: the clicks and the other changes not folded into the rollups yet (Tracking.ClickJournal, RollupJournal), read in the same snapshot.
+            // The clicks (SQLite) and the other changes (both stores) not folded into the rollups yet (Tracking.ClickJournal,
+            // RollupJournal), read in the same snapshot (PostgreSQL: a read session is REPEATABLE READ).
             var waiting = RollupJournal.Waiting(s, Tracking.ClickJournal.Waiting(s));
             Func<long, string?>? period = grain is null ? null : bucket => Period(q, grain.StartOf(bucket));
             foreach (var (cube, fromBucket, toBucket) in plan)

@@ -15,8 +15,8 @@ namespace LastClick.Reports;
 /// (<see cref="Waiting"/>), so it never misses one. On SQLite clicks have their own journal, the clicks table
 /// (<see cref="Tracking.ClickJournal"/>). On PostgreSQL (since the ninth session; decision 0009) the redirect's batches
 /// still write the tables with the clicks, and everything else waits here as on SQLite: several nodes then append
-/// without queueing on the program-wide rows; the write whose seqs pass a multiple of <see cref="FoldEvery"/> folds;
-/// a fold takes its rows with <c>DELETE … RETURNING</c> (a fold by another node at the same time waits for it and finds
+/// without queueing on the program-wide rows; the write whose seqs pass a multiple of <see cref="FoldEvery"/> folds,
+/// after its commit, in a transaction of its own; a fold takes its rows with <c>DELETE … RETURNING</c> (a fold by another node at the same time waits for it and finds
 /// them gone); and a read session sees the tables and the journal in one snapshot (REPEATABLE READ, <see cref="DbSession"/>).
 /// </summary>
 public static class RollupJournal
@@ -41,16 +41,19 @@ public static class RollupJournal
         }
         else if (AppendPostgres(s, batch) is { } added && added.Last / FoldEvery > (added.First - 1) / FoldEvery)
         {
-            Fold(s);
+            // Not in this transaction, which may be long (a payout run, the hold's end): a fold holds the rows it takes
+            // and the table rows it adds to until it commits, and every other fold would queue behind it.
+            s.FoldDue = true;
         }
     }
 
     /// <summary>
     /// PostgreSQL: the batch's rows in one statement (one array per column, unnested); answers the first and last seq
     /// it was given. Nodes share the seqs, so the write whose seqs pass a multiple of <see cref="FoldEvery"/> folds,
-    /// and about that many rows wait at most: without reading the journal, whose oldest rows a fold has just deleted
-    /// (a <c>MIN(seq)</c> walked their dead index entries: 1 ms an append, measured). A write that passed one and
-    /// rolled back leaves the fold to the next multiple.
+    /// just after it commits, in a short transaction of its own (<see cref="DbSession.FoldIfDue"/>): without reading
+    /// the journal, whose oldest rows a fold has just deleted (a <c>MIN(seq)</c> walked their dead index entries: 1 ms
+    /// an append, measured). A write that passed one and rolled back, or whose fold failed, leaves the fold to the next
+    /// multiple; readers add what waits all the same.
     /// </summary>
     private static (long First, long Last)? AppendPostgres(DbSession s, RollupBatch batch)
     {

@@ -105,22 +105,32 @@ public sealed class RollupJournalTests : IClassFixture<PostgresAvailability>
         }));
         Assert.Equal((long)RollupJournal.FoldEvery - 1, Journal(h).Rows);
 
-        // A fold that fails fails the write that runs it, and changes nothing: the rows wait on, the tables are as they were.
+        // A fold that fails changes nothing: the rows wait on, the tables are as they were. On SQLite it fails the write
+        // that runs it; on PostgreSQL it runs after that write committed, which stays.
         h.Platform.Store.InSession(s => s.Execute(provider == TestStores.Sqlite
             ? "CREATE TRIGGER refuse BEFORE INSERT ON rollup_program_q BEGIN SELECT RAISE(ABORT, 'refused'); END"
             : "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$; " +
               "CREATE TRIGGER refuse BEFORE INSERT ON rollup_program_q FOR EACH ROW EXECUTE FUNCTION refuse()"));
         // (FoldEvery rows: on PostgreSQL the rolled-back write took a seq, and the fold is due where the seqs pass the
         // next multiple of FoldEvery.)
-        Assert.ThrowsAny<System.Data.Common.DbException>(() => Write(RollupJournal.FoldEvery - 1, RollupJournal.FoldEvery));
-        Assert.Equal((long)RollupJournal.FoldEvery - 1, Journal(h).Rows);
+        if (provider == TestStores.Sqlite)
+        {
+            Assert.ThrowsAny<System.Data.Common.DbException>(() => Write(RollupJournal.FoldEvery - 1, RollupJournal.FoldEvery));
+            Assert.Equal((long)RollupJournal.FoldEvery - 1, Journal(h).Rows);
+        }
+        else
+        {
+            Write(RollupJournal.FoldEvery - 1, RollupJournal.FoldEvery);
+            Assert.Equal(2L * RollupJournal.FoldEvery - 1, Journal(h).Rows);
+        }
         Assert.Equal(0L, InTables(h).Orders);
         h.Platform.Store.InSession(s => s.Execute(provider == TestStores.Sqlite ? "DROP TRIGGER refuse" : "DROP TRIGGER refuse ON rollup_program_q"));
 
         Write(RollupJournal.FoldEvery - 1, RollupJournal.FoldEvery);
+        var written = (provider == TestStores.Sqlite ? 2L : 3L) * RollupJournal.FoldEvery - 1;
         Assert.Equal((0L, 0L), Journal(h));
-        Assert.Equal(2L * RollupJournal.FoldEvery - 1, InTables(h).Orders);
-        Assert.Equal(2L * RollupJournal.FoldEvery - 1, LastClick.Reports.Reports.Run(h.Platform.Store, Days()).Totals.Orders);
+        Assert.Equal(written, InTables(h).Orders);
+        Assert.Equal(written, LastClick.Reports.Reports.Run(h.Platform.Store, Days()).Totals.Orders);
     }
 
     [Theory]
@@ -200,6 +210,70 @@ public sealed class RollupJournalTests : IClassFixture<PostgresAvailability>
         Assert.Equal((0L, 0L), Journal(h));
         Assert.Equal(3L, InTables(h).Orders);
         Assert.Equal(3L, LastClick.Reports.Reports.Run(h.Platform.Store, Days()).Totals.Orders);
+    }
+
+    [Fact]
+    public async Task On_PostgreSQL_a_write_that_passes_a_multiple_folds_after_it_commits_and_holds_no_other_fold_up()
+    {
+        using var h = Harness.Create(TestStores.Postgres);
+        if (h is null) return;
+        h.Publisher();
+        var key = RollupBatch.Key("aliexpress-ww", "p1", null, null, null, null, null, null, "DE", "desktop", "content", "USD");
+        var measures = new long[Measure.Count];
+        measures[Measure.Orders] = 1;
+        h.Click("c1", "v1", "2026-02-01T10:00:00Z");
+
+        // A long write (a payout run, the hold's end) passes a multiple of FoldEvery and stays open. Meanwhile an order
+        // on one of the same days is written and another session folds: neither waits for the long write.
+        using var appended = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var longWrite = Task.Run(() => h.Platform.Store.InSession(s =>
+        {
+            var batch = new RollupBatch();
+            for (var q = 0; q < RollupJournal.FoldEvery; q++) batch.Add(Times.ToMicros(Build.T("2026-02-01T00:00:00Z")) + q * Cubes.Quarter, key, measures);
+            RollupWriter.Write(s, batch);
+            appended.Set();
+            Assert.True(release.Wait(TimeSpan.FromSeconds(30)));
+        }));
+        Assert.True(appended.Wait(TimeSpan.FromSeconds(30)));
+        await Task.Run(() => h.Order("o1", "2026-02-02T09:00:00Z", visitor: "v1")).WaitAsync(TimeSpan.FromSeconds(10));
+        var folded = await Task.Run(() => h.Platform.Store.InSession(RollupJournal.Fold)).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(folded > 0);
+        Assert.Equal(1L, InTables(h).Orders);
+
+        // Once it commits, the long write folds what it made due, in a transaction of its own.
+        release.Set();
+        await longWrite.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal((0L, 0L), Journal(h));
+        Assert.Equal(RollupJournal.FoldEvery + 1L, InTables(h).Orders);
+        Assert.Equal(RollupJournal.FoldEvery + 1L, LastClick.Reports.Reports.Run(h.Platform.Store, Days()).Totals.Orders);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStores.Providers), MemberType = typeof(TestStores))]
+    public void E4_traffic_analytics_counts_the_clicks_waiting_in_the_journal_as_it_counts_them_folded(string provider)
+    {
+        using var h = Harness.Create(provider);
+        if (h is null) return;
+        h.Publisher();
+        for (var i = 0; i < 3; i++) h.Click($"c{i}", $"v{i}", $"2026-02-01T10:0{i}:00Z");
+        h.Click("bad", "vb", "2026-02-01T10:30:00Z", invalid: "bot");
+        h.Order("o1", "2026-02-01T12:00:00Z", visitor: "v0");
+        var day = new DateOnly(2026, 2, 1);
+        (long Clicks, long Invalid, decimal? PerOrder) Load()
+        {
+            var loaded = h!.Platform.Store.InSession(s => LastClick.Fraud.TrafficAnalytics.Load(s, day));
+            var clicks = Assert.Single(loaded.Clicks, c => c.PublisherId == "p1");
+            return (clicks.Clicks, clicks.Invalid, loaded.Norms["aliexpress-ww"].ClicksPerOrder);
+        }
+
+        // PostgreSQL: the clicks written one at a time wait in the journal; the analysis adds them, and does not fold.
+        if (provider == TestStores.Postgres) Assert.True(Journal(h).Rows > 0);
+        var waiting = Load();
+        Assert.Equal((4L, 1L, 3m), waiting);
+        RollupJournal.Catch(h.Platform.Store);
+        Assert.Equal((0L, 0L), Journal(h));
+        Assert.Equal(waiting, Load());
     }
 
     [Theory]
