@@ -91,7 +91,7 @@ public abstract class CommitLoop<TItem> : IAsyncDisposable
                 Interlocked.Increment(ref _batches);
                 Interlocked.Add(ref _items, Committed(batch));
                 // PostgreSQL: a fold the batch made due, once its callers have heard (it never throws).
-                session.FoldIfDue();
+                session.FoldIfDue(_store.FoldFailed);
             }
         }
         finally

@@ -252,9 +252,10 @@ public sealed partial class DbSession : IDisposable
     /// <summary>
     /// After <see cref="Commit"/>: the fold a write made due, in a short transaction of its own on this connection
     /// (<see cref="Reports.RollupJournal"/>). A fold that fails is rolled back and changes nothing: what was committed
-    /// stays answered, the rows wait on (readers add them), and the write that passes the next multiple folds them.
+    /// stays answered, the rows wait on (readers add them), and the write that passes the next multiple folds them;
+    /// <paramref name="failed"/> is told.
     /// </summary>
-    internal void FoldIfDue()
+    internal void FoldIfDue(Action<Exception>? failed)
     {
         if (!FoldDue || _transaction is not null) return;
         FoldDue = false;
@@ -265,7 +266,7 @@ public sealed partial class DbSession : IDisposable
             Commit();
         }
 #pragma warning disable CA1031 // the write it follows is committed and answered; nothing of the fold's may fail it
-        catch (Exception)
+        catch (Exception e)
         {
             _pending.Clear();
             try
@@ -278,6 +279,7 @@ public sealed partial class DbSession : IDisposable
             }
             _transaction?.Dispose();
             _transaction = null;
+            failed?.Invoke(e);
         }
 #pragma warning restore CA1031
     }

@@ -18,6 +18,13 @@ public abstract class Store : IDisposable
 
     public abstract StoreProvider Provider { get; }
 
+    /// <summary>
+    /// Told when a fold of the report rollups' journal failed after the write that made it due had committed
+    /// (PostgreSQL, <see cref="DbSession.FoldIfDue"/>): the write stays, the rows wait, the next multiple folds them.
+    /// The server logs it.
+    /// </summary>
+    public Action<Exception>? FoldFailed { get; set; }
+
     /// <summary>An open connection, ready for use.</summary>
     public abstract DbConnection Open();
 
@@ -38,7 +45,7 @@ public abstract class Store : IDisposable
         using var session = Begin();
         var result = work(session);
         session.Commit();
-        session.FoldIfDue();
+        session.FoldIfDue(FoldFailed);
         return result;
     }
 

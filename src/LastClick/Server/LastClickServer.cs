@@ -90,6 +90,7 @@ public static partial class LastClickServer
         // (The log exists once the app is built, before any click can come.)
         ILogger? foldLog = null;
         builder.Services.AddSingleton(new ClickWriter(store, ClickClassifier.Default, foldFailed: e => { if (foldLog is not null) Log.FoldFailed(foldLog, e); }));
+        store.FoldFailed = e => { if (foldLog is not null) Log.RollupFoldFailed(foldLog, e); };
         builder.Services.AddSingleton(new GroupCommit(store));
         builder.Services.Configure<ForwardedHeadersOptions>(o =>
         {

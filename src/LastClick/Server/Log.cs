@@ -47,6 +47,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 15, Level = LogLevel.Error, Message = "Folding clicks into the report rollups failed; they stay stored and waiting, reports still count them, the next batch tries again")]
     public static partial void FoldFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 16, Level = LogLevel.Error, Message = "Folding the report rollups' journal failed after the write that made it due had committed; the write stays, its rows stay waiting and reports still count them, the write that passes the next 1,024 tries again")]
+    public static partial void RollupFoldFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "Moving orders on by the clock failed")]
     public static partial void AdvanceFailed(ILogger logger, Exception exception);
 }

@@ -120,8 +120,12 @@ public sealed class RollupJournalTests : IClassFixture<PostgresAvailability>
         }
         else
         {
+            var failures = new List<Exception>();
+            h.Platform.Store.FoldFailed = failures.Add;
             Write(RollupJournal.FoldEvery - 1, RollupJournal.FoldEvery);
             Assert.Equal(2L * RollupJournal.FoldEvery - 1, Journal(h).Rows);
+            Assert.Contains("refused", Assert.Single(failures).Message, StringComparison.Ordinal);
+            h.Platform.Store.FoldFailed = null;
         }
         Assert.Equal(0L, InTables(h).Orders);
         h.Platform.Store.InSession(s => s.Execute(provider == TestStores.Sqlite ? "DROP TRIGGER refuse" : "DROP TRIGGER refuse ON rollup_program_q"));
