@@ -58,7 +58,8 @@ public sealed partial class DbSession : IDisposable
     // one that only reads begins deferred and never waits on a writer (WAL readers see the last commit).
     // PostgreSQL: a session that only reads sees one snapshot for all its statements (REPEATABLE READ: a report adds
     // the rollup journal to the tables, and a fold committed between the two reads would otherwise be missed or counted
-    // twice). A read-only transaction there never fails for serialization, on the primary or a standby.
+    // twice). A read-only transaction never fails for serialization on the primary; on a standby a recovery conflict
+    // may cancel it, as any query there, and Store.Read reads again on the primary.
     private DbTransaction Start()
     {
         if (_readOnly && _connection is Microsoft.Data.Sqlite.SqliteConnection sqlite) return sqlite.BeginTransaction(deferred: true);
@@ -140,7 +141,7 @@ public sealed partial class DbSession : IDisposable
         // In the order a single change writes them (turnover, report rollups, quality): PostgreSQL transactions then
         // take these rows' locks alike and do not deadlock on them.
         Orders.Turnover.WriteNow(this, batch.Turnover);
-        Reports.RollupWriter.WriteOrJournal(this, batch.Rollups);
+        Reports.RollupJournal.Append(this, batch.Rollups);
         if (!batch.Quality.IsEmpty) Reports.QualityRollup.WriteNow(this, batch.Quality);
     }
 

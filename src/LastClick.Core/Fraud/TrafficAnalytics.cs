@@ -207,11 +207,11 @@ public static class TrafficAnalytics
     private static Dictionary<string, string> Figures(params (string Name, object Value)[] figures) =>
         figures.ToDictionary(f => f.Name, f => Convert.ToString(f.Value, CultureInfo.InvariantCulture) ?? "", StringComparer.Ordinal);
 
-    /// <summary>Loads one UTC day for <see cref="Judge"/>: its credited orders and their clicks, the clicks' rollups, the signal clicks, the norms.</summary>
     // The buckets first..last of a rollup table, and the journal's rows of the same time (it keeps quarter hours).
     private static object Waiting(Reports.Cube cube, long first, long last) =>
         new { first, last, fromAt = cube.Grain.StartOf(first), toAt = cube.Grain.StartOf(last + 1) };
 
+    /// <summary>Loads one UTC day for <see cref="Judge"/>: its credited orders and their clicks, the clicks' rollups, the signal clicks, the norms.</summary>
     public static AnalysisDay Load(DbSession s, DateOnly day)
     {
         var from = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);

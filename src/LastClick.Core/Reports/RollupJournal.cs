@@ -16,24 +16,26 @@ namespace LastClick.Reports;
 /// (<see cref="Tracking.ClickJournal"/>). On PostgreSQL (since the ninth session; decision 0009) the redirect's batches
 /// still write the tables with the clicks, and everything else waits here as on SQLite: several nodes then append
 /// without queueing on the program-wide rows; the write whose seqs pass a multiple of <see cref="FoldEvery"/> folds,
-/// after its commit, in a transaction of its own; a fold takes its rows with <c>DELETE … RETURNING</c> (a fold by another node at the same time waits for it and finds
-/// them gone); and a read session sees the tables and the journal in one snapshot (REPEATABLE READ, <see cref="DbSession"/>).
+/// after its commit, in a transaction of its own; a fold takes its rows with <c>DELETE … RETURNING</c> (a fold by
+/// another node at the same time waits for it and finds them gone); and a read session sees the tables and the
+/// journal in one snapshot (REPEATABLE READ, <see cref="DbSession"/>).
 /// </summary>
 public static class RollupJournal
 {
     /// <summary>Rows waiting before the write that makes them that many folds them.</summary>
     public const int FoldEvery = 1_024;
 
-    /// <summary>Whether rollup changes wait in the journal on this store (both stores since the ninth session).</summary>
-    public static bool On(DbSession s) => s.Provider is StoreProvider.Sqlite or StoreProvider.Postgres;
-
     private static readonly string[] KeyColumns = [.. Enum.GetValues<Dimension>().Select(Cube.Column)];
 
     private static readonly string Columns = string.Join(", ", ["at", .. KeyColumns, .. Measure.Columns]);
 
-    /// <summary>Adds the batch's changes to the journal, and folds it when <see cref="FoldEvery"/> rows wait.</summary>
+    /// <summary>
+    /// Adds the batch's changes to the journal (every rollup change but the redirect's goes here, folded into the tables
+    /// later), and folds it when <see cref="FoldEvery"/> rows wait (on PostgreSQL, after the write commits).
+    /// </summary>
     internal static void Append(DbSession s, RollupBatch batch)
     {
+        if (batch.IsEmpty) return;
         if (s.Provider == StoreProvider.Sqlite)
         {
             s.Resource(session => new SqliteAppend((SqliteConnection)session.Connection)).Write(batch);
@@ -82,7 +84,7 @@ public static class RollupJournal
     /// </summary>
     public static int Fold(DbSession s)
     {
-        if (!On(s) || s.RollupsAtEnd) return 0;
+        if (s.RollupsAtEnd) return 0;
         var rollups = new RollupBatch();
         if (s.Provider == StoreProvider.Sqlite)
         {
@@ -107,7 +109,6 @@ public static class RollupJournal
     /// </summary>
     internal static RollupBatch? Waiting(DbSession s, RollupBatch? clicks)
     {
-        if (!On(s)) return clicks;
         var rollups = clicks ?? new RollupBatch();
         return Read(s, rollups, ReadSql).Count == 0 && clicks is null ? null : rollups;
     }
@@ -119,7 +120,7 @@ public static class RollupJournal
     public static void Catch(Store store)
     {
         Tracking.ClickJournal.Catch(store);
-        if (store.Read(s => On(s) && s.Scalar<long>("SELECT COUNT(*) FROM (SELECT 1 FROM rollup_journal LIMIT 1) j") > 0)) store.InSession(Fold);
+        if (store.Read(s => s.Scalar<long>("SELECT COUNT(*) FROM (SELECT 1 FROM rollup_journal LIMIT 1) j") > 0)) store.InSession(Fold);
     }
 
     // SQLite: how many rows wait. A fold empties the table, and SQLite numbers the next row after the largest left (1 in an

@@ -230,15 +230,7 @@ public static class RollupWriter
             folded.Rollups.Add(batch);
             return;
         }
-        WriteOrJournal(s, batch);
-    }
-
-    /// <summary>Into the journal (<see cref="RollupJournal"/>), folded into the tables later.</summary>
-    internal static void WriteOrJournal(DbSession s, RollupBatch batch)
-    {
-        if (batch.IsEmpty) return;
-        if (RollupJournal.On(s)) RollupJournal.Append(s, batch);
-        else WriteNow(s, batch);
+        RollupJournal.Append(s, batch);
     }
 
     /// <summary>Into the tables now, on either store (a fold, a loader that writes the tables itself).</summary>
