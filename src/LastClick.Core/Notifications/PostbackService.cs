@@ -111,6 +111,9 @@ public sealed class PostbackService(Store store, ProgramCatalog programs, TimePr
         return (secret, current);
     });
 
+    // The message just written (served by migration 0023's partial index outbox_messages_postback_test).
+    internal const string LastTestMessageSql = "SELECT MAX(id) FROM outbox_messages WHERE publisher_id = @publisherId AND kind = 'postback_test'";
+
     /// <summary>A test postback: a message like an order's (order_id "test-…") queued to every setting of the publisher.</summary>
     public IReadOnlyList<long> Test(string publisherId) => store.InSession(s =>
     {
@@ -126,7 +129,7 @@ public sealed class PostbackService(Store store, ProgramCatalog programs, TimePr
                 @event = "test", orderId = $"test-{now.ToUnixTimeMilliseconds()}", clickId = "test-click", sub1 = "test", status = "pending",
                 commission = "1.00", currency = "USD", amount = "10.00", program, publisher = publisherId, eventTime = now,
             }, program, publisherId);
-            var message = s.Query<long>("SELECT MAX(id) FROM outbox_messages WHERE publisher_id = @publisherId AND kind = 'postback_test'", new { publisherId }).Single();
+            var message = s.Query<long>(LastTestMessageSql, new { publisherId }).Single();
             jobs.Add(s.Scalar<long>("""
                 INSERT INTO postback_jobs (message_id, publisher_id, program_id, status, attempts, next_at, created_at)
                 VALUES (@message, @publisherId, @ProgramId, 'pending', 0, @now, @now) RETURNING id

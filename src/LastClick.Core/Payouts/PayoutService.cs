@@ -179,7 +179,8 @@ public sealed class PayoutService(Store store, ProgramCatalog programs, OrderSer
         return balances;
     }
 
-    private const string PayableSql = """
+    // Served by migration 0023's partial indexes ledger_transfers_into and _out_of, which hold these rows alone.
+    internal const string PayableSql = """
         SELECT publisher_id, currency, CAST(SUM(amount) AS BIGINT) AS minor FROM (
             SELECT publisher_id, currency, amount_minor AS amount FROM ledger_transfers WHERE program_id = @programId AND to_account = 'payable'
             UNION ALL

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Data.Common;
 using Dapper;
 using LastClick.Common;
@@ -20,7 +21,7 @@ public sealed class StoreTests : IClassFixture<PostgresAvailability>
         using var c = h.Platform.Store.Open();
         var applied = c.Query<long>("SELECT version FROM schema_migrations ORDER BY version").ToList();
         h.Platform.Store.Migrate(h.Clock);
-        Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L, 14L, 15L, 16L, 17L, 18L, 19L, 20L, 21L, 22L], applied);
+        Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L, 14L, 15L, 16L, 17L, 18L, 19L, 20L, 21L, 22L, 23L], applied);
         Assert.Equal(applied, c.Query<long>("SELECT version FROM schema_migrations ORDER BY version").ToList());
     }
 
@@ -209,5 +210,34 @@ public sealed class StoreTests : IClassFixture<PostgresAvailability>
         Assert.Equal(7.20m, h.Balance().Pending);
         Assert.Single(h.Platform.Ledger.Transfers("p1", 10, 0));
         Assert.Empty(h.Platform.Ledger.Transfers("p2", 10, 0));
+    }
+
+    [Fact]
+    public void An_orders_transfer_and_messages_enter_no_index_a_payout_run_or_the_postback_test_reads_and_those_reads_stay_on_their_index()
+    {
+        // Migration 0023: the payable balances' and the postback test's indexes hold only the rows those reads look
+        // for. Before, every order wrote an entry into each, on a page of its own (~90 of ~450 pages a group commit).
+        using var h = Harness.Sqlite();
+        h.Publisher().Click();
+        h.Order();
+        using var c = h.Platform.Store.Open();
+        List<string> Plan(string sql, object args) =>
+            c.Query<(long Id, long Parent, long Unused, string Detail)>("EXPLAIN QUERY PLAN " + sql, args).Select(step => step.Detail).ToList();
+        var payable = Plan(LastClick.Payouts.PayoutService.PayableSql, new { programId = "aliexpress-ww" });
+        Assert.Contains(payable, step => step.Contains("USING COVERING INDEX ledger_transfers_into", StringComparison.Ordinal));
+        Assert.Contains(payable, step => step.Contains("USING COVERING INDEX ledger_transfers_out_of", StringComparison.Ordinal));
+        Assert.Contains(Plan(LastClick.Notifications.PostbackService.LastTestMessageSql, new { publisherId = "p1" }),
+            step => step.Contains("USING COVERING INDEX outbox_messages_postback_test", StringComparison.Ordinal));
+
+        // ANALYZE counts each index's entries (the first number of its sqlite_stat1 row): the order's transfer (into
+        // 'pending') and its messages are in their tables and in none of the three.
+        c.Execute("ANALYZE main");
+        long Entries(string index) => c.QuerySingleOrDefault<string>("SELECT stat FROM sqlite_stat1 WHERE idx = @index", new { index }) is { } stat
+            ? long.Parse(stat.Split(' ')[0], CultureInfo.InvariantCulture) : 0;
+        Assert.Equal(1L, Entries("ledger_transfers_publisher"));
+        Assert.NotEqual(0L, Entries("outbox_messages_undelivered"));
+        Assert.Equal(0L, Entries("ledger_transfers_into"));
+        Assert.Equal(0L, Entries("ledger_transfers_out_of"));
+        Assert.Equal(0L, Entries("outbox_messages_postback_test"));
     }
 }
