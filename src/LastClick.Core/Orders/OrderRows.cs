@@ -98,6 +98,9 @@ internal sealed class TouchRow
     public string? Sub4 { get; set; }
     public string? Sub5 { get; set; }
     public string? Device { get; set; }
+
+    // B13: the publisher's turnover in the click's program over the month before the order's (null: none stored).
+    public long? TurnoverMinor { get; set; }
 }
 #pragma warning restore CA1812
 
