@@ -329,8 +329,30 @@ public sealed partial class DbSession : IDisposable
 
     public List<T> Query<T>(string sql, object? param = null)
     {
+        // PostgreSQL: the writes waiting (a group commit's savepoint among them) go in the same round trip.
+        if (_pending.Count > 0) return QueryAfterPending<T>(sql, param);
         var command = Command(sql, param);
         using var reader = command.ExecuteReader();
+        return ReadAll<T>(reader, (command, 0));
+    }
+
+    /// <summary>
+    /// The writes waiting and then the query, in one <c>NpgsqlBatch</c>: statements without rows give no result set,
+    /// so the reader starts at the query's. A failure of any of them is this call's, as <see cref="Flush"/>'s would be.
+    /// </summary>
+    private List<T> QueryAfterPending<T>(string sql, object? param)
+    {
+        // The session's command for this SQL, bound but not run: its parameters go into the batch, and rows are
+        // mapped by the mapper kept for it.
+        var command = Command(sql, param, flush: false);
+        var query = new Npgsql.NpgsqlBatchCommand(sql);
+        foreach (Npgsql.NpgsqlParameter p in command.Parameters) query.Parameters.Add(p.Clone());
+        using var batch = new Npgsql.NpgsqlBatch((Npgsql.NpgsqlConnection)_connection, (Npgsql.NpgsqlTransaction?)_transaction);
+        foreach (var pending in _pending) batch.BatchCommands.Add(pending);
+        batch.BatchCommands.Add(query);
+        // Taken off before they run, as in Send: a failure aborts the transaction, and they are not sent twice.
+        _pending.Clear();
+        using var reader = batch.ExecuteReader();
         return ReadAll<T>(reader, (command, 0));
     }
 
@@ -406,9 +428,9 @@ public sealed partial class DbSession : IDisposable
         return rows;
     }
 
-    private DbCommand Command(string sql, object? param)
+    private DbCommand Command(string sql, object? param, bool flush = true)
     {
-        Flush();
+        if (flush) Flush();
         var binder = param is null ? Binder.None : Binder.For(param.GetType(), sql);
         if (!_commands.TryGetValue(sql, out var cached) || cached.Binder != binder)
         {

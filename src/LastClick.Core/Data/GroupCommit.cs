@@ -28,7 +28,8 @@ public sealed class GroupCommit(Store store, int maxBatch = 256) : CommitLoop<Gr
         _again.Clear();
         foreach (var job in batch)
         {
-            session.Execute("SAVEPOINT job");
+            // PostgreSQL: sent with the piece's first statement, in its round trip (SQLite runs it at once).
+            session.Write("SAVEPOINT job");
             session.BeginPiece();
             try
             {

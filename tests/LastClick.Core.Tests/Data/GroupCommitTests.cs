@@ -153,6 +153,46 @@ public sealed class GroupCommitTests : IClassFixture<PostgresAvailability>
         Assert.Equal(9L, c.ExecuteScalar<long>("SELECT COUNT(*) FROM touches WHERE id LIKE 'tw%'"));
     }
 
+    [Theory]
+    [MemberData(nameof(TestStores.Providers), MemberType = typeof(TestStores))]
+    public async Task A_pieces_savepoint_goes_with_its_first_read_and_a_write_failing_in_that_round_trip_undoes_only_that_piece(string provider)
+    {
+        using var h = Harness.Create(provider);
+        if (h is null) return;
+        h.Publisher("taken");
+        var group = new GroupCommit(h.Platform.Store);
+        // PostgreSQL sends a piece's savepoint, the writes before its first read and the read in one round trip; an odd
+        // piece's second write fails in it. The savepoint went first, so rolling back to it undoes that piece alone.
+        var pieces = Enumerable.Range(0, 8).Select(i => group.RunAsync(s =>
+        {
+            var touch = $"tf{i}";
+            s.Write("INSERT INTO touches (id, visitor_id, at, channel) VALUES (@touch, 'v', 0, NULL)", new { touch });
+            if (i % 2 == 1)
+            {
+                s.Write("INSERT INTO publishers (id, traffic_type, ranking, payout_details_complete, created_at) VALUES ('taken', 'content', NULL, @no, 0)", new { no = false });
+            }
+            return s.Scalar<long>("SELECT COUNT(*) FROM touches WHERE id = @touch", new { touch });
+        })).ToList();
+        var outcomes = new List<bool>();
+        foreach (var piece in pieces)
+        {
+            try
+            {
+                Assert.Equal(1L, await piece);
+                outcomes.Add(true);
+            }
+            catch (System.Data.Common.DbException)
+            {
+                outcomes.Add(false);
+            }
+        }
+        await group.DisposeAsync();
+
+        Assert.Equal(Enumerable.Range(0, 8).Select(i => i % 2 == 0), outcomes);
+        using var c = h.Platform.Store.Open();
+        Assert.Equal(["tf0", "tf2", "tf4", "tf6"], c.Query<string>("SELECT id FROM touches WHERE id LIKE 'tf%' ORDER BY id").ToList());
+    }
+
     private static List<string> Quality(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction? tx = null) =>
         [.. c.Query<string>("SELECT publisher_id || '|' || bucket || '|' || kind || '|' || value || '|' || market || '|' || currency || '|' || orders || '|' || sales_minor || '|' || commission_minor FROM quality_m ORDER BY 1", transaction: tx)
             .Concat(c.Query<string>("SELECT publisher_id || '|' || kind || '|' || value || '|' || days || '|' || orders FROM quality_lag_m WHERE orders <> 0 ORDER BY 1", transaction: tx))];
