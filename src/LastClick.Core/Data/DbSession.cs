@@ -234,6 +234,25 @@ public sealed partial class DbSession : IDisposable
         if (_pending.Count > 0) Send();
     }
 
+    /// <summary>PostgreSQL: the last write waiting to be sent, to name it to <see cref="DiscardPending"/> (null when none, always on SQLite).</summary>
+    internal object? LastPending => _pending.Count > 0 ? _pending[^1] : null;
+
+    /// <summary>
+    /// PostgreSQL: drops writes waiting, unsent. When <paramref name="from"/> still waits, it and the writes after it go,
+    /// and true says none of them reached the server; otherwise every write waiting goes, and false.
+    /// </summary>
+    internal bool DiscardPending(object? from)
+    {
+        var at = from is Npgsql.NpgsqlBatchCommand command ? _pending.IndexOf(command) : -1;
+        if (at >= 0)
+        {
+            _pending.RemoveRange(at, _pending.Count - at);
+            return true;
+        }
+        _pending.Clear();
+        return false;
+    }
+
     /// <summary>Commits; the session is done (or, see <see cref="Resume"/>, idle until the next transaction).</summary>
     public void Commit()
     {

@@ -30,6 +30,7 @@ public sealed class GroupCommit(Store store, int maxBatch = 256) : CommitLoop<Gr
         {
             // PostgreSQL: sent with the piece's first statement, in its round trip (SQLite runs it at once).
             session.Write("SAVEPOINT job");
+            var savepoint = session.LastPending;
             session.BeginPiece();
             try
             {
@@ -42,8 +43,14 @@ public sealed class GroupCommit(Store store, int maxBatch = 256) : CommitLoop<Gr
             catch (Exception e)
             {
                 session.EndPiece(kept: false);
-                session.Execute("ROLLBACK TO SAVEPOINT job");
-                session.Execute("RELEASE SAVEPOINT job");
+                // PostgreSQL: what the piece wrote and did not send yet is dropped, not sent to be undone (a write
+                // failing there would fail the whole batch); when its savepoint never went either, nothing of the
+                // piece reached the server and there is nothing to roll back.
+                if (!session.DiscardPending(savepoint))
+                {
+                    session.Execute("ROLLBACK TO SAVEPOINT job");
+                    session.Execute("RELEASE SAVEPOINT job");
+                }
                 // PostgreSQL with several nodes: a deadlock between two batches ends one statement. Retrying here
                 // would meet the same locks this batch still holds, so the work goes to the next batch, after this
                 // one commits and lets them go.

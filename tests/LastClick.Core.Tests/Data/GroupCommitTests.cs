@@ -193,6 +193,43 @@ public sealed class GroupCommitTests : IClassFixture<PostgresAvailability>
         Assert.Equal(["tf0", "tf2", "tf4", "tf6"], c.Query<string>("SELECT id FROM touches WHERE id LIKE 'tf%' ORDER BY id").ToList());
     }
 
+    [Theory]
+    [MemberData(nameof(TestStores.Providers), MemberType = typeof(TestStores))]
+    public async Task A_piece_that_throws_with_a_failing_write_still_unsent_fails_alone(string provider)
+    {
+        using var h = Harness.Create(provider);
+        if (h is null) return;
+        h.Publisher("taken");
+        var group = new GroupCommit(h.Platform.Store);
+        // The first piece holds the loop until the others are queued, so that they share the next batch.
+        using var queued = new ManualResetEventSlim();
+        var hold = group.RunAsync(_ => queued.Wait(TimeSpan.FromSeconds(30)));
+        // On PostgreSQL writes wait for the piece's next statement. The third piece throws before it has one: its
+        // waiting writes, a duplicate among them, must be dropped, not sent to be undone, where the duplicate would
+        // fail the round trip and with it every piece of the batch. (SQLite runs the duplicate at once: it throws there.)
+        var pieces = Enumerable.Range(0, 5).Select(i => group.RunAsync(s =>
+        {
+            s.Write("INSERT INTO touches (id, visitor_id, at, channel) VALUES (@touch, 'v', 0, NULL)", new { touch = $"tx{i}" });
+            if (i == 2)
+            {
+                s.Write("INSERT INTO publishers (id, traffic_type, ranking, payout_details_complete, created_at) VALUES ('taken', 'content', NULL, @no, 0)", new { no = false });
+                throw new InvalidOperationException("the caller's own failure");
+            }
+            return (long)i;
+        })).ToList();
+        queued.Set();
+        Assert.True(await hold);
+        for (var i = 0; i < pieces.Count; i++)
+        {
+            if (i == 2) await Assert.ThrowsAnyAsync<Exception>(() => pieces[i]);
+            else Assert.Equal(i, await pieces[i]);
+        }
+        await group.DisposeAsync();
+
+        using var c = h.Platform.Store.Open();
+        Assert.Equal(["tx0", "tx1", "tx3", "tx4"], c.Query<string>("SELECT id FROM touches WHERE id LIKE 'tx%' ORDER BY id").ToList());
+    }
+
     private static List<string> Quality(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction? tx = null) =>
         [.. c.Query<string>("SELECT publisher_id || '|' || bucket || '|' || kind || '|' || value || '|' || market || '|' || currency || '|' || orders || '|' || sales_minor || '|' || commission_minor FROM quality_m ORDER BY 1", transaction: tx)
             .Concat(c.Query<string>("SELECT publisher_id || '|' || kind || '|' || value || '|' || days || '|' || orders FROM quality_lag_m WHERE orders <> 0 ORDER BY 1", transaction: tx))];
