@@ -130,19 +130,7 @@ public sealed class GroupCommitTests : IClassFixture<PostgresAvailability>
             }
             return (seen, seenOutside);
         })).ToList();
-        var outcomes = new List<bool>();
-        foreach (var piece in pieces)
-        {
-            try
-            {
-                Assert.Equal((1L, 1L), await piece);
-                outcomes.Add(true);
-            }
-            catch (System.Data.Common.DbException)
-            {
-                outcomes.Add(false);
-            }
-        }
+        var outcomes = await Outcomes(pieces, (1L, 1L));
         await group.DisposeAsync();
 
         Assert.Equal(Enumerable.Range(0, 12).Select(i => i % 4 != 1), outcomes);
@@ -173,19 +161,7 @@ public sealed class GroupCommitTests : IClassFixture<PostgresAvailability>
             }
             return s.Scalar<long>("SELECT COUNT(*) FROM touches WHERE id = @touch", new { touch });
         })).ToList();
-        var outcomes = new List<bool>();
-        foreach (var piece in pieces)
-        {
-            try
-            {
-                Assert.Equal(1L, await piece);
-                outcomes.Add(true);
-            }
-            catch (System.Data.Common.DbException)
-            {
-                outcomes.Add(false);
-            }
-        }
+        var outcomes = await Outcomes(pieces, 1L);
         await group.DisposeAsync();
 
         Assert.Equal(Enumerable.Range(0, 8).Select(i => i % 2 == 0), outcomes);
@@ -228,6 +204,25 @@ public sealed class GroupCommitTests : IClassFixture<PostgresAvailability>
 
         using var c = h.Platform.Store.Open();
         Assert.Equal(["tx0", "tx1", "tx3", "tx4"], c.Query<string>("SELECT id FROM touches WHERE id LIKE 'tx%' ORDER BY id").ToList());
+    }
+
+    /// <summary>Each piece's outcome, in order: true when it answered <paramref name="expected"/>, false when it failed with a store error.</summary>
+    private static async Task<List<bool>> Outcomes<T>(List<Task<T>> pieces, T expected)
+    {
+        var outcomes = new List<bool>();
+        foreach (var piece in pieces)
+        {
+            try
+            {
+                Assert.Equal(expected, await piece);
+                outcomes.Add(true);
+            }
+            catch (System.Data.Common.DbException)
+            {
+                outcomes.Add(false);
+            }
+        }
+        return outcomes;
     }
 
     private static List<string> Quality(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction? tx = null) =>
