@@ -158,6 +158,13 @@ if (what == "postbacks")
     await LastClick.Bench.PostbackBench.RunAsync(Arg("--messages", 20_000), Arg("--orders", 5_000), Arg("--rounds", 3));
     return 0;
 }
+if (what == "news")
+{
+    // Issue 19 (the HTTP order load's news worker): routing order messages to the notification centre.
+    int Arg(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(fallback);
+    LastClick.Bench.NewsBench.Run(Arg("--messages", 20_000), Arg("--rounds", 3));
+    return 0;
+}
 if (what == "payouts")
 {
     // Issue 14: plan + approve + export (files written) over N publishers with payable balances (bench/payouts.sh).
