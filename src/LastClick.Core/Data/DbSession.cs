@@ -220,13 +220,22 @@ public sealed partial class DbSession : IDisposable
     /// <summary>Sends the writes waiting, with <paramref name="last"/> after them when given; the last one's row count.</summary>
     private int Send(Npgsql.NpgsqlBatchCommand? last = null)
     {
-        using var batch = new Npgsql.NpgsqlBatch((Npgsql.NpgsqlConnection)_connection, (Npgsql.NpgsqlTransaction?)_transaction);
-        foreach (var command in _pending) batch.BatchCommands.Add(command);
-        if (last is not null) batch.BatchCommands.Add(last);
-        // Taken off before they run: a failure aborts the transaction, and they are not sent twice.
-        _pending.Clear();
+        using var batch = TakePending(last);
         batch.ExecuteNonQuery();
         return last?.RecordsAffected ?? 0;
+    }
+
+    /// <summary>
+    /// The writes waiting, and <paramref name="last"/> after them when given, in one <c>NpgsqlBatch</c> for the caller to
+    /// run. They are taken off first: a failure aborts the transaction, and they are not sent twice.
+    /// </summary>
+    private Npgsql.NpgsqlBatch TakePending(Npgsql.NpgsqlBatchCommand? last)
+    {
+        var batch = new Npgsql.NpgsqlBatch((Npgsql.NpgsqlConnection)_connection, (Npgsql.NpgsqlTransaction?)_transaction);
+        foreach (var command in _pending) batch.BatchCommands.Add(command);
+        if (last is not null) batch.BatchCommands.Add(last);
+        _pending.Clear();
+        return batch;
     }
 
     private void Flush()
@@ -235,15 +244,15 @@ public sealed partial class DbSession : IDisposable
     }
 
     /// <summary>PostgreSQL: the last write waiting to be sent, to name it to <see cref="DiscardPending"/> (null when none, always on SQLite).</summary>
-    internal object? LastPending => _pending.Count > 0 ? _pending[^1] : null;
+    internal Npgsql.NpgsqlBatchCommand? LastPending => _pending.Count > 0 ? _pending[^1] : null;
 
     /// <summary>
     /// PostgreSQL: drops writes waiting, unsent. When <paramref name="from"/> still waits, it and the writes after it go,
     /// and true says none of them reached the server; otherwise every write waiting goes, and false.
     /// </summary>
-    internal bool DiscardPending(object? from)
+    internal bool DiscardPending(Npgsql.NpgsqlBatchCommand? from)
     {
-        var at = from is Npgsql.NpgsqlBatchCommand command ? _pending.IndexOf(command) : -1;
+        var at = from is null ? -1 : _pending.IndexOf(from);
         if (at >= 0)
         {
             _pending.RemoveRange(at, _pending.Count - at);
@@ -366,11 +375,7 @@ public sealed partial class DbSession : IDisposable
         var command = Command(sql, param, flush: false);
         var query = new Npgsql.NpgsqlBatchCommand(sql);
         foreach (Npgsql.NpgsqlParameter p in command.Parameters) query.Parameters.Add(p.Clone());
-        using var batch = new Npgsql.NpgsqlBatch((Npgsql.NpgsqlConnection)_connection, (Npgsql.NpgsqlTransaction?)_transaction);
-        foreach (var pending in _pending) batch.BatchCommands.Add(pending);
-        batch.BatchCommands.Add(query);
-        // Taken off before they run, as in Send: a failure aborts the transaction, and they are not sent twice.
-        _pending.Clear();
+        using var batch = TakePending(query);
         using var reader = batch.ExecuteReader();
         return ReadAll<T>(reader, (command, 0));
     }

@@ -218,7 +218,10 @@ public sealed class RollupBatch
         [program, publisher, link ?? "", sub1 ?? "", sub2 ?? "", sub3 ?? "", sub4 ?? "", sub5 ?? "", country ?? "", device ?? "", source ?? "", currency ?? ""];
 }
 
-/// <summary>Adds a batch to the rollup tables inside the caller's transaction (the one that writes the facts).</summary>
+/// <summary>
+/// Adds a batch to the rollups inside the caller's transaction (the one that writes the facts): to the journal, folded
+/// into the tables later (<see cref="RollupJournal"/>), or straight into them (<see cref="WriteNow"/>).
+/// </summary>
 public static class RollupWriter
 {
     public static void Write(DbSession s, RollupBatch batch)
