@@ -126,7 +126,7 @@ public sealed class GroupCommitTests : IClassFixture<PostgresAvailability>
             s.Write("INSERT INTO touches (id, visitor_id, at, channel) VALUES (@touch, 'v', 0, NULL)", new { touch = "t" + id });
             if (i % 4 == 1)
             {
-                s.Write("INSERT INTO publishers (id, traffic_type, ranking, payout_details_complete, created_at) VALUES ('taken', 'content', NULL, @no, 0)", new { no = false });
+                WriteTaken(s);
             }
             return (seen, seenOutside);
         })).ToList();
@@ -157,7 +157,7 @@ public sealed class GroupCommitTests : IClassFixture<PostgresAvailability>
             s.Write("INSERT INTO touches (id, visitor_id, at, channel) VALUES (@touch, 'v', 0, NULL)", new { touch });
             if (i % 2 == 1)
             {
-                s.Write("INSERT INTO publishers (id, traffic_type, ranking, payout_details_complete, created_at) VALUES ('taken', 'content', NULL, @no, 0)", new { no = false });
+                WriteTaken(s);
             }
             return s.Scalar<long>("SELECT COUNT(*) FROM touches WHERE id = @touch", new { touch });
         })).ToList();
@@ -188,7 +188,7 @@ public sealed class GroupCommitTests : IClassFixture<PostgresAvailability>
             s.Write("INSERT INTO touches (id, visitor_id, at, channel) VALUES (@touch, 'v', 0, NULL)", new { touch = $"tx{i}" });
             if (i == 2)
             {
-                s.Write("INSERT INTO publishers (id, traffic_type, ranking, payout_details_complete, created_at) VALUES ('taken', 'content', NULL, @no, 0)", new { no = false });
+                WriteTaken(s);
                 throw new InvalidOperationException("the caller's own failure");
             }
             return (long)i;
@@ -205,6 +205,10 @@ public sealed class GroupCommitTests : IClassFixture<PostgresAvailability>
         using var c = h.Platform.Store.Open();
         Assert.Equal(["tx0", "tx1", "tx3", "tx4"], c.Query<string>("SELECT id FROM touches WHERE id LIKE 'tx%' ORDER BY id").ToList());
     }
+
+    /// <summary>Writes publisher 'taken' again (the tests make it first): a write that fails when it reaches the store.</summary>
+    private static void WriteTaken(DbSession s) =>
+        s.Write("INSERT INTO publishers (id, traffic_type, ranking, payout_details_complete, created_at) VALUES ('taken', 'content', NULL, @no, 0)", new { no = false });
 
     /// <summary>Each piece's outcome, in order: true when it answered <paramref name="expected"/>, false when it failed with a store error.</summary>
     private static async Task<List<bool>> Outcomes<T>(List<Task<T>> pieces, T expected)
