@@ -147,22 +147,20 @@ public sealed partial class DbSession : IDisposable
 
     /// <summary>
     /// Set by a session that fills a store from its start (the replay): the report and quality rollups are not kept change
-    /// by change, <see cref="SumRollups"/> sums them from the stored clicks and orders once at the end, as the migrations
+    /// by change, <see cref="SumReportRollups"/> sums them from the stored clicks and orders once at the end, as the migrations
     /// that made those tables did. Nothing may read them in between (the replay's steps read none). B13's turnover is
     /// read by the steps and is kept as always.
     /// </summary>
     internal bool RollupsAtEnd { get; set; }
 
-    /// <summary>Sums the report and quality rollups again from the facts stored (see <see cref="RollupsAtEnd"/>).</summary>
-    internal void SumRollups()
-    {
-        var connection = Connection;
-        var transaction = Transaction;
-        Dapper.SqlMapper.Execute(connection, Reports.RollupRebuild.ByQuarterSql(Provider) + Tracking.ClickJournal.AllSummedSql + "DELETE FROM quality_m; DELETE FROM quality_lag_m;",
-            transaction: transaction);
-        // Through the session's prepared upserts (20,000 orders of the replay bench: 56,000 quality rows and 66,000 lags).
-        Reports.QualityRollup.WriteNow(this, Orders.OrderRollup.SumQuality(connection, transaction));
-    }
+    /// <summary>
+    /// Sums the report rollups again from the facts stored and empties quality's, which <see cref="Reports.QualityRollup.WriteNow"/>
+    /// fills from <see cref="Orders.OrderRollup.SumQuality"/> (see <see cref="RollupsAtEnd"/>; the replay sums quality on a
+    /// connection of its own meanwhile).
+    /// </summary>
+    internal void SumReportRollups() =>
+        Dapper.SqlMapper.Execute(Connection, Reports.RollupRebuild.ByQuarterSql(Provider) + Tracking.ClickJournal.AllSummedSql + "DELETE FROM quality_m; DELETE FROM quality_lag_m;",
+            transaction: Transaction);
 
     /// <summary>What the batch and the piece running now add to a turnover row and have not written yet.</summary>
     internal long Unwritten(Orders.Turnover.Key key) =>

@@ -63,9 +63,39 @@ public static class ScenarioRunner
         platform.Orders.Advance(session);
         session.EndPiece(kept: true);
         session.WriteFolded();
-        if (session.RollupsAtEnd) session.SumRollups();
-        var output = Output(scenario, session);
+        if (!session.RollupsAtEnd)
+        {
+            var output = Output(scenario, session);
+            session.Commit();
+            return output;
+        }
         session.Commit();
+        return SumAndOutput(scenario, store);
+    }
+
+    /// <summary>
+    /// The facts are final and committed: a second connection reads them for quality's sums and the outcome while this
+    /// one sums the report rollups, so the replay's tail runs on two cores (docs/performance.md). The rollups are
+    /// written in one transaction of their own; nothing reads them before it commits (the store is the replay's).
+    /// </summary>
+    private static string SumAndOutput(Scenario scenario, Store store)
+    {
+        using var read = store.BeginRead();
+        var reading = Task.Run(() => (Quality: OrderRollup.SumQuality(read.Connection, read.Transaction), Output: Output(scenario, read)));
+        using var rollups = store.Begin();
+        try
+        {
+            rollups.SumReportRollups();
+        }
+        finally
+        {
+            // The read session is disposed only once its reader is done, whatever happened here.
+            ((IAsyncResult)reading).AsyncWaitHandle.WaitOne();
+        }
+        var (quality, output) = reading.GetAwaiter().GetResult();
+        Reports.QualityRollup.WriteNow(rollups, quality);
+        rollups.Commit();
+        read.Commit();
         return output;
     }
 
