@@ -18,6 +18,49 @@ public static class Outbox
             VALUES (@kind, @programId, @publisherId, @subject, @payload, @at)
             """, new { kind, programId, publisherId, subject, payload = JsonSerializer.Serialize(payload, Json), at = Times.ToMicros(at) });
 
+    /// <summary>
+    /// A reader's place in the outbox (<c>outbox_cursors</c>): past every message up to this one, in the order the
+    /// readers take them. PostgreSQL gives out ids as transactions insert, not as they commit, so a transaction that
+    /// stays open a while (a payout export, another node's batch, the hold's end) commits smaller ids after a larger one
+    /// was read, and a reader going by id passed them for ever. There readers go by the inserting transaction's id
+    /// first (<c>xact</c>, migration 0024) and take only the messages of transactions older than every one still
+    /// running (<c>pg_snapshot_xmin</c>): none can appear behind the place they reach. A message waits as long as the
+    /// oldest write transaction of the server runs. SQLite commits one write at a time, in id order; its xact is 0.
+    /// </summary>
+    public readonly record struct Position(long Xact, long Id) : IComparable<Position>
+    {
+        public int CompareTo(Position other) => Xact != other.Xact ? Xact.CompareTo(other.Xact) : Id.CompareTo(other.Id);
+
+        public static bool operator <(Position a, Position b) => a.CompareTo(b) < 0;
+        public static bool operator >(Position a, Position b) => a.CompareTo(b) > 0;
+        public static bool operator <=(Position a, Position b) => a.CompareTo(b) <= 0;
+        public static bool operator >=(Position a, Position b) => a.CompareTo(b) >= 0;
+    }
+
+    /// <summary>Where <paramref name="reader"/> is (the start when it has read nothing).</summary>
+    internal static Position Cursor(DbSession s, string reader) =>
+        s.Query<(long Xact, long Id)>("SELECT last_xact, last_id FROM outbox_cursors WHERE name = @reader", new { reader }) is [var (xact, id)]
+            ? new Position(xact, id) : default;
+
+    /// <summary>Moves <paramref name="reader"/> to <paramref name="to"/>, never back (two nodes may route the same batch).</summary>
+    internal static void MoveCursor(DbSession s, string reader, Position to) => s.Execute("""
+        INSERT INTO outbox_cursors (name, last_id, last_xact) VALUES (@reader, @Id, @Xact)
+        ON CONFLICT (name) DO UPDATE SET last_id = excluded.last_id, last_xact = excluded.last_xact
+        WHERE (outbox_cursors.last_xact, outbox_cursors.last_id) < (excluded.last_xact, excluded.last_id)
+        """, new { reader, to.Id, to.Xact });
+
+    /// <summary>
+    /// The messages past @xact/@cursor that can be read (see <see cref="Position"/>), in reading order, at most @batch:
+    /// <paramref name="columns"/> (id among them) and <c>xact</c>.
+    /// </summary>
+    internal static string PastSql(StoreProvider provider, string columns) => provider == StoreProvider.Postgres
+        ? $"""
+          SELECT {columns}, CAST(CAST(xact AS TEXT) AS BIGINT) AS xact FROM outbox_messages
+          WHERE (xact, id) > (CAST(CAST(@xact AS TEXT) AS xid8), @cursor) AND xact < pg_snapshot_xmin(pg_current_snapshot())
+          ORDER BY xact, id LIMIT @batch
+          """
+        : $"SELECT {columns}, 0 AS xact FROM outbox_messages WHERE id > @cursor ORDER BY id LIMIT @batch";
+
     public sealed record Message(long Id, string Kind, string? ProgramId, string? PublisherId, string Subject, string Payload, DateTimeOffset At);
 
     /// <summary>The messages about a publisher (or all, when null), oldest first.</summary>

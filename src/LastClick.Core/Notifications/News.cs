@@ -64,17 +64,19 @@ public sealed class NewsService(Store store, ProgramCatalog programs, TimeProvid
     /// </summary>
     public int Route(int batch = 200)
     {
-        var cursor = store.Read(Cursor);
-        var messages = store.Read(s => s.Query<MessageRow>(
-            "SELECT id, kind, program_id, publisher_id, subject, payload, at FROM outbox_messages WHERE id > @cursor ORDER BY id LIMIT @batch", new { cursor, batch }));
+        var messages = store.Read(s =>
+        {
+            var cursor = Outbox.Cursor(s, CursorName);
+            return s.Query<MessageRow>(Outbox.PastSql(s.Provider, "id, kind, program_id, publisher_id, subject, payload, at"), new { cursor = cursor.Id, xact = cursor.Xact, batch });
+        });
         if (messages.Count == 0) return 0;
         var routed = messages.Select(m => Quiet(m) ? (Message: m, Audiences: new List<string>(), Mails: new List<OutgoingMail>()) : (Message: m, Audiences: Audiences(m), Mails: Compose(m))).ToList();
         var now = clock.GetUtcNow();
         store.InSession(s =>
         {
             if (s.Provider == StoreProvider.Postgres) s.Execute("SELECT pg_advisory_xact_lock(7142039)");
-            var current = Cursor(s);
-            foreach (var (m, audiences, mails) in routed.Where(r => r.Message.Id > current))
+            var current = Outbox.Cursor(s, CursorName);
+            foreach (var (m, audiences, mails) in routed.Where(r => r.Message.Position > current))
             {
                 foreach (var audience in audiences)
                 {
@@ -83,10 +85,7 @@ public sealed class NewsService(Store store, ProgramCatalog programs, TimeProvid
                 }
                 foreach (var mail in mails) Mailbox.Add(s, mail, now, m.Id, PublicUrl);
             }
-            s.Execute("""
-                INSERT INTO outbox_cursors (name, last_id) VALUES ('news', @last) ON CONFLICT (name) DO UPDATE SET last_id = excluded.last_id
-                WHERE outbox_cursors.last_id < excluded.last_id
-                """, new { last = messages[^1].Id });
+            Outbox.MoveCursor(s, CursorName, messages[^1].Position);
         });
         return messages.Count;
     }
@@ -95,7 +94,7 @@ public sealed class NewsService(Store store, ProgramCatalog programs, TimeProvid
     private static bool Quiet(MessageRow m) =>
         m.Kind == "payout_details_changed" && m.Payload.Contains("\"first\":true", StringComparison.Ordinal);
 
-    private static long Cursor(DbSession s) => s.Query<long>("SELECT last_id FROM outbox_cursors WHERE name = 'news'").FirstOrDefault();
+    private const string CursorName = "news";
 
     private static List<string> Audiences(MessageRow m)
     {
@@ -425,6 +424,8 @@ public sealed class NewsService(Store store, ProgramCatalog programs, TimeProvid
         public string Subject { get; set; } = "";
         public string Payload { get; set; } = "{}";
         public long At { get; set; }
+        public long Xact { get; set; }
+        public Outbox.Position Position => new(Xact, Id);
     }
 
     private sealed class RecipientRow

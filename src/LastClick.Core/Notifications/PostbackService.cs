@@ -145,10 +145,8 @@ public sealed class PostbackService(Store store, ProgramCatalog programs, TimePr
     public int Dispatch(int batch = 1000) => store.InSession(s =>
     {
         if (s.Provider == StoreProvider.Postgres) s.Execute("SELECT pg_advisory_xact_lock(7142038)");
-        var cursor = s.Query<long>("SELECT last_id FROM outbox_cursors WHERE name = 'postbacks'").FirstOrDefault();
-        var messages = s.Query<MessageRow>("""
-            SELECT id, kind, program_id, publisher_id FROM outbox_messages WHERE id > @cursor ORDER BY id LIMIT @batch
-            """, new { cursor, batch });
+        var cursor = Outbox.Cursor(s, "postbacks");
+        var messages = s.Query<MessageRow>(Outbox.PastSql(s.Provider, "id, kind, program_id, publisher_id"), new { cursor = cursor.Id, xact = cursor.Xact, batch });
         if (messages.Count == 0) return 0;
         var now = Times.ToMicros(clock.GetUtcNow());
         var settings = new Dictionary<string, List<PostbackSetting>>(StringComparer.Ordinal);
@@ -168,9 +166,7 @@ public sealed class PostbackService(Store store, ProgramCatalog programs, TimePr
             if (m.PublisherId is not null && m.Kind.StartsWith("order_", StringComparison.Ordinal)) queued += Queue(m, m.PublisherId, m.Kind["order_".Length..]);
             if (OperatorEvents.FirstOrDefault(e => e.Value == m.Kind) is { Key: { } operatorEvent }) queued += Queue(m, Operator, operatorEvent);
         }
-        s.Execute("""
-            INSERT INTO outbox_cursors (name, last_id) VALUES ('postbacks', @last) ON CONFLICT (name) DO UPDATE SET last_id = excluded.last_id
-            """, new { last = messages[^1].Id });
+        Outbox.MoveCursor(s, "postbacks", new Outbox.Position(messages[^1].Xact, messages[^1].Id));
         return queued;
     });
 
@@ -370,7 +366,7 @@ public sealed class PostbackService(Store store, ProgramCatalog programs, TimePr
 #pragma warning disable CA1812 // instantiated by the row parser
     private sealed class SettingRow { public string PublisherId { get; set; } = ""; public string ProgramId { get; set; } = ""; public string Url { get; set; } = ""; public string Method { get; set; } = ""; public string Events { get; set; } = ""; }
     private sealed class SecretRow { public string Secret { get; set; } = ""; public string? PreviousSecret { get; set; } }
-    private sealed class MessageRow { public long Id { get; set; } public string Kind { get; set; } = ""; public string? ProgramId { get; set; } public string? PublisherId { get; set; } }
+    private sealed class MessageRow { public long Id { get; set; } public string Kind { get; set; } = ""; public string? ProgramId { get; set; } public string? PublisherId { get; set; } public long Xact { get; set; } }
     private sealed class JobRow { public long Id { get; set; } public long MessageId { get; set; } public string PublisherId { get; set; } = ""; public string ProgramId { get; set; } = ""; public int Attempts { get; set; } public long CreatedAt { get; set; } }
     private sealed class JobView { public long Id { get; set; } public long MessageId { get; set; } public string Kind { get; set; } = ""; public string Subject { get; set; } = ""; public string ProgramId { get; set; } = ""; public string Status { get; set; } = ""; public long Attempts { get; set; } public long NextAt { get; set; } public long CreatedAt { get; set; } }
     private sealed class AttemptRow { public long At { get; set; } public string Url { get; set; } = ""; public int? HttpStatus { get; set; } public long LatencyMs { get; set; } public string? Error { get; set; } public string? Excerpt { get; set; } }

@@ -21,10 +21,7 @@ public sealed class NewsTests : IClassFixture<PostgresAvailability>
     private static Account Operator(Harness h) => h.Platform.Accounts.Create("mod@program.example", "Mo", "hash", AccountRoles.Moderator, null, "test");
 
     /// <summary>Routes everything in the outbox, as the worker does.</summary>
-    private static void Route(Harness h)
-    {
-        while (h.Platform.News.Route() > 0) { }
-    }
+    private static void Route(Harness h) => h.RouteNews();
 
     private static MailContent MailTo(Harness h, string to, string kind) =>
         Mailbox.Read(h.Platform.Store, Mailbox.List(h.Platform.Store, null, null, 500).Single(m => m.To == to && m.Kind == kind).Id)!;

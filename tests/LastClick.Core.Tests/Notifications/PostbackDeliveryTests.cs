@@ -44,7 +44,7 @@ public sealed class PostbackDeliveryTests : IClassFixture<PostgresAvailability>
         h.Order("o1");
         h.Event("e1", "goods_received", "2026-02-04T00:00:00Z");
         h.Event("e2", "fraud", "2026-02-05T00:00:00Z");
-        Assert.Equal(2, h.Platform.Postbacks.Dispatch()); // created and payable; declined was not asked for
+        Assert.Equal(2, h.DispatchPostbacks()); // created and payable; declined was not asked for
         Assert.Equal(0, h.Platform.Postbacks.Dispatch());
         var tracker = new Tracker(() => HttpStatusCode.OK);
         using var http = new HttpClient(tracker);
@@ -61,7 +61,7 @@ public sealed class PostbackDeliveryTests : IClassFixture<PostgresAvailability>
         if (h is null) return;
         h.Click();
         h.Order("o1");
-        h.Platform.Postbacks.Dispatch();
+        h.DispatchPostbacks();
         // The first sender claims the job, then the process is killed before it records anything.
         var dying = new Tracker(() => throw new OperationCanceledException("killed"));
         using (var http = new HttpClient(dying))
@@ -85,7 +85,7 @@ public sealed class PostbackDeliveryTests : IClassFixture<PostgresAvailability>
         if (h is null) return;
         h.Click();
         h.Order("o1");
-        h.Platform.Postbacks.Dispatch();
+        h.DispatchPostbacks();
         var tracker = new Tracker(() => HttpStatusCode.ServiceUnavailable);
         using var http = new HttpClient(tracker);
         var tries = 0;

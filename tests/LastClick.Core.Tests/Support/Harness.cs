@@ -37,6 +37,12 @@ public sealed class Harness : IDisposable
 
     public static Harness Sqlite(params ProgramDefinition[] programs) => Create(TestStores.Sqlite, programs)!;
 
+    /// <summary>Routes the outbox's news as the mail worker does, until every message committed has been read (<see cref="OutboxReaders"/>).</summary>
+    public void RouteNews() => OutboxReaders.ReadAll(Platform.Store, "news", () => Platform.News.Route());
+
+    /// <summary>Queues postbacks from the outbox as the worker does, until every message committed has been read; answers the jobs queued.</summary>
+    public int DispatchPostbacks() => OutboxReaders.ReadAll(Platform.Store, "postbacks", () => Platform.Postbacks.Dispatch());
+
     /// <summary>A publisher; with complete payout details (a wire in the program's currency) unless told otherwise.</summary>
     public Harness Publisher(string id = "p1", string trafficType = "content", bool payoutDetails = true)
     {

@@ -20,7 +20,7 @@ public sealed class SupportApiTests : IClassFixture<PostgresAvailability>
         await using var host = await WebHost.StartAsync(store);
         await host.StopBackgroundAsync(); // the news is routed here, when the test says
         var demo = Demo.Seed(host.Platform, host.Passwords);
-        while (host.Platform.News.Route() > 0) { }
+        OutboxReaders.ReadAll(host.Platform.Store, "news", () => host.Platform.News.Route());
         using var http = new HttpClient { BaseAddress = new Uri(host.BaseUrl) };
         var publisher = new ApiClient(http, demo.PublisherKey);
         var team = new ApiClient(http, demo.OperatorKey);
@@ -86,7 +86,7 @@ public sealed class SupportApiTests : IClassFixture<PostgresAvailability>
         // Writing again opens the thread again. Each side was told: the team in its centre, the publisher by mail too.
         Assert.Equal(201, (await publisher.PostAsync($"/api/v1/support/threads/{id}/messages", """{"body":"Thank you!"}""")).Status);
         Assert.Equal("open", (await team.GetAsync($"/api/v1/operator/support/threads/{id}")).Json.GetProperty("thread").GetProperty("status").GetString());
-        while (host.Platform.News.Route() > 0) { }
+        OutboxReaders.ReadAll(host.Platform.Store, "news", () => host.Platform.News.Route());
         var mail = host.Platform.Store.Read(s => s.Query<string>("SELECT subject FROM mail_messages WHERE kind = 'support_reply' AND to_address = 'publisher@demo.lastclick.dev'"));
         Assert.Equal(["Re: Clicks of my banner (request #" + id + ")"], mail);
         var admin = host.Platform.Accounts.FindByEmail("admin@demo.lastclick.dev")!;
