@@ -17,21 +17,22 @@ internal static class OrderIngestBench
 {
     /// <param name="history">Confirmed orders of the month before, spread over <see cref="BigPublishers"/> publishers (B13's
     /// tiers read that month's turnover for every new order of theirs).</param>
-    public static void Run(int orders, string? postgres, bool groupOnly = false, int history = 0)
+    /// <param name="groupWriters">The group commit's writers (<see cref="LastClick.Data.GroupCommit"/>; null: its default for the store).</param>
+    public static void Run(int orders, string? postgres, bool groupOnly = false, int history = 0, int? groupWriters = null)
     {
         // A first pass that is not reported: the JIT's tiers settle (a server runs for days, not seconds).
-        Measure(Math.Min(orders, 5_000), postgres, grouped: true, callers: 64, report: false, history);
+        Measure(Math.Min(orders, 5_000), postgres, grouped: true, callers: 64, report: false, history, groupWriters);
         foreach (var (grouped, callers) in new[] { (false, 1), (false, 4), (true, 1), (true, 64) })
         {
             if (groupOnly && callers != 64) continue;
-            Measure(orders, postgres, grouped, callers, report: true, history);
+            Measure(orders, postgres, grouped, callers, report: true, history, groupWriters);
         }
     }
 
     /// <summary>The publishers a history is spread over: p0…p49, a tenth of the 500 that take the new orders.</summary>
     private const int BigPublishers = 50;
 
-    private static void Measure(int orders, string? postgres, bool grouped, int callers, bool report, int history)
+    private static void Measure(int orders, string? postgres, bool grouped, int callers, bool report, int history, int? groupWriters)
     {
         {
             using var temporary = TemporaryStore.Create(postgres);
@@ -42,7 +43,7 @@ internal static class OrderIngestBench
             if (history > 0) AddHistory(temporary.Store, history, clock.GetUtcNow());
             var latencies = new double[work.Count];
             var next = -1;
-            var group = grouped ? new LastClick.Data.GroupCommit(temporary.Store) : null;
+            var group = grouped ? new LastClick.Data.GroupCommit(temporary.Store, writers: groupWriters) : null;
             var sw = Stopwatch.StartNew();
             if (group is null)
             {
@@ -80,7 +81,7 @@ internal static class OrderIngestBench
             Array.Sort(latencies);
             var attributed = platform.Store.InSession(s => s.Scalar<long>("SELECT COUNT(*) FROM orders WHERE publisher_id IS NOT NULL"));
             var transfers = platform.Store.InSession(s => s.Scalar<long>("SELECT COUNT(*) FROM ledger_transfers"));
-            Console.WriteLine($"orders: {temporary.Store.Provider}, {(grouped ? "group commit" : "one commit each")}, {callers,2} caller(s): " +
+            Console.WriteLine($"orders: {temporary.Store.Provider}, {(grouped ? $"group commit ({group!.Writers} writer{(group.Writers == 1 ? "" : "s")})" : "one commit each")}, {callers,2} caller(s): " +
                 $"{work.Count / sw.Elapsed.TotalSeconds:N0} orders/s committed ({jobs / (double)batches:F1} per commit; {work.Count:N0} orders, " +
                 $"{work.Sum(o => o.Lines.Count):N0} lines, {clicks:N0} clicks, {attributed:N0} attributed, {transfers:N0} ledger transfers); " +
                 $"p50 {latencies[latencies.Length / 2]:F2} ms, p99 {latencies[latencies.Length * 99 / 100]:F2} ms; goal ≥ 5,000/s" +

@@ -9,7 +9,8 @@ using LastClick.Replay;
 
 // LastClick benchmarks. Prints figures for this machine; docs/performance.md records them.
 //   dotnet run -c Release --project bench/LastClick.Bench -- [commission|ip|clicks|replay|orders|all] [--orders N] [--store postgres://…]
-//   … -- orders [--group-only] [--history N]   (N confirmed orders of the month before, over 50 publishers: B13's turnover)
+//   … -- orders [--group-only] [--history N] [--group-writers N]   (N confirmed orders of the month before, over 50
+//        publishers: B13's turnover; the group commit's writers, PostgreSQL only above 1)
 //   … -- gen-catalog N FILE   (bench/catalog.sh: a generated catalog as JSON Lines)
 //   … -- durability LASTCLICK_DLL [KILLS]   (bench/durability.sh builds and runs it)
 //   … -- postbacks [--messages N] [--orders N] [--rounds N]   (bench/postbacks.sh)
@@ -199,7 +200,8 @@ if (what is "clicks" or "all")
         args.SkipWhile(a => a != "--clicks").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(40_000));
 }
 if (what is "orders" or "all") LastClick.Bench.OrderIngestBench.Run(args.Contains("--orders") ? orders : 20_000, args.SkipWhile(a => a != "--store").Skip(1).FirstOrDefault(), args.Contains("--group-only"),
-    args.SkipWhile(a => a != "--history").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(0));
+    args.SkipWhile(a => a != "--history").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(0),
+    args.SkipWhile(a => a != "--group-writers").Skip(1).Select(a => (int?)int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault());
 if (what is "replay" or "all") ReplayBench.Run(orders);
 return 0;
 

@@ -4,35 +4,47 @@ namespace LastClick.Data;
 
 /// <summary>
 /// The loop both group commits share (<see cref="Tracking.ClickWriter"/> for clicks, <see cref="GroupCommit"/> for
-/// the marketplace's writes). Callers queue items; one thread of its own — blocking while idle, so it never waits in
+/// the marketplace's writes). Callers queue items; a thread of its own — blocking while idle, so it never waits in
 /// the thread pool's queue behind the requests it is to answer — takes everything that queued while the previous
 /// commit ran (up to a batch), writes it in one transaction on one long-lived session (its statements stay prepared;
 /// between batches it holds no transaction), commits, and only then lets the subclass answer the callers. A batch
 /// that fails fails every item in it, so nothing is acknowledged that is not stored; the next batch starts on a fresh
-/// session.
+/// session. On PostgreSQL there may be several such writers, each with its thread and session, taking batches from
+/// the same queue (<see cref="GroupCommit"/>): while one waits for the server, another writes.
 /// </summary>
 public abstract class CommitLoop<TItem> : IAsyncDisposable
 {
     private readonly Store _store;
     private readonly int _maxBatch;
-    private readonly Channel<TItem> _queue = Channel.CreateUnbounded<TItem>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<TItem> _queue;
     private readonly WalCheckpoints? _checkpoints;
-    private readonly Task _loop;
+    private readonly Task[] _loops;
     private long _batches;
     private long _items;
     private int _disposed;
 
+    /// <param name="writers">
+    /// Writer threads, each with its session. More than one only on PostgreSQL (SQLite has one writer a file), and only
+    /// for a subclass whose <see cref="Write"/>, <see cref="Committed"/> and <see cref="Failed"/> keep no state between
+    /// calls and which opens nothing per session (<see cref="Opened"/>): they run on several threads at once.
+    /// </param>
     /// <remarks>
-    /// The thread starts here, before a subclass's constructor has run; it touches the subclass only once an item
+    /// The threads start here, before a subclass's constructor has run; they touch the subclass only once an item
     /// is queued, which only a constructed instance can do.
     /// </remarks>
-    protected CommitLoop(Store store, int maxBatch)
+    protected CommitLoop(Store store, int maxBatch, int writers = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(writers, 1);
+        if (writers > 1 && store.Provider != StoreProvider.Postgres) throw new ArgumentOutOfRangeException(nameof(writers), writers, "SQLite writes one transaction at a time");
         (_store, _maxBatch) = (store, maxBatch);
+        _queue = Channel.CreateUnbounded<TItem>(new UnboundedChannelOptions { SingleReader = writers == 1 });
         _checkpoints = WalCheckpoints.Acquire(store);
-        _loop = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        _loops = [.. Enumerable.Range(0, writers).Select(_ => Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))];
     }
+
+    /// <summary>The writer threads (see the constructor).</summary>
+    public int Writers => _loops.Length;
 
     /// <summary>Batches committed and items carried to an end (stored, or refused on their own) so far.</summary>
     public (long Batches, long Items) Written => (Interlocked.Read(ref _batches), Interlocked.Read(ref _items));
@@ -70,6 +82,8 @@ public abstract class CommitLoop<TItem> : IAsyncDisposable
             {
                 batch.Clear();
                 while (batch.Count < _maxBatch && reader.TryRead(out var item)) batch.Add(item);
+                // Another writer took what woke this one.
+                if (batch.Count == 0) continue;
                 try
                 {
                     var fresh = session is null;
@@ -119,7 +133,7 @@ public abstract class CommitLoop<TItem> : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         _queue.Writer.TryComplete();
-        await _loop.ConfigureAwait(false);
+        await Task.WhenAll(_loops).ConfigureAwait(false);
         if (_checkpoints is not null) await _checkpoints.ReleaseAsync().ConfigureAwait(false);
         GC.SuppressFinalize(this);
     }

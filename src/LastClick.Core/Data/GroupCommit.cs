@@ -8,11 +8,16 @@ namespace LastClick.Data;
 /// batch, so nothing is acknowledged that is not stored. The pieces' report and quality rollups are summed per row and
 /// written once for the batch, just before it commits (<see cref="DbSession.WriteFolded"/>).
 /// </summary>
-public sealed class GroupCommit(Store store, int maxBatch = 256) : CommitLoop<GroupCommit.Job>(store, maxBatch)
+/// <param name="writers">Batches written at once (<see cref="CommitLoop{TItem}"/>): by default one on SQLite, <see cref="PostgresWriters"/> on PostgreSQL.</param>
+public sealed class GroupCommit(Store store, int maxBatch = 256, int? writers = null)
+    : CommitLoop<GroupCommit.Job>(store, maxBatch, writers ?? (store.Provider == StoreProvider.Postgres ? PostgresWriters : 1))
 {
-    // Per batch, on the loop's thread only: the pieces that ran, and those that meet a deadlock and go again.
-    private readonly List<Job> _ran = [];
-    private readonly List<Job> _again = [];
+    /// <summary>
+    /// PostgreSQL: two writers, so that one writes while the other waits for the server (a batch's statements are round
+    /// trips, and its commit a WAL flush). Two batches at once meet as two nodes' would: on rows both change, in the
+    /// same order, and a deadlock sends a piece to a later batch (docs/performance.md).
+    /// </summary>
+    public const int PostgresWriters = 2;
 
     /// <summary>Runs the work in the next batch; completes once that batch is committed.</summary>
     public Task<T> RunAsync<T>(Func<DbSession, T> work)
@@ -24,10 +29,9 @@ public sealed class GroupCommit(Store store, int maxBatch = 256) : CommitLoop<Gr
 
     protected override void Write(DbSession session, List<Job> batch)
     {
-        _ran.Clear();
-        _again.Clear();
         foreach (var job in batch)
         {
+            job.Outcome = Outcome.Failed;
             // PostgreSQL: sent with the piece's first statement, in its round trip (SQLite runs it at once).
             session.Write("SAVEPOINT job");
             var savepoint = session.LastPending;
@@ -37,7 +41,7 @@ public sealed class GroupCommit(Store store, int maxBatch = 256) : CommitLoop<Gr
                 job.Run(session);
                 session.Execute("RELEASE SAVEPOINT job");
                 session.EndPiece(kept: true);
-                _ran.Add(job);
+                job.Outcome = Outcome.Ran;
             }
 #pragma warning disable CA1031 // the failure belongs to the one caller whose work it was
             catch (Exception e)
@@ -54,7 +58,7 @@ public sealed class GroupCommit(Store store, int maxBatch = 256) : CommitLoop<Gr
                 // PostgreSQL with several nodes: a deadlock between two batches ends one statement. Retrying here
                 // would meet the same locks this batch still holds, so the work goes to the next batch, after this
                 // one commits and lets them go.
-                if (IsTransient(e) && job.Attempts++ < 3) _again.Add(job);
+                if (IsTransient(e) && job.Attempts++ < 3) job.Outcome = Outcome.Again;
                 else job.Fail(e);
             }
 #pragma warning restore CA1031
@@ -66,12 +70,17 @@ public sealed class GroupCommit(Store store, int maxBatch = 256) : CommitLoop<Gr
 
     protected override int Committed(List<Job> batch)
     {
-        foreach (var job in _ran) job.Complete();
-        foreach (var job in _again)
+        var again = 0;
+        foreach (var job in batch)
         {
-            if (!Enqueue(job)) job.Fail(new ObjectDisposedException(nameof(GroupCommit)));
+            if (job.Outcome == Outcome.Ran) job.Complete();
+            else if (job.Outcome == Outcome.Again)
+            {
+                again++;
+                if (!Enqueue(job)) job.Fail(new ObjectDisposedException(nameof(GroupCommit)));
+            }
         }
-        return batch.Count - _again.Count;
+        return batch.Count - again;
     }
 
     protected override void Failed(List<Job> batch, Exception failure)
@@ -81,9 +90,14 @@ public sealed class GroupCommit(Store store, int maxBatch = 256) : CommitLoop<Gr
 
     private static bool IsTransient(Exception e) => e is Npgsql.PostgresException { SqlState: "40P01" or "40001" };
 
+    // What became of a piece in the batch that ran it (it failed on its own, it is kept, it goes to a later batch).
+    internal enum Outcome { Failed, Ran, Again }
+
     public abstract class Job
     {
         internal int Attempts { get; set; }
+
+        internal Outcome Outcome { get; set; }
 
         internal abstract void Run(DbSession session);
         internal abstract void Complete();

@@ -269,4 +269,49 @@ public sealed class GroupCommitTests : IClassFixture<PostgresAvailability>
 
         Assert.Equal(1L, h.Platform.Store.Read(s => s.Scalar<long>("SELECT COUNT(*) FROM touches")));
     }
+
+    [Fact]
+    public async Task On_PostgreSQL_a_second_writer_commits_a_batch_while_the_first_is_still_writing_and_the_same_order_twice_is_stored_once()
+    {
+        using var h = Harness.Create(TestStores.Postgres);
+        if (h is null) return;
+        h.Publisher().Click();
+        await using var group = new GroupCommit(h.Platform.Store);
+        Assert.Equal(GroupCommit.PostgresWriters, group.Writers);
+        using var entered = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var slow = group.RunAsync(s =>
+        {
+            s.Execute("INSERT INTO touches (id, visitor_id, at, channel) VALUES ('slow', 'v', 0, NULL)");
+            entered.Set();
+            return release.Wait(TimeSpan.FromSeconds(60));
+        });
+        Assert.True(entered.Wait(TimeSpan.FromSeconds(30)));
+
+        // The first writer is inside its batch; the second takes the next one and commits it meanwhile (one writer
+        // would keep it waiting: the wait times out).
+        await group.RunAsync(s => s.Execute("INSERT INTO touches (id, visitor_id, at, channel) VALUES ('fast', 'v', 0, NULL)")).WaitAsync(TimeSpan.FromSeconds(20));
+        long Touches(string id) => h.Platform.Store.Read(s => s.Scalar<long>("SELECT COUNT(*) FROM touches WHERE id = @id", new { id }));
+        Assert.Equal((1L, 0L, false), (Touches("fast"), Touches("slow"), slow.IsCompleted));
+        release.Set();
+        Assert.True(await slow);
+        Assert.Equal(1L, Touches("slow"));
+
+        // An order sent twice at once may be in both writers' batches: one stores it, the other waits for that commit
+        // and answers as the first did (C3), as with two nodes.
+        var orders = Enumerable.Range(0, 20).Select(i => new LastClick.Commissions.Order($"twice-{i}", h.Clock.GetUtcNow(), Currency.Of("USD"), "DE", [Build.Line()], "v1")).ToList();
+        var answers = await Task.WhenAll(orders.Concat(orders).Select(o => Task.Run(() => group.RunAsync(s => h.Platform.Orders.Ingest(s, o, "aliexpress-ww")))));
+        foreach (var (first, again) in answers.Take(20).Zip(answers.Skip(20))) Assert.Equal(System.Text.Json.JsonSerializer.Serialize(first), System.Text.Json.JsonSerializer.Serialize(again));
+        Assert.Equal(20L, h.Platform.Store.Read(s => s.Scalar<long>("SELECT COUNT(*) FROM orders WHERE id LIKE 'twice-%'")));
+        Assert.Equal(20L, h.Platform.Store.Read(s => s.Scalar<long>("SELECT COUNT(*) FROM ledger_transfers WHERE order_id LIKE 'twice-%'")));
+    }
+
+    [Fact]
+    public async Task SQLite_has_one_writer()
+    {
+        using var h = Harness.Sqlite();
+        await using var group = new GroupCommit(h.Platform.Store);
+        Assert.Equal(1, group.Writers);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new GroupCommit(h.Platform.Store, writers: 2));
+    }
 }
