@@ -1,4 +1,6 @@
+using System.Data.Common;
 using System.Text.Json;
+using Dapper;
 using LastClick.Common;
 
 namespace LastClick.Data;
@@ -6,7 +8,7 @@ namespace LastClick.Data;
 /// <summary>
 /// Facts worth telling (a payout planned, approved, exported, a line returned, payout details changed), written in the
 /// transaction of the change itself so that a message exists exactly when the change does. Delivery (email, postbacks,
-/// the notification centre) reads them in id order.
+/// the notification centre) reads them in the order of <see cref="Position"/>.
 /// </summary>
 public static class Outbox
 {
@@ -57,9 +59,29 @@ public static class Outbox
         ? $"""
           SELECT {columns}, CAST(CAST(xact AS TEXT) AS BIGINT) AS xact FROM outbox_messages
           WHERE (xact, id) > (CAST(CAST(@xact AS TEXT) AS xid8), @cursor) AND xact < pg_snapshot_xmin(pg_current_snapshot())
-          ORDER BY xact, id LIMIT @batch
+          ORDER BY outbox_messages.xact, outbox_messages.id LIMIT @batch
           """
         : $"SELECT {columns}, 0 AS xact FROM outbox_messages WHERE id > @cursor ORDER BY id LIMIT @batch";
+
+    /// <summary>The migration that gives messages their transaction's id (<see cref="Position"/>).</summary>
+    internal const long CommitOrderMigration = 24;
+
+    /// <summary>
+    /// PostgreSQL, at start-up (<see cref="Store.Migrate(TimeProvider)"/>): positions and messages with transaction ids
+    /// this server has not handed out yet came from another cluster by a logical copy (pg_dump and restore, logical
+    /// replication; a physical copy and pg_upgrade keep the counter). Here the counter starts again below them: new
+    /// messages would sort behind every reader, and the copied ones wait until the counter reaches theirs. Those are all
+    /// committed, so they become xact 0, in id order, before anything new; a reader past one of them is moved back to just
+    /// before the first it had not read, so nothing is lost (messages after that point it had read are read again: at
+    /// least once, as delivery always is). Returns the rows moved.
+    /// </summary>
+    internal static int Rebase(DbConnection c, DbTransaction transaction) => c.Execute("""
+        UPDATE outbox_cursors r SET last_xact = 0, last_id = COALESCE(
+            (SELECT MIN(m.id) - 1 FROM outbox_messages m WHERE (m.xact, m.id) > (CAST(CAST(r.last_xact AS TEXT) AS xid8), r.last_id)),
+            (SELECT MAX(m.id) FROM outbox_messages m), r.last_id)
+        WHERE CAST(CAST(r.last_xact AS TEXT) AS xid8) >= pg_snapshot_xmax(pg_current_snapshot());
+        UPDATE outbox_messages SET xact = '0' WHERE xact >= pg_snapshot_xmax(pg_current_snapshot());
+        """, transaction: transaction);
 
     public sealed record Message(long Id, string Kind, string? ProgramId, string? PublisherId, string Subject, string Payload, DateTimeOffset At);
 

@@ -167,6 +167,12 @@ public abstract class Store : IDisposable
         try
         {
             Apply(connection, clock, upTo);
+            if (Provider == StoreProvider.Postgres && upTo >= Outbox.CommitOrderMigration)
+            {
+                using var transaction = connection.BeginTransaction();
+                Outbox.Rebase(connection, transaction);
+                transaction.Commit();
+            }
         }
         finally
         {
