@@ -83,6 +83,45 @@ public static class Outbox
         UPDATE outbox_messages SET xact = '0' WHERE xact >= pg_snapshot_xmax(pg_current_snapshot());
         """, transaction: transaction);
 
+    /// <summary>A write transaction of the server that the outbox's readers wait for (see <see cref="Position"/>).</summary>
+    /// <param name="Pid">The backend's process id; null for a prepared transaction.</param>
+    /// <param name="Kind"><c>session</c> (running, or idle in a transaction) or <c>prepared</c> (two-phase, waiting for its COMMIT PREPARED).</param>
+    /// <param name="State">The session's state (<c>active</c>, <c>idle in transaction</c>, …), or the prepared transaction's name.</param>
+    public sealed record Holder(int? Pid, string Kind, string State, double Seconds, string? Database, string? Query);
+
+    /// <summary>
+    /// PostgreSQL: the write transactions of the server, in any database, that began more than <paramref name="longerThan"/>
+    /// ago, oldest first. Each holds back every outbox message written after it began, until it ends; an idle-in-transaction
+    /// session or a prepared transaction left behind holds them for ever. Another role's sessions show only what the
+    /// server lets this one see. None on SQLite.
+    /// </summary>
+    public static IReadOnlyList<Holder> HeldBackBy(DbSession s, TimeSpan longerThan)
+    {
+        if (s.Provider != StoreProvider.Postgres) return [];
+        return [.. s.Query<HolderRow>("""
+            SELECT pid AS Pid, 'session' AS Kind, COALESCE(state, '') AS State,
+                   CAST(EXTRACT(EPOCH FROM clock_timestamp() - xact_start) AS DOUBLE PRECISION) AS Seconds, datname AS Database, LEFT(query, 200) AS Query
+            FROM pg_stat_activity WHERE backend_xid IS NOT NULL AND xact_start < clock_timestamp() - make_interval(secs => @seconds)
+            UNION ALL
+            SELECT NULL, 'prepared', gid, CAST(EXTRACT(EPOCH FROM clock_timestamp() - prepared) AS DOUBLE PRECISION), database, NULL
+            FROM pg_prepared_xacts WHERE prepared < clock_timestamp() - make_interval(secs => @seconds)
+            ORDER BY 4 DESC
+            """, new { seconds = longerThan.TotalSeconds })
+            .Select(r => new Holder(r.Pid, r.Kind, r.State, r.Seconds, r.Database, r.Query))];
+    }
+
+#pragma warning disable CA1812 // instantiated by the row mapper
+    private sealed class HolderRow
+    {
+        public int? Pid { get; set; }
+        public string Kind { get; set; } = "";
+        public string State { get; set; } = "";
+        public double Seconds { get; set; }
+        public string? Database { get; set; }
+        public string? Query { get; set; }
+    }
+#pragma warning restore CA1812
+
     public sealed record Message(long Id, string Kind, string? ProgramId, string? PublisherId, string Subject, string Payload, DateTimeOffset At);
 
     /// <summary>The messages about a publisher (or all, when null), oldest first.</summary>

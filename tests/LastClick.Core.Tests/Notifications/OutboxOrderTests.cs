@@ -93,4 +93,33 @@ public sealed class OutboxOrderTests : IClassFixture<PostgresAvailability>
         using var c = store.Open();
         Assert.Equal([.. read, unread, written], c.Query<long>("SELECT message_id FROM postback_jobs ORDER BY message_id"));
     }
+
+    [Theory]
+    [MemberData(nameof(TestStores.Providers), MemberType = typeof(TestStores))]
+    public void The_write_transactions_that_hold_the_outbox_back_are_named(string provider)
+    {
+        using var h = Harness.Create(provider);
+        if (h is null) return;
+        var store = h.Platform.Store;
+        IReadOnlyList<Outbox.Holder> Holders() => store.Read(s => Outbox.HeldBackBy(s, TimeSpan.Zero));
+        int pid;
+        using (var open = store.Begin())
+        {
+            open.Execute("INSERT INTO touches (id, visitor_id, at, channel) VALUES ('held', 'v', 0, NULL)");
+            if (provider == TestStores.Sqlite)
+            {
+                // One writer a file: nothing to wait for, nothing named.
+                Assert.Empty(Holders());
+                return;
+            }
+            pid = open.Scalar<int>("SELECT pg_backend_pid()");
+            Thread.Sleep(20);
+            // Other tests' transactions on the same server may be named too.
+            var mine = Assert.Single(Holders(), x => x.Pid == pid);
+            Assert.Equal("session", mine.Kind);
+            Assert.True(mine.Seconds > 0);
+            open.Commit();
+        }
+        Assert.DoesNotContain(Holders(), x => x.Pid == pid);
+    }
 }
