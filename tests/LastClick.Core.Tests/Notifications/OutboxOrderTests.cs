@@ -11,17 +11,25 @@ namespace LastClick.Tests.Notifications;
 /// </summary>
 public sealed class OutboxOrderTests : IClassFixture<PostgresAvailability>
 {
+    /// <summary>Publisher p1, whose postback asks for declined orders (the news centre shows them too).</summary>
+    private static async Task AskForDeclinedOrders(Harness h)
+    {
+        h.Publisher();
+        h.Platform.Postbacks.Policy = OutboundPolicy.Parse("127.0.0.0/8");
+        await h.Platform.Postbacks.SaveAsync("p1", "http://127.0.0.1:9/pb?o={order_id}&s={status}", "GET", ["declined"], null);
+    }
+
+    /// <summary>The news of p1's order declined, written in the session's transaction.</summary>
+    private static void Tell(Harness h, DbSession s, string order) =>
+        Outbox.Write(s, h.Clock.GetUtcNow(), "order_declined", $"order:{order}", new { order, status = "declined" }, "aliexpress-ww", "p1");
+
     [Fact]
     public async Task On_PostgreSQL_a_message_committed_after_a_later_one_is_still_read_once_by_each_reader()
     {
         using var h = Harness.Create(TestStores.Postgres);
         if (h is null) return;
-        h.Publisher();
-        h.Platform.Postbacks.Policy = OutboundPolicy.Parse("127.0.0.0/8");
-        await h.Platform.Postbacks.SaveAsync("p1", "http://127.0.0.1:9/pb?o={order_id}&s={status}", "GET", ["declined"], null);
+        await AskForDeclinedOrders(h);
         var store = h.Platform.Store;
-        void Tell(DbSession s, string order) =>
-            Outbox.Write(s, h.Clock.GetUtcNow(), "order_declined", $"order:{order}", new { order, status = "declined" }, "aliexpress-ww", "p1");
 
         using var c = store.Open();
         List<long> Queued() => [.. c.Query<long>("SELECT message_id FROM postback_jobs ORDER BY message_id")];
@@ -32,11 +40,11 @@ public sealed class OutboxOrderTests : IClassFixture<PostgresAvailability>
         long first, second;
         using (var open = store.Begin())
         {
-            Tell(open, "o-first");
+            Tell(h, open, "o-first");
             first = open.Scalar<long>("SELECT MAX(id) FROM outbox_messages");
             second = store.InSession(s =>
             {
-                Tell(s, "o-second");
+                Tell(h, s, "o-second");
                 return s.Scalar<long>("SELECT MAX(id) FROM outbox_messages");
             });
             Assert.True(first < second);
@@ -67,18 +75,16 @@ public sealed class OutboxOrderTests : IClassFixture<PostgresAvailability>
     {
         using var h = Harness.Create(TestStores.Postgres);
         if (h is null) return;
-        h.Publisher();
-        h.Platform.Postbacks.Policy = OutboundPolicy.Parse("127.0.0.0/8");
-        await h.Platform.Postbacks.SaveAsync("p1", "http://127.0.0.1:9/pb?o={order_id}&s={status}", "GET", ["declined"], null);
+        await AskForDeclinedOrders(h);
         var store = h.Platform.Store;
-        long Tell(string order) => store.InSession(s =>
+        long Told(string order) => store.InSession(s =>
         {
-            Outbox.Write(s, h.Clock.GetUtcNow(), "order_declined", $"order:{order}", new { order, status = "declined" }, "aliexpress-ww", "p1");
+            Tell(h, s, order);
             return s.Scalar<long>("SELECT MAX(id) FROM outbox_messages");
         });
-        var read = new[] { Tell("o-a"), Tell("o-b") };
+        var read = new[] { Told("o-a"), Told("o-b") };
         h.DispatchPostbacks();
-        var unread = Tell("o-c");
+        var unread = Told("o-c");
 
         // A logical copy (pg_dump and restore) from a server whose transaction ids had gone a billion further: the
         // messages and the reader's place keep that server's ids, and this one hands out smaller ones.
@@ -87,7 +93,7 @@ public sealed class OutboxOrderTests : IClassFixture<PostgresAvailability>
             UPDATE outbox_cursors SET last_xact = last_xact + 1000000000;
             """));
         store.Migrate(h.Clock); // a node starts on the copy
-        var written = Tell("o-d");
+        var written = Told("o-d");
 
         h.DispatchPostbacks();
         using var c = store.Open();
