@@ -80,9 +80,9 @@ public static class ScenarioRunner
     /// </summary>
     private static string SumAndOutput(Scenario scenario, Store store)
     {
+        using var rollups = store.Begin();
         using var read = store.BeginRead();
         var reading = Task.Run(() => (Quality: OrderRollup.SumQuality(read.Connection, read.Transaction), Output: Output(scenario, read)));
-        using var rollups = store.Begin();
         try
         {
             rollups.SumReportRollups();
