@@ -14,11 +14,17 @@ public static class Outbox
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    private const string InsertSql = """
+        INSERT INTO outbox_messages (kind, program_id, publisher_id, subject, payload, at)
+        VALUES (@kind, @programId, @publisherId, @subject, @payload, @at)
+        """;
+
     public static void Write(DbSession s, DateTimeOffset at, string kind, string subject, object payload, string? programId = null, string? publisherId = null) =>
-        s.Write("""
-            INSERT INTO outbox_messages (kind, program_id, publisher_id, subject, payload, at)
-            VALUES (@kind, @programId, @publisherId, @subject, @payload, @at)
-            """, new { kind, programId, publisherId, subject, payload = JsonSerializer.Serialize(payload, Json), at = Times.ToMicros(at) });
+        s.Write(InsertSql, new { kind, programId, publisherId, subject, payload = JsonSerializer.Serialize(payload, Json), at = Times.ToMicros(at) });
+
+    /// <summary>As <see cref="Write"/>, at once, answering the message's id (for a caller that refers to it in the same transaction).</summary>
+    public static long WriteReturningId(DbSession s, DateTimeOffset at, string kind, string subject, object payload, string? programId = null, string? publisherId = null) =>
+        s.Scalar<long>(InsertSql + " RETURNING id", new { kind, programId, publisherId, subject, payload = JsonSerializer.Serialize(payload, Json), at = Times.ToMicros(at) });
 
     /// <summary>
     /// A reader's place in the outbox (<c>outbox_cursors</c>): past every message up to this one, in the order the

@@ -111,9 +111,6 @@ public sealed class PostbackService(Store store, ProgramCatalog programs, TimePr
         return (secret, current);
     });
 
-    // The message just written (served by migration 0023's partial index outbox_messages_postback_test).
-    internal const string LastTestMessageSql = "SELECT MAX(id) FROM outbox_messages WHERE publisher_id = @publisherId AND kind = 'postback_test'";
-
     /// <summary>A test postback: a message like an order's (order_id "test-…") queued to every setting of the publisher.</summary>
     public IReadOnlyList<long> Test(string publisherId) => store.InSession(s =>
     {
@@ -124,12 +121,12 @@ public sealed class PostbackService(Store store, ProgramCatalog programs, TimePr
         foreach (var setting in settings)
         {
             var program = setting.ProgramId.Length > 0 ? setting.ProgramId : programs.All.OrderBy(p => p.Id, StringComparer.Ordinal).First().Id;
-            Outbox.Write(s, now, "postback_test", $"publisher:{publisherId}", new
+            // Its own id: another test of the publisher's at the same moment writes a message of the same kind.
+            var message = Outbox.WriteReturningId(s, now, "postback_test", $"publisher:{publisherId}", new
             {
                 @event = "test", orderId = $"test-{now.ToUnixTimeMilliseconds()}", clickId = "test-click", sub1 = "test", status = "pending",
                 commission = "1.00", currency = "USD", amount = "10.00", program, publisher = publisherId, eventTime = now,
             }, program, publisherId);
-            var message = s.Query<long>(LastTestMessageSql, new { publisherId }).Single();
             jobs.Add(s.Scalar<long>("""
                 INSERT INTO postback_jobs (message_id, publisher_id, program_id, status, attempts, next_at, created_at)
                 VALUES (@message, @publisherId, @ProgramId, 'pending', 0, @now, @now) RETURNING id
