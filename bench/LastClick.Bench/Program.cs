@@ -18,6 +18,8 @@ using LastClick.Replay;
 //   … -- reports [--clicks N] [--orders N] [--publishers N] [--days N] [--samples N] [--store postgres://…]   (bench/reports.sh)
 //   … -- forecast [--orders N] [--cuts N]   (H4's backtest: a generated year, forecasts from weekly cuts against what happened)
 var what = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
+// The number after an option (--messages 20000), or the fallback when it is not given.
+int Arg(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(fallback);
 if (what == "traffic")
 {
     // Issue 13: labelled synthetic traffic through a real server on loopback, scored rule by rule (docs/traffic-quality.md).
@@ -155,14 +157,12 @@ if (what == "count-clicks")
 if (what == "postbacks")
 {
     // Issue 15: outbox delivery to a loopback tracker, and order ingestion with postbacks on and off (bench/postbacks.sh).
-    int Arg(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(fallback);
     await LastClick.Bench.PostbackBench.RunAsync(Arg("--messages", 20_000), Arg("--orders", 5_000), Arg("--rounds", 3));
     return 0;
 }
 if (what == "news")
 {
     // Issue 19 (the HTTP order load's news worker): routing order messages to the notification centre.
-    int Arg(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(fallback);
     LastClick.Bench.NewsBench.Run(Arg("--messages", 20_000), Arg("--rounds", 3));
     return 0;
 }
