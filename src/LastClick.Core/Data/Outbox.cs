@@ -58,6 +58,16 @@ public static class Outbox
         """, new { reader, to.Id, to.Xact });
 
     /// <summary>
+    /// The messages past <paramref name="reader"/>'s cursor that it can read, in reading order, at most
+    /// <paramref name="batch"/>: <paramref name="columns"/> (id among them) and <c>xact</c> (see <see cref="PastSql"/>).
+    /// </summary>
+    internal static List<T> Past<T>(DbSession s, string reader, string columns, int batch)
+    {
+        var cursor = Cursor(s, reader);
+        return s.Query<T>(PastSql(s.Provider, columns), new { cursor = cursor.Id, xact = cursor.Xact, batch });
+    }
+
+    /// <summary>
     /// The messages past @xact/@cursor that can be read (see <see cref="Position"/>), in reading order, at most @batch:
     /// <paramref name="columns"/> (id among them) and <c>xact</c>.
     /// </summary>

@@ -64,11 +64,7 @@ public sealed class NewsService(Store store, ProgramCatalog programs, TimeProvid
     /// </summary>
     public int Route(int batch = 200)
     {
-        var messages = store.Read(s =>
-        {
-            var cursor = Outbox.Cursor(s, CursorName);
-            return s.Query<MessageRow>(Outbox.PastSql(s.Provider, "id, kind, program_id, publisher_id, subject, payload, at"), new { cursor = cursor.Id, xact = cursor.Xact, batch });
-        });
+        var messages = store.Read(s => Outbox.Past<MessageRow>(s, CursorName, "id, kind, program_id, publisher_id, subject, payload, at", batch));
         if (messages.Count == 0) return 0;
         var routed = messages.Select(m => Quiet(m) ? (Message: m, Audiences: new List<string>(), Mails: new List<OutgoingMail>()) : (Message: m, Audiences: Audiences(m), Mails: Compose(m))).ToList();
         var now = clock.GetUtcNow();

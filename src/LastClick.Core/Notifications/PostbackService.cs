@@ -142,8 +142,7 @@ public sealed class PostbackService(Store store, ProgramCatalog programs, TimePr
     public int Dispatch(int batch = 1000) => store.InSession(s =>
     {
         if (s.Provider == StoreProvider.Postgres) s.Execute("SELECT pg_advisory_xact_lock(7142038)");
-        var cursor = Outbox.Cursor(s, "postbacks");
-        var messages = s.Query<MessageRow>(Outbox.PastSql(s.Provider, "id, kind, program_id, publisher_id"), new { cursor = cursor.Id, xact = cursor.Xact, batch });
+        var messages = Outbox.Past<MessageRow>(s, "postbacks", "id, kind, program_id, publisher_id", batch);
         if (messages.Count == 0) return 0;
         var now = Times.ToMicros(clock.GetUtcNow());
         var settings = new Dictionary<string, List<PostbackSetting>>(StringComparer.Ordinal);
