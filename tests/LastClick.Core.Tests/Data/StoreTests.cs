@@ -202,8 +202,7 @@ public sealed class StoreTests : IClassFixture<PostgresAvailability>
         using var c = h.Platform.Store.Open();
         foreach (var sql in new[] { LastClick.Ledger.LedgerQueries.BalanceSql, LastClick.Ledger.LedgerQueries.TransfersSql })
         {
-            var plan = c.Query<(long Id, long Parent, long Unused, string Detail)>("EXPLAIN QUERY PLAN " + sql, new { publisherId = "p1", limit = 10L, offset = 0L })
-                .Select(step => step.Detail).ToList();
+            var plan = Plan(c, sql, new { publisherId = "p1", limit = 10L, offset = 0L });
             Assert.DoesNotContain(plan, step => step.StartsWith("SCAN ledger_transfers", StringComparison.Ordinal));
             Assert.Contains(plan, step => step.Contains("USING INDEX ledger_transfers_publisher", StringComparison.Ordinal));
         }
@@ -222,9 +221,7 @@ public sealed class StoreTests : IClassFixture<PostgresAvailability>
         h.Publisher().Click();
         h.Order();
         using var c = h.Platform.Store.Open();
-        List<string> Plan(string sql, object args) =>
-            c.Query<(long Id, long Parent, long Unused, string Detail)>("EXPLAIN QUERY PLAN " + sql, args).Select(step => step.Detail).ToList();
-        var payable = Plan(LastClick.Payouts.PayoutService.PayableSql, new { programId = "aliexpress-ww" });
+        var payable = Plan(c, LastClick.Payouts.PayoutService.PayableSql, new { programId = "aliexpress-ww" });
         Assert.Contains(payable, step => step.Contains("USING COVERING INDEX ledger_transfers_into", StringComparison.Ordinal));
         Assert.Contains(payable, step => step.Contains("USING COVERING INDEX ledger_transfers_out_of", StringComparison.Ordinal));
 
@@ -239,4 +236,8 @@ public sealed class StoreTests : IClassFixture<PostgresAvailability>
         Assert.Equal(0L, c.ExecuteScalar<long>("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox_messages'"));
         Assert.NotEqual(0L, c.ExecuteScalar<long>("SELECT COUNT(*) FROM outbox_messages"));
     }
+
+    /// <summary>SQLite's plan for the statement: the detail of each step (<c>SCAN …</c>, <c>SEARCH … USING INDEX …</c>).</summary>
+    private static List<string> Plan(System.Data.IDbConnection c, string sql, object args) =>
+        c.Query<(long Id, long Parent, long Unused, string Detail)>("EXPLAIN QUERY PLAN " + sql, args).Select(step => step.Detail).ToList();
 }
