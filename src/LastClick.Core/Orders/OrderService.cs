@@ -767,15 +767,26 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
     [System.Text.RegularExpressions.GeneratedRegex(@"\bvisitors? [^\s:,()]+")]
     private static partial System.Text.RegularExpressions.Regex VisitorReference();
 
-    /// <summary>Every order with its lines, in the order they were received, for exports; traces stay as stored JSON.</summary>
-    public static IEnumerable<(OrderView Order, IReadOnlyList<string> LineTraces)> Export(DbSession s)
+    /// <summary>
+    /// The orders named, in the order named (each must exist), with their lines, for exports; traces stay as stored JSON.
+    /// Read a thousand at a time, so an export of every order holds only a thousand in memory (docs/performance.md: a
+    /// replay's outcome read all of them at once, and the collector copied them from generation to generation).
+    /// </summary>
+    public static IEnumerable<(OrderView Order, IReadOnlyList<string> LineTraces)> Export(DbSession s, IEnumerable<string> ids)
     {
-        var lines = s.Query<LineRow>("SELECT * FROM order_lines ORDER BY order_id, line_no")
-            .GroupBy(l => l.OrderId).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
-        foreach (var row in s.Query<OrderRow>("SELECT * FROM orders ORDER BY seq"))
+        foreach (var chunk in ids.Chunk(1000))
         {
-            var own = lines[row.Id];
-            yield return (View(row, own, withTraces: false), own.Select(l => l.RateReason is null ? TraceJson.Concat(l.Trace, row.CapTrace) : l.Trace).ToList());
+            object param = s.Provider == StoreProvider.Postgres ? new { ids = chunk } : new { ids = JsonSerializer.Serialize(chunk) };
+            var within = s.Provider == StoreProvider.Postgres ? "= ANY(@ids)" : "IN (SELECT value FROM json_each(@ids))";
+            var rows = s.Query<OrderRow>($"SELECT * FROM orders WHERE id {within}", param).ToDictionary(o => o.Id, StringComparer.Ordinal);
+            var lines = s.Query<LineRow>($"SELECT * FROM order_lines WHERE order_id {within} ORDER BY order_id, line_no", param)
+                .GroupBy(l => l.OrderId).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+            foreach (var id in chunk)
+            {
+                var row = rows.TryGetValue(id, out var found) ? found : throw new KeyNotFoundException($"order {id} is not stored");
+                var own = lines[row.Id];
+                yield return (View(row, own, withTraces: false), own.Select(l => l.RateReason is null ? TraceJson.Concat(l.Trace, row.CapTrace) : l.Trace).ToList());
+            }
         }
     }
 

@@ -102,6 +102,39 @@ public sealed class ScenarioTests : IClassFixture<PostgresAvailability>
         return [.. rows.Order(StringComparer.Ordinal)];
     }
 
+    [Theory]
+    [InlineData(TestStores.Sqlite)]
+    [InlineData(TestStores.Postgres)]
+    public void The_outcome_lists_orders_as_the_scenario_does_across_the_thousand_order_reads(string provider)
+    {
+        // The outcome is read a thousand orders at a time, in the scenario's order: here the orders are listed newest
+        // first (the store keeps them oldest first), one is sent twice, and they span two reads.
+        using var store = TestStores.Create(provider);
+        if (store is null) return;
+        const int count = 1_203;
+        var start = DateTimeOffset.Parse("2026-02-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        string At(int i, int minutes) => Times.Format(start.AddMinutes(10 * i + minutes));
+        var clicks = Enumerable.Range(0, count).Select(i => $$"""{ "id": "c{{i}}", "publisher": "p1", "visitor": "v{{i}}", "at": "{{At(i, 0)}}", "ip": "81.2.69.142" }""");
+        var orders = Enumerable.Range(0, count).Reverse().Append(count / 2).Select(i => $$"""
+            { "id": "o{{i}}", "visitor": "v{{i}}", "at": "{{At(i, 1)}}", "currency": "USD", "deliveryCountry": "DE",
+              "lines": [ {{string.Join(", ", Enumerable.Range(0, 1 + i % 3).Select(l => $$"""{ "id": "o{{i}}-l{{l}}", "productId": "{{l}}", "category": "Toys", "price": "{{10 + i % 7}}.00", "quantity": 1 }"""))}} ] }
+            """);
+        var json = $$"""{ "program": "aliexpress-ww", "publishers": [ { "id": "p1" } ], "clicks": [ {{string.Join(", ", clicks)}} ], "orders": [ {{string.Join(", ", orders)}} ] }""";
+        var scenario = Scenario.Parse(json, ProgramCatalog.BuiltIn());
+
+        using var outcome = System.Text.Json.JsonDocument.Parse(ScenarioRunner.Run(scenario, store.Store));
+
+        var listed = outcome.RootElement.GetProperty("orders").EnumerateArray().ToList();
+        Assert.Equal(Enumerable.Range(0, count).Reverse().Select(i => $"o{i}"), listed.Select(o => o.GetProperty("id").GetString()));
+        Assert.All(listed, o =>
+        {
+            var id = o.GetProperty("id").GetString()!;
+            var i = int.Parse(id[1..], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal($"c{i}", o.GetProperty("click").GetString());
+            Assert.Equal(Enumerable.Range(0, 1 + i % 3).Select(l => $"{id}-l{l}"), o.GetProperty("lines").EnumerateArray().Select(l => l.GetProperty("id").GetString()));
+        });
+    }
+
     [Fact]
     public void Every_example_is_commented_and_has_an_expected_outcome()
     {
