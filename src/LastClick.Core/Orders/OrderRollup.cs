@@ -81,12 +81,18 @@ internal static class OrderRollup
             var orders = Dapper.SqlMapper.Query<OrderRow>(connection,
                 $"SELECT {OrderService.StateColumns} FROM orders WHERE publisher_id IS NOT NULL AND id > @after ORDER BY id LIMIT 1000", new { after }, transaction).ToList();
             if (orders.Count == 0) break;
-            var lines = Dapper.SqlMapper.Query<LineRow>(connection,
+            var lines = Dapper.SqlMapper.AsList(Dapper.SqlMapper.Query<LineRow>(connection,
                 $"SELECT {OrderService.LineStateColumns} FROM order_lines WHERE order_id > @after AND order_id <= @last ORDER BY order_id, line_no",
-                new { after, last = orders[^1].Id }, transaction).ToLookup(l => l.OrderId, StringComparer.Ordinal);
+                new { after, last = orders[^1].Id }, transaction));
+            // Both in id order: each order's lines are the run of lines that follow the previous order's (lines of
+            // orders without a publisher, which are not read, are passed over).
+            var next = 0;
             foreach (var order in orders)
             {
-                foreach (var part in Quality(order, [.. lines[order.Id]])) sums.Add(part, +1);
+                while (next < lines.Count && string.CompareOrdinal(lines[next].OrderId, order.Id) < 0) next++;
+                var first = next;
+                while (next < lines.Count && lines[next].OrderId == order.Id) next++;
+                foreach (var part in Quality(order, lines.GetRange(first, next - first))) sums.Add(part, +1);
             }
             after = orders[^1].Id;
         }

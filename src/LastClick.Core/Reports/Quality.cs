@@ -271,8 +271,9 @@ public static class QualityRollup
     /// </summary>
     internal sealed class Sums
     {
-        private readonly SortedDictionary<string, (Part Part, long[] Sums)> _cells = new(StringComparer.Ordinal);
-        private readonly SortedDictionary<string, (Part Part, int Days, long Orders)> _lags = new(StringComparer.Ordinal);
+        // Hashed while summing, sorted once when read: a replay sums hundreds of thousands of rows.
+        private readonly Dictionary<string, (Part Part, long[] Sums)> _cells = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, (Part Part, int Days, long Orders)> _lags = new(StringComparer.Ordinal);
 
         public void Add(Part part, int sign)
         {
@@ -301,9 +302,11 @@ public static class QualityRollup
         public bool IsEmpty => _cells.Count == 0 && _lags.Count == 0;
 
         /// <summary>The rows that change, in key order, with what they change by.</summary>
-        public IEnumerable<(Part Part, long[] Sums)> Cells() => _cells.Values.Where(c => c.Sums.Any(m => m != 0));
+        public IEnumerable<(Part Part, long[] Sums)> Cells() => InKeyOrder(_cells).Where(c => c.Sums.Any(m => m != 0));
 
-        public IEnumerable<(Part Part, int Days, long Orders)> Lags() => _lags.Values.Where(l => l.Orders != 0);
+        public IEnumerable<(Part Part, int Days, long Orders)> Lags() => InKeyOrder(_lags).Where(l => l.Orders != 0);
+
+        private static IEnumerable<T> InKeyOrder<T>(Dictionary<string, T> rows) => rows.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => r.Value);
 
         public void Write(Action<string, object> execute)
         {
