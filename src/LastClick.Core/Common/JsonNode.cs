@@ -36,7 +36,7 @@ public readonly struct JsonNode
         {
             using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
             var root = new JsonNode(doc.RootElement.Clone(), "");
-            root.CheckText();
+            if (!Plain(root.Element)) root.CheckText();
             return root;
         }
         catch (JsonException e)
@@ -77,6 +77,44 @@ public readonly struct JsonNode
                     child.CheckText();
                 }
                 break;
+        }
+    }
+
+    /// <summary>
+    /// True when <see cref="CheckText"/> cannot fail, read from the raw UTF-8 without making a string: no string and no
+    /// name holds an escape, and no object repeats a name. Without an escape no text can carry a lone surrogate or a NUL
+    /// (the parser refused malformed UTF-8 and raw control characters), and two names are the same text only if their
+    /// bytes are. False sends the document through <see cref="CheckText"/>, which says what is wrong, if anything is.
+    /// </summary>
+    private static bool Plain(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                return !System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element).Contains((byte)'\\');
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (!Plain(item)) return false;
+                }
+                return true;
+            case JsonValueKind.Object:
+                // Each name's hash, to find a repeated name; a rare collision only costs the full check.
+                Span<int> hashes = stackalloc int[32];
+                var count = 0;
+                foreach (var property in element.EnumerateObject())
+                {
+                    var name = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8PropertyName(property);
+                    if (count == hashes.Length || name.Contains((byte)'\\') || !Plain(property.Value)) return false;
+                    var hash = new HashCode();
+                    hash.AddBytes(name);
+                    var h = hash.ToHashCode();
+                    if (hashes[..count].Contains(h)) return false;
+                    hashes[count++] = h;
+                }
+                return true;
+            default:
+                return true;
         }
     }
 
