@@ -84,15 +84,17 @@ internal static class OrderRollup
             var lines = Dapper.SqlMapper.AsList(Dapper.SqlMapper.Query<LineRow>(connection,
                 $"SELECT {OrderService.LineStateColumns} FROM order_lines WHERE order_id > @after AND order_id <= @last ORDER BY order_id, line_no",
                 new { after, last = orders[^1].Id }, transaction));
-            // Both in id order: each order's lines are the run of lines that follow the previous order's (lines of
-            // orders without a publisher, which are not read, are passed over).
-            var next = 0;
+            // Each order's lines, found by id: the store's order of ids is its collation's (PostgreSQL's need not be
+            // ordinal), so the two lists are matched by equality, not walked side by side.
+            var own = new Dictionary<string, List<LineRow>>(StringComparer.Ordinal);
+            foreach (var line in lines)
+            {
+                if (!own.TryGetValue(line.OrderId, out var list)) own[line.OrderId] = list = [];
+                list.Add(line);
+            }
             foreach (var order in orders)
             {
-                while (next < lines.Count && string.CompareOrdinal(lines[next].OrderId, order.Id) < 0) next++;
-                var first = next;
-                while (next < lines.Count && lines[next].OrderId == order.Id) next++;
-                foreach (var part in Quality(order, lines.GetRange(first, next - first))) sums.Add(part, +1);
+                foreach (var part in Quality(order, own.TryGetValue(order.Id, out var list) ? list : [])) sums.Add(part, +1);
             }
             after = orders[^1].Id;
         }

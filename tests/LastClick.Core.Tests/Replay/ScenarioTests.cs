@@ -65,6 +65,41 @@ public sealed class ScenarioTests : IClassFixture<PostgresAvailability>
         }
     }
 
+    [Theory]
+    [InlineData(TestStores.Sqlite)]
+    [InlineData(TestStores.Postgres)]
+    public void Quality_summed_at_the_end_finds_each_orders_lines_whatever_order_the_store_sorts_ids_in(string provider)
+    {
+        // The store sorts ids by its collation (SQLite: UTF-8 bytes, PostgreSQL: the database's), not as .NET compares
+        // strings: U+E000 sorts before U+1F600 in UTF-8 and after it in UTF-16. The order without a publisher ("\ue000")
+        // has its lines among those read for the credited one, and the credited order must still get its own.
+        using var atEnd = TestStores.Create(provider);
+        using var stepByStep = TestStores.Create(provider);
+        if (atEnd is null || stepByStep is null) return;
+        const string json = """
+            {
+              "program": "aliexpress-ww",
+              "publishers": [ { "id": "p1" } ],
+              "clicks": [ { "id": "c1", "publisher": "p1", "visitor": "v1", "at": "2026-02-01T10:00:00Z", "ip": "81.2.69.142" } ],
+              "orders": [
+                { "id": "\ue000", "visitor": "nobody", "at": "2026-02-01T11:00:00Z", "currency": "USD", "deliveryCountry": "DE",
+                  "lines": [ { "id": "x1", "productId": "9", "category": "Toys", "price": "7.00", "quantity": 1 } ] },
+                { "id": "\ud83d\ude00", "visitor": "v1", "at": "2026-02-01T11:00:00Z", "currency": "USD", "deliveryCountry": "DE",
+                  "lines": [ { "id": "l1", "productId": "1", "category": "Toys", "price": "10.00", "quantity": 1 },
+                             { "id": "l2", "productId": "2", "category": "Books", "price": "5.00", "quantity": 1 } ] } ],
+              "events": [ { "id": "e1", "order": "\ud83d\ude00", "type": "paid", "at": "2026-02-01T11:01:00Z" } ]
+            }
+            """;
+        var scenario = Scenario.Parse(json, ProgramCatalog.BuiltIn());
+        Assert.Equal(["\ue000", "\ud83d\ude00"], scenario.Orders.Select(o => o.Id));
+
+        Assert.Equal(ScenarioRunner.Run(scenario, stepByStep.Store, null, rollupsAtEnd: false), ScenarioRunner.Run(scenario, atEnd.Store, null, rollupsAtEnd: true));
+
+        var kept = Rows(stepByStep.Store, "quality_m", LastClick.Reports.QualityRollup.Columns);
+        Assert.NotEmpty(kept);
+        Assert.Equal(kept, Rows(atEnd.Store, "quality_m", LastClick.Reports.QualityRollup.Columns));
+    }
+
     [Fact]
     public void A_replay_into_a_store_with_facts_keeps_its_rollups_step_by_step_and_sums_none_again()
     {
