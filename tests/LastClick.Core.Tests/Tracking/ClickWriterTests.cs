@@ -52,12 +52,13 @@ public sealed class ClickWriterTests : IClassFixture<PostgresAvailability>
         await using var writer = new ClickWriter(h.Platform.Store, ClickClassifier.Default);
 
         // The redirect's way: the continuation runs on the writer's own thread (not a pool thread), after the commit.
-        // (A write already answered when the caller awaits it runs on the caller's thread: such rounds show nothing.)
+        // (A write answered before the caller's await took hold runs on the caller's own thread: such rounds show
+        // nothing. Checking IsCompleted first was not enough: the answer can land between the check and the await.)
         var waited = 0;
         for (var i = 0; i < 20; i++)
         {
-            var (pooled, stored, pending) = await Answer(h, writer, $"inline{i}", answerOnWriter: true);
-            if (pending)
+            var (pooled, stored, onCaller) = await Answer(h, writer, $"inline{i}", answerOnWriter: true);
+            if (!onCaller)
             {
                 waited++;
                 Assert.False(pooled);
@@ -71,18 +72,19 @@ public sealed class ClickWriterTests : IClassFixture<PostgresAvailability>
         Assert.Equal(1L, storedToo);
     }
 
-    // Where the code after the write ran (a pool thread or not), whether the click was stored by then, and whether the
-    // write was still waiting when the caller awaited it.
-    private static async Task<(bool Pooled, long Stored, bool Pending)> Answer(Harness h, ClickWriter writer, string id, bool answerOnWriter)
+    // Where the code after the write ran (a pool thread or not), whether the click was stored by then, and whether it
+    // ran on the caller's own thread (the write was answered before the await took hold).
+    private static async Task<(bool Pooled, long Stored, bool OnCaller)> Answer(Harness h, ClickWriter writer, string id, bool answerOnWriter)
     {
         await Task.Yield();
+        var caller = Environment.CurrentManagedThreadId;
         var write = writer.WriteAsync(new Click(id, "aliexpress-ww", "p1", $"v-{id}", T("2026-02-01T10:00:00Z"), "77.88.8.8", "Mozilla/5.0 Firefox/128.0", null),
             answerOnWriter);
-        var pending = !write.IsCompleted;
         await write.ConfigureAwait(false);
+        var onCaller = Environment.CurrentManagedThreadId == caller;
         var pooled = Thread.CurrentThread.IsThreadPoolThread;
         using var c = h.Platform.Store.Open();
-        return (pooled, c.ExecuteScalar<long>("SELECT COUNT(*) FROM clicks WHERE id = @id", new { id }), pending);
+        return (pooled, c.ExecuteScalar<long>("SELECT COUNT(*) FROM clicks WHERE id = @id", new { id }), onCaller);
     }
 
     [Fact]
