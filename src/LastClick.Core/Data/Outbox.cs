@@ -20,11 +20,14 @@ public static class Outbox
         """;
 
     public static void Write(DbSession s, DateTimeOffset at, string kind, string subject, object payload, string? programId = null, string? publisherId = null) =>
-        s.Write(InsertSql, new { kind, programId, publisherId, subject, payload = JsonSerializer.Serialize(payload, Json), at = Times.ToMicros(at) });
+        s.Write(InsertSql, InsertParameters(at, kind, subject, payload, programId, publisherId));
 
     /// <summary>As <see cref="Write"/>, at once, answering the message's id (for a caller that refers to it in the same transaction).</summary>
     public static long WriteReturningId(DbSession s, DateTimeOffset at, string kind, string subject, object payload, string? programId = null, string? publisherId = null) =>
-        s.Scalar<long>(InsertSql + " RETURNING id", new { kind, programId, publisherId, subject, payload = JsonSerializer.Serialize(payload, Json), at = Times.ToMicros(at) });
+        s.Scalar<long>(InsertSql + " RETURNING id", InsertParameters(at, kind, subject, payload, programId, publisherId));
+
+    private static object InsertParameters(DateTimeOffset at, string kind, string subject, object payload, string? programId, string? publisherId) =>
+        new { kind, programId, publisherId, subject, payload = JsonSerializer.Serialize(payload, Json), at = Times.ToMicros(at) };
 
     /// <summary>
     /// A reader's place in the outbox (<c>outbox_cursors</c>): past every message up to this one, in the order the

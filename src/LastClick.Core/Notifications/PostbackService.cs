@@ -162,7 +162,7 @@ public sealed class PostbackService(Store store, ProgramCatalog programs, TimePr
             if (m.PublisherId is not null && m.Kind.StartsWith("order_", StringComparison.Ordinal)) queued += Queue(m, m.PublisherId, m.Kind["order_".Length..]);
             if (OperatorEvents.FirstOrDefault(e => e.Value == m.Kind) is { Key: { } operatorEvent }) queued += Queue(m, Operator, operatorEvent);
         }
-        Outbox.MoveCursor(s, "postbacks", new Outbox.Position(messages[^1].Xact, messages[^1].Id));
+        Outbox.MoveCursor(s, "postbacks", messages[^1].Position);
         return queued;
     });
 
@@ -362,7 +362,7 @@ public sealed class PostbackService(Store store, ProgramCatalog programs, TimePr
 #pragma warning disable CA1812 // instantiated by the row parser
     private sealed class SettingRow { public string PublisherId { get; set; } = ""; public string ProgramId { get; set; } = ""; public string Url { get; set; } = ""; public string Method { get; set; } = ""; public string Events { get; set; } = ""; }
     private sealed class SecretRow { public string Secret { get; set; } = ""; public string? PreviousSecret { get; set; } }
-    private sealed class MessageRow { public long Id { get; set; } public string Kind { get; set; } = ""; public string? ProgramId { get; set; } public string? PublisherId { get; set; } public long Xact { get; set; } }
+    private sealed class MessageRow { public long Id { get; set; } public string Kind { get; set; } = ""; public string? ProgramId { get; set; } public string? PublisherId { get; set; } public long Xact { get; set; } public Outbox.Position Position => new(Xact, Id); }
     private sealed class JobRow { public long Id { get; set; } public long MessageId { get; set; } public string PublisherId { get; set; } = ""; public string ProgramId { get; set; } = ""; public int Attempts { get; set; } public long CreatedAt { get; set; } }
     private sealed class JobView { public long Id { get; set; } public long MessageId { get; set; } public string Kind { get; set; } = ""; public string Subject { get; set; } = ""; public string ProgramId { get; set; } = ""; public string Status { get; set; } = ""; public long Attempts { get; set; } public long NextAt { get; set; } public long CreatedAt { get; set; } }
     private sealed class AttemptRow { public long At { get; set; } public string Url { get; set; } = ""; public int? HttpStatus { get; set; } public long LatencyMs { get; set; } public string? Error { get; set; } public string? Excerpt { get; set; } }
