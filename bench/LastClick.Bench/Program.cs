@@ -195,13 +195,10 @@ if (what is "ip" or "all") IpBench.Run();
 if (what is "clicks" or "all")
 {
     // --writers N: that count alone (to profile one), else 1, 16 and 64.
-    var writers = args.SkipWhile(a => a != "--writers").Skip(1).Take(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray();
-    await ClickWriterBench.RunAsync(args.Contains("--diverse"), writers.Length > 0 ? writers : [1, 16, 64],
-        args.SkipWhile(a => a != "--clicks").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(40_000));
+    await ClickWriterBench.RunAsync(args.Contains("--diverse"), Arg("--writers", 0) is > 0 and var count ? [count] : [1, 16, 64], Arg("--clicks", 40_000));
 }
 if (what is "orders" or "all") LastClick.Bench.OrderIngestBench.Run(args.Contains("--orders") ? orders : 20_000, args.SkipWhile(a => a != "--store").Skip(1).FirstOrDefault(), args.Contains("--group-only"),
-    args.SkipWhile(a => a != "--history").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(0),
-    args.SkipWhile(a => a != "--group-writers").Skip(1).Select(a => (int?)int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault());
+    Arg("--history", 0), Arg("--group-writers", 0) is > 0 and var groupWriters ? groupWriters : null);
 if (what is "replay" or "all") ReplayBench.Run(orders);
 return 0;
 
