@@ -23,6 +23,13 @@ public sealed class OutboxOrderTests : IClassFixture<PostgresAvailability>
     private static void Tell(Harness h, DbSession s, string order) =>
         Outbox.Write(s, h.Clock.GetUtcNow(), "order_declined", $"order:{order}", new { order, status = "declined" }, "aliexpress-ww", "p1");
 
+    /// <summary><see cref="Tell"/> in a transaction of its own, committed: the message's id.</summary>
+    private static long Told(Harness h, string order) => h.Platform.Store.InSession(s =>
+    {
+        Tell(h, s, order);
+        return s.Scalar<long>("SELECT MAX(id) FROM outbox_messages");
+    });
+
     [Fact]
     public async Task On_PostgreSQL_a_message_committed_after_a_later_one_is_still_read_once_by_each_reader()
     {
@@ -42,11 +49,7 @@ public sealed class OutboxOrderTests : IClassFixture<PostgresAvailability>
         {
             Tell(h, open, "o-first");
             first = open.Scalar<long>("SELECT MAX(id) FROM outbox_messages");
-            second = store.InSession(s =>
-            {
-                Tell(h, s, "o-second");
-                return s.Scalar<long>("SELECT MAX(id) FROM outbox_messages");
-            });
+            second = Told(h, "o-second");
             Assert.True(first < second);
             // Neither reader passes the open transaction's message: the committed one waits behind it.
             h.Platform.Postbacks.Dispatch();
@@ -77,14 +80,9 @@ public sealed class OutboxOrderTests : IClassFixture<PostgresAvailability>
         if (h is null) return;
         await AskForDeclinedOrders(h);
         var store = h.Platform.Store;
-        long Told(string order) => store.InSession(s =>
-        {
-            Tell(h, s, order);
-            return s.Scalar<long>("SELECT MAX(id) FROM outbox_messages");
-        });
-        var read = new[] { Told("o-a"), Told("o-b") };
+        var read = new[] { Told(h, "o-a"), Told(h, "o-b") };
         h.DispatchPostbacks();
-        var unread = Told("o-c");
+        var unread = Told(h, "o-c");
 
         // A logical copy (pg_dump and restore) from a server whose transaction ids had gone a billion further: the
         // messages and the reader's place keep that server's ids, and this one hands out smaller ones.
@@ -93,7 +91,7 @@ public sealed class OutboxOrderTests : IClassFixture<PostgresAvailability>
             UPDATE outbox_cursors SET last_xact = last_xact + 1000000000;
             """));
         store.Migrate(h.Clock); // a node starts on the copy
-        var written = Told("o-d");
+        var written = Told(h, "o-d");
 
         h.DispatchPostbacks();
         using var c = store.Open();
