@@ -43,6 +43,11 @@ public readonly struct JsonNode
         {
             throw ProblemException.Invalid(what, $"not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})");
         }
+        catch (ArgumentException)
+        {
+            // A string (not its JSON escape) holding a lone UTF-16 surrogate cannot be transcoded to UTF-8 to be parsed.
+            throw ProblemException.Invalid(what, "is not valid text (a lone UTF-16 surrogate)");
+        }
     }
 
     /// <summary>

@@ -48,4 +48,16 @@ public sealed class JsonTextTests
         Assert.Equal("appears twice in one object", e.Problem.Detail);
         Assert.Equal(names + 1, JsonNode.Parse("{\"o\":{" + string.Join(",", properties.SkipLast(1).Append("\"q\":0")) + "}}", "body").Required("o").Properties().Count());
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_string_holding_a_lone_surrogate_itself_not_its_escape_is_refused_not_thrown(bool inName)
+    {
+        // A caller's own string, not bytes off the wire (request bodies are decoded with replacement characters). Made
+        // here: an attribute's string cannot carry a lone surrogate (metadata keeps it as UTF-8).
+        var json = inName ? "{\"a" + '\udc00' + "\":1}" : "{\"a\":\"x" + '\ud800' + "y\"}";
+        var e = Assert.Throws<ProblemException>(() => JsonNode.Parse(json, "body"));
+        Assert.Equal(("body", "is not valid text (a lone UTF-16 surrogate)"), (e.Problem.Field, e.Problem.Detail));
+    }
 }
