@@ -19,16 +19,41 @@ public sealed class GroupCommit(Store store, int maxBatch = 256, int? writers = 
     /// </summary>
     public const int PostgresWriters = 2;
 
+    private long _again;
+
+    /// <summary>
+    /// Pieces sent to a later batch because PostgreSQL ended their statement to break a deadlock or a serialization
+    /// conflict (each waited a second first: its <c>deadlock_timeout</c>).
+    /// </summary>
+    public long SentAgain => Interlocked.Read(ref _again);
+
     /// <summary>Runs the work in the next batch; completes once that batch is committed.</summary>
-    public Task<T> RunAsync<T>(Func<DbSession, T> work)
+    /// <param name="key">
+    /// The row the work locks first (<see cref="Key"/>: an order's, for the order or one of its events). PostgreSQL: a
+    /// batch runs its pieces in key order (ordinal; pieces without a key first, one key's pieces in the order they
+    /// came), so two batches (two writers, or two nodes) that both hold copies of the same orders lock them in the same
+    /// order, and neither waits for a row the other takes only after the one it waits for (a deadlock, which the
+    /// server ends after a second).
+    /// </param>
+    public Task<T> RunAsync<T>(Func<DbSession, T> work, string? key = null)
     {
-        var job = new Job<T>(work);
+        var job = new Job<T>(work) { Key = key };
         if (!Enqueue(job)) job.Fail(new ObjectDisposedException(nameof(GroupCommit)));
         return job.Done.Task;
     }
 
+    /// <summary>The key of a piece whose first lock is the row <paramref name="id"/> of <paramref name="table"/>.</summary>
+    public static string Key(string table, string id) => table + "\0" + id;
+
     protected override void Write(DbSession session, List<Job> batch)
     {
+        if (session.Provider == StoreProvider.Postgres && batch.Count > 1)
+        {
+            // Stable: one order's pieces (its creation and an event, sent at once) keep the order they came in.
+            var byKey = batch.OrderBy(job => job.Key ?? "", StringComparer.Ordinal).ToList();
+            batch.Clear();
+            batch.AddRange(byKey);
+        }
         foreach (var job in batch)
         {
             job.Outcome = Outcome.Failed;
@@ -58,7 +83,11 @@ public sealed class GroupCommit(Store store, int maxBatch = 256, int? writers = 
                 // PostgreSQL with several nodes: a deadlock between two batches ends one statement. Retrying here
                 // would meet the same locks this batch still holds, so the work goes to the next batch, after this
                 // one commits and lets them go.
-                if (IsTransient(e) && job.Attempts++ < 3) job.Outcome = Outcome.Again;
+                if (IsTransient(e) && job.Attempts++ < 3)
+                {
+                    job.Outcome = Outcome.Again;
+                    Interlocked.Increment(ref _again);
+                }
                 else job.Fail(e);
             }
 #pragma warning restore CA1031
@@ -95,6 +124,8 @@ public sealed class GroupCommit(Store store, int maxBatch = 256, int? writers = 
 
     public abstract class Job
     {
+        internal string? Key { get; init; }
+
         internal int Attempts { get; set; }
 
         internal Outcome Outcome { get; set; }

@@ -308,6 +308,58 @@ public sealed class GroupCommitTests : IClassFixture<PostgresAvailability>
     }
 
     [Fact]
+    public async Task On_PostgreSQL_two_batches_holding_copies_of_the_same_orders_take_them_in_key_order_and_do_not_deadlock()
+    {
+        using var h = Harness.Create(TestStores.Postgres);
+        if (h is null) return;
+        h.Publisher().Click();
+        await using var group = new GroupCommit(h.Platform.Store);
+        var (a, b) = (Order("cross-a"), Order("cross-b"));
+        using var entered = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        using var busy = new ManualResetEventSlim();
+        using var free = new ManualResetEventSlim();
+        // One writer stores order a and waits, uncommitted; released, it stores order b in the same batch.
+        var first = group.RunAsync(s =>
+        {
+            var view = h.Platform.Orders.Ingest(s, a, "aliexpress-ww");
+            entered.Set();
+            Assert.True(release.Wait(TimeSpan.FromSeconds(60)));
+            h.Platform.Orders.Ingest(s, b, "aliexpress-ww");
+            return view;
+        }, GroupCommit.Key("orders", a.Id));
+        Assert.True(entered.Wait(TimeSpan.FromSeconds(30)));
+
+        // The other writer is held in a batch of its own while copies of b and then a queue behind it, so its next
+        // batch holds both, b first. Taken in that order, it would store b and then wait for a, while the first
+        // waits for b: a deadlock. In key order it waits for a holding nothing, and the first goes on.
+        var hold = group.RunAsync(_ =>
+        {
+            busy.Set();
+            return free.Wait(TimeSpan.FromSeconds(60));
+        });
+        Assert.True(busy.Wait(TimeSpan.FromSeconds(30)));
+        var copyOfB = group.RunAsync(s => h.Platform.Orders.Ingest(s, b, "aliexpress-ww"), GroupCommit.Key("orders", b.Id));
+        var copyOfA = group.RunAsync(s => h.Platform.Orders.Ingest(s, a, "aliexpress-ww"), GroupCommit.Key("orders", a.Id));
+        free.Set();
+        Assert.True(await hold);
+        var waiting = "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'";
+        for (var tries = 0; h.Platform.Store.Read(s => s.Scalar<long>(waiting)) == 0; tries++)
+        {
+            Assert.True(tries < 3000, "the second batch never waited for the first's order");
+            await Task.Delay(10);
+        }
+        release.Set();
+
+        await Task.WhenAll(first, copyOfB, copyOfA).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(0, group.SentAgain);
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(await first), System.Text.Json.JsonSerializer.Serialize(await copyOfA));
+        Assert.Equal(2L, h.Platform.Store.Read(s => s.Scalar<long>("SELECT COUNT(*) FROM orders WHERE id IN ('cross-a', 'cross-b')")));
+
+        LastClick.Commissions.Order Order(string id) => new(id, h.Clock.GetUtcNow(), Currency.Of("USD"), "DE", [Build.Line()], "v1");
+    }
+
+    [Fact]
     public async Task SQLite_has_one_writer()
     {
         using var h = Harness.Sqlite();
