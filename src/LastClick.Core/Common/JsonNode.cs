@@ -43,7 +43,7 @@ public readonly struct JsonNode
         {
             throw ProblemException.Invalid(what, $"not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})");
         }
-        catch (ArgumentException)
+        catch (ArgumentException e) when (e.InnerException is System.Text.EncoderFallbackException)
         {
             // A string (not its JSON escape) holding a lone UTF-16 surrogate cannot be transcoded to UTF-8 to be parsed.
             throw ProblemException.Invalid(what, "is not valid text (a lone UTF-16 surrogate)");

@@ -22,18 +22,19 @@ public sealed class GroupCommit(Store store, int maxBatch = 256, int? writers = 
     private long _again;
 
     /// <summary>
-    /// Pieces sent to a later batch because PostgreSQL ended their statement to break a deadlock or a serialization
-    /// conflict (each waited a second first: its <c>deadlock_timeout</c>).
+    /// Pieces sent to a later batch because PostgreSQL ended their statement to break a deadlock (after its
+    /// <c>deadlock_timeout</c>, a second by default) or a serialization conflict; a piece sent twice counts twice.
     /// </summary>
     public long SentAgain => Interlocked.Read(ref _again);
 
     /// <summary>Runs the work in the next batch; completes once that batch is committed.</summary>
     /// <param name="key">
     /// The row the work locks first (<see cref="Key"/>: an order's, for the order or one of its events). PostgreSQL: a
-    /// batch runs its pieces in key order (ordinal; pieces without a key first, one key's pieces in the order they
-    /// came), so two batches (two writers, or two nodes) that both hold copies of the same orders lock them in the same
-    /// order, and neither waits for a row the other takes only after the one it waits for (a deadlock, which the
-    /// server ends after a second).
+    /// batch runs its pieces in key order (ordinal; pieces without a key first, so a batch's touches are stored before
+    /// its orders look for them; one key's pieces in the order they came into the batch), so two batches (two writers,
+    /// or two nodes) that both hold copies of the same orders lock them in the same order, and neither waits for a row
+    /// the other takes only after the one it waits for (a deadlock, which the server ends after a second). Pieces of
+    /// one batch have no order between them otherwise: none of their callers has been answered.
     /// </param>
     public Task<T> RunAsync<T>(Func<DbSession, T> work, string? key = null)
     {
@@ -49,7 +50,9 @@ public sealed class GroupCommit(Store store, int maxBatch = 256, int? writers = 
     {
         if (session.Provider == StoreProvider.Postgres && batch.Count > 1)
         {
-            // Stable: one order's pieces (its creation and an event, sent at once) keep the order they came in.
+            // Stable: one order's pieces in this batch (its creation and an event, sent at once) keep the order they
+            // came in. (Sent at once, they may also land in two batches, on the two writers: the event then waits for
+            // no uncommitted order and is refused as for an unknown one, as it would be on two nodes.)
             var byKey = batch.OrderBy(job => job.Key ?? "", StringComparer.Ordinal).ToList();
             batch.Clear();
             batch.AddRange(byKey);
@@ -83,11 +86,7 @@ public sealed class GroupCommit(Store store, int maxBatch = 256, int? writers = 
                 // PostgreSQL with several nodes: a deadlock between two batches ends one statement. Retrying here
                 // would meet the same locks this batch still holds, so the work goes to the next batch, after this
                 // one commits and lets them go.
-                if (IsTransient(e) && job.Attempts++ < 3)
-                {
-                    job.Outcome = Outcome.Again;
-                    Interlocked.Increment(ref _again);
-                }
+                if (IsTransient(e) && job.Attempts++ < 3) job.Outcome = Outcome.Again;
                 else job.Fail(e);
             }
 #pragma warning restore CA1031
@@ -106,7 +105,8 @@ public sealed class GroupCommit(Store store, int maxBatch = 256, int? writers = 
             else if (job.Outcome == Outcome.Again)
             {
                 again++;
-                if (!Enqueue(job)) job.Fail(new ObjectDisposedException(nameof(GroupCommit)));
+                if (Enqueue(job)) Interlocked.Increment(ref _again);
+                else job.Fail(new ObjectDisposedException(nameof(GroupCommit)));
             }
         }
         return batch.Count - again;

@@ -45,11 +45,12 @@ public static partial class LastClickServer
             var request = TouchRequest.Read(body);
             var touch = request.ToTouch(request.Id ?? throw ProblemException.Invalid("id", "is required"));
             Limits.CheckTime(touch.At, platform.Clock.GetUtcNow(), "at");
+            // No key: a batch runs its touches before its orders (keyed), which may look for them.
             await commits.RunAsync(s =>
             {
                 Tracking.TrackingService.RecordTouch(s, touch);
                 return true;
-            }, GroupCommit.Key("touches", touch.Id)).ConfigureAwait(false);
+            }).ConfigureAwait(false);
             return Results.NoContent();
         }).ConfigureAwait(false)).Produces(StatusCodes.Status204NoContent).WithBody<TouchRequest>().WithSummary("Receive a paid touch of the marketplace's own channels (A1)");
 

@@ -60,4 +60,8 @@ public sealed class JsonTextTests
         var e = Assert.Throws<ProblemException>(() => JsonNode.Parse(json, "body"));
         Assert.Equal(("body", "is not valid text (a lone UTF-16 surrogate)"), (e.Problem.Field, e.Problem.Detail));
     }
+
+    [Fact]
+    public void A_null_is_the_callers_error_not_bad_text() =>
+        Assert.Throws<ArgumentNullException>(() => JsonNode.Parse(null!, "body"));
 }

@@ -73,9 +73,17 @@ public sealed class ClickWriterTests : IClassFixture<PostgresAvailability>
     {
         using var hold = h.Platform.Store.Open();
         hold.Execute("BEGIN IMMEDIATE");
-        var waiting = start();
-        Assert.False(waiting.IsCompleted);
-        hold.Execute("COMMIT");
+        Task<T> waiting;
+        try
+        {
+            waiting = start();
+            Assert.False(waiting.IsCompleted);
+        }
+        finally
+        {
+            // Whatever failed: a pooled connection would keep the transaction, and the lock, for the next test.
+            hold.Execute("COMMIT");
+        }
         return await waiting;
     }
 
