@@ -69,7 +69,7 @@ internal static class OrderIngestBench
                     {
                         var start = Stopwatch.GetTimestamp();
                         var order = work[i];
-                        await group.RunAsync(s => platform.Orders.Ingest(s, order, "aliexpress-ww"), LastClick.Data.GroupCommit.Key("orders", order.Id)).ConfigureAwait(false);
+                        await platform.Orders.IngestAsync(group, order, "aliexpress-ww").ConfigureAwait(false);
                         latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
                     }
                 }))).GetAwaiter().GetResult();

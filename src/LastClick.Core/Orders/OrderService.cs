@@ -120,6 +120,13 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
     /// </summary>
     public OrderView Ingest(Order order, string programId) => store.InSession(s => Ingest(s, order, programId));
 
+    /// <summary>
+    /// As <see cref="Ingest(DbSession, Order, string, string)"/>, in the group commit's next batch, keyed by the order's id
+    /// (<see cref="GroupCommit.RunAsync{T}"/>: copies of orders in two batches are locked in one order).
+    /// </summary>
+    public Task<OrderView> IngestAsync(GroupCommit commits, Order order, string programId, string path = "order") =>
+        commits.RunAsync(s => Ingest(s, order, programId, path), GroupCommit.Key("orders", order.Id));
+
     /// <param name="path">What the caller's problems name the order (the API: its body, "").</param>
     public OrderView Ingest(DbSession s, Order order, string programId, string path = "order")
     {
@@ -208,6 +215,17 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
 
     /// <summary>Applies a marketplace event. A repeated event (same id, same body) changes nothing and returns false.</summary>
     public bool ApplyEvent(OrderEvent e) => store.InSession(s => ApplyEvent(s, e));
+
+    /// <summary>
+    /// Applies the event in the group commit's next batch, keyed by its order's id as the order is
+    /// (<see cref="IngestAsync"/>), and returns its order as it stands after it (the same for a repeat).
+    /// </summary>
+    public Task<OrderView?> ApplyEventAsync(GroupCommit commits, OrderEvent e, string path = "event") =>
+        commits.RunAsync(s =>
+        {
+            ApplyEvent(s, e, path);
+            return Find(s, e.OrderId);
+        }, GroupCommit.Key("orders", e.OrderId));
 
     /// <param name="path">What the caller's problems name the event (the API: its body, "").</param>
     public bool ApplyEvent(DbSession s, OrderEvent e, string path = "event")

@@ -24,7 +24,7 @@ public static partial class LastClickServer
             var programId = http.Request.Query["program"].FirstOrDefault() ?? DefaultProgram(platform.Programs, order.DeliveryCountry);
             // Checked before it joins a batch: a refused order holds up no one's commit.
             OrderService.Validate(order, platform.Programs.Get(programId, "program"), "", platform.Clock.GetUtcNow());
-            var view = await commits.RunAsync(s => platform.Orders.Ingest(s, order, programId, ""), GroupCommit.Key("orders", order.Id)).ConfigureAwait(false);
+            var view = await platform.Orders.IngestAsync(commits, order, programId, "").ConfigureAwait(false);
             return Results.Json(view, statusCode: StatusCodes.Status201Created);
         }).ConfigureAwait(false)).Produces<OrderView>(StatusCodes.Status201Created).WithBody<OrderRequest>().WithSummary("Receive an order (idempotent by id)").WithQuery(new QueryParameter("program", "The program an unattributed order belongs to (default: the first that pays for its delivery country)"));
 
@@ -32,11 +32,7 @@ public static partial class LastClickServer
         {
             var e = EventRequest.Read(body).ToEvent();
             // The same answer for the first delivery and for a repeat: the event's id and its order as it stands.
-            var order = await commits.RunAsync(s =>
-            {
-                platform.Orders.ApplyEvent(s, e, "");
-                return OrderService.Find(s, e.OrderId);
-            }, GroupCommit.Key("orders", e.OrderId)).ConfigureAwait(false);
+            var order = await platform.Orders.ApplyEventAsync(commits, e, "").ConfigureAwait(false);
             return Results.Json(new EventResponse(e.Id, order!));
         }).ConfigureAwait(false)).Produces<EventResponse>().WithBody<EventRequest>().WithSummary("Receive an order's event: paid, goods_received, auto_confirmed, cancelled, refunded, fraud (idempotent by id)");
 
