@@ -41,7 +41,7 @@ public static partial class LastClickServer
             var request = TouchRequest.Read(body);
             var touch = request.ToTouch(request.Id ?? throw ProblemException.Invalid("id", "is required"));
             Limits.CheckTime(touch.At, platform.Clock.GetUtcNow(), "at");
-            // No key: a batch runs its touches before its orders (keyed), which may look for them.
+            // No key: on PostgreSQL a batch runs its touches before its orders (keyed), which may look for them.
             await commits.RunAsync(s =>
             {
                 Tracking.TrackingService.RecordTouch(s, touch);
