@@ -33,12 +33,10 @@ public sealed class ReplicatedPostgres : IDisposable
         {
             if (pair._asRoot) PostgresServer.Run("chown", ["postgres:postgres", root]);
             pair.Pg("initdb", "-D", pair.PrimaryData, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync");
-            pair.PrimaryPort = PostgresServer.FreePort();
-            pair.StartServer(pair.PrimaryData, pair.PrimaryPort, "primary.log");
+            pair.PrimaryPort = pair.StartOnQuietPort(pair.PrimaryData, "primary.log");
             pair.Pg("pg_basebackup", "-h", "127.0.0.1", "-p", pair.PrimaryPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", "postgres",
                 "-D", pair.StandbyData, "-R", "-X", "stream", "--no-sync");
-            pair.StandbyPort = PostgresServer.FreePort();
-            pair.StartStandby();
+            pair.StandbyPort = pair.StartOnQuietPort(pair.StandbyData, "standby.log");
             return pair;
         }
         catch
@@ -48,7 +46,48 @@ public sealed class ReplicatedPostgres : IDisposable
         }
     }
 
+    /// <summary>Starts the standby again, on its port (the nodes' connection strings name it).</summary>
     public void StartStandby() => StartServer(StandbyData, StandbyPort, "standby.log");
+
+    /// <summary>
+    /// Starts a server on a port free at the moment and below the ephemeral range (the OS's 32768–60999 by default):
+    /// no outgoing connection is given it as its own port, as one could be while the standby is down and waits to be
+    /// started again on it. Another test's server may still take it between the look and the start: then another.
+    /// </summary>
+    private int StartOnQuietPort(string data, string log)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = QuietPort();
+            try
+            {
+                StartServer(data, port, log);
+                return port;
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+                // Taken between choosing and binding it (the log says so): another one.
+            }
+        }
+    }
+
+    private static int QuietPort()
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var port = Random.Shared.Next(20_000, 32_000);
+            try
+            {
+                using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (System.Net.Sockets.SocketException) when (attempt < 100)
+            {
+                // In use: another.
+            }
+        }
+    }
 
     /// <summary>Stops the standby at once, as a crash or a lost machine would.</summary>
     public void StopStandby() => Pg("pg_ctl", "-D", StandbyData, "-m", "immediate", "-w", "stop");
