@@ -81,17 +81,9 @@ internal static class OrderRollup
             var orders = Dapper.SqlMapper.Query<OrderRow>(connection,
                 $"SELECT {OrderService.StateColumns} FROM orders WHERE publisher_id IS NOT NULL AND id > @after ORDER BY id LIMIT 1000", new { after }, transaction).ToList();
             if (orders.Count == 0) break;
-            var lines = Dapper.SqlMapper.AsList(Dapper.SqlMapper.Query<LineRow>(connection,
+            var own = LineRow.ByOrder(Dapper.SqlMapper.Query<LineRow>(connection,
                 $"SELECT {OrderService.LineStateColumns} FROM order_lines WHERE order_id > @after AND order_id <= @last ORDER BY order_id, line_no",
                 new { after, last = orders[^1].Id }, transaction));
-            // Each order's lines, found by id: the store's order of ids is its collation's (PostgreSQL's need not be
-            // ordinal), so the two lists are matched by equality, not walked side by side.
-            var own = new Dictionary<string, List<LineRow>>(StringComparer.Ordinal);
-            foreach (var line in lines)
-            {
-                if (!own.TryGetValue(line.OrderId, out var list)) own[line.OrderId] = list = [];
-                list.Add(line);
-            }
             foreach (var order in orders)
             {
                 foreach (var part in Quality(order, own.TryGetValue(order.Id, out var list) ? list : [])) sums.Add(part, +1);

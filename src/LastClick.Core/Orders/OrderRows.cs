@@ -55,6 +55,21 @@ internal sealed class OrderRow
 
 internal sealed class LineRow
 {
+    /// <summary>
+    /// Lines grouped by their order's id, each order's in the order read. Matched by id, not walked beside a list of
+    /// orders: the store sorts ids by its collation, which need not be ordinal (PostgreSQL's is not).
+    /// </summary>
+    public static Dictionary<string, List<LineRow>> ByOrder(IEnumerable<LineRow> lines)
+    {
+        var byOrder = new Dictionary<string, List<LineRow>>(StringComparer.Ordinal);
+        foreach (var line in lines)
+        {
+            if (!byOrder.TryGetValue(line.OrderId, out var own)) byOrder[line.OrderId] = own = [];
+            own.Add(line);
+        }
+        return byOrder;
+    }
+
     public string OrderId { get; set; } = "";
     public int LineNo { get; set; }
     public string LineId { get; set; } = "";

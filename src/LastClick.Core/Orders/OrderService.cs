@@ -797,8 +797,7 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
             object param = s.Provider == StoreProvider.Postgres ? new { ids = chunk } : new { ids = JsonSerializer.Serialize(chunk) };
             var within = s.Provider == StoreProvider.Postgres ? "= ANY(@ids)" : "IN (SELECT value FROM json_each(@ids))";
             var rows = s.Query<OrderRow>($"SELECT * FROM orders WHERE id {within}", param).ToDictionary(o => o.Id, StringComparer.Ordinal);
-            var lines = s.Query<LineRow>($"SELECT * FROM order_lines WHERE order_id {within} ORDER BY order_id, line_no", param)
-                .GroupBy(l => l.OrderId).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+            var lines = LineRow.ByOrder(s.Query<LineRow>($"SELECT * FROM order_lines WHERE order_id {within} ORDER BY order_id, line_no", param));
             foreach (var id in chunk)
             {
                 var row = rows.TryGetValue(id, out var found) ? found : throw new KeyNotFoundException($"order {id} is not stored");
