@@ -185,91 +185,178 @@ public sealed class Feeds(Store store, ProgramCatalog programs, LinkService link
         using var streaming = Streaming(s);
         var context = Context(s, feed, program, now);
         var touch = new Touch("feed", TouchKind.AffiliateClick, now, 0, feed.PublisherId, Country: feed.Market);
+        var prefix = $"{origin.TrimEnd('/')}/go/{feed.Code}/";
+        // Two stages on two threads: the scan (the store's rows, made strings) runs a few blocks ahead of the rules
+        // (price, rate, images, link) — on a whole catalog the scan alone is most of a core, and a feed's writer (the
+        // format, the compression) a third (docs/performance.md). The session is the scan's until it ends: ReadAhead
+        // waits for it before this method's session is disposed.
+        foreach (var block in ReadAhead.Of(Scan(s, feed).Chunk(256), 8))
+        {
+            foreach (var row in block)
+            {
+                var currency = Currency.Of(row.Currency);
+                var price = currency.FromMinor(row.PriceMinor);
+                if (!PriceIn(feed.Filter, price, currency.Code, priceCurrency, rates)) continue;
+                decimal? sellerRate = row.SellerRate is { } sr ? decimal.Parse(sr, CultureInfo.InvariantCulture) : null;
+                var (paid, _) = RateOf(new OrderLine("feed", row.Id, row.Category, row.Store, price, 1, row.Affiliated, sellerRate, row.IsVirtual, row.Section, row.SellerOrigin),
+                    currency, feed.Market, touch, program, context, now);
+                if (feed.Filter.MinRate is { } minRate && paid < minRate) continue;
+                yield return new FeedItem(row.Id, row.Title, row.Description, row.Language, row.Language == feed.Language, row.Category, row.Store, price,
+                    currency.Code, row.Stock, JsonSerializer.Deserialize<string[]>(row.Images) ?? [], prefix + Uri.EscapeDataString(row.Id), paid, row.Rank);
+            }
+        }
+    }
+
+    /// <summary>A product's row as the scan read it, with its text in the feed's language (else English, else its first).</summary>
+    private sealed record Row(string Id, string Category, string? Store, string Currency, long PriceMinor, long Stock, bool Affiliated, string? SellerRate,
+        bool IsVirtual, string? Section, string? SellerOrigin, string Images, string Language, string Title, string? Description, int? Rank);
+
+    /// <summary>The products the feed's stored filters keep, with their text, in the feed's order, read in the session's snapshot.</summary>
+    private static IEnumerable<Row> Scan(DbSession s, Feed feed)
+    {
         var (where, param) = Where(feed);
         var bestSellers = feed.Filter.BestSellers;
-        // SQLite, a whole-catalog feed: the texts are merged from a second ordered scan (product_texts is clustered by
-        // product and language) instead of two look-ups per product. Otherwise they are joined. Columns are read in order
-        // (PostgreSQL streams them: SequentialAccess). The text, field by field: the feed's language, else English, else
-        // the product's first language (a French title with no French description carries the English description:
-        // Google Merchant refuses an item without one).
-        var merge = s.Provider == StoreProvider.Sqlite && !bestSellers && feed.Filter.Category is null && feed.Filter.Store is null;
-        var texts = merge
-            ? ""
-            : """
+        // SQLite, a whole-catalog feed: two ordered scans merged (CatalogScan). Otherwise the texts are joined. The text,
+        // field by field: the feed's language, else English, else the product's first language (a French title with no
+        // French description carries the English description: Google Merchant refuses an item without one).
+        if (s.Provider == StoreProvider.Sqlite && !bestSellers && feed.Filter.Category is null && feed.Filter.Store is null)
+        {
+            return CatalogScan(s, feed, where, param.MarketPattern);
+        }
+        var sql = $"""
+            SELECT p.id, p.category, p.store, p.currency, p.price_minor, p.stock, p.affiliated, p.seller_rate, p.is_virtual, p.section, p.seller_origin,
+                p.images,
                 CASE WHEN r.title IS NOT NULL THEN @Language WHEN e.title IS NOT NULL THEN 'en'
                      ELSE (SELECT MIN(language) FROM product_texts x WHERE x.product_id = p.id) END,
                 COALESCE(r.title, e.title, (SELECT title FROM product_texts x WHERE x.product_id = p.id ORDER BY language LIMIT 1)),
                 COALESCE(r.description, e.description, CASE WHEN r.title IS NULL AND e.title IS NULL
                      THEN (SELECT description FROM product_texts x WHERE x.product_id = p.id ORDER BY language LIMIT 1) END)
-                """;
-        var sql = $"""
-            SELECT p.id, p.category, p.store, p.currency, p.price_minor, p.stock, p.affiliated, p.seller_rate, p.is_virtual, p.section, p.seller_origin,
-                p.images{(merge ? "" : "," + texts)}{(bestSellers ? ", b.rank" : "")}
+                {(bestSellers ? ", b.rank" : "")}
             FROM products p
             {(bestSellers ? "JOIN best_sellers b ON b.product_id = p.id AND b.market = @Market AND b.month = @Month" : "")}
-            {(merge ? "" : "LEFT JOIN product_texts r ON r.product_id = p.id AND r.language = @Language LEFT JOIN product_texts e ON e.product_id = p.id AND e.language = 'en'")}
+            LEFT JOIN product_texts r ON r.product_id = p.id AND r.language = @Language LEFT JOIN product_texts e ON e.product_id = p.id AND e.language = 'en'
             {where}
             ORDER BY {(bestSellers ? "b.rank" : "p.id")}
             """;
         if (bestSellers) param.Month = BestSellerJob.Latest(s, feed.Market) ?? "";
-        var prefix = $"{origin.TrimEnd('/')}/go/{feed.Code}/";
-        using var textReader = merge
-            ? s.Reader("SELECT product_id, language, title, description FROM product_texts WHERE language IN (@Language, 'en') ORDER BY product_id, language", param)
-            : null;
-        var textAhead = textReader?.Read() ?? false;
+        return Joined(s, sql, param, bestSellers);
+    }
+
+    private static IEnumerable<Row> Joined(DbSession s, string sql, FeedParams param, bool bestSellers)
+    {
+        // Columns are read in order (PostgreSQL streams them: SequentialAccess).
         using var reader = s.Reader(sql, param);
         while (reader.Read())
         {
-            var id = reader.GetString(0);
-            var category = reader.GetString(1);
-            var storeName = String(reader, 2);
-            var currency = Currency.Of(reader.GetString(3));
-            var price = currency.FromMinor(reader.GetInt64(4));
-            var stock = reader.GetInt64(5);
-            var affiliated = reader.GetBoolean(6);
-            decimal? sellerRate = String(reader, 7) is { } sr ? decimal.Parse(sr, CultureInfo.InvariantCulture) : null;
-            var isVirtual = reader.GetBoolean(8);
-            var section = String(reader, 9);
-            var sellerOrigin = String(reader, 10);
-            var images = reader.GetString(11);
-            // Only the columns this query has: every column read is a call into SQLite.
-            string? language = null, title = null, description = null;
-            if (!merge) (language, title, description) = (reader.GetString(12), reader.GetString(13), String(reader, 14));
-            int? rank = bestSellers ? (int)reader.GetInt64(merge ? 12 : 15) : null;
-            if (textReader is not null)
-            {
-                string? englishTitle = null, englishDescription = null;
-                while (textAhead)
-                {
-                    var order = Utf8Order(textReader.GetString(0), id);
-                    if (order > 0) break;
-                    if (order == 0)
-                    {
-                        var (textLanguage, textTitle, textDescription) = (textReader.GetString(1), textReader.GetString(2), String(textReader, 3));
-                        if (textLanguage == feed.Language) (language, title, description) = (textLanguage, textTitle, textDescription);
-                        else (englishTitle, englishDescription) = (textTitle, textDescription);
-                    }
-                    textAhead = textReader.Read();
-                }
-                if (title is null && englishTitle is not null) (language, title) = ("en", englishTitle);
-                description ??= englishDescription;
-                if (title is null)
-                {
-                    // Neither the language nor English (rare): the product's first language, by a look-up beside the scans.
-                    var first = s.QuerySingleOrDefault<FirstText>(
-                        "SELECT language, title, description FROM product_texts WHERE product_id = @id ORDER BY language LIMIT 1", new { id });
-                    (language, title, description) = (first?.Language ?? feed.Language, first?.Title ?? "", description ?? first?.Description);
-                }
-            }
-            var translated = language == feed.Language;
-
-            if (!PriceIn(feed.Filter, price, currency.Code, priceCurrency, rates)) continue;
-            var (paid, _) = RateOf(new OrderLine("feed", id, category, storeName, price, 1, affiliated, sellerRate, isVirtual, section, sellerOrigin),
-                currency, feed.Market, touch, program, context, now);
-            if (feed.Filter.MinRate is { } minRate && paid < minRate) continue;
-            yield return new FeedItem(id, title!, description, language!, translated, category, storeName, price, currency.Code, stock,
-                JsonSerializer.Deserialize<string[]>(images) ?? [], prefix + Uri.EscapeDataString(id), paid, rank);
+            yield return new Row(reader.GetString(0), reader.GetString(1), String(reader, 2), reader.GetString(3), reader.GetInt64(4), reader.GetInt64(5),
+                reader.GetBoolean(6), String(reader, 7), reader.GetBoolean(8), String(reader, 9), String(reader, 10), reader.GetString(11),
+                reader.GetString(12), reader.GetString(13), String(reader, 14), bestSellers ? (int)reader.GetInt64(15) : null);
         }
+    }
+
+    /// <summary>
+    /// SQLite, a whole-catalog feed: the products in id order, their texts merged from a second scan in the same order
+    /// (product_texts is clustered by product and language) instead of two look-ups per product. Both are read through
+    /// SQLitePCL, a column at a time as UTF-8: ids are compared as bytes (SQLite's own order of TEXT), and a text is
+    /// made a string only when the item carries it — English is read before the feed's language and kept as bytes
+    /// until the product turns out to have no text in that language. Through Microsoft.Data.Sqlite's reader every
+    /// column was a string and several calls into SQLite, and this scan was most of a feed's time (docs/performance.md).
+    /// </summary>
+    private static IEnumerable<Row> CatalogScan(DbSession s, Feed feed, string where, string marketPattern)
+    {
+        var db = ((Microsoft.Data.Sqlite.SqliteConnection)s.Connection).Handle!;
+        using var products = Prepare(db, $"""
+            SELECT p.id, p.category, p.store, p.currency, p.price_minor, p.stock, p.affiliated, p.seller_rate, p.is_virtual, p.section, p.seller_origin, p.images
+            FROM products p {where} ORDER BY p.id
+            """, ("@MarketPattern", marketPattern));
+        using var texts = Prepare(db, "SELECT product_id, language, title, description FROM product_texts WHERE language IN (@Language, 'en') ORDER BY product_id, language",
+            ("@Language", feed.Language));
+        var language = Encoding.UTF8.GetBytes(feed.Language);
+        var id = new Utf8Buffer();
+        var (englishTitle, englishDescription) = (new Utf8Buffer(), new Utf8Buffer());
+        var textAhead = Step(db, texts);
+        while (Step(db, products))
+        {
+            id.Set(SQLitePCL.raw.sqlite3_column_blob(products, 0));
+            string? title = null, description = null, textLanguage = null;
+            var (english, englishHasDescription) = (false, false);
+            while (textAhead)
+            {
+                var order = SQLitePCL.raw.sqlite3_column_blob(texts, 0).SequenceCompareTo(id.Span);
+                if (order > 0) break;
+                if (order == 0)
+                {
+                    if (SQLitePCL.raw.sqlite3_column_blob(texts, 1).SequenceEqual(language))
+                    {
+                        (textLanguage, title, description) = (feed.Language, Text(texts, 2), NullableText(texts, 3));
+                    }
+                    else
+                    {
+                        english = true;
+                        englishTitle.Set(SQLitePCL.raw.sqlite3_column_blob(texts, 2));
+                        englishHasDescription = SQLitePCL.raw.sqlite3_column_type(texts, 3) != SQLitePCL.raw.SQLITE_NULL;
+                        englishDescription.Set(SQLitePCL.raw.sqlite3_column_blob(texts, 3));
+                    }
+                }
+                textAhead = Step(db, texts);
+            }
+            if (title is null && english) (textLanguage, title) = ("en", englishTitle.Decode());
+            if (description is null && english && englishHasDescription) description = englishDescription.Decode();
+            var productId = id.Decode();
+            if (title is null)
+            {
+                // Neither the language nor English (rare): the product's first language, by a look-up beside the scans.
+                var first = s.QuerySingleOrDefault<FirstText>(
+                    "SELECT language, title, description FROM product_texts WHERE product_id = @productId ORDER BY language LIMIT 1", new { productId });
+                (textLanguage, title, description) = (first?.Language ?? feed.Language, first?.Title ?? "", description ?? first?.Description);
+            }
+            yield return new Row(productId, Text(products, 1), NullableText(products, 2), Text(products, 3), SQLitePCL.raw.sqlite3_column_int64(products, 4),
+                SQLitePCL.raw.sqlite3_column_int64(products, 5), SQLitePCL.raw.sqlite3_column_int64(products, 6) != 0, NullableText(products, 7),
+                SQLitePCL.raw.sqlite3_column_int64(products, 8) != 0, NullableText(products, 9), NullableText(products, 10), Text(products, 11),
+                textLanguage!, title, description, null);
+        }
+
+        static SQLitePCL.sqlite3_stmt Prepare(SQLitePCL.sqlite3 db, string sql, (string Name, string Value) parameter)
+        {
+            Microsoft.Data.Sqlite.SqliteException.ThrowExceptionForRC(SQLitePCL.raw.sqlite3_prepare_v2(db, sql, out var statement), db);
+            var rc = SQLitePCL.raw.sqlite3_bind_text(statement, SQLitePCL.raw.sqlite3_bind_parameter_index(statement, parameter.Name), parameter.Value);
+            if (rc != SQLitePCL.raw.SQLITE_OK)
+            {
+                statement.Dispose();
+                Microsoft.Data.Sqlite.SqliteException.ThrowExceptionForRC(rc, db);
+            }
+            return statement;
+        }
+
+        static bool Step(SQLitePCL.sqlite3 db, SQLitePCL.sqlite3_stmt statement)
+        {
+            var rc = SQLitePCL.raw.sqlite3_step(statement);
+            if (rc is not (SQLitePCL.raw.SQLITE_ROW or SQLitePCL.raw.SQLITE_DONE)) Microsoft.Data.Sqlite.SqliteException.ThrowExceptionForRC(rc, db);
+            return rc == SQLitePCL.raw.SQLITE_ROW;
+        }
+
+        static string Text(SQLitePCL.sqlite3_stmt statement, int column) => Encoding.UTF8.GetString(SQLitePCL.raw.sqlite3_column_blob(statement, column));
+
+        static string? NullableText(SQLitePCL.sqlite3_stmt statement, int column) =>
+            SQLitePCL.raw.sqlite3_column_type(statement, column) == SQLitePCL.raw.SQLITE_NULL ? null : Text(statement, column);
+    }
+
+    /// <summary>A column's UTF-8 kept past the next step of its statement, in an array reused from row to row.</summary>
+    private sealed class Utf8Buffer
+    {
+        private byte[] _bytes = new byte[256];
+        private int _length;
+
+        public ReadOnlySpan<byte> Span => _bytes.AsSpan(0, _length);
+
+        public void Set(ReadOnlySpan<byte> value)
+        {
+            if (value.Length > _bytes.Length) _bytes = new byte[Math.Max(value.Length, _bytes.Length * 2)];
+            value.CopyTo(_bytes);
+            _length = value.Length;
+        }
+
+        public string Decode() => Encoding.UTF8.GetString(Span);
     }
 
     /// <summary>
@@ -294,19 +381,6 @@ public sealed class Feeds(Store store, ProgramCatalog programs, LinkService link
     private sealed class Restore(Action restore) : IDisposable
     {
         public void Dispose() => restore();
-    }
-
-    /// <summary>SQLite's order of TEXT (memcmp of UTF-8, i.e. code point order), from UTF-16: surrogates sort above U+E000–U+FFFF.</summary>
-    internal static int Utf8Order(string a, string b)
-    {
-        var n = Math.Min(a.Length, b.Length);
-        for (var i = 0; i < n; i++)
-        {
-            if (a[i] != b[i]) return Fix(a[i]) - Fix(b[i]);
-        }
-        return a.Length - b.Length;
-
-        static int Fix(char c) => c >= 0xE000 ? c - 0x800 : c >= 0xD800 ? c + 0x2000 : c;
     }
 
     private static string? String(System.Data.Common.DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
