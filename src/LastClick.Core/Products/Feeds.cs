@@ -202,14 +202,14 @@ public sealed class Feeds(Store store, ProgramCatalog programs, LinkService link
                     currency, feed.Market, touch, program, context, now);
                 if (feed.Filter.MinRate is { } minRate && paid < minRate) continue;
                 yield return new FeedItem(row.Id, row.Title, row.Description, row.Language, row.Language == feed.Language, row.Category, row.Store, price,
-                    currency.Code, row.Stock, row.Images, prefix + Uri.EscapeDataString(row.Id), paid, row.Rank);
+                    currency.Code, row.Stock, JsonSerializer.Deserialize<string[]>(row.Images) ?? [], prefix + Uri.EscapeDataString(row.Id), paid, row.Rank);
             }
         }
     }
 
     /// <summary>A product's row as the scan read it, with its text in the feed's language (else English, else its first).</summary>
     private sealed record Row(string Id, string Category, string? Store, string Currency, long PriceMinor, long Stock, bool Affiliated, string? SellerRate,
-        bool IsVirtual, string? Section, string? SellerOrigin, string[] Images, string Language, string Title, string? Description, int? Rank);
+        bool IsVirtual, string? Section, string? SellerOrigin, string Images, string Language, string Title, string? Description, int? Rank);
 
     /// <summary>The products the feed's stored filters keep, with their text, in the feed's order, read in the session's snapshot.</summary>
     private static IEnumerable<Row> Scan(DbSession s, Feed feed)
@@ -249,7 +249,7 @@ public sealed class Feeds(Store store, ProgramCatalog programs, LinkService link
         while (reader.Read())
         {
             yield return new Row(reader.GetString(0), reader.GetString(1), String(reader, 2), reader.GetString(3), reader.GetInt64(4), reader.GetInt64(5),
-                reader.GetBoolean(6), String(reader, 7), reader.GetBoolean(8), String(reader, 9), String(reader, 10), JsonSerializer.Deserialize<string[]>(reader.GetString(11)) ?? [],
+                reader.GetBoolean(6), String(reader, 7), reader.GetBoolean(8), String(reader, 9), String(reader, 10), reader.GetString(11),
                 reader.GetString(12), reader.GetString(13), String(reader, 14), bestSellers ? (int)reader.GetInt64(15) : null);
         }
     }
@@ -312,8 +312,7 @@ public sealed class Feeds(Store store, ProgramCatalog programs, LinkService link
             }
             yield return new Row(productId, Text(products, 1), NullableText(products, 2), Text(products, 3), SQLitePCL.raw.sqlite3_column_int64(products, 4),
                 SQLitePCL.raw.sqlite3_column_int64(products, 5), SQLitePCL.raw.sqlite3_column_int64(products, 6) != 0, NullableText(products, 7),
-                SQLitePCL.raw.sqlite3_column_int64(products, 8) != 0, NullableText(products, 9), NullableText(products, 10),
-                JsonSerializer.Deserialize<string[]>(SQLitePCL.raw.sqlite3_column_blob(products, 11)) ?? [],
+                SQLitePCL.raw.sqlite3_column_int64(products, 8) != 0, NullableText(products, 9), NullableText(products, 10), Text(products, 11),
                 textLanguage!, title, description, null);
         }
 
