@@ -22,9 +22,9 @@ public static class ReadAhead
             {
                 foreach (var item in source) queue.Add(item, stop.Token);
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
-                // the consumer stopped early
+                // the consumer stopped early (a cancellation of the source's own is its failure, handed on below)
             }
 #pragma warning disable CA1031 // handed to the consumer, which rethrows it
             catch (Exception e)

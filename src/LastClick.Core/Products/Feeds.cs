@@ -196,8 +196,8 @@ public sealed class Feeds(Store store, ProgramCatalog programs, LinkService link
             {
                 var currency = Currency.Of(row.Currency);
                 var price = currency.FromMinor(row.PriceMinor);
-                if (!PriceIn(feed.Filter, price, currency.Code, priceCurrency, rates)) continue;
                 decimal? sellerRate = row.SellerRate is { } sr ? decimal.Parse(sr, CultureInfo.InvariantCulture) : null;
+                if (!PriceIn(feed.Filter, price, currency.Code, priceCurrency, rates)) continue;
                 var (paid, _) = RateOf(new OrderLine("feed", row.Id, row.Category, row.Store, price, 1, row.Affiliated, sellerRate, row.IsVirtual, row.Section, row.SellerOrigin),
                     currency, feed.Market, touch, program, context, now);
                 if (feed.Filter.MinRate is { } minRate && paid < minRate) continue;
@@ -319,7 +319,14 @@ public sealed class Feeds(Store store, ProgramCatalog programs, LinkService link
         static SQLitePCL.sqlite3_stmt Prepare(SQLitePCL.sqlite3 db, string sql, (string Name, string Value) parameter)
         {
             Microsoft.Data.Sqlite.SqliteException.ThrowExceptionForRC(SQLitePCL.raw.sqlite3_prepare_v2(db, sql, out var statement), db);
-            var rc = SQLitePCL.raw.sqlite3_bind_text(statement, SQLitePCL.raw.sqlite3_bind_parameter_index(statement, parameter.Name), parameter.Value);
+            // Exactly the one parameter given: another (a filter that came to need one) would stay NULL and the feed be
+            // silently wrong.
+            if (SQLitePCL.raw.sqlite3_bind_parameter_count(statement) != 1 || SQLitePCL.raw.sqlite3_bind_parameter_index(statement, parameter.Name) != 1)
+            {
+                statement.Dispose();
+                throw new InvalidOperationException($"the catalog scan binds {parameter.Name} alone: {sql}");
+            }
+            var rc = SQLitePCL.raw.sqlite3_bind_text(statement, 1, parameter.Value);
             if (rc != SQLitePCL.raw.SQLITE_OK)
             {
                 statement.Dispose();
@@ -328,6 +335,8 @@ public sealed class Feeds(Store store, ProgramCatalog programs, LinkService link
             return statement;
         }
 
+        // The store's busy timeout applies to these steps as to any statement, and the session's read snapshot is open
+        // already (Context read through it): WAL never turns a reader with one away. Any error is SQLite's, thrown as is.
         static bool Step(SQLitePCL.sqlite3 db, SQLitePCL.sqlite3_stmt statement)
         {
             var rc = SQLitePCL.raw.sqlite3_step(statement);
