@@ -51,23 +51,10 @@ public static class PostgresServer
         var asRoot = Environment.UserName == "root";
         if (asRoot) Run("chown", ["postgres:postgres", root]);
         RunAs(asRoot, Path.Combine(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
-        int port;
-        for (var attempt = 1; ; attempt++)
-        {
-            port = FreePort();
-            try
-            {
-                RunAs(asRoot, Path.Combine(bin, "pg_ctl"),
-                    ["-D", data, "-l", Path.Combine(root, "server.log"), "-w", "-t", "60",
-                     "-o", $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
-                     "start"]);
-                break;
-            }
-            catch (InvalidOperationException) when (attempt < 3)
-            {
-                // The chosen port was taken between choosing and binding it (the log says so): another one.
-            }
-        }
+        var port = StartOnFreePort(FreePort, port => RunAs(asRoot, Path.Combine(bin, "pg_ctl"),
+            ["-D", data, "-l", Path.Combine(root, "server.log"), "-w", "-t", "60",
+             "-o", $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
+             "start"]));
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
             try
@@ -131,6 +118,28 @@ public static class PostgresServer
         catch (ArgumentException)
         {
             return false;
+        }
+    }
+
+    /// <summary>
+    /// Starts a server (<paramref name="start"/>, which throws <see cref="InvalidOperationException"/> when it fails) on a
+    /// port <paramref name="choose"/> finds free, and answers the port. Another process may take the port between the
+    /// look and the start (the server's log says so): then another port, three tries in all.
+    /// </summary>
+    internal static int StartOnFreePort(Func<int> choose, Action<int> start)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = choose();
+            try
+            {
+                start(port);
+                return port;
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+                // Taken between choosing and binding it: another one.
+            }
         }
     }
 

@@ -54,22 +54,7 @@ public sealed class ReplicatedPostgres : IDisposable
     /// no outgoing connection is given it as its own port, as one could be while the standby is down and waits to be
     /// started again on it. Another test's server may still take it between the look and the start: then another.
     /// </summary>
-    private int StartOnQuietPort(string data, string log)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var port = QuietPort();
-            try
-            {
-                StartServer(data, port, log);
-                return port;
-            }
-            catch (InvalidOperationException) when (attempt < 3)
-            {
-                // Taken between choosing and binding it (the log says so): another one.
-            }
-        }
-    }
+    private int StartOnQuietPort(string data, string log) => PostgresServer.StartOnFreePort(QuietPort, port => StartServer(data, port, log));
 
     private static int QuietPort()
     {
