@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Text.Json;
 using LastClick.Attribution;
@@ -844,13 +845,10 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
 
     public static EventType ParseEventType(string name) => TryParseEventType(name, out var t) ? t : throw new ArgumentException($"unknown event type '{name}'", nameof(name));
 
-    public static bool TryParseEventType(string name, out EventType type)
-    {
-        foreach (var t in Enum.GetValues<EventType>())
-        {
-            if (Name(t) == name) { type = t; return true; }
-        }
-        type = default;
-        return false;
-    }
+    public static bool TryParseEventType(string name, out EventType type) => EventTypes.TryGetValue(name, out type);
+
+    // Made once: Enum.GetValues makes a new array on every call, and every event is parsed twice (the replay's
+    // scenario, then the event itself).
+    private static readonly FrozenDictionary<string, EventType> EventTypes =
+        Enum.GetValues<EventType>().ToFrozenDictionary(Name, StringComparer.Ordinal);
 }

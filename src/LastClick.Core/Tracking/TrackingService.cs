@@ -42,6 +42,15 @@ public sealed class TrackingService(Store store, ClickClassifier classifier)
     /// </summary>
     internal static void Store(DbSession s, Click click, ClickClass cls)
     {
+        // SQLite: the click writer's positional insert, prepared once for the session (binding 24 values by name cost the
+        // replay about half of each click's insert; docs/performance.md). Its rollups wait in the journal.
+        // (A transaction SQLite rolled back by itself, a full disk say, is left to Microsoft.Data.Sqlite to report.)
+        if (s.Connection is Microsoft.Data.Sqlite.SqliteConnection sqlite && s.Transaction is not null && SQLitePCL.raw.sqlite3_get_autocommit(sqlite.Handle) == 0)
+        {
+            var insert = s.Resource(_ => new SqliteClickInsert(sqlite));
+            if (insert.Insert(click, cls, []) && !s.RollupsAtEnd) ClickJournal.Stored(s);
+            return;
+        }
         var stored = s.Query<(long Seq, string? Source)>($"""
             INSERT INTO clicks ({Columns})
             VALUES (@Id, @ProgramId, @PublisherId, @LinkId, @VisitorId, @at, @Ip, @country, @asn, @anonymizer, @invalid,
