@@ -249,6 +249,15 @@ public sealed class SqliteStore : Store
 
     private readonly bool _durable;
 
+    // SQLite counts every allocation of the process under one global mutex (memory statistics, which nothing here reads):
+    // off, as SQLite recommends for speed. Set before SQLite starts (the first connection starts it); where something
+    // opened a connection first, SQLite refuses the setting and nothing changes.
+    static SqliteStore()
+    {
+        SQLitePCL.Batteries_V2.Init();
+        _ = SQLitePCL.raw.sqlite3_config(SQLitePCL.raw.SQLITE_CONFIG_MEMSTATUS, 0);
+    }
+
     /// <param name="path">The database file (made with its folder when missing).</param>
     /// <param name="durable">
     /// False for a store that is deleted afterwards (<see cref="Replay.TemporaryStore"/>): commits are not synced to

@@ -164,6 +164,17 @@ public sealed class StoreTests : IClassFixture<PostgresAvailability>
     }
 
     [Fact]
+    public void Sqlite_keeps_no_memory_statistics_once_a_store_has_been_opened()
+    {
+        // Every allocation SQLite counts takes one process-wide mutex (docs/performance.md): the store turns the
+        // counting off before SQLite's first connection. With it on, any work leaves a count above zero.
+        using var h = Harness.Sqlite();
+        h.Publisher().Click();
+        h.Order();
+        Assert.Equal(0L, SQLitePCL.raw.sqlite3_memory_used());
+    }
+
+    [Fact]
     public void A_sessions_sqlite_writes_count_rows_store_values_and_fail_as_microsoft_data_sqlite_does()
     {
         // Writes run through SQLitePCL by position (SqliteWrite); what they cannot bind goes to Microsoft.Data.Sqlite.
