@@ -73,6 +73,26 @@ public sealed class ClickJournalTests
     }
 
     [Fact]
+    public void F2_a_click_recorded_one_at_a_time_twice_is_stored_once_with_its_publishers_traffic_source_and_counted_once()
+    {
+        // The replay's, the click API's and the demo's path: on SQLite the click writer's positional insert, one click
+        // at a time in the caller's session (docs/performance.md, fifteenth session).
+        using var h = Harness.Sqlite().Publisher("p1", trafficType: "cashback").Publisher("p2", trafficType: "coupon");
+        h.Click("c1", "v1", "2026-02-01T10:00:00Z");
+        h.Click("c1", "v1", "2026-02-01T10:00:00Z");
+        h.Click("c2", "v2", "2026-02-01T10:05:00Z", publisher: "p2", invalid: "bot");
+        Assert.Throws<LastClick.Common.ProblemException>(() => h.Click("c3", "v3", "2026-02-01T10:06:00Z", publisher: "nobody"));
+        using (var c = h.Platform.Store.Open())
+        {
+            Assert.Equal([("c1", "p1", "cashback", "v1", (string?)null), ("c2", "p2", "coupon", "v2", "bot")],
+                c.Query<(string, string, string, string, string?)>("SELECT id, publisher_id, traffic_source, visitor_id, invalid_reason FROM clicks ORDER BY seq"));
+        }
+        ClickJournal.Catch(h.Platform.Store);
+        Assert.Equal((2L, 2L), InRollups(h));
+        Assert.Equal(1L, LastClick.Reports.Reports.Run(h.Platform.Store, Days("2026-02-01", "2026-02-01")).Totals.Clicks);
+    }
+
+    [Fact]
     public async Task H1_the_click_writer_folds_by_itself_once_FoldEvery_clicks_wait()
     {
         using var h = Harness.Sqlite().Publisher();
