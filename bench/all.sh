@@ -99,14 +99,14 @@ fi
 
 # 2. Clicks with every click its own report keys, 64 writers, in process (SQLite).
 step clicks && for app in $APPS; do
-  line=$(dotnet "${BENCH[$app]}" clicks --diverse | grep "64 writers")
+  line=$(dotnet "${BENCH[$app]}" clicks --diverse | grep "64 writers") || { echo "clicks $app: no result" >&2; exit 1; }
   R[clicks:$app]=$(echo "$line" | sed -E 's/.*: ([0-9,]+) clicks\/s.*p99 ([0-9.]+) ms.*/\1\/s, p99 \2 ms/'); note "clicks $app: $line"
 done
 # The row's 40,000 clicks (the base's bench runs no other count) fill small rollup tables: a longer run is slower, as
 # every diverse click's rows land on more pages (both builds; docs/performance.md, fifteenth session). This checkout's
 # figure at 200,000 clicks goes beside it.
 if step clicks; then
-  line=$(dotnet "${BENCH[now]}" clicks --diverse --writers 64 --clicks 200000 | grep "64 writers")
+  line=$(dotnet "${BENCH[now]}" clicks --diverse --writers 64 --clicks 200000 | grep "64 writers") || { echo "clicks now, 200,000: no result" >&2; exit 1; }
   R[clicks:now]+=$(echo "$line" | sed -E 's/.*: ([0-9,]+) clicks\/s.*p99 ([0-9.]+) ms.*/ (200,000 clicks: \1\/s, p99 \2 ms)/'); note "clicks now, 200,000: $line"
 fi
 

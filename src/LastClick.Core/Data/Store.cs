@@ -255,8 +255,11 @@ public sealed class SqliteStore : Store
     static SqliteStore()
     {
         SQLitePCL.Batteries_V2.Init();
-        _ = SQLitePCL.raw.sqlite3_config(SQLitePCL.raw.SQLITE_CONFIG_MEMSTATUS, 0);
+        MemoryStatisticsOff = SQLitePCL.raw.sqlite3_config(SQLitePCL.raw.SQLITE_CONFIG_MEMSTATUS, 0) == SQLitePCL.raw.SQLITE_OK;
     }
+
+    /// <summary>Whether SQLite took the setting (false: something started SQLite before any store; only speed is lost).</summary>
+    internal static bool MemoryStatisticsOff { get; }
 
     /// <param name="path">The database file (made with its folder when missing).</param>
     /// <param name="durable">

@@ -845,7 +845,11 @@ public sealed partial class OrderService(Store store, ProgramCatalog programs, T
 
     public static EventType ParseEventType(string name) => TryParseEventType(name, out var t) ? t : throw new ArgumentException($"unknown event type '{name}'", nameof(name));
 
-    public static bool TryParseEventType(string name, out EventType type) => EventTypes.TryGetValue(name, out type);
+    public static bool TryParseEventType(string? name, out EventType type)
+    {
+        type = default;
+        return name is not null && EventTypes.TryGetValue(name, out type);
+    }
 
     // Made once: Enum.GetValues makes a new array on every call, and every event is parsed twice (the replay's
     // scenario, then the event itself).

@@ -5,10 +5,11 @@ using SQLitePCL;
 namespace LastClick.Tracking;
 
 /// <summary>
-/// The click writer's insert on SQLite, prepared once on the writer's connection and bound by position through
-/// SQLitePCLRaw. It is the hottest statement of the platform (one per redirect): Microsoft.Data.Sqlite binds every
-/// parameter by name, looking each one up in the statement, which cost several times the insert itself
-/// (docs/performance.md). Runs inside the connection's open transaction like any other statement.
+/// The click insert on SQLite, prepared once on a connection and bound by position through SQLitePCLRaw: the click
+/// writer's for its life, and a session's for clicks stored one at a time (the replay, the demo). It is the hottest
+/// statement of the platform (one per redirect): Microsoft.Data.Sqlite binds every parameter by name, looking each one
+/// up in the statement, which cost several times the insert itself (docs/performance.md). Runs inside the connection's
+/// open transaction like any other statement.
 /// </summary>
 internal sealed class SqliteClickInsert : IDisposable
 {
@@ -39,6 +40,14 @@ internal sealed class SqliteClickInsert : IDisposable
     public bool Insert(Click click, ClickClass cls, Dictionary<string, string?> sources)
     {
         if (!sources.TryGetValue(click.PublisherId, out var source)) sources[click.PublisherId] = source = Source(click.PublisherId);
+        return Insert(click, cls, source);
+    }
+
+    /// <summary>Stores one click on its own (one at a time, in the session's transaction): its publisher's traffic source is read now.</summary>
+    public bool Insert(Click click, ClickClass cls) => Insert(click, cls, Source(click.PublisherId));
+
+    private bool Insert(Click click, ClickClass cls, string? source)
+    {
         var s = _statement;
         try
         {
@@ -88,8 +97,9 @@ internal sealed class SqliteClickInsert : IDisposable
         var q = _source;
         try
         {
-            raw.sqlite3_bind_text(q, 1, publisherId);
-            var rc = raw.sqlite3_step(q);
+            var rc = raw.sqlite3_bind_text(q, 1, publisherId);
+            if (rc != raw.SQLITE_OK) SqliteException.ThrowExceptionForRC(rc, _db);
+            rc = raw.sqlite3_step(q);
             if (rc is not (raw.SQLITE_ROW or raw.SQLITE_DONE)) SqliteException.ThrowExceptionForRC(rc, _db);
             return rc == raw.SQLITE_ROW && raw.sqlite3_column_type(q, 0) != raw.SQLITE_NULL ? raw.sqlite3_column_text(q, 0).utf8_to_string() : null;
         }

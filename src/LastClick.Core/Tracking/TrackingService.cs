@@ -45,11 +45,15 @@ public sealed class TrackingService(Store store, ClickClassifier classifier)
         // SQLite: the click writer's positional insert, prepared once for the session (binding 24 values by name cost the
         // replay about half of each click's insert; docs/performance.md). Its rollups wait in the journal.
         // (A transaction SQLite rolled back by itself, a full disk say, is left to Microsoft.Data.Sqlite to report.)
-        if (s.Connection is Microsoft.Data.Sqlite.SqliteConnection sqlite && s.Transaction is not null && SQLitePCL.raw.sqlite3_get_autocommit(sqlite.Handle) == 0)
+        if (s.Provider == StoreProvider.Sqlite)
         {
-            var insert = s.Resource(_ => new SqliteClickInsert(sqlite));
-            if (insert.Insert(click, cls, []) && !s.RollupsAtEnd) ClickJournal.Stored(s);
-            return;
+            _ = s.Transaction; // the session's transaction is still open (a committed session throws, as any statement would)
+            var sqlite = (Microsoft.Data.Sqlite.SqliteConnection)s.Connection;
+            if (SQLitePCL.raw.sqlite3_get_autocommit(sqlite.Handle) == 0)
+            {
+                if (s.Resource(static session => new SqliteClickInsert((Microsoft.Data.Sqlite.SqliteConnection)session.Connection)).Insert(click, cls) && !s.RollupsAtEnd) ClickJournal.Stored(s);
+                return;
+            }
         }
         var stored = s.Query<(long Seq, string? Source)>($"""
             INSERT INTO clicks ({Columns})
