@@ -64,11 +64,43 @@ public sealed class NewsService(Store store, ProgramCatalog programs, TimeProvid
     /// </summary>
     public int Route(int batch = 200)
     {
+        var routing = Next(batch);
+        if (routing.Count > 0) store.InSession(routing.Write);
+        return routing.Count;
+    }
+
+    /// <summary>
+    /// <see cref="Route(int)"/> for a node that takes orders: on SQLite its writes are a piece of the orders' group commit
+    /// (in the batch's transaction, under its savepoint), so the router never holds the file's one write lock between
+    /// two of the orders' batches. In a transaction of its own the writer waited for it: for the router's pool thread to
+    /// be scheduled and to commit, on every routing round (docs/performance.md). On PostgreSQL it keeps a transaction of
+    /// its own: its advisory lock would otherwise be held for the whole batch.
+    /// </summary>
+    public async Task<int> RouteAsync(GroupCommit commits, int batch = 200)
+    {
+        ArgumentNullException.ThrowIfNull(commits);
+        if (store.Provider != StoreProvider.Sqlite) return Route(batch);
+        var routing = Next(batch);
+        if (routing.Count > 0) await commits.RunAsync(s => { routing.Write(s); return 0; }).ConfigureAwait(false);
+        return routing.Count;
+    }
+
+    /// <summary>What the messages past the cursor call for (read and composed outside the write), and its write.</summary>
+    internal Routing Next(int batch)
+    {
         var messages = store.Read(s => Outbox.Past<MessageRow>(s, CursorName, "id, kind, program_id, publisher_id, subject, payload, at", batch));
-        if (messages.Count == 0) return 0;
+        if (messages.Count == 0) return new Routing(messages, [], default, PublicUrl);
         var routed = messages.Select(m => Quiet(m) ? (Message: m, Audiences: new List<string>(), Mails: new List<OutgoingMail>()) : (Message: m, Audiences: Audiences(m), Mails: Compose(m))).ToList();
-        var now = clock.GetUtcNow();
-        store.InSession(s =>
+        return new Routing(messages, routed, clock.GetUtcNow(), PublicUrl);
+    }
+
+    internal sealed class Routing(List<MessageRow> messages, List<(MessageRow Message, List<string> Audiences, List<OutgoingMail> Mails)> routed,
+        DateTimeOffset now, string publicUrl)
+    {
+        public int Count => messages.Count;
+
+        /// <summary>The notifications, the mail and the cursor's move; messages another router wrote meanwhile are skipped.</summary>
+        public void Write(DbSession s)
         {
             if (s.Provider == StoreProvider.Postgres) s.Execute("SELECT pg_advisory_xact_lock(7142039)");
             var current = Outbox.Cursor(s, CursorName);
@@ -79,11 +111,10 @@ public sealed class NewsService(Store store, ProgramCatalog programs, TimeProvid
                     s.Execute("INSERT INTO notifications (message_id, audience, at) VALUES (@Id, @audience, @At) ON CONFLICT (message_id, audience) DO NOTHING",
                         new { m.Id, audience, m.At });
                 }
-                foreach (var mail in mails) Mailbox.Add(s, mail, now, m.Id, PublicUrl);
+                foreach (var mail in mails) Mailbox.Add(s, mail, now, m.Id, publicUrl);
             }
             Outbox.MoveCursor(s, CursorName, messages[^1].Position);
-        });
-        return messages.Count;
+        }
     }
 
     /// <summary>News nobody needs told: a publisher's first payout details (only a change of them is a warning sign).</summary>
@@ -411,7 +442,7 @@ public sealed class NewsService(Store store, ProgramCatalog programs, TimeProvid
     }
 
 #pragma warning disable CA1812 // instantiated by the row mapper
-    private sealed class MessageRow
+    internal sealed class MessageRow
     {
         public long Id { get; set; }
         public string Kind { get; set; } = "";

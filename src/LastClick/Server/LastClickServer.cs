@@ -58,7 +58,7 @@ public static partial class LastClickServer
         builder.Services.AddHostedService<PostbackWorker>();
         var smtp = Notifications.SmtpSettings.Read(key => builder.Configuration[key]);
         builder.Services.AddSingleton(new MailSettings(smtp));
-        builder.Services.AddHostedService(services => new MailWorker(platform, smtp, services.GetRequiredService<ILogger<MailWorker>>()));
+        builder.Services.AddHostedService(services => new MailWorker(platform, smtp, services.GetRequiredService<GroupCommit>(), services.GetRequiredService<ILogger<MailWorker>>()));
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi(ApiDocument.Configure);
         // Money and rates as decimal strings in every answer (docs/api.md).

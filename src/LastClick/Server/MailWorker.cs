@@ -1,3 +1,4 @@
+using LastClick.Data;
 using LastClick.Notifications;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -10,14 +11,14 @@ namespace LastClick.Server;
 /// sharing PostgreSQL share it: claimed with SKIP LOCKED and a lease). Once an hour, the weekly broken-links digests
 /// that are due. Without SMTP, mail stays queued and is read in the dashboard.
 /// </summary>
-internal sealed partial class MailWorker(Platform platform, SmtpSettings? smtp, ILogger<MailWorker> log) : BackgroundService
+internal sealed partial class MailWorker(Platform platform, SmtpSettings? smtp, GroupCommit commits, ILogger<MailWorker> log) : BackgroundService
 {
     private DateTimeOffset _digestsAt = DateTimeOffset.MinValue;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         WorkerLoop.RunAsync(platform.Clock, TimeSpan.FromSeconds(1), async cancel =>
         {
-            while (platform.News.Route() > 0) { }
+            while (await platform.News.RouteAsync(commits).ConfigureAwait(false) > 0) { }
             var now = platform.Clock.GetUtcNow();
             if (now - _digestsAt >= TimeSpan.FromHours(1))
             {

@@ -1,5 +1,6 @@
 using LastClick.Access;
 using LastClick.Common;
+using LastClick.Data;
 using LastClick.Notifications;
 using LastClick.Products;
 using LastClick.Publishers;
@@ -83,6 +84,39 @@ public sealed class NewsTests : IClassFixture<PostgresAvailability>
         var team = h.Platform.News.List(Operator(h));
         Assert.Equal(("publisher_applied", "/o/moderation"), (team.Single().Kind, team.Single().Link));
         Assert.Contains(id, team.Single().Title, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task E6_news_routed_in_the_orders_group_commit_is_committed_when_answered_and_a_router_that_read_before_another_wrote_adds_nothing_twice(string provider)
+    {
+        using var h = Harness.Create(provider);
+        if (h is null) return;
+        var lena = Apply(h);
+        h.Platform.Applications.Decide(lena, "aliexpress-ww", false, DecisionReasons.NoVisibleChannel, "Your site has no content yet.", "mod@program.example");
+        var team = Operator(h);
+
+        // A router reads and composes; another routes the same messages before the first one writes.
+        var late = OutboxReaders.Until(() => h.Platform.News.Next(200), r => r.Count == 2);
+        Route(h);
+        h.Platform.Store.InSession(late.Write);
+        Assert.Single(Mailbox.List(h.Platform.Store, null, null));
+        Assert.Single(h.Platform.News.List(h.Platform.Accounts.FindByEmail("lena@gadgets.example")!));
+        Assert.Single(h.Platform.News.List(team));
+
+        // The worker's way (SQLite: a piece of the orders' batch): what it routed is there once it is answered.
+        var max = Apply(h, "max@phones.example");
+        h.Platform.Applications.Decide(max, "aliexpress-ww", false, DecisionReasons.NoVisibleChannel, "No site yet.", "mod@program.example");
+        await using (var commits = new GroupCommit(h.Platform.Store))
+        {
+            var routed = 0;
+            OutboxReaders.ReadAll(h.Platform.Store, "news", () => { var n = h.Platform.News.RouteAsync(commits).GetAwaiter().GetResult(); routed += n; return n; });
+            Assert.Equal(2, routed);
+            Assert.Equal(0, await h.Platform.News.RouteAsync(commits));
+        }
+        Assert.Equal(["lena@gadgets.example", "max@phones.example"], Mailbox.List(h.Platform.Store, null, null).Select(m => m.To).Order(StringComparer.Ordinal));
+        Assert.Single(h.Platform.News.List(h.Platform.Accounts.FindByEmail("max@phones.example")!));
+        Assert.Equal(2, h.Platform.News.List(team).Count);
     }
 
     [Theory]

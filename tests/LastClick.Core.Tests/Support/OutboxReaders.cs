@@ -29,4 +29,16 @@ public static class OutboxReaders
         }
         throw new TimeoutException($"the outbox's {reader} reader stayed behind for 60 s");
     }
+
+    /// <summary>Runs <paramref name="read"/> until what it answers is <paramref name="done"/> (PostgreSQL: as <see cref="ReadAll"/>, at most 60 s).</summary>
+    public static T Until<T>(Func<T> read, Func<T, bool> done)
+    {
+        for (var tries = 0; tries < 600; tries++)
+        {
+            var answer = read();
+            if (done(answer)) return answer;
+            Thread.Sleep(100);
+        }
+        throw new TimeoutException("the outbox's reader did not get what it waited for in 60 s");
+    }
 }
