@@ -142,29 +142,78 @@ public sealed class PostbackService(Store store, ProgramCatalog programs, TimePr
     public int Dispatch(int batch = 1000) => store.InSession(s =>
     {
         if (s.Provider == StoreProvider.Postgres) s.Execute("SELECT pg_advisory_xact_lock(7142038)");
+        return Write(s, Plan(s, batch));
+    });
+
+    /// <summary>What one round of dispatching did: messages read past the cursor, and jobs queued for them.</summary>
+    public readonly record struct Dispatched(int Read, int Queued);
+
+    /// <summary>
+    /// <see cref="Dispatch"/> for a node that takes orders; its worker goes on while <see cref="Dispatched.Read"/> is
+    /// not 0 (a round that queued nothing may still have read a full batch). On SQLite the messages and settings are read
+    /// from a snapshot and the jobs and the cursor's move are a piece of the orders' group commit (messages another
+    /// dispatcher took meanwhile are skipped), so the dispatcher never holds the file's one write lock between two of the
+    /// orders' batches (as <see cref="NewsService.RouteAsync"/>). On PostgreSQL it keeps a transaction of its own.
+    /// </summary>
+    public async Task<Dispatched> DispatchAsync(GroupCommit commits, int batch = 1000)
+    {
+        ArgumentNullException.ThrowIfNull(commits);
+        if (store.Provider != StoreProvider.Sqlite)
+        {
+            return store.InSession(s =>
+            {
+                if (s.Provider == StoreProvider.Postgres) s.Execute("SELECT pg_advisory_xact_lock(7142038)");
+                var planned = Plan(s, batch);
+                return new Dispatched(planned.Read, Write(s, planned));
+            });
+        }
+        var plan = store.Read(s => Plan(s, batch));
+        if (plan.Read == 0) return default;
+        return new Dispatched(plan.Read, await commits.RunAsync(s => Write(s, plan)).ConfigureAwait(false));
+    }
+
+    /// <summary>The jobs the messages past the cursor call for, by their publishers' settings, and where the cursor goes.</summary>
+    private static DispatchPlan Plan(DbSession s, int batch)
+    {
         var messages = Outbox.Past<MessageRow>(s, "postbacks", "id, kind, program_id, publisher_id", batch);
-        if (messages.Count == 0) return 0;
-        var now = Times.ToMicros(clock.GetUtcNow());
+        if (messages.Count == 0) return new DispatchPlan(0, default, []);
         var settings = new Dictionary<string, List<PostbackSetting>>(StringComparer.Ordinal);
-        var queued = 0;
-        int Queue(MessageRow m, string audience, string eventName)
+        var jobs = new List<PlannedJob>();
+        void Queue(MessageRow m, string audience, string eventName)
         {
             if (!settings.TryGetValue(audience, out var mine)) settings[audience] = mine = Settings(s, audience);
             var setting = mine.FirstOrDefault(x => x.ProgramId == m.ProgramId) ?? mine.FirstOrDefault(x => x.ProgramId.Length == 0);
-            if (setting is null || !setting.Events.Contains(eventName)) return 0;
-            return s.Execute("""
-                INSERT INTO postback_jobs (message_id, publisher_id, program_id, status, attempts, next_at, created_at)
-                VALUES (@Id, @audience, @program, 'pending', 0, @now, @now) ON CONFLICT (message_id, publisher_id, program_id) DO NOTHING
-                """, new { m.Id, audience, program = setting.ProgramId, now });
+            if (setting is not null && setting.Events.Contains(eventName)) jobs.Add(new PlannedJob(m.Position, m.Id, audience, setting.ProgramId));
         }
         foreach (var m in messages)
         {
-            if (m.PublisherId is not null && m.Kind.StartsWith("order_", StringComparison.Ordinal)) queued += Queue(m, m.PublisherId, m.Kind["order_".Length..]);
-            if (OperatorEvents.FirstOrDefault(e => e.Value == m.Kind) is { Key: { } operatorEvent }) queued += Queue(m, Operator, operatorEvent);
+            if (m.PublisherId is not null && m.Kind.StartsWith("order_", StringComparison.Ordinal)) Queue(m, m.PublisherId, m.Kind["order_".Length..]);
+            if (OperatorEvents.FirstOrDefault(e => e.Value == m.Kind) is { Key: { } operatorEvent }) Queue(m, Operator, operatorEvent);
         }
-        Outbox.MoveCursor(s, "postbacks", messages[^1].Position);
+        return new DispatchPlan(messages.Count, messages[^1].Position, jobs);
+    }
+
+    /// <summary>Queues the plan's jobs of messages still past the cursor and moves it; returns the jobs queued.</summary>
+    private int Write(DbSession s, DispatchPlan plan)
+    {
+        if (plan.Read == 0) return 0;
+        var current = Outbox.Cursor(s, "postbacks");
+        var now = Times.ToMicros(clock.GetUtcNow());
+        var queued = 0;
+        foreach (var job in plan.Jobs.Where(j => j.Position > current))
+        {
+            queued += s.Execute("""
+                INSERT INTO postback_jobs (message_id, publisher_id, program_id, status, attempts, next_at, created_at)
+                VALUES (@MessageId, @Audience, @ProgramId, 'pending', 0, @now, @now) ON CONFLICT (message_id, publisher_id, program_id) DO NOTHING
+                """, new { job.MessageId, job.Audience, job.ProgramId, now });
+        }
+        Outbox.MoveCursor(s, "postbacks", plan.Last);
         return queued;
-    });
+    }
+
+    private sealed record PlannedJob(Outbox.Position Position, long MessageId, string Audience, string ProgramId);
+
+    private sealed record DispatchPlan(int Read, Outbox.Position Last, List<PlannedJob> Jobs);
 
     // ---- Delivery ---------------------------------------------------------------------------------------------------
 

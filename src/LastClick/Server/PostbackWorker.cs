@@ -1,3 +1,4 @@
+using LastClick.Data;
 using LastClick.Notifications;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -8,7 +9,7 @@ namespace LastClick.Server;
 /// Delivers publisher postbacks from the outbox, one worker per node: every second, queue what is new and send what is
 /// due. Nodes sharing PostgreSQL share the work (jobs are claimed with SKIP LOCKED and a lease).
 /// </summary>
-internal sealed partial class PostbackWorker(Platform platform, ILogger<PostbackWorker> log) : BackgroundService
+internal sealed partial class PostbackWorker(Platform platform, GroupCommit commits, ILogger<PostbackWorker> log) : BackgroundService
 {
     /// <summary>How old a write transaction is before the worker warns that it holds the outbox back (PostgreSQL).</summary>
     private static readonly TimeSpan HoldWarning = TimeSpan.FromMinutes(1);
@@ -20,7 +21,8 @@ internal sealed partial class PostbackWorker(Platform platform, ILogger<Postback
         using var http = PostbackService.CreateClient(platform.Postbacks.Policy);
         await WorkerLoop.RunAsync(platform.Clock, TimeSpan.FromSeconds(1), async cancel =>
         {
-            while (platform.Postbacks.Dispatch() > 0) { }
+            // Until nothing is left to read: a round may queue no job and still have read a full batch.
+            while ((await platform.Postbacks.DispatchAsync(commits).ConfigureAwait(false)).Read > 0) { }
             while (await platform.Postbacks.DeliverDueAsync(http, cancel: cancel).ConfigureAwait(false) > 0) { }
             WarnOfHolders();
         }, e => Failed(log, e), stoppingToken).ConfigureAwait(false);
@@ -33,9 +35,9 @@ internal sealed partial class PostbackWorker(Platform platform, ILogger<Postback
     private void WarnOfHolders()
     {
         var now = platform.Clock.GetUtcNow();
-        if (platform.Store.Provider != LastClick.Data.StoreProvider.Postgres || now - _holdersAt < HoldWarning) return;
+        if (platform.Store.Provider != StoreProvider.Postgres || now - _holdersAt < HoldWarning) return;
         _holdersAt = now;
-        foreach (var h in platform.Store.Read(s => LastClick.Data.Outbox.HeldBackBy(s, HoldWarning)))
+        foreach (var h in platform.Store.Read(s => Outbox.HeldBackBy(s, HoldWarning)))
         {
             HeldBack(log, h.Kind, h.Pid, h.State, h.Database, h.Seconds, h.Query);
         }

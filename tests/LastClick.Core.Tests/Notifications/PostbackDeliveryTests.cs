@@ -55,6 +55,36 @@ public sealed class PostbackDeliveryTests : IClassFixture<PostgresAvailability>
 
     [Theory]
     [MemberData(nameof(Stores))]
+    public async Task I2_the_worker_s_dispatch_says_how_many_messages_it_read_so_a_round_that_queued_nothing_does_not_stop_it_behind(string provider)
+    {
+        using var h = await Setup(provider);
+        if (h is null) return;
+        h.Click();
+        h.Order("o1");
+        h.Event("e1", "goods_received", "2026-02-04T00:00:00Z");
+        h.Event("e2", "fraud", "2026-02-05T00:00:00Z");
+        var rounds = new List<PostbackService.Dispatched>();
+        await using (var commits = new GroupCommit(h.Platform.Store))
+        {
+            // One message a round, as the worker loops: on while a round read something.
+            OutboxReaders.ReadAll(h.Platform.Store, "postbacks", () =>
+            {
+                PostbackService.Dispatched round;
+                while ((round = h.Platform.Postbacks.DispatchAsync(commits, batch: 1).GetAwaiter().GetResult()).Read > 0) rounds.Add(round);
+                return 0;
+            });
+            Assert.Equal(default, await h.Platform.Postbacks.DispatchAsync(commits));
+        }
+        // Created and payable were asked for, declined was not: a round read it and queued nothing.
+        Assert.Equal(2, rounds.Sum(r => r.Queued));
+        Assert.Contains(rounds, r => r is { Read: 1, Queued: 0 });
+        Assert.All(rounds, r => Assert.Equal(1, r.Read));
+        Assert.Equal(2, h.Platform.Store.Read(s => s.Scalar<long>("SELECT COUNT(*) FROM postback_jobs")));
+        Assert.Equal(0, h.Platform.Postbacks.Dispatch());
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
     public async Task I2_a_sender_that_dies_after_claiming_leaves_the_delivery_to_the_next_one_with_the_same_event_id(string provider)
     {
         using var h = await Setup(provider);
