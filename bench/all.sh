@@ -126,7 +126,8 @@ step http && for app in $APPS; do
   dotnet "${LC[$app]}" serve --store "$db" --urls "http://127.0.0.1:$port" >"$WORK/orders-$app.log" 2>&1 &
   server=$!
   wait_up "$port"
-  wrk -t2 -c64 -d5s -s bench/orders.lua "http://127.0.0.1:$port" -- "$key" 50000 warm >/dev/null
+  # 15 s of warm-up: after 5 s the JIT's tiering thread still took ~30% of a core through the measured run (docs/performance.md).
+  wrk -t2 -c64 -d15s -s bench/orders.lua "http://127.0.0.1:$port" -- "$key" 50000 warm >/dev/null
   out=$(wrk -t2 -c64 -d"${SECS}s" --latency -s bench/orders.lua "http://127.0.0.1:$port" -- "$key" 50000 run)
   R[http:$app]=$(echo "$out" | awk '/Requests\/sec/ {printf "%d/s", $2}'); note "orders over HTTP $app: ${R[http:$app]}"
   kill $server; wait $server 2>/dev/null || true

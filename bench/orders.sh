@@ -16,6 +16,7 @@ bench="dotnet bench/LastClick.Bench/bin/Release/net10.0/LastClick.Bench.dll"
 key=$($bench seed-visitors "$db" 50000)
 dotnet src/LastClick/bin/Release/net10.0/lastclick.dll serve --store "$db" --urls http://127.0.0.1:5183 >"$work/lc.log" 2>&1 &
 for _ in $(seq 1 100); do curl -fs http://127.0.0.1:5183/healthz >/dev/null && break; sleep 0.1; done
-wrk -t2 -c64 -d5s -s bench/orders.lua http://127.0.0.1:5183 -- "$key" 50000 warm >/dev/null
+# 15 s of warm-up: after 5 s the JIT's tiering thread still took ~30% of a core through the measured run (docs/performance.md).
+wrk -t2 -c64 -d15s -s bench/orders.lua http://127.0.0.1:5183 -- "$key" 50000 warm >/dev/null
 wrk -t2 -c64 -d"${secs}s" --latency -s bench/orders.lua http://127.0.0.1:5183 -- "$key" 50000 run | grep -E "Requests/sec|50%|99%|requests in|Non-2xx"
 echo "attributed orders stored (warm-up included): $($bench count-orders "$db")"
