@@ -125,7 +125,8 @@ if (what == "link")
 }
 if (what == "seed-visitors")
 {
-    // For bench/orders.sh: a publisher, clicks for visitors v0…v{N-1} an hour ago, and a marketplace key (printed).
+    // For bench/orders.sh: publishers, clicks for visitors v0…v{N-1} an hour ago, and a marketplace key (printed);
+    // with a URL after the count, a postback to it for every publisher.
     using var store = new LastClick.Data.SqliteStore(args[1]);
     store.Migrate(TimeProvider.System);
     var platform = new LastClick.Platform(store, ProgramCatalog.BuiltIn(), TimeProvider.System);
@@ -139,6 +140,12 @@ if (what == "seed-visitors")
             platform.Tracking.RecordClick(s, new LastClick.Tracking.Click($"c{v}", "aliexpress-ww", $"p{v % 100}", $"v{v}", at, "81.2.69.142", "Mozilla/5.0 Firefox/128.0", null));
         }
     });
+    if (args.Length > 3)
+    {
+        // A postback for every publisher, to the URL given (a tracker on loopback): the delivery worker runs beside the orders.
+        platform.Postbacks.Policy = LastClick.Notifications.OutboundPolicy.Parse("127.0.0.0/8");
+        for (var p = 0; p < 100; p++) await platform.Postbacks.SaveAsync($"p{p}", args[3], "GET", null, null);
+    }
     Console.WriteLine(platform.Keys.Create(LastClick.Access.KeyRole.Marketplace));
     return 0;
 }

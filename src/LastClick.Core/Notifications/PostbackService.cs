@@ -248,15 +248,28 @@ public sealed class PostbackService(Store store, ProgramCatalog programs, TimePr
     }) { Timeout = TimeSpan.FromSeconds(10) };
 
     /// <summary>Claims up to <paramref name="batch"/> due jobs, sends them (at most four at a time per host), records each attempt. Returns how many were sent.</summary>
-    public async Task<int> DeliverDueAsync(HttpClient http, int batch = 50, CancellationToken cancel = default)
+    public Task<int> DeliverDueAsync(HttpClient http, int batch = 50, CancellationToken cancel = default) => DeliverDueAsync(http, null, batch, cancel);
+
+    /// <summary>
+    /// <see cref="DeliverDueAsync(HttpClient, int, CancellationToken)"/> for a node that takes orders: on SQLite the claim
+    /// and the batch's results are pieces of the orders' group commit (as <see cref="DispatchAsync"/>), not two write
+    /// sessions of their own for every batch of due postbacks, each waiting its turn at the file's write lock.
+    /// </summary>
+    public Task<int> DeliverDueAsync(HttpClient http, GroupCommit commits, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(commits);
+        return DeliverDueAsync(http, commits, 50, cancel);
+    }
+
+    private async Task<int> DeliverDueAsync(HttpClient http, GroupCommit? commits, int batch, CancellationToken cancel)
     {
         var now = clock.GetUtcNow();
-        var claimed = store.InSession(s => s.Query<JobRow>($"""
+        var claimed = await WriteAsync(commits, s => s.Query<JobRow>($"""
             UPDATE postback_jobs SET next_at = @lease
             WHERE id IN (SELECT id FROM postback_jobs WHERE status = 'pending' AND next_at <= @now ORDER BY next_at, id LIMIT @batch
                          {(s.Provider == StoreProvider.Postgres ? "FOR UPDATE SKIP LOCKED" : "")})
             RETURNING id, message_id, publisher_id, program_id, attempts, created_at
-            """, new { now = Times.ToMicros(now), lease = Times.ToMicros(now + Lease), batch }));
+            """, new { now = Times.ToMicros(now), lease = Times.ToMicros(now + Lease), batch })).ConfigureAwait(false);
         if (claimed.Count == 0) return 0;
         var hosts = new Dictionary<string, SemaphoreSlim>(StringComparer.OrdinalIgnoreCase);
         var outcomes = new System.Collections.Concurrent.ConcurrentBag<Outcome>();
@@ -285,12 +298,17 @@ public sealed class PostbackService(Store store, ProgramCatalog programs, TimePr
             }
         })).ConfigureAwait(false);
         // One transaction for the batch's results: the writer (SQLite has one) is taken once, not once per postback.
-        store.InSession(s =>
+        await WriteAsync(commits, s =>
         {
             foreach (var o in outcomes) Record(s, o);
-        });
+            return 0;
+        }).ConfigureAwait(false);
         return claimed.Count;
     }
+
+    /// <summary>On SQLite with a group commit, the work as a piece of its next batch; else in a write session of its own.</summary>
+    private Task<T> WriteAsync<T>(GroupCommit? commits, Func<DbSession, T> work) =>
+        commits is not null && store.Provider == StoreProvider.Sqlite ? commits.RunAsync(work) : Task.FromResult(store.InSession(work));
 
     private sealed record Outcome(JobRow Job, int? Status, long Elapsed, string? Error, string? Excerpt, bool Final, Uri? Url);
 

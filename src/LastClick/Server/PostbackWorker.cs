@@ -23,7 +23,7 @@ internal sealed partial class PostbackWorker(Platform platform, GroupCommit comm
         {
             // Until nothing is left to read: a round may queue no job and still have read a full batch.
             while ((await platform.Postbacks.DispatchAsync(commits).ConfigureAwait(false)).Read > 0) { }
-            while (await platform.Postbacks.DeliverDueAsync(http, cancel: cancel).ConfigureAwait(false) > 0) { }
+            while (await platform.Postbacks.DeliverDueAsync(http, commits, cancel).ConfigureAwait(false) > 0) { }
             WarnOfHolders();
         }, e => Failed(log, e), stoppingToken).ConfigureAwait(false);
     }

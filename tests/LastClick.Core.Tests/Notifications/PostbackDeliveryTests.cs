@@ -85,6 +85,31 @@ public sealed class PostbackDeliveryTests : IClassFixture<PostgresAvailability>
 
     [Theory]
     [MemberData(nameof(Stores))]
+    public async Task I2_the_worker_s_delivery_in_the_orders_group_commit_claims_sends_and_records_each_postback_once(string provider)
+    {
+        using var h = await Setup(provider);
+        if (h is null) return;
+        h.Click();
+        h.Order("o1");
+        h.Event("e1", "goods_received", "2026-02-04T00:00:00Z");
+        Assert.Equal(2, h.DispatchPostbacks());
+        var tracker = new Tracker(() => HttpStatusCode.OK);
+        using var http = new HttpClient(tracker);
+        await using (var commits = new GroupCommit(h.Platform.Store))
+        {
+            Assert.Equal(2, await h.Platform.Postbacks.DeliverDueAsync(http, commits));
+            Assert.Equal(0, await h.Platform.Postbacks.DeliverDueAsync(http, commits));
+        }
+        Assert.Equal(["s=payable", "s=pending"], tracker.Seen.Select(q => q.Split('&')[1]).Order(StringComparer.Ordinal));
+        Assert.Equal([("delivered", 1L, 1L), ("delivered", 1L, 1L)], h.Platform.Store.Read(s => s.Query<(string, long, long)>(
+            "SELECT j.status, j.attempts, (SELECT COUNT(*) FROM postback_attempts a WHERE a.job_id = j.id) FROM postback_jobs j ORDER BY j.id")));
+        // Nothing is sent again: the claim and the results were committed with the batches they rode in.
+        Assert.Equal(0, await h.Platform.Postbacks.DeliverDueAsync(http));
+        Assert.Equal(2, tracker.Seen.Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
     public async Task I2_a_sender_that_dies_after_claiming_leaves_the_delivery_to_the_next_one_with_the_same_event_id(string provider)
     {
         using var h = await Setup(provider);
