@@ -70,19 +70,32 @@ public sealed class NewsService(Store store, ProgramCatalog programs, TimeProvid
     }
 
     /// <summary>
-    /// <see cref="Route(int)"/> for a node that takes orders: on SQLite its writes are a piece of the orders' group commit
-    /// (in the batch's transaction, under its savepoint), so the router never holds the file's one write lock between
-    /// two of the orders' batches. In a transaction of its own the writer waited for it: for the router's pool thread to
-    /// be scheduled and to commit, on every routing round (docs/performance.md). On PostgreSQL it keeps a transaction of
-    /// its own: its advisory lock would otherwise be held for the whole batch.
+    /// What a node that takes orders runs: rounds of <paramref name="batch"/> messages until one reads fewer (it has
+    /// caught up, so a steady flow of orders cannot hold the worker here while the mail due waits). On SQLite a round's
+    /// writes are a piece of the orders' group commit (in the batch's transaction, under its savepoint), so the router
+    /// never holds the file's one write lock between two of the orders' batches. In a transaction of its own the writer
+    /// waited for it: for the router's pool thread to be scheduled and to commit, on every round (decision 0016). On
+    /// PostgreSQL each round keeps a transaction of its own, as <see cref="Route(int)"/>: its advisory lock would otherwise
+    /// be held for a whole batch. Returns how many messages were read.
     /// </summary>
-    public async Task<int> RouteAsync(GroupCommit commits, int batch = 200)
+    public async Task<int> RouteAllAsync(GroupCommit commits, int batch = 200)
     {
         ArgumentNullException.ThrowIfNull(commits);
-        if (store.Provider != StoreProvider.Sqlite) return Route(batch);
-        var routing = Next(batch);
-        if (routing.Count > 0) await commits.RunAsync(s => { routing.Write(s); return 0; }).ConfigureAwait(false);
-        return routing.Count;
+        var read = 0;
+        int round;
+        do
+        {
+            if (store.Provider != StoreProvider.Sqlite) round = Route(batch);
+            else
+            {
+                var routing = Next(batch);
+                if (routing.Count > 0) await commits.RunAsync(s => { routing.Write(s); return 0; }).ConfigureAwait(false);
+                round = routing.Count;
+            }
+            read += round;
+        }
+        while (round == batch);
+        return read;
     }
 
     /// <summary>What the messages past the cursor call for (read and composed outside the write), and its write.</summary>

@@ -139,38 +139,47 @@ public sealed class PostbackService(Store store, ProgramCatalog programs, TimePr
     // ---- Dispatch: outbox → jobs ------------------------------------------------------------------------------------
 
     /// <summary>Queues a job for each order message past the cursor that a publisher's setting asks for; moves the cursor. Returns the jobs queued.</summary>
-    public int Dispatch(int batch = 1000) => store.InSession(s =>
-    {
-        if (s.Provider == StoreProvider.Postgres) s.Execute("SELECT pg_advisory_xact_lock(7142038)");
-        return Write(s, Plan(s, batch));
-    });
+    public int Dispatch(int batch = 1000) => DispatchInSession(batch).Queued;
 
-    /// <summary>What one round of dispatching did: messages read past the cursor, and jobs queued for them.</summary>
+    /// <summary>What dispatching did: messages read past the cursor, and jobs queued for them.</summary>
     public readonly record struct Dispatched(int Read, int Queued);
 
     /// <summary>
-    /// <see cref="Dispatch"/> for a node that takes orders; its worker goes on while <see cref="Dispatched.Read"/> is
-    /// not 0 (a round that queued nothing may still have read a full batch). On SQLite the messages and settings are read
-    /// from a snapshot and the jobs and the cursor's move are a piece of the orders' group commit (messages another
-    /// dispatcher took meanwhile are skipped), so the dispatcher never holds the file's one write lock between two of the
-    /// orders' batches (as <see cref="NewsService.RouteAsync"/>). On PostgreSQL it keeps a transaction of its own.
+    /// What a node that takes orders runs: rounds of <paramref name="batch"/> messages until one reads fewer. A round
+    /// that queued nothing may still have read a full batch, so the rounds go on; a round short of a batch has caught
+    /// up, so a steady flow of orders cannot hold the worker here while deliveries wait. On SQLite a round's messages and
+    /// settings are read from a snapshot, and its jobs and the cursor's move are a piece of the orders' group commit
+    /// (messages another dispatcher took meanwhile are skipped), so the dispatcher never holds the file's one write lock
+    /// between two of the orders' batches (as <see cref="NewsService.RouteAllAsync"/>). On PostgreSQL each round is a
+    /// transaction of its own, as <see cref="Dispatch"/>. Returns the totals.
     /// </summary>
-    public async Task<Dispatched> DispatchAsync(GroupCommit commits, int batch = 1000)
+    public async Task<Dispatched> DispatchAllAsync(GroupCommit commits, int batch = 1000)
     {
         ArgumentNullException.ThrowIfNull(commits);
-        if (store.Provider != StoreProvider.Sqlite)
+        var (read, queued) = (0, 0);
+        Dispatched round;
+        do
         {
-            return store.InSession(s =>
-            {
-                if (s.Provider == StoreProvider.Postgres) s.Execute("SELECT pg_advisory_xact_lock(7142038)");
-                var planned = Plan(s, batch);
-                return new Dispatched(planned.Read, Write(s, planned));
-            });
+            round = store.Provider == StoreProvider.Sqlite ? await DispatchInBatchAsync(commits, batch).ConfigureAwait(false) : DispatchInSession(batch);
+            (read, queued) = (read + round.Read, queued + round.Queued);
         }
+        while (round.Read == batch);
+        return new Dispatched(read, queued);
+    }
+
+    private async Task<Dispatched> DispatchInBatchAsync(GroupCommit commits, int batch)
+    {
         var plan = store.Read(s => Plan(s, batch));
         if (plan.Read == 0) return default;
         return new Dispatched(plan.Read, await commits.RunAsync(s => Write(s, plan)).ConfigureAwait(false));
     }
+
+    private Dispatched DispatchInSession(int batch) => store.InSession(s =>
+    {
+        if (s.Provider == StoreProvider.Postgres) s.Execute("SELECT pg_advisory_xact_lock(7142038)");
+        var plan = Plan(s, batch);
+        return new Dispatched(plan.Read, Write(s, plan));
+    });
 
     /// <summary>The jobs the messages past the cursor call for, by their publishers' settings, and where the cursor goes.</summary>
     private static DispatchPlan Plan(DbSession s, int batch)
@@ -248,20 +257,25 @@ public sealed class PostbackService(Store store, ProgramCatalog programs, TimePr
     }) { Timeout = TimeSpan.FromSeconds(10) };
 
     /// <summary>Claims up to <paramref name="batch"/> due jobs, sends them (at most four at a time per host), records each attempt. Returns how many were sent.</summary>
-    public Task<int> DeliverDueAsync(HttpClient http, int batch = 50, CancellationToken cancel = default) => DeliverDueAsync(http, null, batch, cancel);
+    public Task<int> DeliverDueAsync(HttpClient http, int batch = 50, CancellationToken cancel = default) => DeliverAsync(http, null, batch, cancel);
 
     /// <summary>
     /// <see cref="DeliverDueAsync(HttpClient, int, CancellationToken)"/> for a node that takes orders: on SQLite the claim
-    /// and the batch's results are pieces of the orders' group commit (as <see cref="DispatchAsync"/>), not two write
+    /// and the batch's results are pieces of the orders' group commit (as <see cref="DispatchAllAsync"/>), not two write
     /// sessions of their own for every batch of due postbacks, each waiting its turn at the file's write lock.
     /// </summary>
-    public Task<int> DeliverDueAsync(HttpClient http, GroupCommit commits, CancellationToken cancel = default)
+    /// <remarks>
+    /// A claim is answered only once its batch has committed, so nothing is sent on a claim that could still roll back. A
+    /// node stopped mid-round (its host's shutdown timeout past) may have sent postbacks whose results it cannot write
+    /// any more: they are sent again once their lease ends, with the same event id (at least once, as after a crash).
+    /// </remarks>
+    public Task<int> DeliverDueAsync(HttpClient http, GroupCommit commits, int batch = 50, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(commits);
-        return DeliverDueAsync(http, commits, 50, cancel);
+        return DeliverAsync(http, commits, batch, cancel);
     }
 
-    private async Task<int> DeliverDueAsync(HttpClient http, GroupCommit? commits, int batch, CancellationToken cancel)
+    private async Task<int> DeliverAsync(HttpClient http, GroupCommit? commits, int batch, CancellationToken cancel)
     {
         var now = clock.GetUtcNow();
         var claimed = await WriteAsync(commits, s => s.Query<JobRow>($"""

@@ -18,7 +18,7 @@ internal sealed partial class MailWorker(Platform platform, SmtpSettings? smtp, 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         WorkerLoop.RunAsync(platform.Clock, TimeSpan.FromSeconds(1), async cancel =>
         {
-            while (await platform.News.RouteAsync(commits).ConfigureAwait(false) > 0) { }
+            await platform.News.RouteAllAsync(commits).ConfigureAwait(false);
             var now = platform.Clock.GetUtcNow();
             if (now - _digestsAt >= TimeSpan.FromHours(1))
             {

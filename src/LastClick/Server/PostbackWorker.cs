@@ -21,9 +21,8 @@ internal sealed partial class PostbackWorker(Platform platform, GroupCommit comm
         using var http = PostbackService.CreateClient(platform.Postbacks.Policy);
         await WorkerLoop.RunAsync(platform.Clock, TimeSpan.FromSeconds(1), async cancel =>
         {
-            // Until nothing is left to read: a round may queue no job and still have read a full batch.
-            while ((await platform.Postbacks.DispatchAsync(commits).ConfigureAwait(false)).Read > 0) { }
-            while (await platform.Postbacks.DeliverDueAsync(http, commits, cancel).ConfigureAwait(false) > 0) { }
+            await platform.Postbacks.DispatchAllAsync(commits).ConfigureAwait(false);
+            while (await platform.Postbacks.DeliverDueAsync(http, commits, cancel: cancel).ConfigureAwait(false) > 0) { }
             WarnOfHolders();
         }, e => Failed(log, e), stoppingToken).ConfigureAwait(false);
     }

@@ -88,7 +88,7 @@ public sealed class NewsTests : IClassFixture<PostgresAvailability>
 
     [Theory]
     [MemberData(nameof(Stores))]
-    public async Task E6_news_routed_in_the_orders_group_commit_is_committed_when_answered_and_a_router_that_read_before_another_wrote_adds_nothing_twice(string provider)
+    public async Task E6_news_routed_in_the_orders_group_commit_is_committed_when_answered_and_a_router_that_read_before_another_wrote_leaves_one_copy(string provider)
     {
         using var h = Harness.Create(provider);
         if (h is null) return;
@@ -104,19 +104,24 @@ public sealed class NewsTests : IClassFixture<PostgresAvailability>
         Assert.Single(h.Platform.News.List(h.Platform.Accounts.FindByEmail("lena@gadgets.example")!));
         Assert.Single(h.Platform.News.List(team));
 
-        // The worker's way (SQLite: a piece of the orders' batch): what it routed is there once it is answered.
+        // The worker's way (SQLite: a piece of the orders' batch): what it routed is there once it is answered, while
+        // the group commit still runs.
         var max = Apply(h, "max@phones.example");
         h.Platform.Applications.Decide(max, "aliexpress-ww", false, DecisionReasons.NoVisibleChannel, "No site yet.", "mod@program.example");
-        await using (var commits = new GroupCommit(h.Platform.Store))
+        await using var commits = new GroupCommit(h.Platform.Store);
+        var (calls, routed) = (0, 0);
+        OutboxReaders.ReadAll(h.Platform.Store, "news", () =>
         {
-            var routed = 0;
-            OutboxReaders.ReadAll(h.Platform.Store, "news", () => { var n = h.Platform.News.RouteAsync(commits).GetAwaiter().GetResult(); routed += n; return n; });
-            Assert.Equal(2, routed);
-            Assert.Equal(0, await h.Platform.News.RouteAsync(commits));
-        }
+            var n = h.Platform.News.RouteAllAsync(commits, batch: 1).GetAwaiter().GetResult();
+            (calls, routed) = (calls + 1, routed + n);
+            return n;
+        });
+        Assert.Equal(2, routed);
+        if (provider == TestStores.Sqlite) Assert.Equal(1, calls); // rounds of one message until one read none
         Assert.Equal(["lena@gadgets.example", "max@phones.example"], Mailbox.List(h.Platform.Store, null, null).Select(m => m.To).Order(StringComparer.Ordinal));
         Assert.Single(h.Platform.News.List(h.Platform.Accounts.FindByEmail("max@phones.example")!));
         Assert.Equal(2, h.Platform.News.List(team).Count);
+        Assert.Equal(0, await h.Platform.News.RouteAllAsync(commits));
     }
 
     [Theory]

@@ -55,31 +55,32 @@ public sealed class PostbackDeliveryTests : IClassFixture<PostgresAvailability>
 
     [Theory]
     [MemberData(nameof(Stores))]
-    public async Task I2_the_worker_s_dispatch_says_how_many_messages_it_read_so_a_round_that_queued_nothing_does_not_stop_it_behind(string provider)
+    public async Task I2_the_worker_s_dispatch_goes_on_past_rounds_that_queued_nothing_until_a_round_reads_less_than_a_batch(string provider)
     {
-        using var h = await Setup(provider);
+        // Only declined is asked for: the order's first messages queue nothing, its last one a job.
+        using var h = await Setup(provider, "declined");
         if (h is null) return;
         h.Click();
         h.Order("o1");
         h.Event("e1", "goods_received", "2026-02-04T00:00:00Z");
         h.Event("e2", "fraud", "2026-02-05T00:00:00Z");
-        var rounds = new List<PostbackService.Dispatched>();
-        await using (var commits = new GroupCommit(h.Platform.Store))
+        var messages = h.Platform.Store.Read(s => s.Scalar<long>("SELECT COUNT(*) FROM outbox_messages"));
+        Assert.True(messages >= 3, $"{messages} messages");
+        await using var commits = new GroupCommit(h.Platform.Store);
+        var (calls, read, queued) = (0, 0, 0);
+        // One message a round, as the worker runs it once a second (PostgreSQL: again while other tests hold the outbox back).
+        OutboxReaders.ReadAll(h.Platform.Store, "postbacks", () =>
         {
-            // One message a round, as the worker loops: on while a round read something.
-            OutboxReaders.ReadAll(h.Platform.Store, "postbacks", () =>
-            {
-                PostbackService.Dispatched round;
-                while ((round = h.Platform.Postbacks.DispatchAsync(commits, batch: 1).GetAwaiter().GetResult()).Read > 0) rounds.Add(round);
-                return 0;
-            });
-            Assert.Equal(default, await h.Platform.Postbacks.DispatchAsync(commits));
-        }
-        // Created and payable were asked for, declined was not: a round read it and queued nothing.
-        Assert.Equal(2, rounds.Sum(r => r.Queued));
-        Assert.Contains(rounds, r => r is { Read: 1, Queued: 0 });
-        Assert.All(rounds, r => Assert.Equal(1, r.Read));
-        Assert.Equal(2, h.Platform.Store.Read(s => s.Scalar<long>("SELECT COUNT(*) FROM postback_jobs")));
+            var d = h.Platform.Postbacks.DispatchAllAsync(commits, batch: 1).GetAwaiter().GetResult();
+            (calls, read, queued) = (calls + 1, read + d.Read, queued + d.Queued);
+            return d.Queued;
+        });
+        Assert.Equal((messages, 1), (read, queued));
+        if (provider == TestStores.Sqlite) Assert.Equal(1, calls); // caught up in one run of the worker
+        // Committed when answered: the job is there before the group commit is disposed.
+        Assert.Equal(["order_declined"], h.Platform.Store.Read(s => s.Query<string>(
+            "SELECT m.kind FROM postback_jobs j JOIN outbox_messages m ON m.id = j.message_id")));
+        Assert.Equal(default, await h.Platform.Postbacks.DispatchAllAsync(commits));
         Assert.Equal(0, h.Platform.Postbacks.Dispatch());
     }
 
@@ -95,15 +96,13 @@ public sealed class PostbackDeliveryTests : IClassFixture<PostgresAvailability>
         Assert.Equal(2, h.DispatchPostbacks());
         var tracker = new Tracker(() => HttpStatusCode.OK);
         using var http = new HttpClient(tracker);
-        await using (var commits = new GroupCommit(h.Platform.Store))
-        {
-            Assert.Equal(2, await h.Platform.Postbacks.DeliverDueAsync(http, commits));
-            Assert.Equal(0, await h.Platform.Postbacks.DeliverDueAsync(http, commits));
-        }
+        await using var commits = new GroupCommit(h.Platform.Store);
+        Assert.Equal(2, await h.Platform.Postbacks.DeliverDueAsync(http, commits));
+        Assert.Equal(0, await h.Platform.Postbacks.DeliverDueAsync(http, commits));
         Assert.Equal(["s=payable", "s=pending"], tracker.Seen.Select(q => q.Split('&')[1]).Order(StringComparer.Ordinal));
+        // Committed when answered (the group commit is still running): each sent once, recorded once.
         Assert.Equal([("delivered", 1L, 1L), ("delivered", 1L, 1L)], h.Platform.Store.Read(s => s.Query<(string, long, long)>(
             "SELECT j.status, j.attempts, (SELECT COUNT(*) FROM postback_attempts a WHERE a.job_id = j.id) FROM postback_jobs j ORDER BY j.id")));
-        // Nothing is sent again: the claim and the results were committed with the batches they rode in.
         Assert.Equal(0, await h.Platform.Postbacks.DeliverDueAsync(http));
         Assert.Equal(2, tracker.Seen.Count);
     }
