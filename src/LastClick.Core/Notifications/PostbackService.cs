@@ -257,34 +257,61 @@ public sealed class PostbackService(Store store, ProgramCatalog programs, TimePr
     }) { Timeout = TimeSpan.FromSeconds(10) };
 
     /// <summary>Claims up to <paramref name="batch"/> due jobs, sends them (at most four at a time per host), records each attempt. Returns how many were sent.</summary>
-    public Task<int> DeliverDueAsync(HttpClient http, int batch = 50, CancellationToken cancel = default) => DeliverAsync(http, null, batch, cancel);
-
-    /// <summary>
-    /// <see cref="DeliverDueAsync(HttpClient, int, CancellationToken)"/> for a node that takes orders: on SQLite the claim
-    /// and the batch's results are pieces of the orders' group commit (as <see cref="DispatchAllAsync"/>), not two write
-    /// sessions of their own for every batch of due postbacks, each waiting its turn at the file's write lock.
-    /// </summary>
-    /// <remarks>
-    /// A claim is answered only once its batch has committed, so nothing is sent on a claim that could still roll back. A
-    /// node stopped mid-round (its host's shutdown timeout past) may have sent postbacks whose results it cannot write
-    /// any more: they are sent again once their lease ends, with the same event id (at least once, as after a crash).
-    /// </remarks>
-    public Task<int> DeliverDueAsync(HttpClient http, GroupCommit commits, int batch = 50, CancellationToken cancel = default)
+    public async Task<int> DeliverDueAsync(HttpClient http, int batch = 50, CancellationToken cancel = default)
     {
-        ArgumentNullException.ThrowIfNull(commits);
-        return DeliverAsync(http, commits, batch, cancel);
+        var claimed = store.InSession(s => Claim(s, batch));
+        if (claimed.Count == 0) return 0;
+        var outcomes = await SendAllAsync(http, claimed, cancel).ConfigureAwait(false);
+        // One transaction for the batch's results: the writer (SQLite has one) is taken once, not once per postback.
+        store.InSession(s => Record(s, outcomes));
+        return claimed.Count;
     }
 
-    private async Task<int> DeliverAsync(HttpClient http, GroupCommit? commits, int batch, CancellationToken cancel)
+    /// <summary>
+    /// What a node that takes orders runs: batches of <paramref name="batch"/> due postbacks, claimed, sent and recorded
+    /// as <see cref="DeliverDueAsync(HttpClient, int, CancellationToken)"/> does, until a claim finds none due; returns
+    /// how many were sent. A batch's results and the next batch's claim are written together. On SQLite that write is a
+    /// piece of the orders' group commit (as <see cref="DispatchAllAsync"/>), not a write session of its own waiting its
+    /// turn at the file's write lock between two batches of orders, and a batch waits for one commit of theirs, not two.
+    /// </summary>
+    /// <remarks>
+    /// A claim is answered only once its write has committed, so nothing is sent on a claim that could still roll back;
+    /// when the write fails, the results are lost with it and the postbacks are sent again once their lease ends, with
+    /// the same event id (at least once, as after a crash). So are those of a node stopped mid-batch.
+    /// </remarks>
+    public async Task<int> DeliverAllAsync(HttpClient http, GroupCommit commits, int batch = 50, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(commits);
+        var sent = 0;
+        var claimed = await WriteAsync(commits, s => Claim(s, batch)).ConfigureAwait(false);
+        while (claimed.Count > 0)
+        {
+            var outcomes = await SendAllAsync(http, claimed, cancel).ConfigureAwait(false);
+            sent += claimed.Count;
+            claimed = await WriteAsync(commits, s =>
+            {
+                Record(s, outcomes);
+                return Claim(s, batch);
+            }).ConfigureAwait(false);
+        }
+        return sent;
+    }
+
+    /// <summary>Claims up to <paramref name="batch"/> due jobs for the lease (PostgreSQL: skipping those another node holds).</summary>
+    private List<JobRow> Claim(DbSession s, int batch)
     {
         var now = clock.GetUtcNow();
-        var claimed = await WriteAsync(commits, s => s.Query<JobRow>($"""
+        return s.Query<JobRow>($"""
             UPDATE postback_jobs SET next_at = @lease
             WHERE id IN (SELECT id FROM postback_jobs WHERE status = 'pending' AND next_at <= @now ORDER BY next_at, id LIMIT @batch
                          {(s.Provider == StoreProvider.Postgres ? "FOR UPDATE SKIP LOCKED" : "")})
             RETURNING id, message_id, publisher_id, program_id, attempts, created_at
-            """, new { now = Times.ToMicros(now), lease = Times.ToMicros(now + Lease), batch })).ConfigureAwait(false);
-        if (claimed.Count == 0) return 0;
+            """, new { now = Times.ToMicros(now), lease = Times.ToMicros(now + Lease), batch });
+    }
+
+    /// <summary>Sends the claimed jobs, at most four at a time per host; answers each one's outcome.</summary>
+    private async Task<IReadOnlyCollection<Outcome>> SendAllAsync(HttpClient http, List<JobRow> claimed, CancellationToken cancel)
+    {
         var hosts = new Dictionary<string, SemaphoreSlim>(StringComparer.OrdinalIgnoreCase);
         var outcomes = new System.Collections.Concurrent.ConcurrentBag<Outcome>();
         await Task.WhenAll(claimed.Select(async job =>
@@ -311,18 +338,17 @@ public sealed class PostbackService(Store store, ProgramCatalog programs, TimePr
                 gate.Release();
             }
         })).ConfigureAwait(false);
-        // One transaction for the batch's results: the writer (SQLite has one) is taken once, not once per postback.
-        await WriteAsync(commits, s =>
-        {
-            foreach (var o in outcomes) Record(s, o);
-            return 0;
-        }).ConfigureAwait(false);
-        return claimed.Count;
+        return outcomes;
     }
 
-    /// <summary>On SQLite with a group commit, the work as a piece of its next batch; else in a write session of its own.</summary>
-    private Task<T> WriteAsync<T>(GroupCommit? commits, Func<DbSession, T> work) =>
-        commits is not null && store.Provider == StoreProvider.Sqlite ? commits.RunAsync(work) : Task.FromResult(store.InSession(work));
+    private void Record(DbSession s, IEnumerable<Outcome> outcomes)
+    {
+        foreach (var o in outcomes) Record(s, o);
+    }
+
+    /// <summary>On SQLite, the work as a piece of the group commit's next batch; on PostgreSQL in a write session of its own.</summary>
+    private Task<T> WriteAsync<T>(GroupCommit commits, Func<DbSession, T> work) =>
+        store.Provider == StoreProvider.Sqlite ? commits.RunAsync(work) : Task.FromResult(store.InSession(work));
 
     private sealed record Outcome(JobRow Job, int? Status, long Elapsed, string? Error, string? Excerpt, bool Final, Uri? Url);
 

@@ -22,7 +22,7 @@ internal sealed partial class PostbackWorker(Platform platform, GroupCommit comm
         await WorkerLoop.RunAsync(platform.Clock, TimeSpan.FromSeconds(1), async cancel =>
         {
             await platform.Postbacks.DispatchAllAsync(commits).ConfigureAwait(false);
-            while (await platform.Postbacks.DeliverDueAsync(http, commits, cancel: cancel).ConfigureAwait(false) > 0) { }
+            await platform.Postbacks.DeliverAllAsync(http, commits, cancel: cancel).ConfigureAwait(false);
             WarnOfHolders();
         }, e => Failed(log, e), stoppingToken).ConfigureAwait(false);
     }

@@ -97,8 +97,9 @@ public sealed class PostbackDeliveryTests : IClassFixture<PostgresAvailability>
         var tracker = new Tracker(() => HttpStatusCode.OK);
         using var http = new HttpClient(tracker);
         await using var commits = new GroupCommit(h.Platform.Store);
-        Assert.Equal(2, await h.Platform.Postbacks.DeliverDueAsync(http, commits));
-        Assert.Equal(0, await h.Platform.Postbacks.DeliverDueAsync(http, commits));
+        // Batches of one: the first batch's results go with the second's claim, and so on until a claim finds none.
+        Assert.Equal(2, await h.Platform.Postbacks.DeliverAllAsync(http, commits, batch: 1));
+        Assert.Equal(0, await h.Platform.Postbacks.DeliverAllAsync(http, commits));
         Assert.Equal(["s=payable", "s=pending"], tracker.Seen.Select(q => q.Split('&')[1]).Order(StringComparer.Ordinal));
         // Committed when answered (the group commit is still running): each sent once, recorded once.
         Assert.Equal([("delivered", 1L, 1L), ("delivered", 1L, 1L)], h.Platform.Store.Read(s => s.Query<(string, long, long)>(
