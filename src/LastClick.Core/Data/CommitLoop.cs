@@ -50,6 +50,9 @@ public abstract class CommitLoop<TItem> : IAsyncDisposable
     public (long Batches, long Items) Written => (Interlocked.Read(ref _batches), Interlocked.Read(ref _items));
 
     /// <summary>Queues an item for the next batch; false once the loop is disposed.</summary>
+    /// <summary>The store the batches are written to.</summary>
+    protected Store Store => _store;
+
     protected bool Enqueue(TItem item) => _queue.Writer.TryWrite(item);
 
     /// <summary>A new session was opened for the loop (the first batch, or after a failed one).</summary>

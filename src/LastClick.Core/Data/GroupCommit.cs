@@ -43,6 +43,15 @@ public sealed class GroupCommit(Store store, int maxBatch = 256, int? writers = 
         return job.Done.Task;
     }
 
+    /// <summary>
+    /// A background writer's work beside the marketplace's (the outbox's readers in <c>serve</c>): on SQLite a piece of the
+    /// next batch, so it never takes the file's one write lock between two batches (decision 0016); on PostgreSQL a write
+    /// session of its own, which locks only its rows, and where an advisory lock it takes is held for its own
+    /// transaction, not for a whole batch. Completes once the work is committed.
+    /// </summary>
+    public Task<T> RunBesideAsync<T>(Func<DbSession, T> work) =>
+        Store.Provider == StoreProvider.Sqlite ? RunAsync(work) : Task.FromResult(Store.InSession(work));
+
     /// <summary>The key of a piece whose first lock is the row <paramref name="id"/> of <paramref name="table"/>.</summary>
     public static string Key(string table, string id) => table + "\0" + id;
 

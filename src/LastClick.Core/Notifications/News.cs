@@ -85,13 +85,9 @@ public sealed class NewsService(Store store, ProgramCatalog programs, TimeProvid
         int round;
         do
         {
-            if (store.Provider != StoreProvider.Sqlite) round = Route(batch);
-            else
-            {
-                var routing = Next(batch);
-                if (routing.Count > 0) await commits.RunAsync(s => { routing.Write(s); return 0; }).ConfigureAwait(false);
-                round = routing.Count;
-            }
+            var routing = Next(batch);
+            if (routing.Count > 0) await commits.RunBesideAsync(s => { routing.Write(s); return 0; }).ConfigureAwait(false);
+            round = routing.Count;
             read += round;
         }
         while (round == batch);

@@ -283,12 +283,12 @@ public sealed class PostbackService(Store store, ProgramCatalog programs, TimePr
     {
         ArgumentNullException.ThrowIfNull(commits);
         var sent = 0;
-        var claimed = await WriteAsync(commits, s => Claim(s, batch)).ConfigureAwait(false);
+        var claimed = await commits.RunBesideAsync(s => Claim(s, batch)).ConfigureAwait(false);
         while (claimed.Count > 0)
         {
             var outcomes = await SendAllAsync(http, claimed, cancel).ConfigureAwait(false);
             sent += claimed.Count;
-            claimed = await WriteAsync(commits, s =>
+            claimed = await commits.RunBesideAsync(s =>
             {
                 Record(s, outcomes);
                 return Claim(s, batch);
@@ -345,10 +345,6 @@ public sealed class PostbackService(Store store, ProgramCatalog programs, TimePr
     {
         foreach (var o in outcomes) Record(s, o);
     }
-
-    /// <summary>On SQLite, the work as a piece of the group commit's next batch; on PostgreSQL in a write session of its own.</summary>
-    private Task<T> WriteAsync<T>(GroupCommit commits, Func<DbSession, T> work) =>
-        store.Provider == StoreProvider.Sqlite ? commits.RunAsync(work) : Task.FromResult(store.InSession(work));
 
     private sealed record Outcome(JobRow Job, int? Status, long Elapsed, string? Error, string? Excerpt, bool Final, Uri? Url);
 
